@@ -1,0 +1,35 @@
+"""One exception tree for geomap; every error the CLI reports comes from here."""
+
+from __future__ import annotations
+
+
+class GeomapError(Exception):
+    """Base class: the message is one line fit to show a user."""
+
+
+class InputError(GeomapError, ValueError):
+    """An input file or value cannot be read (missing, empty, binary, malformed)."""
+
+
+class DateError(InputError):
+    """A date given by the user or the input cannot be understood."""
+
+
+class GazetteerError(GeomapError):
+    """The offline gazetteer is missing, corrupt or cannot be built."""
+
+
+class GeocodingError(GeomapError):
+    """A geocoding service failed (outage, quota, bad answer)."""
+
+
+class PlaceNotFound(GeocodingError, LookupError):
+    """No gazetteer or service entry matches a name."""
+
+
+class ModelError(GeomapError):
+    """The requested spaCy model is not installed or cannot be loaded."""
+
+
+class OutputError(GeomapError, OSError):
+    """An output file cannot be written."""

@@ -1,0 +1,153 @@
+"""Typed records passed between geomap's stages.
+
+Every stage is a pure function from records to records; nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+#: What kind of place a gazetteer entry is; drives ranking and how the map draws it.
+PlaceKind = Literal[
+    "continent", "country", "admin1", "admin2", "region", "city", "site", "airport", "other"
+]
+#: How precisely a date is known.
+DatePrecision = Literal["day", "month", "year", "unknown"]
+#: What a place mention does in its sentence.
+MentionRole = Literal["location", "actor", "modifier"]
+#: What a place does for an event.
+PlaceRole = Literal["event", "context", "mentioned"]
+#: ACLED/GDELT-style spatial precision of a place.
+GeoPrecision = Literal["site", "town", "region", "country", "continent"]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One input document."""
+
+    text: str
+    doc_id: str
+    title: str | None = None
+    url: str | None = None
+    published: dt.date | None = None
+    source_path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A gazetteer entry (or an online geocoder's answer) with a point."""
+
+    name: str
+    lat: float
+    lon: float
+    kind: PlaceKind = "other"
+    geonameid: int | None = None
+    country_code: str | None = None
+    country: str | None = None
+    admin1: str | None = None
+    admin1_code: str | None = None
+    feature_class: str | None = None
+    feature_code: str | None = None
+    population: int = 0
+    source: str = "gazetteer"
+
+    @property
+    def geo_precision(self) -> GeoPrecision:
+        return {
+            "continent": "continent",
+            "country": "country",
+            "admin1": "region",
+            "admin2": "region",
+            "region": "region",
+            "site": "site",
+            "airport": "site",
+        }.get(self.kind, "town")
+
+
+@dataclass(slots=True)
+class Mention:
+    """A place name as written in a document, with its resolution."""
+
+    text: str
+    start: int
+    end: int
+    sent_start: int
+    sent_end: int
+    label: str = "GPE"
+    role: MentionRole = "location"
+    place: Place | None = None
+    confidence: float = 0.0
+    candidates: list[Place] = field(default_factory=list)
+    doc_id: str = ""
+
+    @property
+    def resolved(self) -> bool:
+        return self.place is not None
+
+
+@dataclass(frozen=True, slots=True)
+class DateRef:
+    """A date expression resolved against the publication date."""
+
+    text: str
+    start: int
+    end: int
+    date: dt.date
+    precision: DatePrecision = "day"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where an event is told: one sentence of one article."""
+
+    doc_id: str
+    sentence: str
+    sent_start: int
+    sent_end: int
+    title: str | None = None
+    url: str | None = None
+    published: dt.date | None = None
+
+
+@dataclass(slots=True)
+class EventPlace:
+    """A place attached to an event, with the part it plays."""
+
+    mention: Mention
+    role: PlaceRole = "event"
+
+    @property
+    def geo_precision(self) -> GeoPrecision | None:
+        return self.mention.place.geo_precision if self.mention.place else None
+
+
+@dataclass(slots=True)
+class Event:
+    """Something that happened, when and where, and the sentences that say so."""
+
+    event_id: str
+    doc_id: str
+    date: dt.date | None
+    date_precision: DatePrecision
+    date_text: str
+    event_type: str
+    trigger: str
+    sentence: str
+    sent_start: int
+    sent_end: int
+    actors: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    places: list[EventPlace] = field(default_factory=list)
+    sources: list[SourceRef] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Document:
+    """An article after parsing: its place mentions, dates and events."""
+
+    article: Article
+    mentions: list[Mention] = field(default_factory=list)
+    dates: list[DateRef] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
