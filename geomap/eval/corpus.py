@@ -1,0 +1,198 @@
+"""Read gold geoparsing corpora (JSON Lines) and split them into dev and test halves.
+
+One document a line::
+
+    {"id": "lgl-0", "text": "...", "published": "2009-03-20", "title": "...", "url": "...",
+     "toponyms": [{"start": 0, "end": 10, "name": "Alexandria", "lat": 31.31, "lon": -92.44,
+                   "geonameid": 4314550, "type": "Literal"}]}
+
+``start``/``end`` are Python string offsets and ``text[start:end] == name`` must hold;
+``lat``/``lon`` may both be null (no gazetteer entry), then the toponym counts for
+recognition but not for resolution.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Literal
+
+from geomap.errors import InputError
+
+Split = Literal["dev", "test", "all"]
+SPLITS: tuple[str, ...] = ("dev", "test", "all")
+
+
+@dataclass(frozen=True, slots=True)
+class GoldToponym:
+    """One annotated place name with its gold point (None when the annotators had none)."""
+
+    start: int
+    end: int
+    name: str
+    lat: float | None = None
+    lon: float | None = None
+    geonameid: int | None = None
+    type: str | None = None
+
+    @property
+    def has_coords(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return (self.start, self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class GoldDocument:
+    """One annotated document."""
+
+    doc_id: str
+    text: str
+    toponyms: tuple[GoldToponym, ...] = field(default_factory=tuple)
+    title: str | None = None
+    url: str | None = None
+    published: dt.date | None = None
+
+    @property
+    def split(self) -> str:
+        return split_of(self.doc_id)
+
+
+def split_of(doc_id: str) -> str:
+    """Deterministic 50/50 split: 'dev' when the first 8 hex digits of sha256(doc_id) are even.
+
+    Hashing the id (not the file position) keeps a document in the same half when a corpus
+    is reordered or extended, and works the same for any corpus.
+    """
+    digest = hashlib.sha256(doc_id.encode("utf-8")).hexdigest()
+    return "dev" if int(digest[:8], 16) % 2 == 0 else "test"
+
+
+def select(docs: Iterable[GoldDocument], split: str = "all", limit: int | None = None) -> list[GoldDocument]:
+    """Documents of one split ('dev', 'test' or 'all'), in file order, at most ``limit`` of them."""
+    if split not in SPLITS:
+        raise InputError(f"unknown split {split!r}: use one of {', '.join(SPLITS)}")
+    if limit is not None and limit < 1:
+        raise InputError(f"--limit must be at least 1, got {limit}")
+    chosen = [d for d in docs if split == "all" or d.split == split]
+    return chosen[:limit] if limit is not None else chosen
+
+
+def corpus_name(path: str | Path) -> str:
+    """Short name of a corpus file for reports: its file name without extension."""
+    return Path(path).stem
+
+
+def read_corpus(path: str | Path) -> list[GoldDocument]:
+    """Read and validate a gold corpus; any defect raises a one-line InputError naming the line."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{p}: no such corpus file")
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
+    if b"\x00" in raw[:4096]:
+        raise InputError(f"{p}: binary file, expected JSON Lines text")
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{p}: not UTF-8 (byte {exc.start})") from None
+    docs: list[GoldDocument] = []
+    seen: set[str] = set()
+    # split on "\n" only: str.splitlines() would also break at U+2028/U+0085 inside JSON strings
+    for lineno, line in enumerate(content.split("\n"), start=1):
+        if not line.strip():
+            continue
+        doc = _parse_line(line, f"{p}:{lineno}")
+        if doc.doc_id in seen:
+            raise InputError(f"{p}:{lineno}: duplicate document id {doc.doc_id!r}")
+        seen.add(doc.doc_id)
+        docs.append(doc)
+    if not docs:
+        raise InputError(f"{p}: no documents")
+    return docs
+
+
+def _parse_line(line: str, where: str) -> GoldDocument:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where}: invalid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(obj, dict):
+        raise InputError(f"{where}: expected a JSON object, got {type(obj).__name__}")
+    doc_id = obj.get("id")
+    text = obj.get("text")
+    if not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool) or str(doc_id) == "":
+        raise InputError(f"{where}: missing or invalid 'id'")
+    doc_id = str(doc_id)
+    if not isinstance(text, str):
+        raise InputError(f"{where}: document {doc_id!r} has no 'text' string")
+    raw_tops = obj.get("toponyms", [])
+    if not isinstance(raw_tops, list):
+        raise InputError(f"{where}: document {doc_id!r}: 'toponyms' must be a list")
+    tops = tuple(_parse_toponym(t, i, text, f"{where}: document {doc_id!r} toponym {i}")
+                 for i, t in enumerate(raw_tops))
+    return GoldDocument(
+        doc_id=doc_id,
+        text=text,
+        toponyms=tuple(sorted(tops, key=lambda t: (t.start, t.end))),
+        title=_opt_str(obj.get("title")),
+        url=_opt_str(obj.get("url")),
+        published=_parse_date(obj.get("published"), where),
+    )
+
+
+def _parse_toponym(t: object, i: int, text: str, where: str) -> GoldToponym:
+    if not isinstance(t, dict):
+        raise InputError(f"{where}: expected an object")
+    start, end, name = t.get("start"), t.get("end"), t.get("name")
+    if not (_is_int(start) and _is_int(end)) or not 0 <= start < end <= len(text):
+        raise InputError(f"{where}: bad offsets start={start!r} end={end!r} (text has {len(text)} characters)")
+    if not isinstance(name, str):
+        raise InputError(f"{where}: missing 'name'")
+    if text[start:end] != name:
+        raise InputError(f"{where}: text[{start}:{end}] is {text[start:end]!r}, not {name!r}")
+    lat, lon = t.get("lat"), t.get("lon")
+    if (lat is None) != (lon is None):
+        raise InputError(f"{where}: lat and lon must both be numbers or both null")
+    if lat is not None:
+        if not (_is_num(lat) and _is_num(lon)) or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise InputError(f"{where}: coordinates out of range lat={lat!r} lon={lon!r}")
+        lat, lon = float(lat), float(lon)
+    gid = t.get("geonameid")
+    if gid is not None and not _is_int(gid):
+        try:
+            gid = int(gid)
+        except (TypeError, ValueError):
+            raise InputError(f"{where}: geonameid {gid!r} is not an integer") from None
+    return GoldToponym(start=start, end=end, name=name, lat=lat, lon=lon, geonameid=gid,
+                       type=_opt_str(t.get("type")))
+
+
+def _parse_date(value: object, where: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise InputError(f"{where}: 'published' must be an ISO date string")
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        raise InputError(f"{where}: 'published' {value!r} is not an ISO date") from None
+
+
+def _opt_str(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _is_int(v: object) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_num(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)

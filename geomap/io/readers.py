@@ -1,0 +1,317 @@
+"""Read articles from text, Markdown, HTML, JSON Lines and CSV files, or folders of them.
+
+Every problem with an input becomes an :class:`~geomap.errors.InputError` whose message
+names the file (and line) so the CLI can print it on one line.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+from geomap.errors import DateError, InputError
+from geomap.records import Article
+
+TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm"}
+TABLE_SUFFIXES = {".jsonl", ".ndjson", ".csv", ".tsv"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | TABLE_SUFFIXES
+
+#: Column names accepted for each field of a JSONL/CSV record, first match wins.
+FIELD_ALIASES = {
+    "text": ("text", "body", "content", "article"),
+    "published": ("published", "date", "publication_date", "pub_date", "published_at"),
+    "title": ("title", "headline"),
+    "url": ("url", "link", "source_url"),
+    "doc_id": ("id", "doc_id", "document_id"),
+}
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.S)
+
+
+def parse_date(value: object, *, where: str = "") -> dt.date | None:
+    """Parse an ISO-like publication date ('2020-03-11', '2020-03-11T10:16:00Z'); None if blank."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    import dateparser  # imported lazily: it is slow to import and rarely needed here
+
+    parsed = dateparser.parse(
+        text, languages=["en"], settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["year"]}
+    )
+    if parsed is None:
+        prefix = f"{where}: " if where else ""
+        raise DateError(f"{prefix}cannot read date {text!r} (use YYYY-MM-DD)")
+    return parsed.date()
+
+
+def _decode(path: Path, data: bytes, encoding: str | None) -> str:
+    if not data.strip():
+        raise InputError(f"{path}: file is empty")
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(f"{path}: looks like a binary file, not text")
+    enc = encoding or "utf-8-sig"
+    try:
+        text = data.decode(enc)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: not valid {encoding or 'UTF-8'} text (byte {data[exc.start]:#04x} at offset "
+            f"{exc.start}); re-save it as UTF-8 or pass --encoding"
+        ) from None
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}") from None
+    if not text.strip():
+        raise InputError(f"{path}: file is empty")
+    return text
+
+
+def _read_text_file(path: Path, encoding: str | None) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    return _decode(path, data, encoding)
+
+
+def _doc_id(path: Path, text: str, suffix: str = "") -> str:
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+    return f"{path.stem}{suffix}-{digest}"
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Split ``---``-fenced ``key: value`` front matter from a text; returns (meta, body)."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    meta: dict[str, str] = {}
+    for line in match.group(1).splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip():
+            meta[key.strip().lower()] = value.strip().strip("\"'")
+    return meta, text[match.end():]
+
+
+class _HTMLText(HTMLParser):
+    """Collect visible text, the <title> and publication meta tags of an HTML page."""
+
+    _SKIP = {"script", "style", "noscript", "template", "svg", "head"}
+    _BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "article", "section"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title = ""
+        self.meta: dict[str, str] = {}
+        self._skip = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "title":
+            self._in_title = True
+        elif tag == "meta":
+            a = dict(attrs)
+            key = (a.get("property") or a.get("name") or "").lower()
+            if key and a.get("content"):
+                self.meta[key] = a["content"]
+        if tag in self._SKIP:
+            self._skip += 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
+        if tag in self._SKIP and self._skip:
+            self._skip -= 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+        elif not self._skip:
+            self.parts.append(data)
+
+
+def _html_article(path: Path, raw: str) -> Article:
+    parser = _HTMLText()
+    parser.feed(raw)
+    text = re.sub(r"[ \t]*\n\s*", "\n", "".join(parser.parts)).strip()
+    text = re.sub(r"[ \t]{2,}", " ", text)
+    if not text:
+        raise InputError(f"{path}: HTML page has no visible text")
+    meta = parser.meta
+    published = None
+    for key in ("article:published_time", "date", "pubdate", "dc.date", "og:published_time"):
+        if meta.get(key):
+            try:
+                published = parse_date(meta[key], where=str(path))
+            except DateError:
+                published = None
+            break
+    return Article(
+        text=text,
+        doc_id=_doc_id(path, text),
+        title=(meta.get("og:title") or parser.title).strip() or None,
+        url=meta.get("og:url") or None,
+        published=published,
+        source_path=str(path),
+    )
+
+
+def _text_article(path: Path, raw: str) -> Article:
+    meta, body = split_front_matter(raw)
+    if not body.strip():
+        raise InputError(f"{path}: file has front matter but no text")
+    return Article(
+        text=body,
+        doc_id=meta.get("id") or _doc_id(path, body),
+        title=meta.get("title") or None,
+        url=meta.get("url") or None,
+        published=parse_date(meta.get("published") or meta.get("date"), where=f"{path} front matter"),
+        source_path=str(path),
+    )
+
+
+def _pick(record: dict, field: str):
+    for name in FIELD_ALIASES[field]:
+        if name in record and record[name] not in (None, ""):
+            return record[name]
+    return None
+
+
+def _record_article(path: Path, where: str, record: dict, index: int) -> Article:
+    text = _pick(record, "text")
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(f"{where}: record has no 'text'")
+    doc_id = _pick(record, "doc_id")
+    return Article(
+        text=text,
+        doc_id=str(doc_id) if doc_id is not None else _doc_id(path, text, f"-{index}"),
+        title=str(_pick(record, "title")) if _pick(record, "title") is not None else None,
+        url=str(_pick(record, "url")) if _pick(record, "url") is not None else None,
+        published=parse_date(_pick(record, "published"), where=where),
+        source_path=str(path),
+    )
+
+
+def _jsonl_articles(path: Path, raw: str) -> Iterator[Article]:
+    found = False
+    for lineno, line in enumerate(raw.splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{lineno}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{where}: invalid JSON ({exc.msg} at column {exc.colno})") from None
+        if not isinstance(record, dict):
+            raise InputError(f"{where}: expected a JSON object with a 'text' field")
+        found = True
+        yield _record_article(path, where, record, lineno)
+    if not found:
+        raise InputError(f"{path}: no records")
+
+
+def _csv_articles(path: Path, raw: str) -> Iterator[Article]:
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    reader = csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InputError(f"{path}: no header row") from None
+    except csv.Error as exc:
+        raise InputError(f"{path}:1: malformed CSV ({exc})") from None
+    header = [h.strip().lower() for h in header]
+    if not any(name in header for name in FIELD_ALIASES["text"]):
+        raise InputError(f"{path}: no 'text' column (columns: {', '.join(header) or 'none'})")
+    found = False
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise InputError(f"{path}:{reader.line_num}: malformed CSV ({exc})") from None
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        where = f"{path}:{reader.line_num}"
+        if len(row) != len(header):
+            raise InputError(f"{where}: expected {len(header)} fields, found {len(row)}")
+        found = True
+        yield _record_article(path, where, dict(zip(header, row)), reader.line_num)
+    if not found:
+        raise InputError(f"{path}: no records")
+
+
+def read_file(path: str | Path, *, encoding: str | None = None) -> Iterator[Article]:
+    """Yield the articles in one file (one for text/HTML, one per record for JSONL/CSV)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if path.is_dir():
+        yield from read_folder(path, encoding=encoding)
+        return
+    if not path.exists():
+        raise InputError(f"{path}: no such file or folder")
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise InputError(
+            f"{path}: unsupported file type {suffix or '(none)'} "
+            f"(use one of {', '.join(sorted(SUPPORTED_SUFFIXES))})"
+        )
+    raw = _read_text_file(path, encoding)
+    if suffix in HTML_SUFFIXES:
+        yield _html_article(path, raw)
+    elif suffix in {".jsonl", ".ndjson"}:
+        yield from _jsonl_articles(path, raw)
+    elif suffix in {".csv", ".tsv"}:
+        yield from _csv_articles(path, raw)
+    else:
+        yield _text_article(path, raw)
+
+
+def read_folder(folder: str | Path, *, encoding: str | None = None) -> Iterator[Article]:
+    """Yield the articles of every supported file below a folder, in name order."""
+    folder = Path(folder)
+    files = sorted(
+        p for p in folder.rglob("*")
+        if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
+    )
+    if not files:
+        raise InputError(f"{folder}: no supported files ({', '.join(sorted(SUPPORTED_SUFFIXES))})")
+    for path in files:
+        yield from read_file(path, encoding=encoding)
+
+
+def read_inputs(
+    inputs: Iterable[str | Path], *, encoding: str | None = None, published: dt.date | None = None
+) -> Iterator[Article]:
+    """Yield articles from files and folders; ``published`` overrides every article's date."""
+    for item in inputs:
+        for article in read_file(item, encoding=encoding):
+            if published is not None:
+                article = Article(
+                    text=article.text, doc_id=article.doc_id, title=article.title, url=article.url,
+                    published=published, source_path=article.source_path,
+                )
+            yield article

@@ -1,0 +1,211 @@
+"""The ``geomap_places`` spaCy component: place-name recognition on top of a stock NER model.
+
+It adds what the statistical model misses or mislabels, using the gazetteer and token patterns:
+facilities ("Ain al-Assad Airbase"), regions ("Anbar Province"), demonym phrases ("Iraqi
+Kurdistan", "the Iraqi capital") and gazetteer names the model skipped; it drops GPE/LOC spans
+that are no place at all (acronyms of organisations the model calls GPE, such as "IRGC").
+
+Results land in ``doc.spans["places"]`` (labels GPE, LOC, FAC, NORP for demonyms), each span with
+``span._.geomap_hint`` (constraints for the resolver), and ``doc.ents`` is updated to agree.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import srsly
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import ensure_path
+
+from geomap.nlp import patterns
+
+SPAN_KEY = "places"
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# Entity labels a gazetteer phrase match must not override: the model has read the context.
+_PROTECTED = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE"}
+# Match sources, best first, for resolving overlaps.
+_PRIORITY = {"FACILITY": 0, "REGION": 0, "CAPITAL": 0, "DEMONYM_PLACE": 1, "NER": 2, "GAZ": 3}
+_DETERMINERS = {"the", "The"}
+
+if not Span.has_extension("geomap_hint"):
+    Span.set_extension("geomap_hint", default=None)
+if not Span.has_extension("geomap_source"):
+    Span.set_extension("geomap_source", default=None)
+
+
+@Language.factory(
+    "geomap_places",
+    default_config={"gazetteer": None, "min_population": 15000, "use_gazetteer_terms": True},
+    assigns=["doc.ents", f"doc.spans.{SPAN_KEY}"],
+    requires=["doc.ents", "token.pos"],
+)
+def make_place_ruler(
+    nlp: Language, name: str, gazetteer: str | None, min_population: int, use_gazetteer_terms: bool
+) -> "PlaceRecognizer":
+    return PlaceRecognizer(
+        nlp, name, gazetteer=gazetteer, min_population=min_population,
+        use_gazetteer_terms=use_gazetteer_terms,
+    )
+
+
+class PlaceRecognizer:
+    """Find place names in a Doc already processed by a NER model."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "geomap_places",
+        *,
+        gazetteer: Any = None,
+        min_population: int = 15000,
+        use_gazetteer_terms: bool = True,
+    ) -> None:
+        from geomap.gazetteer import Gazetteer
+
+        self.name = name
+        self.vocab = nlp.vocab
+        self.min_population = min_population
+        self.use_gazetteer_terms = use_gazetteer_terms
+        if gazetteer is None or isinstance(gazetteer, (str, Path)):
+            gazetteer = Gazetteer.open(gazetteer)
+        self.gazetteer = gazetteer
+        self.cue_matcher = Matcher(nlp.vocab)
+        self.cue_matcher.add("FACILITY", patterns.facility_patterns())
+        self.cue_matcher.add("REGION", patterns.region_patterns())
+        self.cue_matcher.add("DEMONYM_PLACE", [[{"IS_TITLE": True}, {"IS_TITLE": True, "POS": "PROPN"}]])
+        self.cue_matcher.add("CAPITAL", [[{"LOWER": "the"}, {"IS_TITLE": True}, {"LOWER": "capital"}]])
+        self._tokenizer = nlp.tokenizer
+        self._add_terms(gazetteer.matcher_terms(min_population=min_population) if use_gazetteer_terms else [])
+
+    def _add_terms(self, terms) -> None:
+        self.terms = [tuple(t) for t in terms]
+        self.phrase_matcher = PhraseMatcher(self.vocab, attr="ORTH")
+        names = sorted({t[0] for t in self.terms})
+        self.phrase_matcher.add("GAZ", list(self._tokenizer.pipe(names)))
+
+    # -- spaCy component protocol -------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        found = self._candidates(doc)
+        chosen = _non_overlapping(found)
+        places = [span for _, span in chosen]
+        doc.spans[SPAN_KEY] = places
+        geo = [s for s in places if s.label_ in PLACE_LABELS]
+        kept = [e for e in doc.ents if not any(_overlaps(e, s) for s in geo)]
+        doc.ents = sorted(kept + geo, key=lambda s: s.start)
+        return doc
+
+    def _candidates(self, doc: Doc) -> list[tuple[int, Span]]:
+        gaz = self.gazetteer
+        out: list[tuple[int, Span]] = []
+
+        def add(source: str, span: Span, label: str, hint: dict | None = None) -> None:
+            span = Span(doc, span.start, span.end, label=label)
+            span._.geomap_hint = hint
+            span._.geomap_source = source
+            out.append((_PRIORITY[source], span))
+
+        for match_id, start, end in self.cue_matcher(doc):
+            source = self.vocab.strings[match_id]
+            span = doc[start:end]
+            if source in ("FACILITY", "REGION"):
+                # "Iraqi Anbar Province": the demonym narrows the country, it is not part of the name.
+                country = None
+                while span.end - span.start > 2 and gaz.demonym_country(span[0].text):
+                    country = country or gaz.demonym_country(span[0].text)
+                    span = doc[span.start + 1:span.end]
+                if span[0].text in ("-",) or span[-2].text == "-":
+                    continue
+                kinds = ["airport", "site"] if source == "FACILITY" else ["admin1", "admin2", "region"]
+                add(source, span, "FAC" if source == "FACILITY" else "GPE",
+                    {"kinds": kinds, "country": country})
+            elif source == "DEMONYM_PLACE":
+                country = gaz.demonym_country(span[0].text)
+                if country and gaz.is_known_name(span[1].text):
+                    add(source, span, "GPE", {"country": country, "name": span[1].text})
+            elif source == "CAPITAL":
+                country = gaz.demonym_country(span[1].text)
+                if country:
+                    add(source, span, "GPE", {"capital_of": country})
+
+        for ent in doc.ents:
+            if ent.label_ in PLACE_LABELS:
+                span = _strip_determiner(ent)
+                if span is not None and self._plausible_place(span):
+                    add("NER", span, ent.label_)
+            elif ent.label_ == "NORP":
+                country = gaz.demonym_country(ent.text)
+                if country:
+                    add("NER", ent, "NORP", {"country": country, "demonym": True})
+
+        if self.use_gazetteer_terms:
+            ent_types = [t.ent_type_ for t in doc]
+            for _, start, end in self.phrase_matcher(doc):
+                span = doc[start:end]
+                if any(ent_types[i] in _PROTECTED for i in range(start, end)):
+                    continue
+                if not span[0].is_title or (span.start == span.sent.start and len(span) == 1
+                                             and span[0].pos_ not in ("PROPN",)):
+                    continue
+                if len(span) == 1 and span[0].pos_ not in ("PROPN",):
+                    continue
+                add("GAZ", span, "GPE")
+        return out
+
+    def _plausible_place(self, span: Span) -> bool:
+        """Reject GPE/LOC spans that are organisations or groups the model mislabels."""
+        text = span.text
+        if self.gazetteer.is_known_name(text):
+            return True
+        letters = [c for c in text if c.isalpha()]
+        if letters and all(c.isupper() for c in letters) and len(letters) <= 6:
+            return False  # "IRGC", "PMU": acronyms unknown to the gazetteer are not places
+        if len(span) == 1:
+            return False  # "Daesh": a single unknown word tagged GPE is rarely a place
+        return True
+
+    # -- serialization: the matcher terms travel with a saved pipeline ----------------------
+    def to_bytes(self, *, exclude=tuple()) -> bytes:
+        return srsly.msgpack_dumps({"terms": self.terms, "min_population": self.min_population})
+
+    def from_bytes(self, data: bytes, *, exclude=tuple()) -> "PlaceRecognizer":
+        cfg = srsly.msgpack_loads(data)
+        self.min_population = cfg["min_population"]
+        self._add_terms(cfg["terms"])
+        return self
+
+    def to_disk(self, path, *, exclude=tuple()) -> None:
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_msgpack(path / "terms.msgpack", {"terms": self.terms, "min_population": self.min_population})
+
+    def from_disk(self, path, *, exclude=tuple()) -> "PlaceRecognizer":
+        return self.from_bytes(srsly.msgpack_dumps(srsly.read_msgpack(ensure_path(path) / "terms.msgpack")))
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _strip_determiner(span: Span) -> Span | None:
+    if span[0].text in _DETERMINERS:
+        if len(span) == 1:
+            return None
+        return span[1:]
+    return span
+
+
+def _non_overlapping(found: list[tuple[int, Span]]) -> list[tuple[int, Span]]:
+    """Keep the best source first, then the longest span; drop spans overlapping a kept one."""
+    ordered = sorted(found, key=lambda ps: (ps[0], -(ps[1].end - ps[1].start), ps[1].start))
+    taken: list[tuple[int, Span]] = []
+    used: set[int] = set()
+    for prio, span in ordered:
+        idx = set(range(span.start, span.end))
+        if idx & used:
+            continue
+        used |= idx
+        taken.append((prio, span))
+    return sorted(taken, key=lambda ps: ps[1].start)

@@ -1,0 +1,63 @@
+"""Token patterns for place names a stock NER model misses or mislabels.
+
+They are spaCy Matcher patterns (token attributes, not regexes over raw text), grouped by the
+label they give: facilities ("Ain al-Assad Airbase", "Camp Lejeune"), administrative regions
+("Anbar Province"), and demonym phrases ("Iraqi Kurdistan", "the Iraqi capital").
+"""
+
+from __future__ import annotations
+
+#: Words that end a facility name.
+FACILITY_HEADS = [
+    "airbase", "airfield", "airport", "airstrip", "base", "outpost", "garrison",
+    "barracks", "port", "harbour", "harbor", "dam", "refinery", "bridge", "crossing",
+]
+#: Two-word facility heads ("Air Base", "Naval Station").
+FACILITY_HEADS_2 = [("air", "base"), ("air", "field"), ("naval", "base"), ("naval", "station"),
+                    ("military", "base"), ("air", "station"), ("border", "crossing")]
+#: Words that start a facility or landmark name.
+FACILITY_PREFIXES = ["camp", "fort", "forward operating base", "mount", "lake", "port"]
+#: Words that end an administrative-region name.
+REGION_HEADS = [
+    "province", "governorate", "region", "district", "county", "prefecture", "oblast",
+    "state", "territory", "municipality", "parish", "borough", "canton", "department",
+]
+
+# A name token: capitalised word, or an Arabic/Romance particle inside a name ("al", "-", "de").
+_NAME_TOKEN = {"TEXT": {"REGEX": r"^(?:[A-Z][\w'’.]*|al|el|ad|as|ash|an|ar|at|az|bin|ibn|abu|de|du|des|la|le|del|da|di|-)$"}}
+_FIRST_TOKEN = {"IS_TITLE": True, "IS_SENT_START": False}
+_DET = {"LOWER": "the", "OP": "?"}
+
+
+def facility_patterns() -> list[list[dict]]:
+    pats: list[list[dict]] = []
+    for head in FACILITY_HEADS:
+        pats.append([_FIRST_TOKEN, dict(_NAME_TOKEN, OP="*"), {"LOWER": head, "IS_TITLE": True}])
+    for first, second in FACILITY_HEADS_2:
+        pats.append([
+            _FIRST_TOKEN, dict(_NAME_TOKEN, OP="*"),
+            {"LOWER": first, "IS_TITLE": True}, {"LOWER": second, "IS_TITLE": True},
+        ])
+    for prefix in FACILITY_PREFIXES:
+        words = prefix.split()
+        pats.append(
+            [{"LOWER": w, "IS_TITLE": True} for w in words]
+            + [{"IS_TITLE": True}, dict(_NAME_TOKEN, OP="*")]
+        )
+    return pats
+
+
+def region_patterns() -> list[list[dict]]:
+    return [
+        [{"IS_TITLE": True, "POS": "PROPN"}, {"IS_TITLE": True, "OP": "*"},
+         {"LOWER": head, "IS_TITLE": True}]
+        for head in REGION_HEADS
+    ]
+
+
+def demonym_patterns(demonyms: list[str]) -> dict[str, list[list[dict]]]:
+    """Patterns that need the demonym list: "<Demonym> <Name>" and "the <Demonym> capital"."""
+    return {
+        "DEMONYM_PLACE": [[{"ORTH": {"IN": demonyms}}, {"IS_TITLE": True, "POS": "PROPN"}]],
+        "CAPITAL": [[{"LOWER": "the"}, {"ORTH": {"IN": demonyms}}, {"LOWER": "capital"}]],
+    }
