@@ -1,0 +1,281 @@
+"""Run a geoparser over a gold corpus and score it.
+
+The geoparser is anything with the two methods of ``geomap.pipeline.Geoparser`` used here:
+
+- ``mentions_many(texts, published) -> list[list[Mention]]``: recognition and resolution;
+- ``resolve_spans(text, spans, published=None) -> list[Mention]``: resolution of given spans.
+
+Only the geoparser calls are timed, so docs/s does not include reading or scoring the corpus.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, Sequence
+
+from geomap.errors import GeomapError
+from geomap.eval import metrics
+from geomap.eval.corpus import GoldDocument, corpus_name, read_corpus, select
+from geomap.records import Mention
+
+#: Documents handed to ``mentions_many`` at once: big enough for spaCy's batching, small enough
+#: for the progress bar to move.
+BATCH_SIZE = 16
+#: How many of the largest resolution errors the result keeps for error analysis.
+N_WORST = 25
+
+
+class GeoparserLike(Protocol):
+    def mentions_many(self, texts: list[str], published: list[dt.date | None]) -> list[list[Mention]]: ...
+
+    def resolve_spans(
+        self, text: str, spans: list[tuple[int, int]], published: dt.date | None = None
+    ) -> list[Mention]: ...
+
+
+@dataclass(slots=True)
+class ToponymOutcome:
+    """How one gold toponym with coordinates fared (only those that were scored)."""
+
+    doc_id: str
+    name: str
+    start: int
+    end: int
+    type: str | None
+    gold_lat: float
+    gold_lon: float
+    pred_name: str | None
+    pred_lat: float | None
+    pred_lon: float | None
+    confidence: float | None
+    error_km: float
+
+    def to_dict(self) -> dict:
+        return {k: getattr(self, k) for k in self.__slots__}
+
+
+@dataclass(slots=True)
+class EvalResult:
+    """All figures of one corpus run; ``to_dict()`` is plain JSON."""
+
+    corpus: str
+    path: str
+    split: str
+    gold_spans: bool
+    n_docs: int
+    n_gold: int
+    n_gold_with_coords: int
+    seconds: float
+    docs_per_second: float | None
+    recognition_exact: metrics.PRF | None
+    recognition_overlap: metrics.PRF | None
+    resolution: metrics.ResolutionScores
+    calibration: metrics.CalibrationScores
+    by_type: dict[str, dict[str, Any]] = field(default_factory=dict)
+    worst: list[ToponymOutcome] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "corpus": self.corpus,
+            "path": self.path,
+            "split": self.split,
+            "gold_spans": self.gold_spans,
+            "n_docs": self.n_docs,
+            "n_gold": self.n_gold,
+            "n_gold_with_coords": self.n_gold_with_coords,
+            "seconds": self.seconds,
+            "docs_per_second": self.docs_per_second,
+            "recognition": None if self.recognition_exact is None else {
+                "exact": self.recognition_exact.to_dict(),
+                "overlap": self.recognition_overlap.to_dict() if self.recognition_overlap else None,
+            },
+            "resolution": self.resolution.to_dict(),
+            "calibration": self.calibration.to_dict(),
+            "by_type": self.by_type,
+            "worst": [w.to_dict() for w in self.worst],
+        }
+
+
+def evaluate(
+    corpus_path: str | Path,
+    geoparser: GeoparserLike,
+    *,
+    gold_spans: bool = False,
+    split: str = "all",
+    limit: int | None = None,
+    progress: bool = True,
+) -> EvalResult:
+    """Score ``geoparser`` on one gold corpus file.
+
+    Full mode scores recognition (exact and overlap P/R/F1) and, over gold toponyms with
+    coordinates that some prediction overlaps, resolution (Acc@161, mean/median km, AUC).
+    ``gold_spans=True`` hands the gold spans to ``resolve_spans`` and scores resolution over
+    every gold toponym with coordinates (a span the resolver drops counts as unresolved).
+    Confidence calibration is over resolved predictions whose rightness is known: matched to a
+    gold point (right when within 161 km) or, in full mode, matched to no gold name (wrong).
+    """
+    docs = select(read_corpus(corpus_path), split, limit)
+    if not docs:
+        raise GeomapError(f"{corpus_path}: no documents in split {split!r}")
+    predictions, seconds = _run(docs, geoparser, gold_spans=gold_spans, progress=progress,
+                                label=corpus_name(corpus_path))
+    return score(docs, predictions, seconds=seconds, gold_spans=gold_spans,
+                 corpus=corpus_name(corpus_path), path=str(corpus_path), split=split)
+
+
+def _run(
+    docs: Sequence[GoldDocument], geoparser: GeoparserLike, *, gold_spans: bool, progress: bool, label: str
+) -> tuple[list[list[Mention]], float]:
+    """Call the geoparser on every document; returns its mentions and the seconds spent in it."""
+    out: list[list[Mention]] = []
+    seconds = 0.0
+    bar = _Bar(len(docs), label) if progress else None
+    try:
+        if gold_spans:
+            for doc in docs:
+                t0 = time.perf_counter()
+                got = geoparser.resolve_spans(doc.text, [t.span for t in doc.toponyms], doc.published)
+                seconds += time.perf_counter() - t0
+                out.append(_checked(list(got), doc))
+                if bar:
+                    bar.advance(1)
+        else:
+            for i in range(0, len(docs), BATCH_SIZE):
+                batch = docs[i:i + BATCH_SIZE]
+                t0 = time.perf_counter()
+                got = geoparser.mentions_many([d.text for d in batch], [d.published for d in batch])
+                seconds += time.perf_counter() - t0
+                got = list(got)
+                if len(got) != len(batch):
+                    raise GeomapError(f"geoparser returned {len(got)} results for {len(batch)} documents")
+                out.extend(_checked(list(ms), d) for ms, d in zip(got, batch))
+                if bar:
+                    bar.advance(len(batch))
+    finally:
+        if bar:
+            bar.close()
+    return out, seconds
+
+
+class _Bar:
+    """A rich progress bar on stderr, so stdout stays the report."""
+
+    def __init__(self, total: int, label: str) -> None:
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self._p = Progress(console=Console(stderr=True), transient=True)
+        self._p.start()
+        self._task = self._p.add_task(f"eval {label}", total=total)
+
+    def advance(self, n: int) -> None:
+        self._p.advance(self._task, n)
+
+    def close(self) -> None:
+        self._p.stop()
+
+
+
+
+def _checked(mentions: list[Mention], doc: GoldDocument) -> list[Mention]:
+    """Refuse geoparser output the scores would silently misread (bad offsets or confidence)."""
+    n = len(doc.text)
+    for m in mentions:
+        if not (isinstance(m.start, int) and isinstance(m.end, int) and 0 <= m.start < m.end <= n):
+            raise GeomapError(f"{doc.doc_id}: geoparser returned bad offsets {m.start!r}:{m.end!r}")
+        c = m.confidence
+        if not (isinstance(c, (int, float)) and 0.0 <= c <= 1.0):
+            raise GeomapError(f"{doc.doc_id}: geoparser confidence {c!r} outside [0, 1]")
+    return mentions
+
+
+def _point(m: Mention) -> tuple[float, float] | None:
+    return None if m.place is None else (m.place.lat, m.place.lon)
+
+
+def score(
+    docs: Sequence[GoldDocument],
+    predictions: Sequence[Sequence[Mention]],
+    *,
+    seconds: float = 0.0,
+    gold_spans: bool = False,
+    corpus: str = "",
+    path: str = "",
+    split: str = "all",
+) -> EvalResult:
+    """Score predictions already made (one list of mentions per document, in corpus order)."""
+    if len(docs) != len(predictions):
+        raise ValueError(f"{len(predictions)} predictions for {len(docs)} documents")
+    exact_pairs: list[tuple[list[metrics.Span], list[metrics.Span]]] = []
+    outcomes: list[ToponymOutcome] = []
+    confidence_pairs: list[tuple[float, bool]] = []
+    # per gold type: [n_gold, n_recognized (overlap)]
+    type_counts: dict[str, list[int]] = {}
+    for doc, preds in zip(docs, predictions):
+        gold = [t.span for t in doc.toponyms]
+        pred = [(m.start, m.end) for m in preds]
+        exact_pairs.append((gold, pred))
+        matched = dict(metrics.match_spans(gold, pred, "overlap"))  # gold idx -> pred idx
+        matched_preds = set(matched.values())
+        for gi, t in enumerate(doc.toponyms):
+            counts = type_counts.setdefault(t.type or "untyped", [0, 0])
+            counts[0] += 1
+            counts[1] += gi in matched
+            if not t.has_coords:
+                continue
+            gold_pt = (t.lat, t.lon)
+            if gi in matched:
+                m = preds[matched[gi]]
+                err = metrics.point_error_km(gold_pt, _point(m))
+                if m.place is not None:
+                    confidence_pairs.append((float(m.confidence), err <= metrics.ACC_KM))
+                outcomes.append(_outcome(doc, t, m, err))
+            elif gold_spans:
+                # the resolver was given this span and returned nothing for it
+                outcomes.append(_outcome(doc, t, None, metrics.MAX_ERROR_KM))
+        if not gold_spans:
+            for pj, m in enumerate(preds):
+                if pj not in matched_preds and m.place is not None:
+                    confidence_pairs.append((float(m.confidence), False))
+
+    errors = [o.error_km for o in outcomes]
+    by_type: dict[str, dict[str, Any]] = {}
+    if len(type_counts) > 1 or "untyped" not in type_counts:
+        for typ, (n, rec) in sorted(type_counts.items()):
+            res = metrics.resolution_scores([o.error_km for o in outcomes if (o.type or "untyped") == typ])
+            by_type[typ] = {"n_gold": n, "recall_overlap": rec / n if n else 0.0,
+                            "resolution": res.to_dict()}
+    n_docs = len(docs)
+    return EvalResult(
+        corpus=corpus,
+        path=path,
+        split=split,
+        gold_spans=gold_spans,
+        n_docs=n_docs,
+        n_gold=sum(len(d.toponyms) for d in docs),
+        n_gold_with_coords=sum(1 for d in docs for t in d.toponyms if t.has_coords),
+        seconds=seconds,
+        docs_per_second=n_docs / seconds if seconds > 0 else None,
+        recognition_exact=None if gold_spans else metrics.recognition_scores(exact_pairs, "exact"),
+        recognition_overlap=None if gold_spans else metrics.recognition_scores(exact_pairs, "overlap"),
+        resolution=metrics.resolution_scores(errors),
+        calibration=metrics.calibration_scores(confidence_pairs),
+        by_type=by_type,
+        worst=sorted(outcomes, key=lambda o: (-o.error_km, o.doc_id, o.start))[:N_WORST],
+    )
+
+
+def _outcome(doc: GoldDocument, t, m: Mention | None, err: float) -> ToponymOutcome:
+    place = None if m is None else m.place
+    return ToponymOutcome(
+        doc_id=doc.doc_id, name=t.name, start=t.start, end=t.end, type=t.type,
+        gold_lat=t.lat, gold_lon=t.lon,
+        pred_name=None if place is None else place.name,
+        pred_lat=None if place is None else place.lat,
+        pred_lon=None if place is None else place.lon,
+        confidence=None if m is None else float(m.confidence),
+        error_km=err,
+    )
