@@ -1,0 +1,391 @@
+"""Find and resolve date expressions in news text.
+
+Our own rules decide what counts as a date and how it resolves against the publication date;
+dateparser only reads the odd absolute formats our patterns do not cover. The rules:
+
+* a month/day with no year ("January 3") is the most recent such day not after publication;
+* a bare weekday ("on Tuesday") is the most recent such weekday before publication (the
+  publication day itself when it falls on that weekday: news says "on Wednesday" for today);
+* "last year" / "this month" / "three years ago" resolve against publication, with year or
+  month precision as written;
+* "two days later", "the next day", "the same day" resolve against the previous date in the text;
+* partial dates keep their precision: "in late 2017" is 2017 (year), "in January" a month;
+* durations ("three years", "24 hours"), plain counts and codes ("Story Code: 454560") are not dates.
+
+Month and year precision dates are stored as the first day of the period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+from geomap.errors import DateError
+from geomap.io.readers import parse_date
+from geomap.records import DatePrecision, DateRef
+
+_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}
+_WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "sunday": 6,
+}
+_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": None, "few": None,
+}
+_RANK = {"day": 0, "month": 1, "year": 2, "unknown": 3}
+
+# Month names are matched case-sensitively (capitalised) so "may" and "march" stay verbs.
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:1[89]\d\d|2[01]\d\d)"
+_NUM = r"(?:\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_UNIT = r"(?:day|week|month|year)s?"
+_QUAL = r"(?:early|mid|late|the\s+(?:end|start|beginning|middle)\s+of)"
+
+# Each pattern has a name used by _resolve; order matters (longest forms first).
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(rf"\b(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)\b")),
+    ("mdy", re.compile(rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})\b")),
+    ("dmy", re.compile(rf"\b(?P<d>{_DAY})\s+(?:of\s+)?(?P<mon>{_MONTH}),?\s+(?P<y>{_YEAR})\b")),
+    ("md", re.compile(rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY})\b(?!\s*(?:,\s*)?\d)")),
+    ("dm", re.compile(rf"\b(?P<d>{_DAY})\s+(?:of\s+)?(?P<mon>{_MONTH})\b(?!\s*,?\s*\d)")),
+    ("qual_year", re.compile(rf"\b(?P<q>{_QUAL})[\s-]*(?P<y>{_YEAR})\b", re.I)),
+    ("month_year", re.compile(rf"\b(?P<mon>{_MONTH}),?\s+(?:of\s+)?(?P<y>{_YEAR})\b")),
+    ("qual_month", re.compile(rf"\b(?P<q>(?i:early|mid|late))[\s-]*(?P<mon>{_MONTH})\b(?!\s*\d)")),
+    ("rel_month", re.compile(rf"\b(?P<w>(?i:last|next|this))\s+(?P<mon>{_MONTH})\b(?!\s*\d)")),
+    ("prep_month", re.compile(
+        rf"\b(?i:in|since|until|by|during|through|from|before|after)\s+(?P<core>(?P<mon>{_MONTH}))\b(?!\s*\d)"
+    )),
+    ("prep_year", re.compile(
+        rf"\b(?i:in|since|until|by|during|through|from|before|after)\s+(?P<core>(?P<y>{_YEAR}))\b"
+        r"(?![\-–/]?\d|\s*(?:%|percent|people|troops|soldiers|km|kilomet|miles))"
+    )),
+    ("weekday", re.compile(
+        rf"\b(?:(?P<w>(?i:last|next|this))\s+)?(?P<wd>{_WEEKDAY})"
+        r"(?:\s+(?:morning|afternoon|evening|night))?\b"
+    )),
+    ("ago", re.compile(rf"\b(?P<n>{_NUM})\s+(?P<u>{_UNIT})\s+ago\b", re.I)),
+    # "two days later"; "two days after" only when nothing follows ("after the raid" has its own anchor)
+    ("shift", re.compile(
+        rf"\b(?P<n>{_NUM}|hours)\s+(?:(?P<u>{_UNIT})\s+)?(?P<dir>later|earlier)\b"
+        rf"|\b(?P<n2>{_NUM})\s+(?P<u2>{_UNIT})\s+(?P<dir2>after|before)\b(?=\s*[,.;]|\s+that\b)",
+        re.I,
+    )),
+    ("anchor_day", re.compile(
+        r"\b(?:the\s+(?P<dir>next|following|previous|preceding)\s+day"
+        r"|the\s+day\s+(?P<dir2>before|after)(?=\s*[,.;])"
+        r"|(?:the|that)\s+same\s+day|that\s+day)\b", re.I,
+    )),
+    ("rel_period", re.compile(r"\b(?P<w>last|this|next)\s+(?P<u>year|month)\b", re.I)),
+    ("rel_day", re.compile(r"\b(?P<w>yesterday|today|tomorrow)\b", re.I)),
+]
+
+# A number right after one of these is an identifier, never a date.
+_CODE_BEFORE = re.compile(r"(?:code|id|no\.?|number|ref|#)\s*[:#]?\s*$", re.I)
+# A spaCy DATE span that only measures time ("three years", "24 hours", "the past decade").
+_DURATION = re.compile(
+    rf"^(?:for\s+|over\s+|the\s+)?(?:past\s+|last\s+|next\s+|coming\s+|first\s+)?"
+    rf"(?:{_NUM}|\d+|several|few|many|a\s+few|a\s+couple\s+of|couple\s+of)?\s*"
+    r"(?:more\s+)?(?:second|minute|hour|day|week|month|year|decade|century|centuries)s?"
+    r"(?:\s+(?:long|old))?$", re.I,
+)
+# A dateline: a header line holding only a date and maybe a time ("11 Mar 2020 - 10:16").
+_DATELINE = re.compile(
+    rf"^\s*(?:(?:{_WEEKDAY}),?\s+)?(?:(?P<d>{_DAY})\s+(?P<mon>{_MONTH}),?\s+(?P<y>{_YEAR})"
+    rf"|(?P<mon2>{_MONTH})\s+(?P<d2>{_DAY}),?\s+(?P<y2>{_YEAR})"
+    rf"|(?P<iy>{_YEAR})-(?P<im>0[1-9]|1[0-2])-(?P<id>[0-3]\d))"
+    r"(?:\s*[-–—|,T@]?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:[A-Z]{2,4}|GMT[+-]?\d*)?)?\s*$"
+)
+
+
+def parse_user_date(value: str) -> dt.date:
+    """Parse a date given by the user (CLI option, table column); DateError if unreadable."""
+    parsed = parse_date(value, where="date")
+    if parsed is None:
+        raise DateError("empty date (use YYYY-MM-DD)")
+    return parsed
+
+
+def detect_published(text: str, *, max_lines: int = 12) -> dt.date | None:
+    """Return the date of a dateline ("11 Mar 2020 - 10:16") among the first lines, if any."""
+    for line in text.splitlines()[:max_lines]:
+        match = _DATELINE.match(line)
+        if not match:
+            continue
+        g = match.groupdict()
+        try:
+            if g["iy"]:
+                return dt.date(int(g["iy"]), int(g["im"]), int(g["id"]))
+            day, mon, year = (g["d"], g["mon"], g["y"]) if g["d"] else (g["d2"], g["mon2"], g["y2"])
+            return dt.date(int(year), _month(mon), _day(day))
+        except ValueError:
+            continue
+    return None
+
+
+def find_dates(doc, published: dt.date | None) -> list[DateRef]:
+    """Date expressions of a parsed Doc resolved against ``published``, in text order.
+
+    Candidates come from our patterns and from spaCy DATE entities our patterns missed
+    (read by dateparser); datelines, durations, counts and codes are skipped.
+    """
+    text = doc.text
+    skip = _dateline_spans(text)
+    found: list[tuple[int, int, str, re.Match[str] | None]] = []
+    taken: list[tuple[int, int]] = list(skip)
+    for name, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.span("core") if "core" in match.groupdict() else match.span()
+            if _overlaps(start, end, taken):
+                continue
+            taken.append((start, end))
+            found.append((start, end, name, match))
+    for ent in getattr(doc, "ents", ()):
+        if ent.label_ != "DATE" or _overlaps(ent.start_char, ent.end_char, taken):
+            continue
+        taken.append((ent.start_char, ent.end_char))
+        found.append((ent.start_char, ent.end_char, "ent", None))
+    found.sort(key=lambda item: item[0])
+
+    refs: list[DateRef] = []
+    for start, end, name, match in found:
+        if _CODE_BEFORE.search(text[max(0, start - 20):start]):
+            continue
+        anchor = refs[-1] if refs else None
+        resolved = _resolve(name, match, text[start:end], published, anchor)
+        if resolved is None:
+            continue
+        date, precision = resolved
+        refs.append(DateRef(text=text[start:end], start=start, end=end, date=date, precision=precision))
+    return refs
+
+
+def _dateline_spans(text: str) -> list[tuple[int, int]]:
+    spans, offset = [], 0
+    for line in text.splitlines(keepends=True):
+        if _DATELINE.match(line.rstrip("\r\n")):
+            spans.append((offset, offset + len(line)))
+        offset += len(line)
+    return spans
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def _month(name: str) -> int:
+    return _MONTHS[name.rstrip(".").lower()]
+
+
+def _day(text: str) -> int:
+    return int(re.match(r"\d+", text).group())
+
+
+def _number(text: str | None) -> int | None:
+    if text is None:
+        return 1
+    text = text.lower()
+    return int(text) if text.isdigit() else _NUMBERS.get(text)
+
+
+def _latest_not_after(month: int, day: int, published: dt.date) -> dt.date:
+    """The most recent month/day on or before publication (Feb 29 falls back a year as needed)."""
+    for year in range(published.year, published.year - 8, -1):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if candidate <= published:
+            return candidate
+    raise ValueError("no such day")
+
+
+def _add_months(date: dt.date, months: int) -> dt.date:
+    index = date.year * 12 + date.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _shift(anchor: dt.date, n: int, unit: str) -> dt.date:
+    unit = unit.rstrip("s")
+    if unit == "day":
+        return anchor + dt.timedelta(days=n)
+    if unit == "week":
+        return anchor + dt.timedelta(weeks=n)
+    if unit == "month":
+        return _add_months(anchor, n)
+    return dt.date(anchor.year + n, 1, 1)
+
+
+def _coarser(a: DatePrecision, b: DatePrecision) -> DatePrecision:
+    return a if _RANK[a] >= _RANK[b] else b
+
+
+def _truncate(date: dt.date, precision: DatePrecision) -> dt.date:
+    if precision == "year":
+        return dt.date(date.year, 1, 1)
+    if precision == "month":
+        return dt.date(date.year, date.month, 1)
+    return date
+
+
+def _unit_precision(unit: str) -> DatePrecision:
+    unit = unit.lower().rstrip("s")
+    return "year" if unit == "year" else "month" if unit == "month" else "day"
+
+
+def _resolve(
+    name: str, m: re.Match[str] | None, span: str, published: dt.date | None, anchor: DateRef | None
+) -> tuple[dt.date, DatePrecision] | None:
+    """Apply one rule; None when the expression is no date or cannot be anchored."""
+    try:
+        return _RULES[name](m, span, published, anchor)
+    except (ValueError, KeyError, OverflowError):
+        return None
+
+
+def _r_full(m, span, published, anchor):
+    return dt.date(int(m["y"]), _month(m["mon"]) if "mon" in m.groupdict() else int(m["m"]), _day(m["d"])), "day"
+
+
+def _r_month_day(m, span, published, anchor):
+    if published is None:
+        return None
+    return _latest_not_after(_month(m["mon"]), _day(m["d"]), published), "day"
+
+
+def _r_year(m, span, published, anchor):
+    return dt.date(int(m["y"]), 1, 1), "year"
+
+
+def _r_month_year(m, span, published, anchor):
+    return dt.date(int(m["y"]), _month(m["mon"]), 1), "month"
+
+
+def _r_month(m, span, published, anchor):
+    if published is None:
+        return None
+    month = _month(m["mon"])
+    year = published.year if month <= published.month else published.year - 1
+    word = (m.groupdict().get("w") or "").lower()
+    if word == "next":
+        year = published.year if month > published.month else published.year + 1
+    elif word == "last" and month == published.month:
+        year -= 1
+    return dt.date(year, month, 1), "month"
+
+
+def _r_weekday(m, span, published, anchor):
+    if published is None:
+        return None
+    target = _WEEKDAYS[m["wd"].lower()]
+    word = (m["w"] or "").lower()
+    back = (published.weekday() - target) % 7
+    if word == "next":
+        ahead = (target - published.weekday()) % 7 or 7
+        return published + dt.timedelta(days=ahead), "day"
+    if word == "last" and back == 0:
+        back = 7
+    return published - dt.timedelta(days=back), "day"
+
+
+def _r_ago(m, span, published, anchor):
+    n = _number(m["n"])
+    if published is None or n is None:
+        return None
+    precision = _unit_precision(m["u"])
+    return _truncate(_shift(published, -n, m["u"].lower()), precision), precision
+
+
+def _r_shift(m, span, published, anchor):
+    if anchor is None or anchor.precision == "unknown":
+        return None
+    count, unit, direction = (m["n"], m["u"], m["dir"]) if m["n"] else (m["n2"], m["u2"], m["dir2"])
+    if count.lower() == "hours":
+        return anchor.date, anchor.precision
+    n = _number(count)
+    if n is None or not unit:
+        return None
+    sign = 1 if direction.lower() in ("later", "after") else -1
+    precision = _coarser(anchor.precision, _unit_precision(unit))
+    return _truncate(_shift(anchor.date, sign * n, unit.lower()), precision), precision
+
+
+def _r_anchor_day(m, span, published, anchor):
+    if anchor is None or anchor.precision == "unknown":
+        return None
+    direction = (m["dir"] or m["dir2"] or "").lower()
+    if direction and anchor.precision != "day":
+        return None  # "the next day" after "in January" says nothing precise
+    step = {"next": 1, "following": 1, "after": 1, "previous": -1, "preceding": -1, "before": -1}
+    return anchor.date + dt.timedelta(days=step.get(direction, 0)), anchor.precision
+
+
+def _r_rel_period(m, span, published, anchor):
+    if published is None:
+        return None
+    step = {"last": -1, "this": 0, "next": 1}[m["w"].lower()]
+    unit = m["u"].lower()
+    if unit == "year":
+        return dt.date(published.year + step, 1, 1), "year"
+    return _add_months(published, step), "month"
+
+
+def _r_rel_day(m, span, published, anchor):
+    if published is None:
+        return None
+    step = {"yesterday": -1, "today": 0, "tomorrow": 1}[m["w"].lower()]
+    return published + dt.timedelta(days=step), "day"
+
+
+def _r_entity(m, span, published, anchor):
+    """A spaCy DATE entity our patterns did not cover: only clear calendar dates pass."""
+    cleaned = span.strip()
+    if _DURATION.match(cleaned):
+        return None
+    if re.fullmatch(r"(?:the\s+)?(?:19|20)\d\d", cleaned, re.I):
+        return dt.date(int(cleaned[-4:]), 1, 1), "year"
+    has_month = re.search(_MONTH, cleaned) is not None
+    numeric_date = re.search(r"\b\d{1,4}[/.]\d{1,2}[/.]\d{2,4}\b", cleaned) is not None
+    if not (has_month or numeric_date):
+        return None  # counts, codes, "recent years", "the season": no calendar date
+    return _dateparser(cleaned, published)
+
+
+def _dateparser(text: str, published: dt.date | None):
+    from dateparser.date import DateDataParser  # slow import, rarely needed
+
+    settings = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
+    if published is not None:
+        settings["RELATIVE_BASE"] = dt.datetime.combine(published, dt.time(12))
+    data = DateDataParser(languages=["en"], settings=settings).get_date_data(text)
+    if data is None or data.date_obj is None:
+        return None
+    period = data.period if data.period in ("day", "month", "year") else "day"
+    return _truncate(data.date_obj.date(), period), period
+
+
+_RULES = {
+    "iso": _r_full, "mdy": _r_full, "dmy": _r_full,
+    "md": _r_month_day, "dm": _r_month_day,
+    "qual_year": _r_year, "prep_year": _r_year,
+    "month_year": _r_month_year,
+    "qual_month": _r_month, "rel_month": _r_month, "prep_month": _r_month,
+    "weekday": _r_weekday, "ago": _r_ago, "shift": _r_shift, "anchor_day": _r_anchor_day,
+    "rel_period": _r_rel_period, "rel_day": _r_rel_day, "ent": _r_entity,
+}
+
+
+def iter_dates_in(refs: list[DateRef], start: int, end: int) -> Iterator[DateRef]:
+    """The dates whose text lies inside [start, end)."""
+    return (ref for ref in refs if start <= ref.start and ref.end <= end)
