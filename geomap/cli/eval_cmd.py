@@ -1,0 +1,54 @@
+"""``geomap eval``: score the geoparser on gold corpora (thin wrapper over geomap.eval)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from geomap.errors import InputError, ModelError
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``eval`` command to the geomap CLI."""
+    app.command("eval", help="Measure toponym recognition and resolution on gold JSONL corpora.")(eval_command)
+
+
+def eval_command(
+    files: Annotated[list[Path], typer.Argument(help="Gold corpora, JSON Lines (see docs/accuracy.md).",
+                                                show_default=False)],
+    gold_spans: Annotated[bool, typer.Option("--gold-spans", help="Give the resolver the gold spans; "
+                                             "score resolution only.")] = False,
+    split: Annotated[str, typer.Option("--split", help="dev, test or all (halves by hashed document id).")] = "all",
+    limit: Annotated[Optional[int], typer.Option("--limit", help="At most N documents per corpus.")] = None,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write every figure to this JSON file.")] = None,
+    model: Annotated[Optional[str], typer.Option("--model", help="spaCy model for the geoparser.")] = None,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Progress bar on stderr.")] = True,
+) -> None:
+    from rich.console import Console
+
+    from geomap.eval.corpus import SPLITS, read_corpus, select
+    from geomap.eval.report import print_results, write_json
+    from geomap.eval.runner import evaluate
+
+    if split not in SPLITS:
+        raise InputError(f"--split must be one of {', '.join(SPLITS)}, not {split!r}")
+    # check every corpus before loading the model, so a typo fails in a second, not a minute
+    for f in files:
+        select(read_corpus(f), split, limit)
+    try:
+        from geomap.pipeline import Geoparser
+    except ImportError as exc:
+        raise ModelError(f"the geoparser cannot be imported ({exc})") from None
+    geoparser = Geoparser.load(model=model)
+    results = [evaluate(f, geoparser, gold_spans=gold_spans, split=split, limit=limit, progress=progress)
+               for f in files]
+    console = Console()
+    if not console.is_terminal:
+        # logs and pipes get the whole table on one line per corpus instead of wrapped cells
+        console = Console(width=200)
+    print_results(results, console)
+    if json_out is not None:
+        write_json(json_out, results, model=model, split=split, gold_spans=gold_spans, limit=limit)
+        console.print(f"wrote {json_out}")

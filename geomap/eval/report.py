@@ -1,0 +1,93 @@
+"""Show evaluation results as a table and save every figure as JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+from geomap.errors import OutputError
+from geomap.eval.metrics import PRF
+from geomap.eval.runner import EvalResult
+
+#: Bumped when the JSON layout changes in a way readers must know about.
+JSON_FORMAT = 1
+_NA = "–"
+
+
+def _f(x: float | None, digits: int = 3) -> str:
+    return _NA if x is None else f"{x:.{digits}f}"
+
+
+def _prf(p: PRF | None) -> str:
+    return _NA if p is None else f"{p.precision:.3f} / {p.recall:.3f} / {p.f1:.3f}"
+
+
+def results_table(results: Sequence[EvalResult]) -> Table:
+    """One row per corpus run: recognition, resolution, confidence separation and speed."""
+    table = Table(title="geomap eval", show_lines=False)
+    table.add_column("corpus", no_wrap=True)
+    table.add_column("split")
+    table.add_column("mode")
+    table.add_column("docs", justify="right")
+    table.add_column("P / R / F1 exact", justify="right")
+    table.add_column("P / R / F1 overlap", justify="right")
+    table.add_column("n res", justify="right")
+    table.add_column("Acc@161", justify="right")
+    table.add_column("mean km", justify="right")
+    table.add_column("median km", justify="right")
+    table.add_column("AUC", justify="right")
+    table.add_column("conf ROC-AUC", justify="right")
+    table.add_column("docs/s", justify="right")
+    for r in results:
+        table.add_row(
+            r.corpus,
+            r.split,
+            "gold spans" if r.gold_spans else "full",
+            str(r.n_docs),
+            _prf(r.recognition_exact),
+            _prf(r.recognition_overlap),
+            f"{r.resolution.n}/{r.n_gold_with_coords}",
+            _f(r.resolution.acc161),
+            _f(r.resolution.mean_km, 0),
+            _f(r.resolution.median_km, 0),
+            _f(r.resolution.auc),
+            _f(r.calibration.roc_auc),
+            _f(r.docs_per_second, 1),
+        )
+    return table
+
+
+def print_results(results: Sequence[EvalResult], console: Console | None = None) -> None:
+    """Print the results table to stdout (or the given console)."""
+    (console or Console()).print(results_table(results))
+
+
+def results_payload(results: Sequence[EvalResult], **meta: Any) -> dict[str, Any]:
+    """Everything measured, as plain JSON-ready data; ``meta`` (model name …) goes alongside."""
+    return {"format": JSON_FORMAT, **meta, "results": [r.to_dict() for r in results]}
+
+
+def write_json(path: str | Path, results: Sequence[EvalResult], **meta: Any) -> Path:
+    """Write all figures to ``path`` atomically (temp file in the same folder, then os.replace)."""
+    target = Path(path)
+    text = json.dumps(results_payload(results, **meta), indent=2, ensure_ascii=False, allow_nan=False)
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text + "\n")
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
+    return target
