@@ -1,0 +1,104 @@
+"""Static PNG of a map page through Playwright driving the system Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from geomap.errors import OutputError
+
+#: Flags for a quiet, CI-friendly headless Chromium.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+#: Schemes a page may load when remote requests are blocked.
+LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:")
+
+
+def chromium_path() -> str:
+    """Path of the ``chromium`` executable, or OutputError."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        raise OutputError("PNG export needs Chromium: install the 'chromium' package (not found on PATH)")
+    return path
+
+
+@contextmanager
+def chromium_browser() -> Iterator[object]:
+    """A Playwright Browser on the system Chromium; OutputError if either is missing."""
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        raise OutputError("PNG export needs the python package 'playwright' (pip install playwright)") from exc
+    executable = chromium_path()
+    with sync_playwright() as pw:
+        try:
+            browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        except PlaywrightError as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else "unknown error"
+            raise OutputError(f"cannot start Chromium ({executable}): {first}") from exc
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def block_remote(page) -> None:
+    """Abort every request that would leave the machine (tests, reproducible shots)."""
+
+    def handle(route) -> None:
+        if route.request.url.startswith(LOCAL_SCHEMES):
+            route.continue_()
+        else:
+            route.abort()
+
+    page.route("**/*", handle)
+
+
+def wait_for_map(page, timeout_ms: int = 15_000) -> None:
+    """Wait until Leaflet has drawn the map and settled (tiles may still be failing)."""
+    page.wait_for_selector(".leaflet-container", timeout=timeout_ms)
+    page.wait_for_function(
+        "() => !!window.L && document.querySelectorAll('.leaflet-container .leaflet-map-pane').length > 0",
+        timeout=timeout_ms,
+    )
+    try:
+        page.wait_for_load_state("networkidle", timeout=min(timeout_ms, 5_000))
+    except Exception:  # slow tiles should not fail a screenshot
+        pass
+    page.wait_for_timeout(400)  # let cluster/zoom animations finish
+
+
+def screenshot(browser, html_path: str | os.PathLike[str], *, width: int = 1200, height: int = 800,
+               offline: bool = False, timeout_ms: int = 15_000) -> bytes:
+    """PNG bytes of the page at *html_path*; ``offline`` blocks all non-local requests."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    try:
+        if offline:
+            block_remote(page)
+        page.goto(Path(html_path).resolve().as_uri(), wait_until="load", timeout=timeout_ms)
+        wait_for_map(page, timeout_ms)
+        return page.screenshot(full_page=False)
+    finally:
+        page.close()
+
+
+def render_png(html_path: str | os.PathLike[str], png_path: str | os.PathLike[str], *,
+               width: int = 1200, height: int = 800, offline: bool = False) -> Path:
+    """Screenshot a written map page to *png_path* (atomic); returns the PNG path."""
+    from geomap.mapping.write import atomic_write
+
+    html_path = Path(html_path)
+    if not html_path.is_file():
+        raise OutputError(f"cannot render {html_path}: no such file")
+    with chromium_browser() as browser:
+        try:
+            data = screenshot(browser, html_path, width=width, height=height, offline=offline)
+        except OutputError:
+            raise
+        except Exception as exc:
+            first = (str(exc).strip().splitlines() or ["unknown error"])[0]
+            raise OutputError(f"cannot render {html_path}: {first}") from exc
+    return atomic_write(png_path, data)
