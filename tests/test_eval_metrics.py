@@ -149,3 +149,11 @@ def test_to_dict_is_plain_json():
     d = json.loads(json.dumps(c.to_dict()))
     assert d["roc_auc"] == 1.0 and len(d["bins"]) == 10
     assert json.loads(json.dumps(m.prf(1, 2, 2).to_dict()))["f1"] == 0.5
+
+
+def test_nested_gold_names_pair_with_their_own_predictions():
+    # "Mississippi River" (0,17) with the embedded "Mississippi" (0,11); predictions listed
+    # longest first. Both overlap the inner name by 11 characters; the tighter one wins.
+    gold = [(0, 17), (0, 11)]
+    assert m.match_spans(gold, [(0, 17), (0, 11)], "overlap") == [(0, 0), (1, 1)]
+    assert m.match_spans(gold, [(0, 11), (0, 17)], "overlap") == [(0, 1), (1, 0)]

@@ -43,8 +43,8 @@ def match_spans(gold: Sequence[Span], pred: Sequence[Span], mode: MatchMode = "o
 
     ``exact`` pairs identical spans; ``overlap`` pairs spans sharing at least one character.
     The matching has maximum size (augmenting paths), so one long prediction covering two gold
-    names counts once, and a gold name tries its largest-overlap prediction first so that the
-    pairs used for resolution scoring are the natural ones. Pairs come back sorted by gold index.
+    names counts once, and a gold name tries its largest-overlap, tightest prediction first so
+    that the pairs used for resolution scoring are the natural ones. Pairs come back sorted by gold index.
     """
     if mode not in ("exact", "overlap"):
         raise ValueError(f"unknown match mode {mode!r}")
@@ -54,7 +54,9 @@ def match_spans(gold: Sequence[Span], pred: Sequence[Span], mode: MatchMode = "o
             cands = [j for j, p in enumerate(pred) if p[0] == g[0] and p[1] == g[1]]
         else:
             cands = [j for j, p in enumerate(pred) if _overlap(g, p) > 0]
-            cands.sort(key=lambda j: (-_overlap(g, pred[j]), j))
+            # most shared characters first, then the tightest fit: with nested gold names
+            # ("Mississippi" inside "Mississippi River") each pairs with its own prediction
+            cands.sort(key=lambda j: (-_overlap(g, pred[j]), max(g[1], pred[j][1]) - min(g[0], pred[j][0]), j))
         edges.append(cands)
 
     owner: dict[int, int] = {}  # pred index -> gold index
