@@ -244,3 +244,9 @@ def test_population_baseline_runs_and_figures_are_consistent(baseline, path):
     assert d["recognition"]["overlap"]["f1"] == ov.f1
     assert d["resolution"]["n"] == full.resolution.n
     assert len(d["calibration"]["bins"]) == 10
+
+
+def test_progress_bar_goes_to_stderr_only(capsys):
+    r = evaluate(LGL, GoldReplay(LGL), progress=True)
+    assert r.n_docs == 8
+    assert capsys.readouterr().out == ""  # stdout is reserved for the report

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -14,6 +12,7 @@ from rich.table import Table
 from geomap.errors import OutputError
 from geomap.eval.metrics import PRF
 from geomap.eval.runner import EvalResult
+from geomap.io import atomic
 
 #: Bumped when the JSON layout changes in a way readers must know about.
 JSON_FORMAT = 1
@@ -75,19 +74,10 @@ def results_payload(results: Sequence[EvalResult], **meta: Any) -> dict[str, Any
 
 def write_json(path: str | Path, results: Sequence[EvalResult], **meta: Any) -> Path:
     """Write all figures to ``path`` atomically (temp file in the same folder, then os.replace)."""
-    target = Path(path)
     text = json.dumps(results_payload(results, **meta), indent=2, ensure_ascii=False, allow_nan=False)
-    folder = target.parent if str(target.parent) else Path(".")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text + "\n")
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
-    return target
+        return atomic.write_text(path, text + "\n")
+    except OutputError:
+        raise
+    except OSError as exc:  # the write itself failed (disk full, permissions)
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
