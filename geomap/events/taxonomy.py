@@ -1,0 +1,88 @@
+"""Event types and their trigger words, loaded from a JSON data file (taxonomy.json by default)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from geomap.errors import InputError
+
+DEFAULT_PATH = Path(__file__).with_name("taxonomy.json")
+#: The type reported speech falls back to; it never wins over a more specific trigger.
+STATEMENT = "statement"
+
+
+@dataclass(frozen=True, slots=True)
+class EventType:
+    name: str
+    priority: int
+    verbs: frozenset[str]
+    nouns: frozenset[str]
+    cameo: str = ""
+    plover: str = ""
+
+
+@dataclass(slots=True)
+class Taxonomy:
+    """Trigger lemma → event type, separately for verbs and nouns ("strike" differs by part of speech)."""
+
+    types: dict[str, EventType]
+    _verbs: dict[str, EventType] = field(default_factory=dict, repr=False)
+    _nouns: dict[str, EventType] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        # Higher priority types claim a lemma first when two files list the same word.
+        for etype in sorted(self.types.values(), key=lambda t: t.priority):
+            self._verbs.update(dict.fromkeys(etype.verbs, etype))
+            self._nouns.update(dict.fromkeys(etype.nouns, etype))
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Taxonomy":
+        try:
+            types = {
+                name: EventType(
+                    name=name,
+                    priority=int(spec.get("priority", 1)),
+                    verbs=frozenset(w.lower() for w in spec.get("verbs", [])),
+                    nouns=frozenset(w.lower() for w in spec.get("nouns", [])),
+                    cameo=str(spec.get("cameo", "")),
+                    plover=str(spec.get("plover", "")),
+                )
+                for name, spec in data["types"].items()
+            }
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise InputError(f"event taxonomy is malformed ({exc.__class__.__name__}: {exc})") from None
+        return cls(types)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "Taxonomy":
+        """Read a taxonomy JSON file ({"types": {name: {priority, verbs, nouns}}})."""
+        path = Path(path) if path is not None else DEFAULT_PATH
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InputError(f"{path}: no such taxonomy file") from None
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{path}: cannot read taxonomy ({exc})") from None
+        return cls.from_dict(data)
+
+    def lookup(self, lemma: str, pos: str) -> EventType | None:
+        """The event type a token triggers: verbs by VERB lemma, nouns by NOUN/PROPN lemma."""
+        lemma = lemma.lower()
+        if pos == "VERB":
+            return self._verbs.get(lemma)
+        if pos in ("NOUN", "PROPN"):
+            return self._nouns.get(lemma)
+        return None
+
+
+_DEFAULT: Taxonomy | None = None
+
+
+def default_taxonomy() -> Taxonomy:
+    """The packaged taxonomy, read once."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Taxonomy.load()
+    return _DEFAULT
