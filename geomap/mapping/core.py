@@ -81,7 +81,7 @@ def make_map(
     placed, unplaced = _records(events)
     m = folium.Map(location=[20, 0], zoom_start=2, tiles=None, prefer_canvas=True, control_scale=True)
     if title:
-        m.get_root().title = title
+        m.get_root().title = escape(title)  # branca puts it in <title> unescaped
     has_tiles = _add_tiles(m, tiles)
     if has_tiles:
         # an empty base layer so readers can switch tiles off (e.g. for print)

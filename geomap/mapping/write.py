@@ -7,7 +7,7 @@ import os
 import re
 import tempfile
 import uuid
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 from typing import Literal
 
@@ -66,7 +66,7 @@ def map_html(m: folium.Map, *, embed: Embed = "page", height: str = "500px") -> 
     if embed == "fragment":
         return _fragment(m, height)
     if embed == "iframe":
-        title = escape(m.get_root().title or "map", quote=True)
+        title = escape(unescape(m.get_root().title or "map"), quote=True)
         return (
             f'<iframe srcdoc="{escape(_page(m), quote=True)}" title="{title}" '
             f'style="width:100%;height:{escape(height, quote=True)};border:0" '

@@ -1,0 +1,219 @@
+"""geomap.mapping: popups, escaping, offline HTML, embedding, atomic writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import Point
+
+from geomap.errors import InputError, OutputError
+from geomap.mapping import make_map, map_html, write_map
+from geomap.mapping import popup
+from geomap.mapping.plugins import EventLayer, UnplacedPanel
+from geomap.schema import CRS, EVENT_COLUMNS
+
+DATA = Path(__file__).parent / "data" / "map_events.json"
+
+
+def load_events() -> gpd.GeoDataFrame:
+    """The test events (tests/data/map_events.json) as an EVENT_COLUMNS GeoDataFrame."""
+    rows = json.loads(DATA.read_text(encoding="utf-8"))
+    frame = pd.DataFrame(rows)[list(EVENT_COLUMNS)].astype(EVENT_COLUMNS)
+    geometry = [Point(r["lon"], r["lat"]) if r["lat"] is not None else None for r in rows]
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=CRS)
+
+
+@pytest.fixture(scope="module")
+def events() -> gpd.GeoDataFrame:
+    return load_events()
+
+
+@pytest.fixture(scope="module")
+def page(events) -> str:
+    return map_html(make_map(events, title="Iraq & Iran, 2020"))
+
+
+def _row(events, event_id: str) -> dict:
+    return events[events.event_id == event_id].iloc[0].to_dict()
+
+
+def _layers(m: folium.Map) -> list[EventLayer]:
+    out, stack = [], [m]
+    while stack:
+        el = stack.pop()
+        out += [c for c in el._children.values() if isinstance(c, EventLayer)]
+        stack += list(el._children.values())
+    return out
+
+
+# --- popups -----------------------------------------------------------------
+
+def test_popup_escapes_article_text(events):
+    html = popup.popup_html(_row(events, "e5"))
+    assert "<script" not in html and "</div></div>" not in html.replace("</div>", "", html.count("</div>") - 1)
+    assert "&lt;script&gt;window.__geomapXss = 1&lt;/script&gt;&lt;/div&gt;" in html
+    assert "&quot;revenge&quot;" in html and "&#x27;mourned&#x27;" in html
+    # the title's <img onerror> is text and the javascript: URL is not linked
+    assert "<img" not in html and "&lt;img" in html
+    assert "javascript:" not in html
+    # every tag in the popup is one we wrote
+    assert set(re.findall(r"<([a-z]+)", html)) <= {"div", "span", "blockquote", "mark"}
+
+
+def test_popup_content(events):
+    html = popup.popup_html(_row(events, "e1"), "#d62728")
+    assert "8 January 2020" in html and "attack" in html
+    assert "<mark>Ain al-Assad Airbase</mark>" in html
+    assert "Al Asad Airbase" in html and "Iraq" in html and "confidence 91%" in html
+    assert 'href="https://example.org/news/iraq-base?id=7&amp;lang=en"' in html
+    assert "+1 more source" in html and "Missiles hit base" in html
+
+
+def test_popup_date_precision_and_region(events):
+    html = popup.popup_html(_row(events, "e3"))
+    assert "March 2020" in html and "1 March" not in html
+    assert "country-level place" in html
+    assert "2017" in popup.popup_html(_row(events, "e6")) and "region-level" in popup.popup_html(_row(events, "e6"))
+    assert popup.format_date("", "unknown", "") == "date unknown"
+
+
+def test_highlight_falls_back_when_offsets_are_stale():
+    assert popup.highlight("a <b> Paris c", 100, 105, "Paris") == "a &lt;b&gt; <mark>Paris</mark> c"
+    assert popup.highlight("no place here", -1, -1, "") == "no place here"
+
+
+def test_tooltip(events):
+    assert popup.tooltip_html(_row(events, "e2")) == "Baghdad &middot; 3 January 2020"
+
+
+# --- the map ----------------------------------------------------------------
+
+def test_layers_rings_and_unplaced(events):
+    m = make_map(events)
+    layers = _layers(m)
+    # one layer per event type with a place; the unplaced event is not pinned
+    assert sorted(len(layer.rows) for layer in layers) == [1, 1, 1, 1, 2]
+    rows = {r[3]: r for layer in layers for r in layer.rows}
+    radius = {k.split(" &middot;")[0]: r[5] for k, r in rows.items()}
+    assert radius["Baghdad"] == 0 and radius["Iraq"] > radius["Kurdistan Region"] > 0
+    panels = [c for c in m._children.values() if isinstance(c, UnplacedPanel)]
+    assert len(panels) == 1
+    panel = panels[0].args[0]
+    assert "Events without a mapped place (1)" in panel
+    assert "&quot;harsh revenge&quot; &lt;b&gt;soon&lt;/b&gt;" in panel and "<b>soon" not in panel
+    assert "geomap.panel(" in map_html(m)
+
+
+def test_page_is_offline(page):
+    # no resource is loaded from the network: no remote <script src>, <link>, CSS url() or @import
+    assert not re.search(r"<script[^>]*\bsrc=", page)
+    assert not re.search(r"<link[^>]*\bhref=[\"']?(https?:)?//", page)
+    assert not re.search(r"url\(\s*[\"']?(https?:)?//", page)
+    assert "@import" not in page
+    assert "sourceMappingURL" not in page
+    # the only URL templates are the tile layers'
+    templates = set(re.findall(r"https?://[^\s\"'\\]*\{z\}[^\s\"'\\]*", page))
+    assert templates and all("{x}" in t and "{y}" in t for t in templates)
+    assert "L.markerClusterGroup" in page and "data:image/png;base64," in page
+
+
+def test_article_text_cannot_break_out_of_the_script(page):
+    # the injected </script> must not appear raw anywhere in the page
+    assert "<script>window.__geomapXss" not in page
+    assert page.count("<script") == page.count("</script>")
+
+
+def test_cdn_mode_keeps_links(events):
+    html = map_html(make_map(events, offline=False))
+    assert re.search(r"<script src=\"https://[^\"]+leaflet[^\"]*\.js\"", html)
+    assert "markercluster" in html.lower()
+
+
+def test_options(events):
+    html = map_html(make_map(events, tiles=None, cluster=False, time_slider=False))
+    assert "{z}" not in html and "geomap.tileNotice" not in html
+    assert "markerClusterGroup(" not in html.split("</head>")[1]
+    assert "geomap.slider(" not in html
+    with_slider = map_html(make_map(events, tiles=None))
+    assert "geomap.slider(" in with_slider and '"2017-01-01"' in with_slider
+
+
+def test_layer_names_and_title_escaped():
+    evil = gpd.GeoDataFrame(
+        {"event_type": ["<img src=x onerror=alert(1)>"], "date": ["2020-01-01"], "sentence": ["x"]},
+        geometry=[Point(1, 2)], crs=CRS,
+    )
+    html = map_html(make_map(evil, title="<script>alert(2)</script>"))
+    assert "<img src=x" not in html
+    assert "<script>alert(2)" not in html
+
+
+def test_bad_input():
+    with pytest.raises(InputError):
+        make_map(pd.DataFrame({"a": [1]}))
+    empty = gpd.GeoDataFrame({"event_type": []}, geometry=[], crs=CRS)
+    assert "L.map(" in map_html(make_map(empty))
+
+
+# --- embedding and writing -----------------------------------------------------
+
+def _ids(html: str) -> set[str]:
+    return set(re.findall(r"\b(?:map|feature_group|marker_cluster|layer_control)_[0-9a-f]{32}\b", html))
+
+
+def test_fragment(events, tmp_path):
+    m = make_map(events)
+    frag = write_map(m, tmp_path / "a.html", embed="fragment").read_text(encoding="utf-8")
+    assert not re.search(r"<(html|head|body)\b", frag, re.I)
+    assert "html, body" not in frag and "<meta" not in frag
+    assert frag.lstrip().startswith("<div") and "L.map(" in frag
+    other = map_html(make_map(events), embed="fragment")
+    again = map_html(m, embed="fragment")  # the same map embedded twice must not clash either
+    assert _ids(frag) and not _ids(frag) & _ids(other) and not _ids(frag) & _ids(again)
+
+
+def test_iframe(events):
+    snippet = map_html(make_map(events), embed="iframe")
+    assert snippet.startswith('<iframe srcdoc="') and snippet.rstrip().endswith("</iframe>")
+    inner = snippet.split('srcdoc="', 1)[1].split('" title=', 1)[0]
+    assert "<" not in inner and '"' not in inner and "&lt;!DOCTYPE html&gt;" in inner
+
+
+def test_write_is_atomic(events, tmp_path, monkeypatch):
+    target = tmp_path / "map.html"
+    target.write_text("old", encoding="utf-8")
+
+    def boom(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OutputError, match="No space left"):
+        write_map(make_map(events), target)
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["map.html"]  # no temp file left behind
+    monkeypatch.undo()
+    assert write_map(make_map(events), target).read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_unknown_embed(events, tmp_path):
+    with pytest.raises(OutputError, match="embed"):
+        write_map(make_map(events), tmp_path / "x.html", embed="pdf")  # type: ignore[arg-type]
+
+
+def test_render_png_without_chromium(tmp_path, monkeypatch):
+    from geomap.mapping import render
+
+    page = tmp_path / "m.html"
+    page.write_text("<html></html>", encoding="utf-8")
+    monkeypatch.setattr(render.shutil, "which", lambda name: None)
+    with pytest.raises(OutputError, match="Chromium"):
+        render.render_png(page, tmp_path / "m.png")
+    with pytest.raises(OutputError, match="no such file"):
+        render.render_png(tmp_path / "missing.html", tmp_path / "m.png")
