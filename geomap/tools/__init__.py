@@ -1,0 +1,1 @@
+"""Helpers that turn geomap records into tables."""
