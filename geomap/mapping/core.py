@@ -80,6 +80,9 @@ def make_map(
     events without a place. ``offline`` inlines Leaflet so only tiles need the network."""
     placed, unplaced = _records(events)
     m = folium.Map(location=[20, 0], zoom_start=2, tiles=None, prefer_canvas=True, control_scale=True)
+    # MarkerCluster needs the map's zoom range even when there are no tiles
+    m.options["max_zoom"] = 18
+    m.options["min_zoom"] = 1
     if title:
         m.get_root().title = escape(title)  # branca puts it in <title> unescaped
     has_tiles = _add_tiles(m, tiles)

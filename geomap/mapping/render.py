@@ -86,19 +86,27 @@ def screenshot(browser, html_path: str | os.PathLike[str], *, width: int = 1200,
 
 
 def render_png(html_path: str | os.PathLike[str], png_path: str | os.PathLike[str], *,
-               width: int = 1200, height: int = 800, offline: bool = False) -> Path:
-    """Screenshot a written map page to *png_path* (atomic); returns the PNG path."""
+               width: int = 1200, height: int = 800, offline: bool = False, browser=None) -> Path:
+    """Screenshot a written map page to *png_path* (atomic); returns the PNG path.
+
+    ``offline`` blocks non-local requests (reproducible shots); pass an open
+    Playwright ``browser`` (e.g. from :func:`chromium_browser`) to reuse it.
+    """
     from geomap.mapping.write import atomic_write
 
     html_path = Path(html_path)
     if not html_path.is_file():
         raise OutputError(f"cannot render {html_path}: no such file")
-    with chromium_browser() as browser:
+    def shoot(b) -> bytes:
         try:
-            data = screenshot(browser, html_path, width=width, height=height, offline=offline)
-        except OutputError:
-            raise
+            return screenshot(b, html_path, width=width, height=height, offline=offline)
         except Exception as exc:
             first = (str(exc).strip().splitlines() or ["unknown error"])[0]
             raise OutputError(f"cannot render {html_path}: {first}") from exc
+
+    if browser is not None:
+        data = shoot(browser)
+    else:
+        with chromium_browser() as b:
+            data = shoot(b)
     return atomic_write(png_path, data)

@@ -1,0 +1,180 @@
+"""The written map in a real Chromium (Playwright), with every non-local request blocked."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import Point
+
+from geomap.errors import OutputError
+from geomap.mapping import make_map, map_html, render_png, write_map
+from geomap.mapping.render import block_remote, chromium_browser, wait_for_map
+from geomap.schema import CRS, EVENT_COLUMNS
+
+pytestmark = pytest.mark.browser
+
+TESTS = Path(__file__).resolve().parent.parent
+DOCS = TESTS.parent / "docs"
+
+
+def load_events() -> gpd.GeoDataFrame:
+    rows = json.loads((TESTS / "data" / "map_events.json").read_text(encoding="utf-8"))
+    frame = pd.DataFrame(rows)[list(EVENT_COLUMNS)].astype(EVENT_COLUMNS)
+    geometry = [Point(r["lon"], r["lat"]) if r["lat"] is not None else None for r in rows]
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=CRS)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        with chromium_browser() as b:
+            yield b
+    except OutputError as exc:  # visible in the report: -rs shows the reason
+        pytest.skip(f"browser tests need Playwright and Chromium: {exc}")
+
+
+@pytest.fixture(scope="module")
+def events():
+    return load_events()
+
+
+class Tab:
+    """A page with remote requests blocked and failures/errors recorded."""
+
+    def __init__(self, browser, width: int = 1200, height: int = 800) -> None:
+        self.page = browser.new_page(viewport={"width": width, "height": height})
+        self.failed: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("requestfailed", lambda r: self.failed.append(r.url))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        block_remote(self.page)
+
+    def open(self, path: Path):
+        self.page.goto(path.resolve().as_uri(), wait_until="load")
+        wait_for_map(self.page)
+        return self.page
+
+    def close(self) -> None:
+        self.page.close()
+
+
+@pytest.fixture
+def tab(browser):
+    t = Tab(browser)
+    yield t
+    t.close()
+
+
+def shown_count(page) -> int:
+    return page.evaluate(
+        "() => Object.values(geomap.maps).reduce((n, s) => n + s.entries.filter(e => e.shown).length, 0)"
+    )
+
+
+def test_offline_map_loads_without_any_failed_request(events, tab, tmp_path):
+    page = tab.open(write_map(make_map(events, tiles=None), tmp_path / "map.html"))
+    assert tab.failed == [] and tab.errors == []
+    # every placed row is on the map: 6 pins/rings, clustered attack pins included
+    assert shown_count(page) == 6
+    assert page.locator(".geomap-pin, .geomap-cluster").count() >= 3
+    assert page.locator(".geomap-legend").count() == 1
+    assert "Events without a mapped place (1)" in page.locator(".geomap-unplaced").inner_text()
+
+
+def test_only_tiles_fail_and_the_map_says_so(events, tab, tmp_path):
+    page = tab.open(write_map(make_map(events), tmp_path / "map.html"))
+    page.wait_for_selector(".geomap-notice", timeout=5000)
+    assert tab.failed and all(url.endswith(".png") and "{" not in url for url in tab.failed)
+    assert not [e for e in tab.errors if "Failed to load resource" not in e]
+    assert "could not be loaded" in page.locator(".geomap-notice").inner_text()
+
+
+def test_click_opens_popup_and_injected_script_does_not_run(events, tab, tmp_path):
+    page = tab.open(write_map(make_map(events, tiles=None), tmp_path / "map.html"))
+    # 'P' is the only protest: the Tehran sentence with the injected <script>
+    page.locator(".geomap-pin", has_text="P").first.click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=5000)
+    text = popup.inner_text()
+    assert "<script>window.__geomapXss = 1</script></div>" in text
+    assert '"revenge"' in text and "Tehran" in page.locator(".leaflet-popup-content mark").inner_text()
+    assert "Mourners <img" in text
+    assert page.evaluate("() => window.__geomapXss") is None
+    assert page.locator(".leaflet-popup-content script, .leaflet-popup-content img").count() == 0
+    # a cluster of the two attacks opens into its markers
+    assert page.locator(".geomap-cluster").count() >= 1
+    assert tab.errors == []
+
+
+def test_time_slider_filters(events, tab, tmp_path):
+    page = tab.open(write_map(make_map(events, tiles=None), tmp_path / "map.html"))
+    slider = page.locator(".geomap-slider .gm-range")
+    assert slider.count() == 1 and slider.get_attribute("max") == "5"  # six distinct dates
+    slider.fill("0")  # 2017: only the Kurdistan referendum
+    assert shown_count(page) == 1
+    assert "2017" in page.locator(".geomap-slider .gm-label").inner_text()
+    slider.fill("3")  # up to 8 January 2020
+    assert shown_count(page) == 4
+    page.locator(".geomap-slider .gm-mode").select_option("on")
+    assert shown_count(page) == 1
+    slider.fill("5")
+    page.locator(".geomap-slider .gm-mode").select_option("upto")
+    assert shown_count(page) == 6
+    # the unplaced event (no date) is listed only when all dates are shown
+    item = page.locator(".geomap-unplaced li").first
+    assert item.evaluate("li => li.hidden") is False
+    slider.fill("2")
+    assert item.evaluate("li => li.hidden") is True
+
+
+def test_slider_can_be_turned_off(events, tab, tmp_path):
+    page = tab.open(write_map(make_map(events, tiles=None, time_slider=False, cluster=False), tmp_path / "m.html"))
+    assert page.locator(".geomap-slider").count() == 0
+    assert page.locator(".geomap-cluster").count() == 0 and page.locator(".geomap-pin").count() == 4
+    assert tab.errors == []
+
+
+def test_two_fragments_on_one_page(events, tab, tmp_path):
+    first = map_html(make_map(events, tiles=None, title="First"), embed="fragment", height="400px")
+    second = map_html(make_map(events.iloc[:2], tiles=None, title="Second"), embed="fragment", height="400px")
+    host = tmp_path / "report.html"
+    host.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Report</title></head><body>"
+        f"<h1>Report</h1><p>Intro.</p>{first}<p>Between the maps.</p>{second}</body></html>",
+        encoding="utf-8",
+    )
+    page = tab.open(host)
+    assert page.locator(".leaflet-container").count() == 2
+    assert page.evaluate("() => Object.keys(geomap.maps).length") == 2
+    titles = page.locator(".geomap-title").all_inner_texts()
+    assert titles == ["First", "Second"]
+    boxes = [c.bounding_box() for c in page.locator(".leaflet-container").all()]
+    assert all(b["height"] > 300 for b in boxes) and boxes[1]["y"] >= boxes[0]["y"] + 400
+    assert page.evaluate("() => getComputedStyle(document.body).marginTop") != "0px"  # host styles untouched
+    assert tab.failed == [] and tab.errors == []
+
+
+def test_iframe_snippet_renders(events, tab, tmp_path):
+    host = tmp_path / "iframe.html"
+    host.write_text(f"<!DOCTYPE html><html><body>{map_html(make_map(events, tiles=None), embed='iframe')}</body></html>",
+                    encoding="utf-8")
+    page = tab.page  # the map lives in the iframe's own document
+    page.goto(host.resolve().as_uri(), wait_until="load")
+    frame = page.frame_locator("iframe")
+    frame.locator(".leaflet-container").wait_for(timeout=10_000)
+    assert frame.locator(".geomap-legend").count() == 1
+    assert tab.failed == [] and tab.errors == []
+
+
+def test_screenshot_for_docs(events, browser, tmp_path):
+    """Writes docs/map.png from a real map (the README shows it)."""
+    page_path = write_map(make_map(events, title="Events in the sample article", tiles=None), tmp_path / "map.html")
+    png = render_png(page_path, DOCS / "map.png", width=1200, height=700, offline=True,
+                     browser=browser)
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
