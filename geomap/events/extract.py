@@ -155,6 +155,15 @@ def _best_trigger(span, mentions: list[Mention], taxonomy: Taxonomy) -> _Trigger
         if etype is None or _hypothetical(tok):
             continue
         candidates.append(_Trigger(tok, etype, _depth(tok, span), _attached(tok, etype, mentions, span.doc)))
+    # "An earthquake struck X": a hazard noun names the event and the verb only says it happened.
+    hazards = {c.token.i for c in candidates if c.etype.name == "disaster" and c.token.pos_ == "NOUN"}
+    candidates = [
+        c for c in candidates
+        if not (
+            c.etype.name == "strike" and c.token.pos_ == "VERB"
+            and any(ch.dep_ == "nsubj" and ch.i in hazards for ch in c.token.children)
+        )
+    ]
     # A place belongs to the trigger nearest to it ("injuries from the strikes on X": the strikes).
     for mention in {id(m): m for c in candidates for m in c.places}.values():
         owners = [c for c in candidates if mention in c.places]
