@@ -7,6 +7,7 @@ integers (read as float where a value is missing); GeoJSON and CSV carry no sche
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import warnings
 from pathlib import Path
@@ -126,6 +127,11 @@ def _as_text(value) -> str:
         return ""
     if isinstance(value, str):
         return value
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        # OGR reads ISO date strings as dates; geomap keeps them as ISO text.
+        return value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
+    if value is pd.NaT:
+        return ""
     import json
 
     try:
