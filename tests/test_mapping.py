@@ -217,3 +217,16 @@ def test_render_png_without_chromium(tmp_path, monkeypatch):
         render.render_png(page, tmp_path / "m.png")
     with pytest.raises(OutputError, match="no such file"):
         render.render_png(tmp_path / "missing.html", tmp_path / "m.png")
+
+
+def test_article_text_is_not_a_template():
+    # branca re-parses rendered output with Jinja; article braces must stay text
+    g = gpd.GeoDataFrame(
+        {"event_type": ["{{ 6*7 }}"], "date": ["2020-01-01"], "sentence": ["x {{ 7*7 }} {% raw %} y"],
+         "title": ["{{ config }}"]},
+        geometry=[Point(1, 2)], crs=CRS,
+    )
+    html = map_html(make_map(g, title="{{ 8*8 }}"))
+    assert "x {{ 7*7 }} {% raw %} y" in html and "x 49" not in html
+    assert "#123; 6*7 " in html and " 42 (1)" not in html  # the layer-control name
+    assert "{{ 8*8 }}" in html

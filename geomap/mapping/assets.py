@@ -126,11 +126,14 @@ class OfflineAssets(MacroElement):
         return library_bundle()[1]
 
     def render(self, **kwargs) -> None:
-        # one copy per page: the header slot is keyed by this fixed name
+        from geomap.mapping.plugins.base import Verbatim
+
+        # one copy per page (fixed slot name), early in <head>; verbatim so the
+        # library text is not parsed as a Jinja template again
         figure = self.get_root()
         if isinstance(figure, Figure):
             header = self._template.module.__dict__["header"]
-            figure.header.add_child(Element(header(self, kwargs)), name="geomap_offline_assets", index=1)
+            figure.header.add_child(Verbatim(str(header(self, kwargs))), name="geomap_offline_assets", index=1)
 
 
 def _walk(element: Element):

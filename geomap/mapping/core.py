@@ -20,6 +20,11 @@ EXTRA_TILES = ("OpenTopoMap",)
 NO_TILES = "No base map"
 
 
+def _no_jinja(html_text: str) -> str:
+    """Braces as entities: folium's LayerControl output is parsed by Jinja again."""
+    return html_text.replace("{", "&#123;").replace("}", "&#125;")
+
+
 def _records(events: gpd.GeoDataFrame) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Split rows into (placed, unplaced) dicts; placed ones get _lat/_lon."""
     if not isinstance(events, gpd.GeoDataFrame):
@@ -110,8 +115,8 @@ def make_map(
             approximate = approximate or radius > 0
             rows.append([round(r["_lat"], 6), round(r["_lon"], 6), popup.popup_html(r, sym.color),
                          popup.tooltip_html(r), popup.text(r.get("date"))[:10], radius])
-        name = (f'<span class="geomap-swatch" style="background:{sym.color}">{escape(sym.glyph)}</span> '
-                f"{escape(etype)} ({len(rows)})")
+        name = (f'<span class="geomap-swatch" style="background:{sym.color}">{_no_jinja(escape(sym.glyph))}</span> '
+                f"{_no_jinja(escape(etype))} ({len(rows)})")
         group = folium.FeatureGroup(name=name, show=True).add_to(m)
         target = None
         if cluster:

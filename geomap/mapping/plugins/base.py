@@ -36,8 +36,42 @@ def map_of(element: Element) -> folium.Map:
     return node
 
 
+class Verbatim(Element):
+    """Already-rendered text added to the page as is.
+
+    branca wraps each rendered macro in ``Element(text)``, which parses the text
+    as a Jinja template again: article text containing ``{{ ... }}`` would be
+    evaluated, and a 10 MB data blob would be re-lexed. This skips both.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Verbatim"
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+def render_macros(element: MacroElement, kwargs: dict, *, header_name: str | None = None) -> None:
+    """Like MacroElement.render, but the rendered macros are added verbatim."""
+    figure = element.get_root()
+    if not isinstance(figure, Figure):
+        raise ValueError("element is not inside a Figure")
+    macros = element._template.module.__dict__
+    for macro, section in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
+        if macro in macros:
+            name = header_name if (macro == "header" and header_name) else element.get_name()
+            section.add_child(Verbatim(str(macros[macro](element, kwargs))), name=name)
+    for child in element._children.values():
+        child.render(**kwargs)
+
+
 class MapElement(MacroElement):
-    """MacroElement that knows its map's JS variable name."""
+    """MacroElement that knows its map's JS variable name; renders verbatim."""
+
+    def render(self, **kwargs) -> None:
+        render_macros(self, kwargs)
 
     def map_name(self) -> str:
         return map_of(self).get_name()
@@ -73,8 +107,5 @@ class Runtime(MacroElement):
         return static("geomap.js").replace("</script", "<\\/script")
 
     def render(self, **kwargs) -> None:
-        figure = self.get_root()
-        if isinstance(figure, Figure):
-            header = self._template.module.__dict__["header"]
-            # a fixed slot name keeps one copy per page
-            figure.header.add_child(Element(header(self, kwargs)), name="geomap_runtime")
+        # a fixed slot name keeps one copy per page
+        render_macros(self, kwargs, header_name="geomap_runtime")
