@@ -18,6 +18,7 @@ One event per sentence that has a trigger (see taxonomy.json). The rules, in ord
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -75,10 +76,16 @@ def extract_events(
     events: list[Event] = []
     last: Event | None = None
     last_index = -10
+    mentions = sorted(mentions, key=lambda m: m.start)
+    dates = sorted(dates, key=lambda d: d.start)
+    m_starts = [m.start for m in mentions]
+    d_starts = [d.start for d in dates]
     for index, span in enumerate(sentence_spans(doc)):
         start, end = span.start_char, span.end_char
-        in_sent = [m for m in mentions if start <= m.start and m.end <= end]
-        sent_dates = [d for d in dates if start <= d.start and d.end <= end]
+        lo, hi = bisect_left(m_starts, start), bisect_left(m_starts, end)
+        in_sent = [m for m in mentions[lo:hi] if m.end <= end]
+        lo, hi = bisect_left(d_starts, start), bisect_left(d_starts, end)
+        sent_dates = [d for d in dates[lo:hi] if d.end <= end]
         trigger = _best_trigger(span, in_sent, taxonomy)
         date = _nearest_date(span, sent_dates, trigger.token if trigger else None)
         continues = (
@@ -360,9 +367,13 @@ def _np_entities(tok, doc) -> list[str]:
             continue
         seen.add(cur.i)
         if cur.ent_type_ in _ACTOR_LABELS:
-            ent = next((e for e in doc.ents if e.start <= cur.i < e.end), None)
-            if ent is not None and ent.text not in out:
-                out.append(_strip_det(ent.text))
+            # Entity bounds from IOB tags: scanning doc.ents per token is quadratic on long texts.
+            start, end = cur.i, cur.i + 1
+            while doc[start].ent_iob_ == "I" and start > 0:
+                start -= 1
+            while end < len(doc) and doc[end].ent_iob_ == "I":
+                end += 1
+            out.append(_strip_det(doc[start:end].text))
         stack.extend(c for c in cur.children if c.dep_ in ("compound", "appos", "conj", "poss", "flat", "amod"))
     return list(dict.fromkeys(out))
 
