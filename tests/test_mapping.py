@@ -230,3 +230,21 @@ def test_article_text_is_not_a_template():
     assert "x {{ 7*7 }} {% raw %} y" in html and "x 49" not in html
     assert "#123; 6*7 " in html and " 42 (1)" not in html  # the layer-control name
     assert "{{ 8*8 }}" in html
+
+
+def test_render_command_reports_missing_page(tmp_path):
+    import typer
+    from typer.testing import CliRunner
+
+    from geomap.cli.render_cmd import register
+
+    app = typer.Typer()
+    register(app)
+
+    @app.command()
+    def noop() -> None:  # a second command so typer keeps 'render' as a subcommand
+        pass
+
+    result = CliRunner().invoke(app, ["render", str(tmp_path / "none.html"), str(tmp_path / "out.png")])
+    assert isinstance(result.exception, OutputError) and "no such file" in str(result.exception)
+    assert not (tmp_path / "out.png").exists()

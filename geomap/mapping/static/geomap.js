@@ -144,7 +144,13 @@
         input.value = +input.value + 1; apply();
       }, 800);
     });
-    input.addEventListener('input', apply);
+    var pending = false;
+    // dragging fires many input events; filter at most once per frame
+    input.addEventListener('input', function () {
+      if (pending) { return; }
+      pending = true;
+      requestAnimationFrame(function () { pending = false; apply(); });
+    });
     mode.addEventListener('change', apply);
     apply();
     return div;
