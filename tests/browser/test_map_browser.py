@@ -71,6 +71,8 @@ def tab(browser):
 
 
 def shown_count(page) -> int:
+    # the slider filters on the next animation frame
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     return page.evaluate(
         "() => Object.values(geomap.maps).reduce((n, s) => n + s.entries.filter(e => e.shown).length, 0)"
     )
@@ -129,6 +131,7 @@ def test_time_slider_filters(events, tab, tmp_path):
     item = page.locator(".geomap-unplaced li").first
     assert item.evaluate("li => li.hidden") is False
     slider.fill("2")
+    assert shown_count(page) == 3
     assert item.evaluate("li => li.hidden") is True
 
 
