@@ -20,7 +20,7 @@ def chromium_path() -> str:
     """Path of the ``chromium`` executable, or OutputError."""
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if path is None:
-        raise OutputError("PNG export needs Chromium: install the 'chromium' package (not found on PATH)")
+        raise OutputError("Chromium not found on PATH: install the 'chromium' package to render maps")
     return path
 
 
