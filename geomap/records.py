@@ -81,6 +81,8 @@ class Mention:
     confidence: float = 0.0
     candidates: list[Place] = field(default_factory=list)
     doc_id: str = ""
+    source: str = "NER"                 # how it was found: NER, GAZ, FACILITY, REGION, DEMONYM_PLACE, ...
+    hint: dict | None = None             # recognizer's constraints for the resolver (kinds, country, ...)
 
     @property
     def resolved(self) -> bool:

@@ -27,7 +27,8 @@ PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Entity labels a gazetteer phrase match must not override: the model has read the context.
 _PROTECTED = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE"}
 # Match sources, best first, for resolving overlaps.
-_PRIORITY = {"FACILITY": 0, "REGION": 0, "CAPITAL": 0, "DEMONYM_PLACE": 1, "NER": 2, "GAZ": 3}
+_PRIORITY = {"FACILITY": 0, "REGION": 0, "CAPITAL": 0, "DEMONYM_PLACE": 1, "PROPAGATED": 1, "NER": 2, "GAZ": 3}
+_MAX_NGRAM = 4
 _DETERMINERS = {"the", "The"}
 
 if not Span.has_extension("geomap_hint"):
@@ -39,7 +40,7 @@ if not Span.has_extension("geomap_source"):
 @Language.factory(
     "geomap_places",
     default_config={"gazetteer": None, "min_population": 15000, "use_gazetteer_terms": True},
-    assigns=["doc.ents", f"doc.spans.{SPAN_KEY}"],
+    assigns=["doc.ents", "doc.spans"],
     requires=["doc.ents", "token.pos"],
 )
 def make_place_ruler(
@@ -52,7 +53,12 @@ def make_place_ruler(
 
 
 class PlaceRecognizer:
-    """Find place names in a Doc already processed by a NER model."""
+    """Find place names in a Doc already processed by a NER model.
+
+    Gazetteer names are matched token by token against the gazetteer's index rather than
+    through a PhraseMatcher: loading a hundred thousand names into a PhraseMatcher costs
+    over ten seconds at every start, an indexed lookup per capitalised n-gram costs microseconds.
+    """
 
     def __init__(
         self,
@@ -63,33 +69,32 @@ class PlaceRecognizer:
         min_population: int = 15000,
         use_gazetteer_terms: bool = True,
     ) -> None:
-        from geomap.gazetteer import Gazetteer
-
         self.name = name
         self.vocab = nlp.vocab
         self.min_population = min_population
         self.use_gazetteer_terms = use_gazetteer_terms
-        if gazetteer is None or isinstance(gazetteer, (str, Path)):
-            gazetteer = Gazetteer.open(gazetteer)
-        self.gazetteer = gazetteer
+        self.gazetteer_path = gazetteer if isinstance(gazetteer, (str, Path)) else None
+        self._gazetteer = gazetteer if gazetteer is not None and not isinstance(gazetteer, (str, Path)) else None
         self.cue_matcher = Matcher(nlp.vocab)
         self.cue_matcher.add("FACILITY", patterns.facility_patterns())
         self.cue_matcher.add("REGION", patterns.region_patterns())
         self.cue_matcher.add("DEMONYM_PLACE", [[{"IS_TITLE": True}, {"IS_TITLE": True, "POS": "PROPN"}]])
         self.cue_matcher.add("CAPITAL", [[{"LOWER": "the"}, {"IS_TITLE": True}, {"LOWER": "capital"}]])
-        self._tokenizer = nlp.tokenizer
-        self._add_terms(gazetteer.matcher_terms(min_population=min_population) if use_gazetteer_terms else [])
 
-    def _add_terms(self, terms) -> None:
-        self.terms = [tuple(t) for t in terms]
-        self.phrase_matcher = PhraseMatcher(self.vocab, attr="ORTH")
-        names = sorted({t[0] for t in self.terms})
-        self.phrase_matcher.add("GAZ", list(self._tokenizer.pipe(names)))
+    @property
+    def gazetteer(self):
+        # Opened on first use so that loading a saved pipeline stays cheap.
+        if self._gazetteer is None:
+            from geomap.gazetteer import Gazetteer
+
+            self._gazetteer = Gazetteer.open(self.gazetteer_path)
+        return self._gazetteer
 
     # -- spaCy component protocol -------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         found = self._candidates(doc)
         chosen = _non_overlapping(found)
+        chosen = _non_overlapping(chosen + self._propagate(doc, chosen))
         places = [span for _, span in chosen]
         doc.spans[SPAN_KEY] = places
         geo = [s for s in places if s.label_ in PLACE_LABELS]
@@ -116,7 +121,13 @@ class PlaceRecognizer:
                 while span.end - span.start > 2 and gaz.demonym_country(span[0].text):
                     country = country or gaz.demonym_country(span[0].text)
                     span = doc[span.start + 1:span.end]
-                if span[0].text in ("-",) or span[-2].text == "-":
+                if span[0].text == "-" or span[-2].text == "-":
+                    continue
+                if span[0].lower_ in patterns.GENERIC_MODIFIERS:
+                    continue
+                # "Defense Department": a region head after a name the gazetteer does not know
+                # is an organisation, not a province.
+                if source == "REGION" and not gaz.is_known_name(span[:-1].text):
                     continue
                 kinds = ["airport", "site"] if source == "FACILITY" else ["admin1", "admin2", "region"]
                 add(source, span, "FAC" if source == "FACILITY" else "GPE",
@@ -141,17 +152,51 @@ class PlaceRecognizer:
                     add("NER", ent, "NORP", {"country": country, "demonym": True})
 
         if self.use_gazetteer_terms:
-            ent_types = [t.ent_type_ for t in doc]
-            for _, start, end in self.phrase_matcher(doc):
-                span = doc[start:end]
-                if any(ent_types[i] in _PROTECTED for i in range(start, end)):
-                    continue
-                if not span[0].is_title or (span.start == span.sent.start and len(span) == 1
-                                             and span[0].pos_ not in ("PROPN",)):
-                    continue
-                if len(span) == 1 and span[0].pos_ not in ("PROPN",):
-                    continue
+            for span in self._gazetteer_names(doc):
                 add("GAZ", span, "GPE")
+        return out
+
+    def _gazetteer_names(self, doc: Doc):
+        """Capitalised proper-noun n-grams the model left untagged that name a notable place."""
+        taken = [bool(t.ent_type_) for t in doc]
+        i, n = 0, len(doc)
+        while i < n:
+            tok = doc[i]
+            if taken[i] or tok.pos_ != "PROPN" or not tok.is_title or tok.lower_ in patterns.CALENDAR_WORDS:
+                i += 1
+                continue
+            for size in range(min(_MAX_NGRAM, n - i), 0, -1):
+                span = doc[i:i + size]
+                if any(taken[i:i + size]) or not span[-1].is_title:
+                    continue
+                if self.gazetteer.is_notable_name(span.text, min_population=self.min_population):
+                    yield span
+                    i += size
+                    break
+            else:
+                i += 1
+
+    def _propagate(self, doc: Doc, chosen: list[tuple[int, Span]]) -> list[tuple[int, Span]]:
+        """One sense per discourse: "Ain al-Assad Airbase" makes a later "Ain al-Assad" a place too."""
+        stems: dict[str, tuple[Span, Span]] = {}  # stem text -> (stem, the cue span it came from)
+        for _, span in chosen:
+            if span._.geomap_source in ("FACILITY", "REGION"):
+                head = 2 if span[-2:].text.lower() in patterns.TWO_WORD_HEADS else 1
+                if len(span) > head:
+                    stems[span[:-head].text] = (span[:-head], span)
+        if not stems:
+            return []
+        matcher = PhraseMatcher(self.vocab, attr="ORTH")
+        for text, (stem, _) in stems.items():
+            matcher.add(text, [Doc(self.vocab, words=[t.text for t in stem])])
+        out = []
+        for match_id, start, end in matcher(doc):
+            src = stems[self.vocab.strings[match_id]][1]
+            span = Span(doc, start, end, label=src.label_)
+            # Same name, same place: the resolver groups it with the span it came from.
+            span._.geomap_hint = {**(src._.geomap_hint or {}), "same_as": src.text}
+            span._.geomap_source = "PROPAGATED"
+            out.append((_PRIORITY["PROPAGATED"], span))
         return out
 
     def _plausible_place(self, span: Span) -> bool:
@@ -166,23 +211,28 @@ class PlaceRecognizer:
             return False  # "Daesh": a single unknown word tagged GPE is rarely a place
         return True
 
-    # -- serialization: the matcher terms travel with a saved pipeline ----------------------
+    # -- serialization: settings only; the gazetteer is a separate file ---------------------
+    def _cfg(self) -> dict:
+        return {"min_population": self.min_population, "use_gazetteer_terms": self.use_gazetteer_terms,
+                "gazetteer": str(self.gazetteer_path) if self.gazetteer_path else None}
+
     def to_bytes(self, *, exclude=tuple()) -> bytes:
-        return srsly.msgpack_dumps({"terms": self.terms, "min_population": self.min_population})
+        return srsly.msgpack_dumps(self._cfg())
 
     def from_bytes(self, data: bytes, *, exclude=tuple()) -> "PlaceRecognizer":
         cfg = srsly.msgpack_loads(data)
         self.min_population = cfg["min_population"]
-        self._add_terms(cfg["terms"])
+        self.use_gazetteer_terms = cfg["use_gazetteer_terms"]
+        self.gazetteer_path = cfg.get("gazetteer")
         return self
 
     def to_disk(self, path, *, exclude=tuple()) -> None:
         path = ensure_path(path)
         path.mkdir(parents=True, exist_ok=True)
-        srsly.write_msgpack(path / "terms.msgpack", {"terms": self.terms, "min_population": self.min_population})
+        srsly.write_json(path / "cfg.json", self._cfg())
 
     def from_disk(self, path, *, exclude=tuple()) -> "PlaceRecognizer":
-        return self.from_bytes(srsly.msgpack_dumps(srsly.read_msgpack(ensure_path(path) / "terms.msgpack")))
+        return self.from_bytes(srsly.msgpack_dumps(srsly.read_json(ensure_path(path) / "cfg.json")))
 
 
 def _overlaps(a: Span, b: Span) -> bool:

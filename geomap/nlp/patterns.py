@@ -49,7 +49,7 @@ def facility_patterns() -> list[list[dict]]:
 
 def region_patterns() -> list[list[dict]]:
     return [
-        [{"IS_TITLE": True, "POS": "PROPN"}, {"IS_TITLE": True, "OP": "*"},
+        [{"IS_TITLE": True}, {"IS_TITLE": True, "OP": "*"},
          {"LOWER": head, "IS_TITLE": True}]
         for head in REGION_HEADS
     ]
@@ -61,3 +61,15 @@ def demonym_patterns(demonyms: list[str]) -> dict[str, list[list[dict]]]:
         "DEMONYM_PLACE": [[{"ORTH": {"IN": demonyms}}, {"IS_TITLE": True, "POS": "PROPN"}]],
         "CAPITAL": [[{"LOWER": "the"}, {"ORTH": {"IN": demonyms}}, {"LOWER": "capital"}]],
     }
+
+#: Two-word heads as lower-case text, to cut a head off a matched name.
+TWO_WORD_HEADS = {f"{a} {b}" for a, b in FACILITY_HEADS_2}
+#: Lower-case words that start a cue match but are descriptions, not names ("Western Province" is a
+#: name, "Northern" alone too; these are not).
+GENERIC_MODIFIERS = {"another", "every", "each", "this", "that", "whose", "which", "our", "their", "its"}
+#: Capitalised words that are calendar terms, never places on their own ("11 Mar 2020").
+CALENDAR_WORDS = {
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "january", "february", "march", "april", "june", "july", "august", "september", "october",
+    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+}

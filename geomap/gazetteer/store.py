@@ -1,0 +1,198 @@
+"""Read access to a geomap gazetteer (SQLite): candidates by name, demonyms, capitals.
+
+The file is built once per machine (see :mod:`geomap.gazetteer.build`) and cached in the user's
+cache folder; ``GEOMAP_GAZETTEER`` or an explicit path points at another one (for example one made
+by ``geomap gazetteer import`` from the official GeoNames dumps).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from geomap.errors import GazetteerError
+from geomap.gazetteer.build import BUILD_VERSION, build
+from geomap.gazetteer.normalize import normalize_name
+from geomap.records import Place
+
+ENV_VAR = "GEOMAP_GAZETTEER"
+_COLUMNS = ("id, name, kind, lat, lon, geonameid, country_code, admin1_code, admin1, feature_code, "
+            "population, source")
+#: Words that end a name but are not part of the gazetteer name ("Anbar Province" -> "Anbar").
+GENERIC_HEADS = {
+    "province": ("admin1", "admin2", "region"), "governorate": ("admin1", "admin2"),
+    "region": ("admin1", "admin2", "region"), "state": ("admin1",), "county": ("admin2", "admin1"),
+    "district": ("admin1", "admin2", "city"), "oblast": ("admin1",), "prefecture": ("admin1",),
+    "city": ("city",), "town": ("city",), "village": ("city",), "municipality": ("city", "admin2"),
+    "territory": ("admin1",), "department": ("admin1",),
+    "air base": ("airport",), "airport": ("airport",), "international airport": ("airport",),
+    "base": ("airport", "site"), "outpost": ("airport", "site"),
+}
+_OPEN_LOCK = threading.Lock()
+_OPENED: dict[Path, "Gazetteer"] = {}
+
+
+def default_path() -> Path:
+    """Where the gazetteer lives: ``$GEOMAP_GAZETTEER`` or the user cache folder."""
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("geomap")) / f"gazetteer-v{BUILD_VERSION}.sqlite"
+
+
+class Gazetteer:
+    """A read-only place-name index over one SQLite file."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise GazetteerError(f"gazetteer not found: {self.path}")
+        try:
+            # check_same_thread=False: lookups are read-only and guarded by a lock.
+            self._conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._lock = threading.Lock()
+            self.meta = dict(self._conn.execute("SELECT key, value FROM meta"))
+            self._demonyms = dict(self._conn.execute("SELECT word, country_code FROM demonyms"))
+            self._country_names = dict(self._conn.execute(
+                "SELECT country_code, name FROM places WHERE kind = 'country'"))
+        except sqlite3.DatabaseError as exc:
+            raise GazetteerError(f"not a geomap gazetteer: {self.path} ({exc})") from exc
+        self._countries = {p.country_code: p for p in self._query("kind = 'country'")}
+        self._lower_demonyms = {k.lower(): v for k, v in self._demonyms.items()}
+        self.candidates = lru_cache(maxsize=100_000)(self._candidates)  # type: ignore[method-assign]
+
+    @classmethod
+    def open(cls, path: str | os.PathLike | None = None, *, build_missing: bool = True) -> "Gazetteer":
+        """Open (and on first use build) the gazetteer; opened files are shared in the process."""
+        target = Path(path).expanduser() if path else default_path()
+        with _OPEN_LOCK:
+            if target in _OPENED:
+                return _OPENED[target]
+            if not target.exists():
+                if path is not None or not build_missing:
+                    raise GazetteerError(f"gazetteer not found: {target}")
+                print(f"geomap: building the offline gazetteer once at {target} …", file=sys.stderr)
+                build(target)
+            gaz = cls(target)
+            _OPENED[target] = gaz
+            return gaz
+
+    # -- queries ------------------------------------------------------------------------------
+    def _query(self, where: str, params: Iterable = ()) -> list[Place]:
+        with self._lock:
+            rows = self._conn.execute(f"SELECT {_COLUMNS} FROM places WHERE {where}", tuple(params)).fetchall()
+        return [self._place(r) for r in rows]
+
+    def _candidates(self, name: str, kinds: tuple[str, ...] | None = None,
+                    country: str | None = None) -> tuple[Place, ...]:
+        """Places whose name (or alternate name) matches ``name`` after normalization."""
+        key = normalize_name(name)
+        found = self._by_key(key)
+        if not found:
+            # "Anbar Province" -> "Anbar" as an admin region; "Al Asad Airbase" -> airports.
+            for head, head_kinds in sorted(GENERIC_HEADS.items(), key=lambda kv: -len(kv[0])):
+                if key.endswith(" " + normalize_name(head)):
+                    stem = key[: -len(normalize_name(head)) - 1]
+                    found = [p for p in self._by_key(stem) if p.kind in head_kinds]
+                    kinds = kinds or head_kinds
+                    break
+        if kinds:
+            narrowed = [p for p in found if p.kind in kinds]
+            found = narrowed or found
+        if country:
+            narrowed = [p for p in found if p.country_code == country]
+            found = narrowed or found
+        return tuple(found)
+
+    def _by_key(self, key: str) -> list[Place]:
+        if not key:
+            return []
+        return self._query("id IN (SELECT place_id FROM names WHERE key = ?)", (key,))
+
+    def lookup(self, name: str, *, kinds: Iterable[str] | None = None, country: str | None = None,
+               limit: int | None = None) -> list[Place]:
+        """Candidates for ``name``, biggest first (ranking in context is the resolver's job)."""
+        found = sorted(self.candidates(name, tuple(kinds) if kinds else None, country),
+                       key=lambda p: (-_KIND_ORDER.get(p.kind, 0), -p.population))
+        return found[:limit] if limit else found
+
+    def fuzzy(self, name: str, *, kinds: Iterable[str] = ("airport",), country: str | None = None,
+              limit: int = 5, score_cutoff: float = 85.0) -> list[tuple[Place, float]]:
+        """Places of the given kinds whose names contain most of ``name``'s words (rapidfuzz)."""
+        from rapidfuzz import fuzz, process
+
+        kinds = tuple(kinds)
+        table = self._fuzzy_table(kinds, country)
+        hits = process.extract(normalize_name(name), table[0], scorer=fuzz.token_set_ratio,
+                               limit=limit, score_cutoff=score_cutoff)
+        return [(table[1][idx], score / 100.0) for _, score, idx in hits]
+
+    @lru_cache(maxsize=64)
+    def _fuzzy_table(self, kinds: tuple[str, ...], country: str | None) -> tuple[list[str], list[Place]]:
+        marks = ",".join("?" * len(kinds))
+        where = f"kind IN ({marks})" + (" AND country_code = ?" if country else "")
+        places = self._query(where, (*kinds, *([country] if country else [])))
+        return [normalize_name(p.name) for p in places], places
+
+    def is_known_name(self, name: str) -> bool:
+        """True when ``name`` is a name of some place."""
+        key = normalize_name(name)
+        with self._lock:
+            return self._conn.execute("SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)).fetchone() is not None
+
+    def is_notable_name(self, name: str, *, min_population: int = 15000) -> bool:
+        """True when ``name`` names a country, continent, region or subdivision, or a town of
+        at least ``min_population``: worth tagging in text even when the NER model did not."""
+        return self._notable(normalize_name(name), min_population)
+
+    @lru_cache(maxsize=200_000)
+    def _notable(self, key: str, min_population: int) -> bool:
+        sql = ("SELECT 1 FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ? AND "
+               "(p.kind IN ('country', 'continent', 'admin1', 'region') OR "
+               "(p.kind = 'city' AND p.population >= ?)) LIMIT 1")
+        with self._lock:
+            return self._conn.execute(sql, (key, min_population)).fetchone() is not None
+
+    def demonym_country(self, word: str) -> str | None:
+        """ISO country code of a demonym ("Iraqi" -> "IQ"), else None."""
+        return self._demonyms.get(word) or self._lower_demonyms.get(word.lower())
+
+    def country(self, code: str) -> Place | None:
+        return self._countries.get(code)
+
+    def capital(self, code: str) -> Place | None:
+        """The capital city of a country, when the gazetteer knows it."""
+        pid = self.meta.get(f"capital:{code}")
+        if pid is None:
+            return None
+        found = self._query("id = ?", (int(pid),))
+        return found[0] if found else None
+
+    def by_geonameid(self, geonameid: int) -> Place | None:
+        found = self._query("geonameid = ?", (int(geonameid),))
+        return found[0] if found else None
+
+    def _place(self, row: tuple) -> Place:
+        (_, name, kind, lat, lon, geonameid, cc, a1_code, a1, fcode, pop, source) = row
+        return Place(name=name, lat=lat, lon=lon, kind=kind, geonameid=geonameid, country_code=cc,
+                     country=self._country_names.get(cc), admin1=a1, admin1_code=a1_code,
+                     feature_code=fcode, population=pop or 0, source=source)
+
+    def info(self) -> dict[str, object]:
+        """Counts by kind and build metadata."""
+        with self._lock:
+            kinds = dict(self._conn.execute("SELECT kind, COUNT(*) FROM places GROUP BY kind"))
+            names = self._conn.execute("SELECT COUNT(*) FROM names").fetchone()[0]
+        return {"path": str(self.path), "places": sum(kinds.values()), "names": names,
+                "by_kind": kinds, "demonyms": len(self._demonyms), **self.meta}
+
+
+#: How much a bare name prefers each kind before context is known (countries over towns).
+_KIND_ORDER = {"country": 6, "continent": 5, "admin1": 4, "region": 3, "city": 2, "admin2": 1, "airport": 0}

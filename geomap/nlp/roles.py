@@ -1,0 +1,39 @@
+"""What a place mention does in its sentence: a location, an actor, or a modifier.
+
+News uses place names metonymically: in "Washington claims …" or "Iran blacklisted …" the
+place stands for its government (an actor); in "Iraq's parliament" or "an Iranian attack" it
+qualifies something else (a modifier). Only locations say where something happened.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span
+
+from geomap.records import MentionRole
+
+_SUBJECT_DEPS = {"nsubj", "csubj"}
+_MODIFIER_DEPS = {"poss", "amod", "compound", "nmod"}
+#: Nouns that make "X <noun>" a place ("the Iraqi Kurdistan region", "Anbar province").
+PLACE_NOUNS = {"region", "province", "area", "city", "town", "village", "district", "county", "state",
+               "governorate", "territory", "border", "outskirts", "suburb", "capital", "coast"}
+
+
+def mention_role(span: Span) -> MentionRole:
+    """Classify a place span from its dependency attachment."""
+    if span.label_ == "NORP":
+        return "modifier"
+    root = span.root
+    dep = root.dep_
+    if dep in _SUBJECT_DEPS and root.head.pos_ in ("VERB", "AUX"):
+        return "actor"
+    if dep == "pobj" and root.head.lower_ == "by" and root.head.dep_ == "agent":
+        return "actor"  # "was blacklisted by Iran"
+    if (dep in _MODIFIER_DEPS and root.head.i >= span.end and root.head.pos_ in ("NOUN", "PROPN")
+            and root.head.lower_ not in PLACE_NOUNS):
+        # "Iraq's Popular Mobilization Units", "US forces": the name qualifies a following noun.
+        # A place-type head ("Anbar Province") is part of the name and already inside the span.
+        if span[-1].tag_ == "POS" or (span.end < len(span.doc) and span.doc[span.end].tag_ == "POS"):
+            return "modifier"
+        if dep == "compound":
+            return "modifier"
+    return "location"

