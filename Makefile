@@ -1,0 +1,38 @@
+# Two commands do all set-up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.geomap-installed
+SAMPLE := data/samples/us-boosting-iraq-base.txt
+CORPORA ?= ../shared/eval/lgl.jsonl ../shared/eval/gwn.jsonl
+
+.PHONY: install demo test eval bench gazetteer clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/geomap map $(SAMPLE) -o outputs/map.html --events outputs/events.geojson
+
+test: install
+	$(BIN)/python -m pytest
+
+# Full accuracy run on the gold corpora (pass CORPORA=... for other files).
+eval: install
+	$(BIN)/geomap eval $(CORPORA) --split test --json outputs/eval.json
+
+bench: install
+	$(BIN)/python benchmarks/bench_geoparse.py
+	$(BIN)/python benchmarks/bench_events.py
+	$(BIN)/python benchmarks/bench_map.py
+
+gazetteer: install
+	$(BIN)/geomap gazetteer build --force
+
+clean:
+	rm -rf $(VENV) build *.egg-info outputs/*.html outputs/*.geojson

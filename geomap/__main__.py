@@ -1,0 +1,3 @@
+from geomap.cli.main import main
+
+main()

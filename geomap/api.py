@@ -1,0 +1,92 @@
+"""The library's front door: ``parse``, ``extract`` and ``make_map``.
+
+These functions load the default model and gazetteer once per process and reuse them; pass a
+``geoparser`` to control that yourself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable
+
+import geopandas as gpd
+
+from geomap.dates import detect_published, parse_user_date
+from geomap.events import dedupe_events
+from geomap.io.readers import read_inputs
+from geomap.pipeline import Geoparser
+from geomap.records import Article, Document
+from geomap.tools.frames import events_frame, mentions_frame
+
+
+@lru_cache(maxsize=4)
+def get_geoparser(model: str | None = None, gazetteer: str | None = None, geocoder: str | None = None
+                  ) -> Geoparser:
+    """A loaded Geoparser, shared by calls with the same settings."""
+    online = None
+    if geocoder not in (None, "offline"):
+        from geomap.geocoders.online import make_geocoder
+
+        online = make_geocoder(geocoder)
+    return Geoparser.load(model, gazetteer=gazetteer, geocoder=online)
+
+
+def _published(value: dt.date | str | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return parse_user_date(value)
+
+
+def _with_date(article: Article) -> Article:
+    """Use the article's dateline ("11 Mar 2020 - 10:16") when no date was given."""
+    if article.published is not None:
+        return article
+    found = detect_published(article.text)
+    return replace(article, published=found) if found else article
+
+
+def parse(text: str, published: dt.date | str | None = None, *, title: str | None = None,
+          url: str | None = None, doc_id: str | None = None, model: str | None = None,
+          geocoder: str | None = None, geoparser: Geoparser | None = None) -> Document:
+    """Parse one article: place mentions, dates and events."""
+    gp = geoparser or get_geoparser(model, None, geocoder)
+    doc_id = doc_id or hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+    article = _with_date(Article(text=text, doc_id=doc_id, title=title, url=url,
+                                 published=_published(published)))
+    return gp.parse_article(article)
+
+
+def parse_articles(articles: Iterable[Article], *, model: str | None = None, geocoder: str | None = None,
+                   geoparser: Geoparser | None = None,
+                   progress: Callable[[int], None] | None = None) -> list[Document]:
+    """Parse many articles; the same event told in several articles becomes one event."""
+    gp = geoparser or get_geoparser(model, None, geocoder)
+    documents = gp.parse_articles((_with_date(a) for a in articles), progress=progress)
+    if len(documents) > 1:
+        merged = dedupe_events([e for d in documents for e in d.events])
+        keep = {id(e) for e in merged}
+        for d in documents:
+            d.events = [e for e in d.events if id(e) in keep]
+    return documents
+
+
+def extract(inputs: str | Path | Iterable[str | Path], *, published: dt.date | str | None = None,
+            model: str | None = None, geocoder: str | None = None, geoparser: Geoparser | None = None,
+            progress: Callable[[int], None] | None = None
+            ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Read files/folders and return ``(mentions_gdf, events_gdf)`` (EPSG:4326)."""
+    if isinstance(inputs, (str, Path)):
+        inputs = [inputs]
+    articles = list(read_inputs(inputs, published=_published(published)))
+    documents = parse_articles(articles, model=model, geocoder=geocoder, geoparser=geoparser,
+                               progress=progress)
+    return frames(documents)
+
+
+def frames(documents: list[Document]) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The mentions and events GeoDataFrames of parsed documents."""
+    return mentions_frame(documents), events_frame([e for d in documents for e in d.events])

@@ -1,0 +1,75 @@
+"""The ``geomap`` command line: a thin layer over the library.
+
+Every command's errors are geomap exceptions with one-line messages; ``main`` prints them as
+``error: …`` on stderr and exits with status 1 (2 for usage errors), never with a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import click
+import typer
+
+from geomap.errors import GeomapError
+
+app = typer.Typer(
+    name="geomap", no_args_is_help=True, add_completion=False,
+    help="Turn news text into maps of dated events (spaCy + offline gazetteer + geopandas + folium).",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"geomap {version('geomap')}")
+        except PackageNotFoundError:
+            typer.echo("geomap 0.1.0 (source tree)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
+                                                    help="Show the version and exit.")] = None,
+) -> None:
+    """geomap: news articles in, a map of dated events out."""
+
+
+def _register_all() -> None:
+    from geomap.cli import eval_cmd, extract_cmd, map_cmd, render_cmd
+
+    for module in (map_cmd, extract_cmd, eval_cmd, render_cmd):
+        module.register(app)
+
+
+_register_all()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``geomap`` script and ``python -m geomap``."""
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(args=argv, prog_name="geomap", standalone_mode=False)
+    except GeomapError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(1)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        print("error: aborted", file=sys.stderr)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except OSError as exc:  # e.g. a disk full while writing: still one line, no traceback
+        print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
