@@ -1,0 +1,105 @@
+"""Reading articles: formats, metadata, and one-line errors for bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from geomap.errors import DateError, InputError
+from geomap.io.readers import read_file, read_inputs, split_front_matter
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples" / "us-boosting-iraq-base.txt"
+
+
+def one(path, **kw):
+    return list(read_file(path, **kw))
+
+
+def test_sample_front_matter_gives_title_and_date():
+    [article] = one(SAMPLE)
+    assert article.published == dt.date(2020, 3, 11)
+    assert article.title.startswith("US boosting Iraq base")
+    assert not article.text.startswith("---")
+    assert "Ain al-Assad Airbase" in article.text
+
+
+def test_front_matter_split_keeps_body_offsets():
+    meta, body = split_front_matter("---\ntitle: T\npublished: 2020-01-02\n---\nBody text.\n")
+    assert meta == {"title": "T", "published": "2020-01-02"}
+    assert body == "Body text.\n"
+
+
+def test_jsonl_records_and_columns(tmp_path):
+    f = tmp_path / "a.jsonl"
+    f.write_text(json.dumps({"id": "x1", "text": "Floods hit Dhaka.", "date": "2021-07-01",
+                             "url": "https://example.org/a", "title": "Floods"}) + "\n\n"
+                 + json.dumps({"body": "Protest in Lima.", "published": "2021-07-02"}) + "\n")
+    a, b = one(f)
+    assert (a.doc_id, a.published, a.url, a.title) == ("x1", dt.date(2021, 7, 1), "https://example.org/a", "Floods")
+    assert b.text == "Protest in Lima." and b.published == dt.date(2021, 7, 2)
+
+
+def test_csv_with_quoted_newlines(tmp_path):
+    f = tmp_path / "a.csv"
+    f.write_text('title,text,date\n"A","Line one.\nLine two in Kabul.",2020-05-06\n', encoding="utf-8")
+    [a] = one(f)
+    assert a.text == "Line one.\nLine two in Kabul." and a.published == dt.date(2020, 5, 6)
+
+
+def test_html_visible_text_and_meta(tmp_path):
+    f = tmp_path / "p.html"
+    f.write_text('<html><head><title>Quake</title><meta property="article:published_time" '
+                 'content="2023-02-06T04:17:00Z"><script>var x = "Paris";</script></head>'
+                 '<body><p>An earthquake struck Gaziantep.</p></body></html>')
+    [a] = one(f)
+    assert a.title == "Quake" and a.published == dt.date(2023, 2, 6)
+    assert "Gaziantep" in a.text and "var x" not in a.text
+
+
+def test_folder_reads_supported_files_in_order(tmp_path):
+    (tmp_path / "b.txt").write_text("Second in Rome.")
+    (tmp_path / "a.md").write_text("First in Oslo.")
+    (tmp_path / "ignore.bin").write_bytes(b"\x00\x01")
+    texts = [a.text for a in read_inputs([tmp_path])]
+    assert texts == ["First in Oslo.", "Second in Rome."]
+
+
+def test_published_override_applies_to_every_article(tmp_path):
+    (tmp_path / "a.txt").write_text("Text in Oslo.")
+    [a] = list(read_inputs([tmp_path / "a.txt"], published=dt.date(2001, 2, 3)))
+    assert a.published == dt.date(2001, 2, 3)
+
+
+@pytest.mark.parametrize("name,content,message", [
+    ("missing.txt", None, "no such file"),
+    ("empty.txt", b"", "empty"),
+    ("blank.txt", b"  \n\t\n", "empty"),
+    ("bin.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+    ("latin1.txt", "Caf\xe9 in Montr\xe9al".encode("latin-1"), "not valid UTF-8"),
+    ("bad.jsonl", b'{"text": "ok"}\n{"text": "broken"\n', "bad.jsonl:2: invalid JSON"),
+    ("notobj.jsonl", b'["a list"]\n', "expected a JSON object"),
+    ("notext.jsonl", b'{"title": "no text"}\n', "has no 'text'"),
+    ("bad.csv", b'text,date\n"unterminated,2020-01-01\n', "malformed CSV"),
+    ("ragged.csv", b"text,date\nhello,2020-01-01,extra\n", "expected 2 fields"),
+    ("nocol.csv", b"title,date\nx,2020-01-01\n", "no 'text' column"),
+    ("doc.pdf", b"%PDF-1.4", "unsupported file type"),
+])
+def test_bad_input_gives_one_line_input_error(tmp_path, name, content, message):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(InputError) as err:
+        one(path)
+    text = str(err.value)
+    assert message in text
+    assert "\n" not in text and name in text
+
+
+def test_bad_date_is_a_date_error(tmp_path):
+    f = tmp_path / "a.jsonl"
+    f.write_text('{"text": "Hello Oslo.", "date": "the day after never"}\n')
+    with pytest.raises(DateError, match=r"a.jsonl:1: cannot read date"):
+        one(f)
