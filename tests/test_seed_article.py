@@ -81,6 +81,8 @@ def test_strikes_on_january_8_at_the_airbase_and_kurdistan(document):
     assert roles["Ain al-Assad Airbase"] == "event"
     assert roles["Iraqi Kurdistan"] == "event"
     assert roles["Anbar Province"] == "context"
+    # "the strikes on Ain al-Assad" later in the article is the same event, cited twice
+    assert len(event.sources) == 2
 
 
 def test_hearing_on_tuesday_and_year_precision(document):

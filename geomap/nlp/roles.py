@@ -24,6 +24,9 @@ def mention_role(span: Span) -> MentionRole:
         return "modifier"
     root = span.root
     dep = root.dep_
+    if span.label_ != "GPE":
+        # Governments act through countries and cities; a base, river or region does not speak.
+        return "location"
     if dep in _SUBJECT_DEPS and root.head.pos_ in ("VERB", "AUX"):
         return "actor"
     if dep == "pobj" and root.head.lower_ == "by" and root.head.dep_ == "agent":
