@@ -78,7 +78,7 @@ def test_malformed_documents_are_one_line_errors(tmp_path, objs, message):
 def test_unreadable_files(tmp_path):
     with pytest.raises(InputError, match="no such corpus"):
         read_corpus(tmp_path / "none.jsonl")
-    with pytest.raises(InputError, match="no documents"):
+    with pytest.raises(InputError, match="file is empty"):
         read_corpus(_write(tmp_path, raw="\n\n"))
     with pytest.raises(InputError, match="invalid JSON"):
         read_corpus(_write(tmp_path, raw='{"id": "a", "text": \n'))

@@ -103,3 +103,10 @@ def test_bad_date_is_a_date_error(tmp_path):
     f.write_text('{"text": "Hello Oslo.", "date": "the day after never"}\n')
     with pytest.raises(DateError, match=r"a.jsonl:1: cannot read date"):
         one(f)
+
+
+def test_jsonl_line_separator_inside_text_is_not_a_record_break(tmp_path):
+    f = tmp_path / "a.jsonl"
+    f.write_text(json.dumps({"text": "Rain in Paris\u2028and in Lyon."}, ensure_ascii=False) + "\n", encoding="utf-8")
+    [a] = one(f)
+    assert a.text == "Rain in Paris\u2028and in Lyon."

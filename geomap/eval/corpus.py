@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Literal
 
 from geomap.errors import InputError
+from geomap.io.readers import json_lines, read_text
 
 Split = Literal["dev", "test", "all"]
 SPLITS: tuple[str, ...] = ("dev", "test", "all")
@@ -93,23 +93,10 @@ def read_corpus(path: str | Path) -> list[GoldDocument]:
     p = Path(path)
     if not p.is_file():
         raise InputError(f"{p}: no such corpus file")
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
-    if b"\x00" in raw[:4096]:
-        raise InputError(f"{p}: binary file, expected JSON Lines text")
-    try:
-        content = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{p}: not UTF-8 (byte {exc.start})") from None
     docs: list[GoldDocument] = []
     seen: set[str] = set()
-    # split on "\n" only: str.splitlines() would also break at U+2028/U+0085 inside JSON strings
-    for lineno, line in enumerate(content.split("\n"), start=1):
-        if not line.strip():
-            continue
-        doc = _parse_line(line, f"{p}:{lineno}")
+    for lineno, obj in json_lines(p, read_text(p)):
+        doc = _parse_record(obj, f"{p}:{lineno}")
         if doc.doc_id in seen:
             raise InputError(f"{p}:{lineno}: duplicate document id {doc.doc_id!r}")
         seen.add(doc.doc_id)
@@ -119,13 +106,7 @@ def read_corpus(path: str | Path) -> list[GoldDocument]:
     return docs
 
 
-def _parse_line(line: str, where: str) -> GoldDocument:
-    try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{where}: invalid JSON ({exc.msg} at column {exc.colno})") from None
-    if not isinstance(obj, dict):
-        raise InputError(f"{where}: expected a JSON object, got {type(obj).__name__}")
+def _parse_record(obj: dict, where: str) -> GoldDocument:
     doc_id = obj.get("id")
     text = obj.get("text")
     if not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool) or str(doc_id) == "":

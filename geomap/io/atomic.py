@@ -28,10 +28,19 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     try:
         yield tmp_path
         os.replace(tmp_path, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp_path.unlink()
+        if isinstance(exc, OSError):  # disk full, permissions: one line for the user
+            raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
         raise
+
+
+def write_data(target: str | os.PathLike, data: str | bytes) -> Path:
+    """Write text (as UTF-8) or bytes to ``target`` atomically and return the path."""
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return Path(target)
 
 
 def write_text(target: str | os.PathLike, text: str, *, encoding: str = "utf-8") -> Path:

@@ -82,7 +82,8 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> str:
     return text
 
 
-def _read_text_file(path: Path, encoding: str | None) -> str:
+def read_text(path: Path, encoding: str | None = None) -> str:
+    """A text file's content; missing, empty, binary or mis-encoded files are one-line InputErrors."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -216,9 +217,12 @@ def _record_article(path: Path, where: str, record: dict, index: int) -> Article
     )
 
 
-def _jsonl_articles(path: Path, raw: str) -> Iterator[Article]:
-    found = False
-    for lineno, line in enumerate(raw.splitlines(), 1):
+def json_lines(path: Path, raw: str) -> Iterator[tuple[int, dict]]:
+    """(line number, object) for each non-blank line of a JSON Lines text.
+
+    Lines split on "\n" only: str.splitlines() would also break at U+2028 inside JSON strings.
+    """
+    for lineno, line in enumerate(raw.split("\n"), 1):
         if not line.strip():
             continue
         where = f"{path}:{lineno}"
@@ -227,9 +231,15 @@ def _jsonl_articles(path: Path, raw: str) -> Iterator[Article]:
         except json.JSONDecodeError as exc:
             raise InputError(f"{where}: invalid JSON ({exc.msg} at column {exc.colno})") from None
         if not isinstance(record, dict):
-            raise InputError(f"{where}: expected a JSON object with a 'text' field")
+            raise InputError(f"{where}: expected a JSON object, got {type(record).__name__}")
+        yield lineno, record
+
+
+def _jsonl_articles(path: Path, raw: str) -> Iterator[Article]:
+    found = False
+    for lineno, record in json_lines(path, raw):
         found = True
-        yield _record_article(path, where, record, lineno)
+        yield _record_article(path, f"{path}:{lineno}", record, lineno)
     if not found:
         raise InputError(f"{path}: no records")
 
@@ -279,7 +289,7 @@ def read_file(path: str | Path, *, encoding: str | None = None) -> Iterator[Arti
             f"{path}: unsupported file type {suffix or '(none)'} "
             f"(use one of {', '.join(sorted(SUPPORTED_SUFFIXES))})"
         )
-    raw = _read_text_file(path, encoding)
+    raw = read_text(path, encoding)
     if suffix in HTML_SUFFIXES:
         yield _html_article(path, raw)
     elif suffix in {".jsonl", ".ndjson"}:
