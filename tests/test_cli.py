@@ -132,3 +132,14 @@ def test_python_dash_m_runs_as_a_real_process(tmp_path):
     assert bad.returncode == 1
     assert bad.stderr.strip().count("\n") == 0 and "Traceback" not in bad.stderr
     assert json.loads((tmp_path / "e.json.geojson").read_text())["type"] == "FeatureCollection"
+
+
+def test_dateline_gives_the_publication_date_without_front_matter(tmp_path, capsys):
+    src = tmp_path / "wire.txt"
+    src.write_text("Quake shakes coast\n4 Feb 2023 - 09:12\nAn earthquake struck Izmir on Monday.\n", encoding="utf-8")
+    out_file = tmp_path / "e.csv"
+    code, _, err = run(capsys, "extract", src, "-o", out_file)
+    assert code == 0, err
+    text = out_file.read_text(encoding="utf-8")
+    assert "2023-02-04" in text          # published, from the dateline
+    assert "2023-01-30" in text          # "on Monday" resolved against it
