@@ -1,0 +1,62 @@
+"""The same event told twice (in one article or across articles) becomes one event."""
+
+from __future__ import annotations
+
+from geomap.events.places import same_place, unique_places
+from geomap.events.taxonomy import STATEMENT
+from geomap.records import Event
+
+PREC_RANK = {"day": 0, "month": 1, "year": 2, "unknown": 3}
+
+
+def _dates_compatible(a: Event, b: Event) -> bool:
+    if a.date is None or b.date is None:
+        return True
+    coarse = a.date_precision if PREC_RANK[a.date_precision] >= PREC_RANK[b.date_precision] else b.date_precision
+    if coarse == "year":
+        return a.date.year == b.date.year
+    if coarse == "month":
+        return (a.date.year, a.date.month) == (b.date.year, b.date.month)
+    return a.date == b.date
+
+
+def _share_place(a: Event, b: Event) -> bool:
+    return any(
+        same_place(pa.mention.place, pb.mention.place)
+        for pa in a.places if pa.role == "event"
+        for pb in b.places if pb.role == "event"
+    )
+
+
+def same_event(a: Event, b: Event) -> bool:
+    """Same type, compatible dates and a shared event place (statements also need a known equal date)."""
+    if a.event_type != b.event_type or not _dates_compatible(a, b):
+        return False
+    if a.event_type == STATEMENT and (a.date is None or a.date != b.date):
+        return False
+    return _share_place(a, b)
+
+
+def dedupe_events(events: list[Event]) -> list[Event]:
+    """Merge events told more than once (within or across articles), keeping the first telling."""
+    kept: list[Event] = []
+    for event in events:
+        for other in kept:
+            if same_event(other, event):
+                _merge(other, event)
+                break
+        else:
+            kept.append(event)
+    return kept
+
+
+def _merge(into: Event, other: Event) -> None:
+    keys = {(s.doc_id, s.sent_start, s.sent_end) for s in into.sources}
+    into.sources.extend(s for s in other.sources if (s.doc_id, s.sent_start, s.sent_end) not in keys)
+    if other.date is not None and (
+        into.date is None or PREC_RANK[other.date_precision] < PREC_RANK[into.date_precision]
+    ):
+        into.date, into.date_precision, into.date_text = other.date, other.date_precision, other.date_text
+    into.places = unique_places(into.places + other.places)
+    into.actors = list(dict.fromkeys(into.actors + other.actors))
+    into.targets = list(dict.fromkeys(into.targets + other.targets))

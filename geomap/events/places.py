@@ -1,0 +1,205 @@
+"""Where an event happens: place mentions attached to its trigger, their roles, containment."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from geomap.events.taxonomy import STATEMENT, EventType
+from geomap.gazetteer.normalize import normalize_name
+from geomap.records import EventPlace, Mention, Place
+
+if TYPE_CHECKING:
+    from geomap.events.triggers import Trigger
+
+#: Prepositions that put an event somewhere ("from" only for movements).
+LOC_PREPS = {
+    "in", "at", "on", "near", "inside", "outside", "against", "into", "to", "across",
+    "throughout", "around", "over", "within", "off", "along", "onto", "outside of",
+}
+#: Event types whose direct object is where it happened ("attacked Baghdad", "visited Kyiv").
+OBJECT_IS_PLACE = {"strike", "fighting", "protest", "meeting", "disaster", "deployment", "assassination"}
+MOVE_TYPES = {"deployment"}
+#: Dependencies that keep a token inside the same noun phrase when walking up to its preposition.
+_NOMINAL = {"compound", "appos", "conj", "amod", "nmod", "flat", "nummod", "cc"}
+_KIND_RANK = {
+    "continent": 6, "country": 5, "admin1": 4, "region": 4, "admin2": 3, "city": 2, "other": 2,
+    "airport": 1, "site": 1,
+}
+
+
+def clause_of(tok):
+    """The clause an event noun lives in: 'launched strikes' → launched."""
+    if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("dobj", "nsubj", "nsubjpass", "attr"):
+        if tok.head.pos_ in ("VERB", "AUX"):
+            return tok.head
+    return tok
+
+
+def hops_to(mention: Mention, target, doc) -> int:
+    best = 99
+    for tok in mention_tokens(mention, doc):
+        cur, hops = tok, 0
+        while cur.i != target.i and cur.head.i != cur.i and hops < 50:
+            cur, hops = cur.head, hops + 1
+        if cur.i == target.i:
+            best = min(best, hops)
+    if best == 99 and clause_of(target).i != target.i:
+        return hops_to(mention, clause_of(target), doc) + 1
+    return best
+
+
+def mention_tokens(mention: Mention, doc):
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return []
+    return [t for t in span if t.head.i < span.start or t.head.i >= span.end or t.head.i == t.i]
+
+
+def is_actor_like(tok) -> bool:
+    """A subject or possessor, not under a preposition: a metonymic actor or a modifier."""
+    cur = tok
+    while cur.dep_ in _NOMINAL and cur.head.i != cur.i:
+        cur = cur.head
+    if cur.dep_ == "pobj" and cur.head.lower_ == "by":
+        return True  # "attacks by Iran": the agent
+    return cur.dep_ in ("nsubj", "nsubjpass", "poss", "agent", "csubj") or tok.dep_ == "poss"
+
+
+def _governor(tok):
+    """Walk up the noun phrase; return (dep, head) where the phrase attaches."""
+    cur = tok
+    while cur.dep_ in _NOMINAL and cur.head.i != cur.i:
+        cur = cur.head
+    return cur.dep_, cur.head
+
+
+def _reaches(tok, targets: set[int], limit: int = 12) -> bool:
+    for _ in range(limit):
+        if tok.i in targets:
+            return True
+        if tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
+
+
+def attached_places(trigger, etype: EventType, mentions: list[Mention], doc) -> list[Mention]:
+    """Location mentions where the trigger's event happens, by dependency structure."""
+    scope = clause_of(trigger)
+    anchors = {trigger.i, scope.i}
+    # Reported speech happens where it is said ("said in Baghdad"), not where its content is.
+    reach = 1 if etype.name == STATEMENT else 12
+    found = []
+    for mention in mentions:
+        if mention.role != "location":
+            continue
+        for tok in mention_tokens(mention, doc):
+            if is_actor_like(tok):
+                continue
+            dep, head = _governor(tok)
+            prep = head.lower_ if dep == "pobj" else ""
+            if dep == "pobj" and (prep in LOC_PREPS or (prep == "from" and etype.name in MOVE_TYPES)):
+                if _reaches(head, anchors, reach):
+                    found.append(mention)
+                    break
+            if dep == "dobj" and head.i in anchors and etype.name in OBJECT_IS_PLACE:
+                found.append(mention)
+                break
+    return found
+
+
+_GENERIC = re.compile(r"\b(province|governorate|region|state|district|oblast|county)\b")
+
+
+def _norm(name: str | None) -> str:
+    """Gazetteer name key without generic heads ("Al Anbar Governorate" = "Anbar")."""
+    return " ".join(_GENERIC.sub(" ", normalize_name(name or "")).split())
+
+
+def same_place(a: Place | None, b: Place | None) -> bool:
+    if a is None or b is None:
+        return False
+    if a.geonameid is not None and b.geonameid is not None:
+        return a.geonameid == b.geonameid
+    return _norm(a.name) == _norm(b.name) and abs(a.lat - b.lat) < 0.05 and abs(a.lon - b.lon) < 0.05
+
+
+def contains(a: Place | None, b: Place | None) -> bool:
+    """True when place ``a`` is a country/region that ``b`` lies in, by gazetteer codes or names."""
+    if a is None or b is None or same_place(a, b):
+        return False
+    if _KIND_RANK.get(a.kind, 2) <= _KIND_RANK.get(b.kind, 2):
+        return False
+    if a.kind in ("country", "continent"):
+        return a.kind == "country" and bool(a.country_code) and a.country_code == b.country_code
+    if a.country_code and b.country_code and a.country_code != b.country_code:
+        return False
+    if a.admin1_code and b.admin1_code and a.admin1_code == b.admin1_code:
+        return True
+    names = {_norm(a.name), _norm(a.admin1)} - {""}
+    return _norm(b.admin1) in names
+
+
+def _contained_in_text(outer: Mention, inner: Mention, doc) -> bool:
+    """"X in the Y region" / "X, Y": a region mention attached to another place mention."""
+    if outer.place is None or outer.place.kind not in ("country", "admin1", "admin2", "region", "continent"):
+        return False
+    inner_span = doc.char_span(inner.start, inner.end, alignment_mode="expand")
+    if inner_span is None:
+        return False
+    inner_ids = {t.i for t in inner_span}
+    for tok in mention_tokens(outer, doc):
+        dep, head = _governor(tok)
+        if dep == "pobj" and head.lower_ == "in" and head.head.i in inner_ids:
+            return True
+        if tok.dep_ == "appos" and tok.head.i in inner_ids:
+            return True
+    return False
+
+
+def place_roles(attached: list[Mention], others: list[Mention], doc) -> list[EventPlace]:
+    result: list[EventPlace] = []
+    for mention in attached:
+        broader = any(
+            other is not mention
+            and (contains(mention.place, other.place) or _contained_in_text(mention, other, doc))
+            for other in attached
+        )
+        result.append(EventPlace(mention, "context" if broader else "event"))
+    for mention in others:
+        result.append(EventPlace(mention, "mentioned"))
+    return unique_places(result)
+
+
+def unique_places(places: list[EventPlace]) -> list[EventPlace]:
+    """One entry per place (the first telling), the stronger role winning."""
+    order = {"event": 0, "context": 1, "mentioned": 2}
+    kept: list[EventPlace] = []
+    for ep in places:
+        for i, seen in enumerate(kept):
+            if seen.mention is ep.mention or same_place(seen.mention.place, ep.mention.place):
+                if order[ep.role] < order[seen.role]:
+                    kept[i] = EventPlace(seen.mention, ep.role)
+                break
+        else:
+            kept.append(ep)
+    return kept
+
+
+def sentence_places(trigger: Trigger | None, mentions: list[Mention], doc) -> list[EventPlace]:
+    attached = trigger.places if trigger else []
+    others = [
+        m for m in mentions
+        if m.role == "location" and m not in attached
+        and not any(is_actor_like(t) for t in mention_tokens(m, doc))
+    ]
+    return place_roles(attached, others, doc)
+
+
+def in_location_phrase(mention: Mention, doc) -> bool:
+    for tok in mention_tokens(mention, doc):
+        dep, head = _governor(tok)
+        if not is_actor_like(tok) and dep == "pobj" and head.lower_ in LOC_PREPS:
+            return True
+    return False
