@@ -12,12 +12,16 @@ from folium.plugins import MarkerCluster
 from geomap.errors import InputError
 from geomap.mapping import popup
 from geomap.mapping.assets import make_offline
-from geomap.mapping.plugins import EventLayer, Legend, Runtime, TileNotice, TimeSlider, Title, UnplacedPanel
+from geomap.mapping.plugins import (
+    CountryOutlines, EventLayer, Legend, Runtime, TileNotice, TimeSlider, Title, UnplacedPanel,
+)
 from geomap.mapping.symbols import APPROX_RADIUS_M, assign_symbols
 
-#: Base maps offered in the layer control besides the chosen one (all need the network).
+#: Tile base maps offered in the layer control besides the chosen one (all need the network).
 EXTRA_TILES = ("OpenTopoMap",)
 NO_TILES = "No base map"
+TILE_NOTICE = "Base map tiles could not be loaded (offline?). Events are still shown."
+TILE_FALLBACK_NOTICE = "Base map tiles could not be loaded (offline?): showing offline outlines."
 
 
 def _no_jinja(html_text: str) -> str:
@@ -79,10 +83,14 @@ def make_map(
     cluster: bool = True,
     time_slider: bool = True,
     offline: bool = True,
+    outlines: bool = True,
 ) -> folium.Map:
     """Interactive map of dated events: one layer per event type, clustered pins,
     rings for region/country-level places, legend, date slider and a panel for
-    events without a place. ``offline`` inlines Leaflet so only tiles need the network."""
+    events without a place. ``offline`` inlines Leaflet so only tiles need the network.
+
+    ``outlines`` adds the offline base layer of country outlines: shown when
+    ``tiles`` is None, otherwise selectable and switched to if tiles fail to load."""
     placed, unplaced = _records(events)
     m = folium.Map(location=[20, 0], zoom_start=2, tiles=None, prefer_canvas=True, control_scale=True)
     # MarkerCluster needs the map's zoom range even when there are no tiles
@@ -91,8 +99,10 @@ def make_map(
     if title:
         m.get_root().title = escape(title)  # branca puts it in <title> unescaped
     has_tiles = _add_tiles(m, tiles)
-    if has_tiles:
-        # an empty base layer so readers can switch tiles off (e.g. for print)
+    if outlines:
+        CountryOutlines(show=not has_tiles).add_to(m)
+    if has_tiles or outlines:
+        # an empty base layer so readers can switch the background off (e.g. for print)
         empty = folium.FeatureGroup(name=NO_TILES, overlay=False, control=True, show=False)
         empty.add_to(m)
     Runtime().add_to(m)
@@ -137,7 +147,7 @@ def make_map(
     if title:
         Title(title).add_to(m)
     if has_tiles:
-        TileNotice().add_to(m)
+        TileNotice(TILE_NOTICE, TILE_FALLBACK_NOTICE if outlines else None).add_to(m)
     folium.LayerControl(collapsed=len(by_type) > 6).add_to(m)
     _fit(m, placed)
     if offline:

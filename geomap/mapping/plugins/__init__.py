@@ -7,9 +7,11 @@ the JavaScript they call is ``geomap/mapping/static/geomap.js``.
 from geomap.mapping.plugins.base import Runtime, map_of
 from geomap.mapping.plugins.events import EventLayer
 from geomap.mapping.plugins.legend import Legend
+from geomap.mapping.plugins.outlines import OUTLINES_NAME, CountryOutlines
 from geomap.mapping.plugins.panels import TileNotice, Title, UnplacedPanel
 from geomap.mapping.plugins.timeslider import TimeSlider
 
 __all__ = [
-    "EventLayer", "Legend", "Runtime", "TileNotice", "TimeSlider", "Title", "UnplacedPanel", "map_of",
+    "OUTLINES_NAME", "CountryOutlines", "EventLayer", "Legend", "Runtime", "TileNotice", "TimeSlider", "Title",
+    "UnplacedPanel", "map_of",
 ]

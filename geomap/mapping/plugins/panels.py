@@ -45,9 +45,15 @@ class Title(Control):
 
 
 class TileNotice(Control):
-    """Shown once when base tiles fail (e.g. offline); events stay usable."""
+    """Shown once when base tiles fail (e.g. offline); events stay usable.
+
+    ``fallback_message`` is shown instead when the runtime could switch the
+    base map to the offline country outlines.
+    """
 
     def __init__(self, message: str = "Base map tiles could not be loaded (offline?). "
-                 "Events are still shown.") -> None:
-        super().__init__("tileNotice", message)
+                 "Events are still shown.",
+                 fallback_message: str | None = None) -> None:
+        args = [message] if fallback_message is None else [message, fallback_message]
+        super().__init__("tileNotice", *args)
         self._name = "GeomapTileNotice"

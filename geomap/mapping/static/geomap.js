@@ -156,15 +156,43 @@
     return div;
   };
 
-  /* Base tiles need the network; say so once instead of showing a grey void. */
-  gm.tileNotice = function (map, message) {
+  /* Offline base layer: country outlines on a canvas in a pane of their own,
+     under the event layers; the map background becomes the sea while it is on. */
+  gm.outlines = function (map, data) {
+    var pane = 'geomapOutlines';
+    if (!map.getPane(pane)) {
+      var el = map.createPane(pane);
+      el.style.zIndex = 150;  // below tiles (200) and every overlay and marker pane
+      el.style.pointerEvents = 'none';
+    }
+    var layer = L.geoJSON(data, {
+      pane: pane, interactive: false, renderer: L.canvas({ pane: pane, padding: 0.5 }),
+      style: { color: '#a9a49b', weight: 0.7, opacity: 1, fillColor: '#f4f1ea', fillOpacity: 1 }
+    });
+    layer.on('add', function () { L.DomUtil.addClass(map.getContainer(), 'geomap-sea'); });
+    layer.on('remove', function () { L.DomUtil.removeClass(map.getContainer(), 'geomap-sea'); });
+    state(map).outlines = layer;
+    return layer;
+  };
+
+  /* Base tiles need the network; say so once instead of showing a grey void,
+     and switch to the offline outlines when a tile layer has loaded nothing. */
+  gm.tileNotice = function (map, message, fallbackMessage) {
     var shown = false;
-    function onError() {
+    function fallBack(failing) {
+      var outlines = state(map).outlines;
+      if (!outlines || failing.geomapLoaded || !map.hasLayer(failing)) { return false; }
+      map.removeLayer(failing);  // the layer control follows: its radio moves too
+      if (!map.hasLayer(outlines)) { map.addLayer(outlines); }
+      return true;
+    }
+    function onError(e) {
       if (shown) { return; }
       shown = true;
+      var switched = fallBack(e.target);
       var div = L.DomUtil.create('div', 'geomap-notice', map.getContainer());
       div.setAttribute('role', 'status');
-      div.textContent = message;
+      div.textContent = switched && fallbackMessage ? fallbackMessage : message;
       var close = L.DomUtil.create('button', 'gm-close', div);
       close.type = 'button';
       close.textContent = '\u00d7';
@@ -173,6 +201,7 @@
     function watch(layer) {
       if (layer instanceof L.TileLayer && !layer.geomapWatched) {
         layer.geomapWatched = true;
+        layer.on('tileload', function () { layer.geomapLoaded = true; });
         layer.on('tileerror', onError);
       }
     }

@@ -1,0 +1,41 @@
+"""Offline base layer: country outlines drawn on a canvas in their own pane."""
+
+from __future__ import annotations
+
+from folium.elements import ElementAddToElement
+from folium.map import Layer
+
+from geomap.mapping.basemap import country_outlines_json
+from geomap.mapping.plugins.base import map_of, render_macros, template
+
+#: Layer-control name of the offline base layer.
+OUTLINES_NAME = "Countries (offline)"
+
+
+class CountryOutlines(Layer):
+    """A base layer (in the LayerControl) of simplified country outlines.
+
+    Needs no network; the runtime also switches to it when tiles fail to load.
+    """
+
+    _template = template("outlines.j2")
+
+    def __init__(self, name: str = OUTLINES_NAME, *, show: bool = True) -> None:
+        super().__init__(name=name, overlay=False, control=True, show=show)
+        self._name = "GeomapOutlines"
+
+    @property
+    def payload(self) -> str:
+        # numbers and fixed keys only (see basemap), so nothing can end the <script>
+        return country_outlines_json()
+
+    def map_name(self) -> str:
+        return map_of(self).get_name()
+
+    def render(self, **kwargs) -> None:
+        if self.show:  # as folium's Layer.render, but our output is added verbatim
+            self.add_child(
+                ElementAddToElement(element_name=self.get_name(), element_parent_name=self._parent.get_name()),
+                name=self.get_name() + "_add",
+            )
+        render_macros(self, kwargs)
