@@ -248,3 +248,64 @@ def test_render_command_reports_missing_page(tmp_path):
     result = CliRunner().invoke(app, ["render", str(tmp_path / "none.html"), str(tmp_path / "out.png")])
     assert isinstance(result.exception, OutputError) and "no such file" in str(result.exception)
     assert not (tmp_path / "out.png").exists()
+
+
+# --- offline base map ----------------------------------------------------------
+
+def _base_layers(html: str) -> list[str]:
+    block = re.search(r"base_layers : \{(.*?)\}", html, re.S).group(1)
+    return re.findall(r'"([^"]+)" :', block)
+
+
+def _shown(html: str, name_prefix: str) -> bool:
+    var = re.search(rf"var ({name_prefix}_[0-9a-f]{{32}}) = ", html).group(1)
+    return f"{var}.addTo(" in html
+
+
+def test_outlines_are_a_base_layer(page):
+    assert _base_layers(page) == ["OpenStreetMap", "OpenTopoMap", "Countries (offline)", "No base map"]
+    # tiles are the default base; the outlines take over only when tiles fail
+    assert _shown(page, "tile_layer") and not _shown(page, "geomap_outlines")
+    assert "showing offline outlines" in page.split("geomap.tileNotice(", 1)[1].split(");", 1)[0]
+
+
+def test_outlines_are_the_base_without_tiles(events):
+    html = map_html(make_map(events, tiles=None))
+    assert _base_layers(html) == ["Countries (offline)", "No base map"]
+    assert _shown(html, "geomap_outlines") and "{z}" not in html and "geomap.tileNotice" not in html
+    bare = map_html(make_map(events, tiles=None, outlines=False))
+    assert "geomap.outlines(" not in bare and "base_layers : {\n                }" in bare
+
+
+def test_outlines_add_no_remote_url_and_stay_small(events):
+    with_outlines = map_html(make_map(events))
+    without = map_html(make_map(events, outlines=False))
+    urls = re.compile(r"(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+    assert set(urls.findall(with_outlines)) == set(urls.findall(without))
+    added = len(with_outlines.encode("utf-8")) - len(without.encode("utf-8"))
+    assert 50_000 < added < 400_000
+
+
+def test_outline_data_is_real_and_compact():
+    from shapely.geometry import shape
+
+    from geomap.mapping.basemap import country_outlines, country_outlines_json
+
+    outlines = country_outlines()
+    assert outlines is country_outlines()  # built once per process
+    assert outlines["type"] == "GeometryCollection" and len(outlines["geometries"]) > 150
+    land = [shape(g) for g in outlines["geometries"]]
+    assert all(g.geom_type == "MultiPolygon" and not g.is_empty for g in land)
+
+    def on_land(lon: float, lat: float) -> int:
+        return sum(g.intersects(Point(lon, lat)) for g in land)
+
+    assert on_land(44.36, 33.31) == 1 and on_land(2.35, 48.86) == 1  # Baghdad, Paris
+    assert on_land(-30.0, 30.0) == 0 and on_land(160.0, -30.0) == 0  # mid-Atlantic, Tasman Sea
+    text = country_outlines_json()
+    # numbers and fixed keys only: nothing in it can end a <script> or need escaping
+    keys = r'"(?:type|GeometryCollection|geometries|MultiPolygon|coordinates)"'
+    assert set(re.sub(keys, "", text)) <= set("{}[],:-.0123456789")
+    assert max(len(n.split(".")[1]) for n in re.findall(r"-?\d+\.\d+", text)) <= 2
+    # coarser tolerance, fewer bytes: the simplification does something
+    assert len(country_outlines_json(0.2, 2)) < len(text) < len(country_outlines_json(0.0, 3))

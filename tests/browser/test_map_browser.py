@@ -174,10 +174,98 @@ def test_iframe_snippet_renders(events, tab, tmp_path):
     assert tab.failed == [] and tab.errors == []
 
 
-def test_screenshot_for_docs(events, browser, tmp_path):
-    """Writes docs/map.png from a real map (the README shows it)."""
-    page_path = write_map(make_map(events, title="Events in the sample article", tiles=None), tmp_path / "map.html")
-    png = render_png(page_path, DOCS / "map.png", width=1200, height=700, offline=True,
-                     browser=browser)
+def test_screenshot_of_fixture_map(events, browser, tmp_path):
+    png = render_png(write_map(make_map(events, title="Fixture events", tiles=None), tmp_path / "map.html"),
+                     tmp_path / "map.png", width=1200, height=700, offline=True, browser=browser)
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+
+
+# --- offline base map ----------------------------------------------------------
+
+#: Land colour of the outlines as canvas RGBA, where a point is drawn at all.
+LAND_PIXEL_JS = """([lat, lon]) => {
+  const st = Object.values(geomap.maps)[0], map = st.map;
+  const canvas = document.querySelector('.leaflet-geomapOutlines-pane canvas');
+  if (!canvas) { return null; }
+  const p = map.latLngToContainerPoint([lat, lon]);
+  const box = canvas.getBoundingClientRect(), mapBox = map.getContainer().getBoundingClientRect();
+  const x = Math.round((p.x + mapBox.left - box.left) * canvas.width / box.width);
+  const y = Math.round((p.y + mapBox.top - box.top) * canvas.height / box.height);
+  return Array.from(canvas.getContext('2d').getImageData(x, y, 1, 1).data);
+}"""
+
+
+def outlines_drawn(page) -> dict:
+    page.wait_for_selector(".leaflet-geomapOutlines-pane canvas", state="attached", timeout=5000)
+    return {
+        "land": page.evaluate(LAND_PIXEL_JS, [33.31, 44.36]),  # Baghdad
+        "sea": page.evaluate(LAND_PIXEL_JS, [34.0, 18.0]),  # Ionian Sea
+        "sea_class": page.evaluate("() => document.querySelector('.leaflet-container').classList.contains('geomap-sea')"),
+    }
+
+
+def test_offline_outlines_are_drawn(events, tab, tmp_path):
+    page = tab.open(write_map(make_map(events, tiles=None), tmp_path / "map.html"))
+    page.evaluate("() => { Object.values(geomap.maps)[0].map.setView([34, 30], 4, {animate: false}); }")
+    drawn = outlines_drawn(page)
+    assert drawn["land"][3] == 255 and drawn["land"][:3] != [0, 0, 0]  # filled land on the canvas
+    assert drawn["sea"][3] == 0 and drawn["sea_class"]  # sea shows the container background
+    # the outlines sit under the event panes and never take clicks
+    z = page.evaluate("() => ['geomapOutlines', 'overlayPane', 'markerPane'].map("
+                      "n => +getComputedStyle(Object.values(geomap.maps)[0].map.getPane(n)).zIndex)")
+    assert z[0] < z[1] < z[2]
+    assert tab.failed == [] and tab.errors == []
+    # 'No base map' in the layer control removes them
+    page.locator(".leaflet-control-layers-base label", has_text="No base map").locator("input").check(force=True)
+    assert page.evaluate("() => document.querySelector('.leaflet-container').classList.contains('geomap-sea')") is False
+
+
+def test_outlines_replace_tiles_that_fail(events, tab, tmp_path):
+    page = tab.open(write_map(make_map(events), tmp_path / "map.html"))
+    page.wait_for_selector(".geomap-notice", timeout=5000)
+    assert "showing offline outlines" in page.locator(".geomap-notice").inner_text()
+    checked = page.locator(".leaflet-control-layers-base input:checked").locator("xpath=..")
+    assert checked.inner_text().strip() == "Countries (offline)"
+    page.evaluate("() => { Object.values(geomap.maps)[0].map.setView([34, 30], 4, {animate: false}); }")
+    assert outlines_drawn(page)["land"][3] == 255
+    assert tab.failed and all(url.endswith(".png") for url in tab.failed)  # only tiles were asked for
+
+
+def sample_article_events():
+    """Events of the sample article through the whole pipeline (spaCy, gazetteer, events)."""
+    import geomap
+    from geomap.io.readers import read_file
+
+    [article] = list(read_file(TESTS.parent / "data" / "samples" / "us-boosting-iraq-base.txt"))
+    doc = geomap.get_geoparser().parse_article(article)
+    return article, geomap.frames([doc])[1]
+
+
+def test_screenshot_for_docs(tab, tmp_path):
+    """docs/map.png (shown in the README): the sample article's map, offline, one popup open."""
+    from geomap.mapping.write import atomic_write
+
+    article, events = sample_article_events()
+    page = tab.open(write_map(make_map(events, title=article.title), tmp_path / "map.html"))
+    page.wait_for_selector(".geomap-notice", timeout=5000)  # tiles are blocked: outlines instead
+    # the pin of the strike on Ain al-Assad Airbase (not clustered: the only strike pin)
+    found = page.evaluate("""() => {
+      const e = Object.values(geomap.maps)[0].entries.find(
+        e => e.layer._icon && /Ain al-Assad Airbase/.test(e.layer.getPopup().getContent()));
+      if (e) { e.layer._icon.setAttribute('data-shot', 'strike'); }
+      return !!e;
+    }""")
+    assert found
+    page.locator("[data-shot=strike]").click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=5000)
+    assert popup.locator("mark", has_text="Ain al-Assad Airbase").count() == 1
+    assert "Al Asad Air Base" in popup.inner_text() and "8 January 2020" in popup.inner_text()
+    page.mouse.move(600, 790)  # off the pin: its hover tooltip would repeat the popup
+    page.wait_for_timeout(400)  # the popup's auto-pan
+    assert outlines_drawn(page)["land"][3] == 255
+    assert tab.errors == [] or all("Failed to load resource" in e for e in tab.errors)
+    data = page.screenshot(full_page=False)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+    atomic_write(DOCS / "map.png", data)
