@@ -1,7 +1,8 @@
 """Map size and speed for large inputs, as ratios to baselines measured in the same process.
 
 - write: make_map + write_map per 1,000 events vs ``GeoDataFrame.to_json()`` of the same frame
-- size: bytes per 1,000 events vs the to_json() text
+- size: bytes per 1,000 events vs the to_json() text; the offline base layer
+  (country outlines) is a fixed cost per page, printed on its own
 - page load in Chromium: a 10,000-event page vs the same map with 100 events
 
 Run: python benchmarks/bench_map.py [--n 10000] [--no-browser]
@@ -21,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from synthetic_events import synthetic_events  # noqa: E402
 
 from geomap.mapping import make_map, write_map  # noqa: E402
+from geomap.mapping.basemap import country_outlines_json  # noqa: E402
 
 
 def best_of(fn, repeat: int = 3) -> float:
@@ -74,6 +76,9 @@ def main() -> None:
               f"to_json baseline {t_base * per_k * 1000:.0f} ms per 1,000 -> ratio {t_map / t_base:.1f}x")
         print(f"size:   {size / 1e6:.1f} MB total, {size * per_k / 1e3:.0f} kB per 1,000 events; "
               f"to_json {base_size * per_k / 1e3:.0f} kB per 1,000 -> ratio {size / base_size:.2f}x")
+        outlines = len(country_outlines_json().encode("utf-8"))
+        print(f"base:   offline country outlines add {outlines / 1e3:.0f} kB per page "
+              f"({outlines / size:.1%} of this one)")
         if args.no_browser:
             return
         from geomap.errors import OutputError

@@ -201,7 +201,8 @@ def outlines_drawn(page) -> dict:
     return {
         "land": page.evaluate(LAND_PIXEL_JS, [33.31, 44.36]),  # Baghdad
         "sea": page.evaluate(LAND_PIXEL_JS, [34.0, 18.0]),  # Ionian Sea
-        "sea_class": page.evaluate("() => document.querySelector('.leaflet-container').classList.contains('geomap-sea')"),
+        "sea_class": page.evaluate(
+            "() => document.querySelector('.leaflet-container').classList.contains('geomap-sea')"),
     }
 
 
