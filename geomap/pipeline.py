@@ -78,7 +78,11 @@ class Geoparser:
     def resolve_spans(self, text: str, spans: Iterable[tuple[int, int]],
                       published: dt.date | None = None) -> list[Mention]:
         """Resolve given character spans (the accuracy harness's gold-span mode)."""
-        doc = self.nlp(text)
+        return self.resolve_doc_spans(self.nlp(text), spans)
+
+    def resolve_doc_spans(self, doc: Doc, spans: Iterable[tuple[int, int]]) -> list[Mention]:
+        """Resolve given character spans of a parsed Doc."""
+        text = doc.text
         found = {(s.start_char, s.end_char): s for s in doc.spans.get(SPAN_KEY, [])}
         mentions = []
         for start, end in spans:

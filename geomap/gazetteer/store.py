@@ -165,7 +165,12 @@ class Gazetteer:
         return self._demonyms.get(word) or self._lower_demonyms.get(word.lower())
 
     def country(self, code: str) -> Place | None:
-        return self._countries.get(code)
+        """The place of a demonym's code: a country ("IQ"), subdivision ("GB-ENG") or continent."""
+        found = self._countries.get(code)
+        if found is None and f"code:{code}" in self.meta:
+            rows = self._query("id = ?", (int(self.meta[f"code:{code}"]),))
+            found = rows[0] if rows else None
+        return found
 
     def capital(self, code: str) -> Place | None:
         """The capital city of a country, when the gazetteer knows it."""

@@ -134,7 +134,10 @@ class PlaceRecognizer:
                     {"kinds": kinds, "country": country})
             elif source == "DEMONYM_PLACE":
                 country = gaz.demonym_country(span[0].text)
-                if country and gaz.is_known_name(span[1].text):
+                # "Iraqi Kurdistan" yes, "Russian Minister" no: the second word must name a
+                # notable place, or be one the model read as a place.
+                if country and (span[1].ent_type_ in PLACE_LABELS
+                                or gaz.is_notable_name(span[1].text, min_population=self.min_population)):
                     add(source, span, "GPE", {"country": country, "name": span[1].text})
             elif source == "CAPITAL":
                 country = gaz.demonym_country(span[1].text)
