@@ -82,6 +82,10 @@ class Geoparser:
 
     def resolve_doc_spans(self, doc: Doc, spans: Iterable[tuple[int, int]]) -> list[Mention]:
         """Resolve given character spans of a parsed Doc."""
+        return self.resolver.resolve(self.span_mentions(doc, spans), doc.text)
+
+    def span_mentions(self, doc: Doc, spans: Iterable[tuple[int, int]]) -> list[Mention]:
+        """Unresolved mentions for given character spans, with the recognizer's reading of them."""
         text = doc.text
         found = {(s.start_char, s.end_char): s for s in doc.spans.get(SPAN_KEY, [])}
         mentions = []
@@ -98,7 +102,7 @@ class Geoparser:
                         source=(known._.geomap_source or "NER") if known is not None else "GOLD",
                         hint=known._.geomap_hint if known is not None else self._demonym_hint(text[start:end]))
             mentions.append(m)
-        return self.resolver.resolve(mentions, text)
+        return mentions
 
     def _demonym_hint(self, text: str) -> dict | None:
         cc = self.gazetteer.demonym_country(text)

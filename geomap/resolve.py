@@ -16,31 +16,51 @@ confidence. Mentions of the same name in one document share one resolution.
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from geomap.gazetteer import Gazetteer, normalize_name
+from typing import Callable
+
 from geomap.records import Mention, Place
 
-#: Prior for a bare name by kind (towns get theirs from population).
-KIND_PRIOR = {"country": 3.0, "continent": 2.6, "admin1": 1.6, "region": 2.4, "admin2": 0.6,
-              "city": 0.0, "airport": -1.0, "site": -1.0}
+#: Candidate features, in the order of the ranker's weight vector.
+FEATURES = (
+    "country", "continent", "admin1", "admin2", "region", "city", "facility",
+    "city_population", "admin2_population", "capital", "main_name",
+    "doc_country", "doc_top_country", "doc_admin1", "hint_country", "pair", "proximity",
+)
+_KIND_FEATURE = {"country": 0, "continent": 1, "admin1": 2, "admin2": 3, "region": 4, "city": 5,
+                 "airport": 6, "site": 6}
+_RANKER_FILE = Path(__file__).parent / "nlp" / "ranker.json"
 
 
 @dataclass(frozen=True)
 class Weights:
-    """Weights of the evidence; tuned on the dev half of the eval corpora."""
+    """A linear ranker over :data:`FEATURES`, learned on the dev half of the eval corpora
+    (``geomap/nlp/ranker.json``), and a temperature for the confidences."""
 
-    population: float = 2.2        # per log10(population) / 7
-    capital: float = 0.6           # national capitals are what a bare name usually means
-    doc_country: float = 2.0       # times the candidate country's share of the document
-    doc_admin1: float = 1.5        # the candidate's region is named in the document
-    pair: float = 4.0              # "X, Y" with X inside Y
-    hint_country: float = 3.0      # "Iraqi Kurdistan": the demonym's country
-    proximity: float = 1.2         # closeness to the other chosen places (second pass)
-    temperature: float = 1.0       # softmax temperature for confidences
+    coef: tuple[float, ...] = (3.0, 2.6, 1.6, 0.6, 2.4, 0.0, -1.0,
+                               2.2, 0.5, 0.6, 1.0, 2.0, 0.0, 1.5, 3.0, 4.0, 1.2)
+    temperature: float = 1.0
+    #: Platt scaling of the top candidate's log-odds into a calibrated confidence.
+    calib: tuple[float, float] = (1.0, 0.0)
     max_candidates: int = 25
+
+    @classmethod
+    def shipped(cls) -> "Weights":
+        """The weights shipped with the package, or the hand-set defaults."""
+        try:
+            data = json.loads(_RANKER_FILE.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        if list(data.get("features", [])) != list(FEATURES):
+            return cls()
+        return cls(coef=tuple(data["coef"]), temperature=float(data.get("temperature", 1.0)),
+                   calib=tuple(data.get("calib", (1.0, 0.0))))
 
 
 class Resolver:
@@ -48,7 +68,7 @@ class Resolver:
 
     def __init__(self, gazetteer: Gazetteer, weights: Weights | None = None) -> None:
         self.gazetteer = gazetteer
-        self.weights = weights or Weights()
+        self.weights = weights or Weights.shipped()
 
     # -- candidates -------------------------------------------------------------------------
     def candidates(self, mention: Mention) -> list[Place]:
@@ -85,10 +105,18 @@ class Resolver:
             if not ranked:
                 out.append(replace(m, place=None, confidence=0.0, candidates=[]))
                 continue
-            conf = _softmax([s for s, _ in ranked], self.weights.temperature)[0]
+            conf = self._confidence(ranked)
             out.append(replace(m, place=ranked[0][1], confidence=round(conf, 4),
                                candidates=[p for _, p in ranked[:5]]))
         return out
+
+    def _confidence(self, ranked: list[tuple[float, Place]]) -> float:
+        """Calibrated probability that the top candidate is right (Platt-scaled softmax)."""
+        p = _softmax([s for s, _ in ranked], self.weights.temperature)[0]
+        p = min(max(p, 1e-6), 1 - 1e-6)
+        a, b = self.weights.calib
+        z = a * math.log(p / (1 - p)) + b
+        return 1.0 / (1.0 + math.exp(-z))
 
     def rank(self, name: str, *, country: str | None = None, context: str = "") -> list[tuple[Place, float]]:
         """Candidates for a bare name with their probabilities (``geomap geocode``)."""
@@ -98,9 +126,10 @@ class Resolver:
         probs = _softmax([s for s, _ in ranked], self.weights.temperature)
         return [(p, round(pr, 4)) for (_, p), pr in zip(ranked, probs)]
 
-    def _score(self, mentions: list[Mention], text: str) -> dict[str, list[tuple[float, Place]]]:
-        """Ranked (score, place) lists per group of same-name mentions."""
-        w = self.weights
+    def features(self, mentions: list[Mention], text: str
+                 ) -> tuple[dict[str, list[int]], dict[str, list[Place]], Callable]:
+        """Group same-name mentions, find candidates, and return a feature function
+        ``feats(key, place, picks) -> list[float]`` (picks: the first pass's choices)."""
         groups: dict[str, list[int]] = defaultdict(list)
         for i, m in enumerate(mentions):
             groups[_group_key(m)].append(i)
@@ -121,33 +150,45 @@ class Resolver:
                 if cc:
                     country_votes[cc] += len(idx)
             for p in options:
-                if p.kind in ("admin1", "admin2") and p.admin1_code:
+                if p.kind == "admin1" and p.admin1_code and normalize_name(p.name) == key:
                     admin_named.add(p.admin1_code)
         total_votes = sum(country_votes.values()) or 1
+        top_country = country_votes.most_common(1)[0][0] if country_votes else None
         pairs = _containment_pairs(mentions, text, groups)
 
-        def score(key: str, p: Place, picks: dict[str, Place] | None) -> float:
+        def feats(key: str, p: Place, picks: dict[str, Place] | None) -> list[float]:
             m = mentions[groups[key][0]]
             hint = m.hint or {}
-            s = KIND_PRIOR.get(p.kind, 0.0)
+            f = [0.0] * len(FEATURES)
+            f[_KIND_FEATURE.get(p.kind, 5)] = 1.0
+            pop = math.log10(p.population + 1) / 7
             if p.kind == "city":
-                s += w.population * math.log10(p.population + 1) / 7
-                if p.feature_code == "PPLC":
-                    s += w.capital
+                f[7] = pop
+                f[9] = float(p.feature_code == "PPLC")
+            elif p.kind == "admin2":
+                f[8] = pop
+            f[10] = float(normalize_name(p.name) == key)
             if p.country_code:
-                s += w.doc_country * country_votes.get(p.country_code, 0) / total_votes
+                f[11] = country_votes.get(p.country_code, 0) / total_votes
+                f[12] = float(p.country_code == top_country)
             if p.kind not in ("admin1", "country") and p.admin1_code in admin_named:
-                s += w.doc_admin1
+                f[13] = 1.0
             if hint.get("country") and p.country_code == hint["country"]:
-                s += w.hint_country
+                f[14] = 1.0
             for other_key in pairs.get(key, ()):
                 if any(_inside(p, q) for q in cands.get(other_key, ())[:5]):
-                    s += w.pair
+                    f[15] = 1.0
                     break
             if picks:
-                s += w.proximity * _proximity(p, [q for k, q in picks.items() if k != key])
-            return s
+                f[16] = _proximity(p, [q for k, q in picks.items() if k != key])
+            return f
 
+        return groups, cands, feats
+
+    def _score(self, mentions: list[Mention], text: str) -> dict[str, list[tuple[float, Place]]]:
+        """Ranked (score, place) lists per group of same-name mentions."""
+        coef = self.weights.coef
+        groups, cands, feats = self.features(mentions, text)
         picks: dict[str, Place] = {}
         scored: dict[str, list[tuple[float, Place]]] = {}
         for rounds in range(2):
@@ -155,11 +196,10 @@ class Resolver:
                 options = cands[key]
                 if not options:
                     continue
-                ranked = sorted(((score(key, p, picks if rounds else None), p) for p in options),
-                                key=lambda sp: -sp[0])
+                ranked = sorted(((sum(c * x for c, x in zip(coef, feats(key, p, picks if rounds else None))), p)
+                                 for p in options), key=lambda sp: -sp[0])
                 scored[key] = ranked
             picks = {key: ranked[0][1] for key, ranked in scored.items()}
-
         return scored
 
 
