@@ -167,7 +167,7 @@ class Resolver:
                 f[9] = float(p.feature_code == "PPLC")
             elif p.kind == "admin2":
                 f[8] = pop
-            f[10] = float(normalize_name(p.name) == key)
+            f[10] = float(_main_key(p.name) == key or normalize_name(p.name) == key)
             if p.country_code:
                 f[11] = country_votes.get(p.country_code, 0) / total_votes
                 f[12] = float(p.country_code == top_country)
@@ -179,7 +179,8 @@ class Resolver:
                 if any(_inside(p, q) for q in cands.get(other_key, ())[:5]):
                     f[15] = 1.0
                     break
-            if picks:
+            if picks and p.kind not in ("country", "continent", "region"):
+                # Distance says little about a country or a sea: only for places with a point.
                 f[16] = _proximity(p, [q for k, q in picks.items() if k != key])
             return f
 
@@ -201,6 +202,18 @@ class Resolver:
                 scored[key] = ranked
             picks = {key: ranked[0][1] for key, ranked in scored.items()}
         return scored
+
+
+#: Generic last words of gazetteer names that text often leaves out ("the Atlantic").
+_GENERIC_TAILS = ("ocean", "sea", "river", "county", "parish", "province", "governorate", "mountains")
+
+
+def _main_key(name: str) -> str:
+    key = normalize_name(name)
+    for tail in _GENERIC_TAILS:
+        if key.endswith(" " + tail):
+            return key[: -len(tail) - 1]
+    return key
 
 
 def _group_key(m: Mention) -> str:

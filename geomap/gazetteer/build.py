@@ -32,7 +32,7 @@ from geomap.gazetteer.normalize import is_latin, normalize_name
 from geomap.io.atomic import atomic_path
 
 #: Bump when the schema or the build rules change: cached gazetteers are rebuilt.
-BUILD_VERSION = "3"
+BUILD_VERSION = "4"
 
 SCHEMA = """
 CREATE TABLE places (
@@ -204,9 +204,12 @@ def _build_into(w: GazetteerWriter, *, min_population: int, say: Callable[[str],
 
     for cc, c in countries.items():
         info = info_by_cc.get(cc, {})
-        # The centre of the main landmass is closer to where gazetteers and readers put a
-        # country than countryinfo's rounded point (which for the US lies 230 km off).
-        latlng = _mainland_centre(info.get("geoJSON")) or info.get("latlng")
+        # countryinfo's rounded point and the centre of the main landmass each miss where
+        # gazetteers put some countries by a few hundred km (the US, China); their midpoint
+        # is within 161 km of it for far more of them (measured on the dev split).
+        listed, mainland = info.get("latlng"), _mainland_centre(info.get("geoJSON"))
+        latlng = ([(listed[0] + mainland[0]) / 2, (listed[1] + mainland[1]) / 2]
+                  if listed and mainland else listed or mainland)
         if not latlng:
             pts = [v["latLng"] for v in iso_all.get(cc, {}).values() if v.get("latLng")]
             latlng = ([sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts)]

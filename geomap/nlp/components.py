@@ -129,15 +129,21 @@ class PlaceRecognizer:
                 # is an organisation, not a province.
                 if source == "REGION" and not gaz.is_known_name(span[:-1].text):
                     continue
+                # "Colorado State University": the head is inside a longer proper name, an
+                # institution rather than the region.
+                if (source == "REGION" and span[-1].lower_ == "state" and span.end < len(doc)
+                        and doc[span.end].is_title
+                        and doc[span.end].pos_ == "PROPN"):
+                    continue
                 kinds = ["airport", "site"] if source == "FACILITY" else ["admin1", "admin2", "region"]
                 add(source, span, "FAC" if source == "FACILITY" else "GPE",
                     {"kinds": kinds, "country": country})
             elif source == "DEMONYM_PLACE":
                 country = gaz.demonym_country(span[0].text)
-                # "Iraqi Kurdistan" yes, "Russian Minister" no: the second word must name a
-                # notable place, or be one the model read as a place.
+                # "Iraqi Kurdistan" yes, "Russian Minister" or "Nigerian Air" no: the second word
+                # must name a country or region, or be one the model read as a place.
                 if country and (span[1].ent_type_ in PLACE_LABELS
-                                or gaz.is_notable_name(span[1].text, min_population=self.min_population)):
+                                or gaz.is_notable_name(span[1].text, min_population=10**10)):
                     add(source, span, "GPE", {"country": country, "name": span[1].text})
             elif source == "CAPITAL":
                 country = gaz.demonym_country(span[1].text)

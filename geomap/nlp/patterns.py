@@ -20,8 +20,8 @@ FACILITY_PREFIXES = ["camp", "fort", "forward operating base", "mount", "lake", 
 #: Words that end an administrative-region name.
 REGION_HEADS = [
     "province", "governorate", "region", "district", "county", "prefecture", "oblast",
-    "state", "territory", "municipality", "parish", "borough", "canton", "department",
-]
+    "state", "territory", "municipality", "parish", "borough", "canton",
+]  # not "department": in English news that is an office ("U.S. Department of State")
 
 # A name token: capitalised word, or an Arabic/Romance particle inside a name ("al", "-", "de").
 _NAME_TOKEN = {"TEXT": {"REGEX": r"^(?:[A-Z][\w'’.]*|al|el|ad|as|ash|an|ar|at|az|bin|ibn|abu|de|du|des|la|le|del|da|di|-)$"}}
