@@ -1,0 +1,219 @@
+"""Optional online geocoding through geopy (Nominatim, Photon, ArcGIS …); never the default.
+
+:class:`OnlineGeocoder` wraps one geopy service behind geopy's ``RateLimiter`` and an on-disk
+cache (a cached query never touches the network, misses included), turns answers into our
+:class:`~geomap.records.Place`, and can ``refine`` the offline resolver's mentions. Every
+service failure becomes a one-line :class:`~geomap.errors.GeocodingError` naming the service.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import os
+import socket
+from dataclasses import replace
+from pathlib import Path
+
+from geopy import exc as geopy_exc
+from geopy.extra.rate_limiter import RateLimiter
+from geopy.geocoders import SERVICE_TO_GEOCODER, get_geocoder_for_service
+
+from geomap.errors import GeocodingError
+from geomap.geocoders.cache import GeocodeCache, default_cache_path
+from geomap.records import Mention, Place
+
+#: Confidence given to a service's answer that disagrees with the offline resolution (or when
+#: there was none): a service's top hit for a bare name is right often, but it has no document
+#: context, so it ranks below a confident offline choice and above a coin toss.
+ONLINE_CONFIDENCE = 0.6
+#: Offline and online answers within this distance are the same place.
+AGREE_KM = 50.0
+
+#: Words services use for a feature's type -> our kind (first match wins; Nominatim's
+#: addresstype/type, Photon's type/osm_value, ArcGIS's Type).
+_KIND_WORDS = {
+    "continent": "continent",
+    "country": "country", "nation": "country",
+    "state": "admin1", "province": "admin1", "region": "admin1", "governorate": "admin1",
+    "county": "admin2", "state_district": "admin2", "district": "admin2",
+    "city": "city", "town": "city", "village": "city", "hamlet": "city", "suburb": "city",
+    "municipality": "city", "locality": "city", "neighbourhood": "city", "borough": "city",
+    "populated place": "city",
+    "aerodrome": "airport", "airport": "airport", "airfield": "airport", "military airport": "airport",
+    "sea": "region", "bay": "region", "river": "region", "water": "region", "lake": "region",
+    "island": "region", "peninsula": "region", "desert": "region", "mountain_range": "region",
+}
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("geomap")
+    except PackageNotFoundError:
+        return "0.1.0"
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def service_names() -> list[str]:
+    """Names geopy knows (``--geocoder`` values besides ``offline``)."""
+    return sorted(SERVICE_TO_GEOCODER)
+
+
+class OnlineGeocoder:
+    """One geopy service with a rate limit and an on-disk cache; answers are :class:`Place`."""
+
+    def __init__(self, service: str, *, user_agent: str | None = None, min_delay_seconds: float = 1.0,
+                 cache_path: str | os.PathLike | None | bool = None, timeout: float = 10,
+                 max_retries: int = 2, **service_kwargs) -> None:
+        self.service = service.strip().lower()
+        try:
+            cls = get_geocoder_for_service(self.service)
+        except geopy_exc.GeocoderNotFound:
+            raise GeocodingError(f"unknown geocoder {service!r}; choose offline or one of: "
+                                 f"{', '.join(service_names())}") from None
+        try:
+            self.geocoder = cls(user_agent=user_agent or f"geomap/{_version()}", timeout=timeout,
+                                **service_kwargs)
+        except (geopy_exc.GeopyError, TypeError, ValueError) as exc:
+            raise GeocodingError(f"cannot set up {self.service}: {_one_line(exc)}") from exc
+        # geopy retries service errors itself after error_wait_seconds; we re-raise what remains.
+        self._limited = RateLimiter(self.geocoder.geocode, min_delay_seconds=min_delay_seconds,
+                                    max_retries=max_retries, error_wait_seconds=max(2 * min_delay_seconds, 0.0),
+                                    swallow_exceptions=False)
+        self._params = set(inspect.signature(self.geocoder.geocode).parameters)
+        if cache_path is False:
+            self.cache = None
+        else:
+            self.cache = GeocodeCache(Path(cache_path) if cache_path else default_cache_path())
+        self.calls = 0  # requests actually sent (cache misses)
+
+    # -- lookups --------------------------------------------------------------------------------
+    def search(self, query: str, *, country_codes: str | list[str] | None = None,
+               limit: int = 5) -> list[Place]:
+        """Up to ``limit`` places the service returns for ``query`` (best first)."""
+        codes = [country_codes] if isinstance(country_codes, str) else list(country_codes or [])
+        codes = [c.upper() for c in codes if c]
+        answer = self.cache.get(self.service, query, codes) if self.cache is not None else None
+        if answer is None:
+            answer = self._ask(query, codes)
+            if self.cache is not None:
+                self.cache.put(self.service, query, codes, answer)
+        places = [self._place(a) for a in answer]
+        if codes:
+            # Services without a country filter: drop answers known to be elsewhere.
+            places = [p for p in places if p.country_code in (None, *codes)]
+        return places[:limit]
+
+    def geocode(self, query: str, *, country_codes: str | list[str] | None = None) -> Place | None:
+        """The service's best place for ``query``, or None when it knows none."""
+        found = self.search(query, country_codes=country_codes, limit=1)
+        return found[0] if found else None
+
+    def _ask(self, query: str, codes: list[str]) -> list[dict]:
+        kwargs: dict = {"exactly_one": False}
+        if "limit" in self._params:
+            kwargs["limit"] = 5
+        if codes and "country_codes" in self._params:
+            kwargs["country_codes"] = [c.lower() for c in codes]
+        if "addressdetails" in self._params:
+            kwargs["addressdetails"] = True  # country code and state of each answer
+        self.calls += 1
+        try:
+            found = self._limited(query, **kwargs)
+        except (geopy_exc.GeocoderTimedOut, geopy_exc.GeocoderUnavailable, socket.timeout,
+                ConnectionError, socket.gaierror) as exc:
+            raise GeocodingError(f"{self.service} is unreachable: {_one_line(exc)}") from exc
+        except geopy_exc.GeocoderRateLimited as exc:
+            raise GeocodingError(f"{self.service} refused the request (rate limited): {_one_line(exc)}") from exc
+        except geopy_exc.GeocoderServiceError as exc:
+            raise GeocodingError(f"{self.service} failed: {_one_line(exc)}") from exc
+        except (geopy_exc.GeopyError, OSError) as exc:
+            raise GeocodingError(f"{self.service} is unreachable: {_one_line(exc)}") from exc
+        if found is None:
+            return []
+        if not isinstance(found, list):
+            found = [found]
+        return [{"address": loc.address, "lat": loc.latitude, "lon": loc.longitude, "raw": loc.raw}
+                for loc in found]
+
+    def _place(self, answer: dict) -> Place:
+        raw = answer.get("raw") or {}
+        props = raw.get("properties") if isinstance(raw.get("properties"), dict) else {}
+        addr = raw.get("address") if isinstance(raw.get("address"), dict) else {}
+        attrs = raw.get("attributes") if isinstance(raw.get("attributes"), dict) else {}
+        address = answer.get("address") or ""
+        name = (raw.get("name") or props.get("name") or address.split(",")[0]).strip() or address
+        cc = addr.get("country_code") or props.get("countrycode") or raw.get("countryCode")
+        country = addr.get("country") or props.get("country")
+        admin1 = addr.get("state") or props.get("state")
+        pop = raw.get("population") or (raw.get("extratags") or {}).get("population") or 0
+        try:
+            pop = int(str(pop).replace(",", ""))
+        except ValueError:
+            pop = 0
+        return Place(name=name, lat=float(answer["lat"]), lon=float(answer["lon"]), kind=service_kind(raw),
+                     country_code=cc.upper() if isinstance(cc, str) and len(cc) == 2 else None,
+                     country=country, admin1=admin1,
+                     feature_class=raw.get("class") or props.get("osm_key"),
+                     feature_code=raw.get("addresstype") or raw.get("type") or props.get("type")
+                     or attrs.get("Type"), population=pop, source=self.service)
+
+    # -- pipeline hook --------------------------------------------------------------------------
+    def refine(self, mentions: list[Mention]) -> list[Mention]:
+        """Mentions with places from the service where it answers; the others untouched.
+
+        Each distinct text (with the offline place's country as a hint) is asked once. The
+        confidence stays the offline one when both agree within ``AGREE_KM``, else it is
+        ``ONLINE_CONFIDENCE``.
+        """
+        answers: dict[tuple[str, str | None], Place | None] = {}
+        out = []
+        for m in mentions:
+            cc = m.place.country_code if m.place else None
+            key = (" ".join(m.text.split()).casefold(), cc)
+            if key not in answers:
+                answers[key] = self.geocode(m.text, country_codes=[cc] if cc else None)
+            found = answers[key]
+            if found is None:
+                out.append(m)
+                continue
+            agrees = m.place is not None and km(found, m.place) <= AGREE_KM
+            conf = m.confidence if agrees else ONLINE_CONFIDENCE
+            others = [p for p in m.candidates if km(p, found) > AGREE_KM]
+            out.append(replace(m, place=found, confidence=conf, candidates=[found, *others][:5]))
+        return out
+
+
+def service_kind(raw: dict) -> str:
+    """Our place kind from a service's type fields, else ``"other"``."""
+    props = raw.get("properties") if isinstance(raw.get("properties"), dict) else {}
+    attrs = raw.get("attributes") if isinstance(raw.get("attributes"), dict) else {}
+    words = [raw.get("addresstype"), raw.get("type"), props.get("type"), props.get("osm_value"),
+             attrs.get("Type"), raw.get("class")]
+    for word in words:
+        if isinstance(word, str):
+            kind = _KIND_WORDS.get(word.strip().lower())
+            if kind:
+                return kind
+    if raw.get("class") == "aeroway" or props.get("osm_key") == "aeroway":
+        return "airport"
+    return "other"
+
+
+def km(a: Place, b: Place) -> float:
+    """Great-circle distance in kilometres."""
+    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def make_geocoder(name: str | None, **kwargs) -> OnlineGeocoder | None:
+    """An :class:`OnlineGeocoder` for a geopy service name; None for ``offline`` or no name."""
+    if name is None or name.strip().lower() in ("", "offline"):
+        return None
+    return OnlineGeocoder(name, **kwargs)
