@@ -91,6 +91,13 @@ class Resolver:
             # Airbase" for "Al Asad Air Base"): fall back to fuzzy matching within the kind.
             fuzzy = [p for p, _ in gaz.fuzzy(mention.text, kinds=kinds, country=hint.get("country"))]
             found = fuzzy or found
+        if not found and mention.label == "FAC":
+            # "Camp Taji", "Bagram Airfield": a facility unknown to the gazetteer is placed
+            # at the town or district it is named after.
+            stem = _facility_stem(mention.text)
+            if stem and stem != mention.text:
+                found = [p for p in gaz.lookup(stem, country=hint.get("country"))
+                         if p.kind in ("city", "admin2")]
         return found[: self.weights.max_candidates]
 
     # -- resolution -------------------------------------------------------------------------
@@ -202,6 +209,16 @@ class Resolver:
                 scored[key] = ranked
             picks = {key: ranked[0][1] for key, ranked in scored.items()}
         return scored
+
+
+_FACILITY_WORDS = {"camp", "fort", "base", "air", "airbase", "airfield", "airport", "field", "station",
+                   "naval", "military", "outpost", "garrison", "barracks", "forward", "operating"}
+
+
+def _facility_stem(text: str) -> str:
+    """The name in a facility name without its facility words ("Camp Taji" -> "Taji")."""
+    words = [w for w in text.split() if w.lower() not in _FACILITY_WORDS]
+    return " ".join(words)
 
 
 #: Generic last words of gazetteer names that text often leaves out ("the Atlantic").

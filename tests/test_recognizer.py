@@ -1,0 +1,122 @@
+"""Recognition: the seed article's places and roles, plus hand-written sentences for facilities,
+regions, demonym phrases, the capital cue and acronym filtering."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+SEED = Path(__file__).parent / "data" / "seed_article.txt"
+
+
+def km(p, lat, lon):
+    la1, lo1, la2, lo2 = map(math.radians, (p.lat, p.lon, lat, lon))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(h))
+
+
+def by_text(geoparser, text):
+    return {m.text: m for m in geoparser.mentions(text)}
+
+
+@pytest.fixture(scope="module")
+def seed(geoparser):
+    return geoparser.mentions(SEED.read_text(encoding="utf-8"))
+
+
+def _first(mentions, text):
+    found = [m for m in mentions if m.text == text]
+    assert found, f"{text!r} not recognised: {[m.text for m in mentions]}"
+    return found[0]
+
+
+@pytest.mark.parametrize("name, lat, lon, tol", [
+    ("Baghdad", 33.34, 44.40, 25),
+    ("Ain al-Assad Airbase", 33.80, 42.44, 25),
+    ("Anbar Province", 33.4, 42.0, 150),
+    ("Iraqi Kurdistan", 36.2, 44.0, 250),
+])
+def test_seed_places(seed, name, lat, lon, tol):
+    m = _first(seed, name)
+    assert m.place is not None and km(m.place, lat, lon) <= tol
+
+
+def test_seed_countries_capital_cue_and_non_places(seed):
+    texts = {m.text for m in seed}
+    assert {"Iraq", "Iran"} <= texts
+    capital = _first(seed, "the Iraqi capital")
+    assert capital.place.name == "Baghdad"
+    assert not texts & {"IRGC", "Daesh"}
+
+
+def test_seed_metonymic_washington_is_an_actor(seed):
+    text = SEED.read_text(encoding="utf-8")
+    i = text.index("Washington claims")
+    m = [m for m in seed if m.start == i][0]
+    assert m.role == "actor"
+
+
+def test_facility_with_airfield_head(geoparser):
+    m = by_text(geoparser, "US troops landed at Bagram Airfield north of Kabul.")["Bagram Airfield"]
+    assert m.label == "FAC" and m.place.country_code == "AF"
+
+
+def test_region_heads_province_and_governorate(geoparser):
+    got = by_text(geoparser, "Fighting spread across Helmand Province and Kandahar Province.")
+    assert got["Helmand Province"].place.country_code == "AF"
+    assert got["Kandahar Province"].place.kind == "admin1"
+    got = by_text(geoparser, "Militants crossed into Nineveh Governorate from Syria.")
+    assert got["Nineveh Governorate"].place.country_code == "IQ"
+
+
+def test_capital_cue(geoparser):
+    assert by_text(geoparser, "The strike hit the Syrian capital on Friday.")["the Syrian capital"].place.name == "Damascus"
+    assert by_text(geoparser, "Officials in the Afghan capital denied it.")["the Afghan capital"].place.name == "Kabul"
+
+
+def test_demonym_narrows_a_region(geoparser):
+    got = by_text(geoparser, "A drone flew over western Iraqi Anbar Province.")
+    assert got["Anbar Province"].place.country_code == "IQ"
+    assert got["Iraqi"].role == "modifier"
+
+
+def test_demonym_place_phrase(geoparser):
+    m = by_text(geoparser, "Flooding in Iraqi Kurdistan displaced thousands.")["Iraqi Kurdistan"]
+    assert m.place.country_code == "IQ"
+
+
+def test_demonym_before_a_title_is_no_place_phrase(geoparser):
+    got = by_text(geoparser, "The Russian Minister arrived in Ankara.")
+    assert "Russian Minister" not in got
+    assert got["Russian"].place.country_code == "RU"
+
+
+def test_acronyms_of_organisations_are_no_places(geoparser):
+    assert by_text(geoparser, "The IRGC and the PMU denied involvement, NATO said.") == {}
+    got = by_text(geoparser, "ISIS and Daesh fighters fled toward Mosul.")
+    assert set(got) == {"Mosul"}
+
+
+def test_demonyms_resolve_to_their_country(geoparser):
+    got = by_text(geoparser, "Russian officials met Chinese diplomats in Geneva.")
+    assert got["Russian"].place.country_code == "RU" and got["Chinese"].place.country_code == "CN"
+    assert got["Geneva"].place.country_code == "CH"
+
+
+def test_metonymic_capital_is_an_actor(geoparser):
+    assert by_text(geoparser, "Moscow said the talks had failed.")["Moscow"].role == "actor"
+
+
+def test_county_and_state_abbreviation(geoparser):
+    got = by_text(geoparser, "Police in Licking County, Ohio, arrested two men.")
+    assert got["Licking County"].place.kind == "admin2" and got["Licking County"].place.admin1_code == "US-OH"
+    got = by_text(geoparser, "She drove from Columbus, Ga., to Atlanta.")
+    assert got["Ga."].place.admin1_code == "US-GA"
+    assert got["Columbus"].place.admin1_code == "US-GA"
+
+
+def test_state_university_is_no_region(geoparser):
+    got = by_text(geoparser, "Colorado State University students marched in Fort Collins.")
+    assert "Colorado State" not in got
