@@ -1,0 +1,104 @@
+"""``geomap gazetteer build|info|import``: make and inspect the offline gazetteer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Callable, Iterator, Optional
+
+import typer
+
+from geomap.errors import GazetteerError
+
+gazetteer_app = typer.Typer(name="gazetteer", no_args_is_help=True,
+                            help="Build, import and inspect the offline gazetteer (SQLite).")
+
+PathOpt = Annotated[Optional[Path], typer.Option(
+    "--path", help="Gazetteer file [default: $GEOMAP_GAZETTEER or the user cache].")]
+
+
+def _status(message: str):
+    """A rich spinner on stderr whose text follows the builder's progress messages."""
+    from contextlib import contextmanager
+
+    from rich.console import Console
+
+    @contextmanager
+    def run() -> Iterator[Callable[[str], None]]:
+        with Console(stderr=True).status(message) as status:
+            yield lambda step: status.update(f"{message}: {step}")
+
+    return run()
+
+
+@gazetteer_app.command("build")
+def build_cmd(
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Where to write it [default: the path geomap uses].")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even when the file exists.")] = False,
+) -> None:
+    """Build the gazetteer from data in installed packages (no download)."""
+    from geomap.gazetteer import build as build_gazetteer
+    from geomap.gazetteer import default_path
+
+    target = output or default_path()
+    if target.exists() and not force:
+        typer.echo(f"gazetteer already built: {target} (--force rebuilds it)")
+        return
+    with _status("building the gazetteer") as say:
+        build_gazetteer(target, progress=say)
+    typer.echo(f"gazetteer written: {target}")
+
+
+@gazetteer_app.command("info")
+def info_cmd(path: PathOpt = None) -> None:
+    """Counts of places by kind, build metadata and the file's path."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from geomap.gazetteer import Gazetteer, default_path
+
+    target = path or default_path()
+    if not target.exists():
+        raise GazetteerError(f"gazetteer not found: {target} (run `geomap gazetteer build`)")
+    info = Gazetteer(target).info()
+    table = Table(title=f"gazetteer {info['path']}")
+    table.add_column("kind")
+    table.add_column("places", justify="right")
+    for kind, count in sorted(info["by_kind"].items(), key=lambda kv: -kv[1]):
+        table.add_row(kind, f"{count:,}")
+    table.add_row("[b]all[/b]", f"[b]{info['places']:,}[/b]")
+    console = Console()
+    console.print(table)
+    console.print(f"names: {info['names']:,}  demonyms: {info['demonyms']:,}  "
+                  f"size: {target.stat().st_size / 1e6:.1f} MB")
+    capitals = sum(1 for k in info if str(k).startswith("capital:"))
+    meta = {k: v for k, v in info.items() if isinstance(v, str) and not k.startswith("capital:") and k != "path"}
+    for key, value in sorted(meta.items()):
+        console.print(f"{key}: {value}", highlight=False)
+    console.print(f"capitals: {capitals}")
+    console.print(f"path: {target}", highlight=False, soft_wrap=True)
+
+
+@gazetteer_app.command("import")
+def import_cmd(
+    places: Annotated[Path, typer.Option("--places", help="allCountries.txt, citiesNNN.txt or a .zip of one.", show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Gazetteer file to write.", show_default=False)],
+    admin1: Annotated[Optional[Path], typer.Option("--admin1", help="admin1CodesASCII.txt (region names).")] = None,
+    alternate_names: Annotated[Optional[Path], typer.Option("--alternate-names", help="alternateNamesV2.txt or alternateNames.txt (or .zip).")] = None,
+    country_info: Annotated[Optional[Path], typer.Option("--country-info", help="countryInfo.txt (English country names).")] = None,
+    min_population: Annotated[int, typer.Option("--min-population", help="Drop populated places smaller than this.")] = 0,
+) -> None:
+    """Import the official GeoNames dump files into a gazetteer."""
+    from geomap.gazetteer.geonames_import import import_geonames
+    from geomap.gazetteer.store import Gazetteer
+
+    with _status("importing GeoNames") as say:
+        out = import_geonames(output, places=places, admin1=admin1, alternate_names=alternate_names,
+                              country_info=country_info, min_population=min_population, progress=say)
+    info = Gazetteer(out).info()
+    typer.echo(f"gazetteer written: {out} ({info['places']:,} places, {info['names']:,} names)")
+    typer.echo(f"use it with: GEOMAP_GAZETTEER={out} geomap ...  or  geomap map --gazetteer {out} ...")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``gazetteer`` command group to ``app``."""
+    app.add_typer(gazetteer_app, name="gazetteer")
