@@ -154,9 +154,11 @@ class Gazetteer:
 
     @lru_cache(maxsize=200_000)
     def _notable(self, key: str, min_population: int) -> bool:
+        # A town counts by its own name only: alternate names hold abbreviations and words
+        # ("Rep", "Man", "Day") that would make every capitalised word a place.
         sql = ("SELECT 1 FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ? AND "
                "(p.kind IN ('country', 'continent', 'admin1', 'region') OR "
-               "(p.kind = 'city' AND p.population >= ?)) LIMIT 1")
+               "(p.kind = 'city' AND p.population >= ? AND n.main = 1)) LIMIT 1")
         with self._lock:
             return self._conn.execute(sql, (key, min_population)).fetchone() is not None
 

@@ -27,7 +27,11 @@ PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Entity labels a gazetteer phrase match must not override: the model has read the context.
 _PROTECTED = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE"}
 # Match sources, best first, for resolving overlaps.
-_PRIORITY = {"FACILITY": 0, "REGION": 0, "CAPITAL": 0, "DEMONYM_PLACE": 1, "PROPAGATED": 1, "NER": 2, "GAZ": 3}
+_PRIORITY = {"FACILITY": 0, "REGION": 0, "CAPITAL": 0, "DEMONYM_PLACE": 1, "PROPAGATED": 1, "NER": 2, "GAZ": 3,
+             "EMBEDDED": 3}
+#: Entity labels whose names often start with a place ("Ohio Department of Development",
+#: "DeKalb Police", "American Legion"): the place inside is a toponym too.
+_EMBEDDING = {"ORG", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"}
 _MAX_NGRAM = 4
 _DETERMINERS = {"the", "The"}
 
@@ -160,10 +164,33 @@ class PlaceRecognizer:
                 if country:
                     add("NER", ent, "NORP", {"country": country, "demonym": True})
 
+        for ent in doc.ents:
+            if ent.label_ in _EMBEDDING and len(ent) > 1:
+                found = self._leading_place(ent)
+                if found is not None:
+                    span, hint = found
+                    add("EMBEDDED", span, "NORP" if hint else "GPE", hint)
+
         if self.use_gazetteer_terms:
             for span in self._gazetteer_names(doc):
                 add("GAZ", span, "GPE")
         return out
+
+    def _leading_place(self, ent: Span) -> tuple[Span, dict | None] | None:
+        """The place name (or demonym) an organisation's name starts with, if any."""
+        gaz = self.gazetteer
+        start = ent.start + (1 if ent[0].lower_ == "the" else 0)
+        for size in range(min(3, ent.end - start - 1), 0, -1):
+            span = ent.doc[start:start + size]
+            if not all(t.is_title or t.is_upper for t in span):
+                continue
+            if size == 1:
+                country = gaz.demonym_country(span.text)
+                if country:
+                    return span, {"country": country, "demonym": True}
+            if gaz.is_notable_name(span.text, min_population=self.min_population):
+                return span, None
+        return None
 
     def _gazetteer_names(self, doc: Doc):
         """Capitalised proper-noun n-grams the model left untagged that name a notable place."""
@@ -171,12 +198,14 @@ class PlaceRecognizer:
         i, n = 0, len(doc)
         while i < n:
             tok = doc[i]
-            if taken[i] or tok.pos_ != "PROPN" or not tok.is_title or tok.lower_ in patterns.CALENDAR_WORDS:
+            if (taken[i] or tok.pos_ != "PROPN" or not (tok.is_title or (tok.is_upper and len(tok) > 3))
+                    or tok.lower_ in patterns.CALENDAR_WORDS):
                 i += 1
                 continue
             for size in range(min(_MAX_NGRAM, n - i), 0, -1):
                 span = doc[i:i + size]
-                if any(taken[i:i + size]) or not span[-1].is_title:
+                if (any(taken[i:i + size]) or not (span[-1].is_title or span[-1].is_upper)
+                        or sum(c.isalpha() for c in span.text) < 3):
                     continue
                 if self.gazetteer.is_notable_name(span.text, min_population=self.min_population):
                     yield span
