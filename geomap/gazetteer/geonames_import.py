@@ -335,16 +335,23 @@ def _add_packaged(w: GazetteerWriter, stats: dict, infos: dict[str, dict], say: 
             w.add_names(pid, [alias])
 
 
+@lru_cache(maxsize=1)
+def _iso_subdivisions() -> dict[str, dict[str, dict]]:
+    """ISO 3166-2 subdivisions by country (read once: the package loads slowly)."""
+    try:
+        from iso3166_2 import Subdivisions
+
+        subs = Subdivisions()
+        return {cc: dict(subs[cc]) for cc in subs.all}
+    except Exception:  # noqa: BLE001 - optional enrichment: without it subdivision aliases are skipped
+        return {}
+
+
 def _subdivision_id(w: GazetteerWriter, iso_code: str) -> int | None:
     """The imported ADM1 row for an ISO 3166-2 code ("IQ-AN"), matched by name within the country."""
     if "-" not in iso_code:
         return None
-    try:
-        from iso3166_2 import Subdivisions
-
-        sub = dict(Subdivisions()[iso_code.split("-")[0]]).get(iso_code)
-    except Exception:  # noqa: BLE001 - optional enrichment: an unknown code is just skipped
-        return None
+    sub = _iso_subdivisions().get(iso_code.split("-")[0], {}).get(iso_code)
     if not sub:
         return None
     keys = {normalize_name(sub["name"]), *(normalize_name(e) for e in _build._english_names(sub.get("localOtherName")))}
