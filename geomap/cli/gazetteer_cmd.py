@@ -12,8 +12,20 @@ from geomap.errors import GazetteerError
 gazetteer_app = typer.Typer(name="gazetteer", no_args_is_help=True,
                             help="Build, import and inspect the offline gazetteer (SQLite).")
 
+Output = Annotated[Optional[Path], typer.Option(
+    "--output", "-o", help="Where to write it (default: the path geomap uses).")]
+Force = Annotated[bool, typer.Option("--force", help="Rebuild even when the file exists.")]
+Places = Annotated[Path, typer.Option(
+    "--places", help="allCountries.txt, citiesNNN.txt or a .zip of one.", show_default=False)]
+ImportOutput = Annotated[Path, typer.Option("--output", "-o", help="Gazetteer file to write.", show_default=False)]
+Admin1 = Annotated[Optional[Path], typer.Option("--admin1", help="admin1CodesASCII.txt (region names).")]
+AltNames = Annotated[Optional[Path], typer.Option(
+    "--alternate-names", help="alternateNamesV2.txt or alternateNames.txt (or a .zip).")]
+CountryInfo = Annotated[Optional[Path], typer.Option(
+    "--country-info", help="countryInfo.txt (English country names).")]
+MinPop = Annotated[int, typer.Option("--min-population", help="Drop populated places smaller than this.")]
 PathOpt = Annotated[Optional[Path], typer.Option(
-    "--path", help="Gazetteer file [default: $GEOMAP_GAZETTEER or the user cache].")]
+    "--path", help="Gazetteer file (default: $GEOMAP_GAZETTEER or the user cache).")]
 
 
 def _status(message: str):
@@ -31,10 +43,7 @@ def _status(message: str):
 
 
 @gazetteer_app.command("build")
-def build_cmd(
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Where to write it [default: the path geomap uses].")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Rebuild even when the file exists.")] = False,
-) -> None:
+def build_cmd(output: Output = None, force: Force = False) -> None:
     """Build the gazetteer from data in installed packages (no download)."""
     from geomap.gazetteer import build as build_gazetteer
     from geomap.gazetteer import default_path
@@ -79,14 +88,8 @@ def info_cmd(path: PathOpt = None) -> None:
 
 
 @gazetteer_app.command("import")
-def import_cmd(
-    places: Annotated[Path, typer.Option("--places", help="allCountries.txt, citiesNNN.txt or a .zip of one.", show_default=False)],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Gazetteer file to write.", show_default=False)],
-    admin1: Annotated[Optional[Path], typer.Option("--admin1", help="admin1CodesASCII.txt (region names).")] = None,
-    alternate_names: Annotated[Optional[Path], typer.Option("--alternate-names", help="alternateNamesV2.txt or alternateNames.txt (or .zip).")] = None,
-    country_info: Annotated[Optional[Path], typer.Option("--country-info", help="countryInfo.txt (English country names).")] = None,
-    min_population: Annotated[int, typer.Option("--min-population", help="Drop populated places smaller than this.")] = 0,
-) -> None:
+def import_cmd(places: Places, output: ImportOutput, admin1: Admin1 = None, alternate_names: AltNames = None,
+               country_info: CountryInfo = None, min_population: MinPop = 0) -> None:
     """Import the official GeoNames dump files into a gazetteer."""
     from geomap.gazetteer.geonames_import import import_geonames
     from geomap.gazetteer.store import Gazetteer

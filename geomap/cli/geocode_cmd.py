@@ -26,14 +26,19 @@ def _rows(name: str, *, country: str | None, limit: int, geocoder: str,
     return [(p, None) for p in service.search(name, country_codes=country, limit=limit)]
 
 
-def geocode_cmd(
-    name: Annotated[str, typer.Argument(help="Place name, e.g. \"Ain al-Asad\".", show_default=False)],
-    country: Annotated[Optional[str], typer.Option("--country", "-c", help="ISO 3166-1 alpha-2 code to prefer, e.g. IQ.")] = None,
-    limit: Annotated[int, typer.Option("-n", "--limit", help="How many candidates to show.")] = 5,
-    geocoder: Annotated[str, typer.Option("--geocoder", help="offline (local gazetteer) or a geopy service: nominatim, photon, arcgis …")] = "offline",
-    gazetteer: Annotated[Optional[Path], typer.Option("--gazetteer", help="Gazetteer SQLite file [default: built once in the user cache].")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
-) -> None:
+Name = Annotated[str, typer.Argument(help="Place name, e.g. \"Ain al-Asad\".", show_default=False)]
+Country = Annotated[Optional[str], typer.Option(
+    "--country", "-c", help="ISO 3166-1 alpha-2 code to prefer, e.g. IQ.")]
+Limit = Annotated[int, typer.Option("-n", "--limit", help="How many candidates to show.")]
+GeocoderOpt = Annotated[str, typer.Option(
+    "--geocoder", help="offline (local gazetteer) or a geopy service: nominatim, photon, arcgis …")]
+GazetteerOpt = Annotated[Optional[Path], typer.Option(
+    "--gazetteer", help="Gazetteer SQLite file (default: built once in the user cache).")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def geocode_cmd(name: Name, country: Country = None, limit: Limit = 5, geocoder: GeocoderOpt = "offline",
+                gazetteer: GazetteerOpt = None, as_json: AsJson = False) -> None:
     """Ranked candidates for a place name, with scores."""
     if not name.strip():
         raise InputError("empty place name")
