@@ -144,3 +144,13 @@ def test_same_schema_as_default_build(gaz):
 ])
 def test_kind_mapping(fclass, fcode, kind):
     assert kind_of(fclass, fcode) == kind
+
+
+def test_old_alternate_names_format(tmp_path):
+    """alternateNames.txt before V2 has 8 columns (no from/to); the same filtering applies."""
+    old = tmp_path / "alternateNames.txt"
+    rows = (DATA / "alternateNamesV2.txt").read_text(encoding="utf-8").splitlines()
+    old.write_text("\n".join("\t".join(r.split("\t")[:8]) for r in rows) + "\n", encoding="utf-8")
+    gaz = Gazetteer(import_geonames(tmp_path / "g.sqlite", places=DATA / "places.txt", alternate_names=old))
+    assert gaz.lookup("Ain al-Asad Air Base")[0].kind == "airport"
+    assert not gaz.lookup("Lutetia") and not gaz.is_known_name("BGW")
