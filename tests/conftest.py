@@ -7,9 +7,10 @@ import pytest
 
 @pytest.fixture(scope="session")
 def geoparser():
-    from geomap.pipeline import Geoparser
+    import geomap
 
-    return Geoparser.load()
+    # The same instance the library and CLI tests use, so the model loads once per session.
+    return geomap.get_geoparser()
 
 
 @pytest.fixture(scope="session")
