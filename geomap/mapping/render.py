@@ -92,7 +92,7 @@ def render_png(html_path: str | os.PathLike[str], png_path: str | os.PathLike[st
     ``offline`` blocks non-local requests (reproducible shots); pass an open
     Playwright ``browser`` (e.g. from :func:`chromium_browser`) to reuse it.
     """
-    from geomap.mapping.write import atomic_write
+    from geomap.io.atomic import write_data
 
     html_path = Path(html_path)
     if not html_path.is_file():
@@ -109,4 +109,4 @@ def render_png(html_path: str | os.PathLike[str], png_path: str | os.PathLike[st
     else:
         with chromium_browser() as b:
             data = shoot(b)
-    return atomic_write(png_path, data)
+    return write_data(png_path, data)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import os
 import re
-import tempfile
 import uuid
 from html import escape, unescape
 from pathlib import Path
@@ -15,6 +14,7 @@ import folium
 from branca.element import Element
 
 from geomap.errors import OutputError
+from geomap.io.atomic import write_data
 from geomap.mapping.assets import OfflineAssets, make_offline
 
 Embed = Literal["page", "fragment", "iframe"]
@@ -75,27 +75,7 @@ def map_html(m: folium.Map, *, embed: Embed = "page", height: str = "500px") -> 
     raise OutputError(f"unknown embed mode {embed!r}; use page, fragment or iframe")
 
 
-def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> Path:
-    """Write via a temp file in the same directory and os.replace (no half-written files)."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
-        raise
-    return path
-
-
 def write_map(m: folium.Map, path: str | os.PathLike[str], *, embed: Embed = "page",
               height: str = "500px") -> Path:
     """Write *m* to *path* atomically and return the path."""
-    return atomic_write(path, map_html(m, embed=embed, height=height))
+    return write_data(path, map_html(m, embed=embed, height=height))

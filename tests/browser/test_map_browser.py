@@ -245,7 +245,7 @@ def sample_article_events():
 
 def test_screenshot_for_docs(tab, tmp_path):
     """docs/map.png (shown in the README): the sample article's map, offline, one popup open."""
-    from geomap.mapping.write import atomic_write
+    from geomap.io.atomic import write_data
 
     article, events = sample_article_events()
     page = tab.open(write_map(make_map(events, title=article.title), tmp_path / "map.html"))
@@ -269,4 +269,4 @@ def test_screenshot_for_docs(tab, tmp_path):
     assert tab.errors == [] or all("Failed to load resource" in e for e in tab.errors)
     data = page.screenshot(full_page=False)
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
-    atomic_write(DOCS / "map.png", data)
+    write_data(DOCS / "map.png", data)
