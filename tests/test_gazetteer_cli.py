@@ -8,6 +8,7 @@ import typer
 from typer.testing import CliRunner
 
 from geomap.cli.gazetteer_cmd import register
+from cli_app import app_with
 from geomap.errors import GazetteerError
 from geomap.gazetteer.geonames_import import import_geonames
 from geomap.gazetteer.store import Gazetteer
@@ -17,14 +18,7 @@ runner = CliRunner()
 
 
 def _app() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def root() -> None:
-        """test root"""
-
-    register(app)
-    return app
+    return app_with(register)
 
 
 def _import_args(out: Path) -> list[str]:

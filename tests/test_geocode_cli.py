@@ -13,6 +13,7 @@ from geopy.point import Point
 from typer.testing import CliRunner
 
 from geomap.cli.geocode_cmd import register
+from cli_app import app_with
 from geomap.errors import GeocodingError, InputError, PlaceNotFound
 from geomap.gazetteer.geonames_import import import_geonames
 from geomap.geocoders import online as online_mod
@@ -22,14 +23,7 @@ runner = CliRunner()
 
 
 def _app() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def root() -> None:
-        """test root"""
-
-    register(app)
-    return app
+    return app_with(register)
 
 
 @pytest.fixture(scope="module")
