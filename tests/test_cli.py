@@ -143,3 +143,12 @@ def test_dateline_gives_the_publication_date_without_front_matter(tmp_path, caps
     text = out_file.read_text(encoding="utf-8")
     assert "2023-02-04" in text          # published, from the dateline
     assert "2023-01-30" in text          # "on Monday" resolved against it
+
+
+def test_outputs_get_ordinary_file_permissions(tmp_path, capsys):
+    out_file = tmp_path / "e.geojson"
+    code, _, err = run(capsys, "extract", SAMPLE, "-o", out_file, "-q")
+    assert code == 0, err
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out_file.stat().st_mode & 0o777 == 0o666 & ~umask

@@ -25,6 +25,8 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
     os.close(fd)
     tmp_path = Path(tmp)
+    # mkstemp makes the file private (0600); give it the mode a plain open() would.
+    os.chmod(tmp_path, _mode_for(target))
     try:
         yield tmp_path
         os.replace(tmp_path, target)
@@ -34,6 +36,15 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
         if isinstance(exc, OSError):  # disk full, permissions: one line for the user
             raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
         raise
+
+
+def _mode_for(target: Path) -> int:
+    try:
+        return target.stat().st_mode & 0o777  # keep an existing file's permissions
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def write_data(target: str | os.PathLike, data: str | bytes) -> Path:
