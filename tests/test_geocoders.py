@@ -200,3 +200,15 @@ def test_offline_geocoder_is_a_geopy_geocoder(tmp_path):
     texas = geo.geocode("Paris", country_codes="us")
     assert texas.raw["admin1"] == "Texas"
     assert geo.geocode("Atlantis") is None
+
+
+def test_network_errors_are_shortened_to_their_cause():
+    from geomap.geocoders.online import _one_line
+
+    nested = Exception(
+        "HTTPSConnectionPool(host='geo.example', port=443): Max retries exceeded with url: /search?q=x "
+        "(Caused by NameResolutionError(\"HTTPSConnection(host='geo.example', port=443): Failed to "
+        "resolve 'geo.example' ([Errno -2] Name or service not known)\"))")
+    assert _one_line(nested) == "Failed to resolve 'geo.example' ([Errno -2] Name or service not known)"
+    assert _one_line(Exception("line one\nline two")) == "line one line two"
+    assert len(_one_line(Exception("x" * 500))) == 200

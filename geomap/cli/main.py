@@ -52,6 +52,10 @@ _register_all()
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``geomap`` script and ``python -m geomap``."""
+    import logging
+
+    # geopy's RateLimiter logs each retry with a traceback; the CLI reports the final error once.
+    logging.getLogger("geopy").setLevel(logging.CRITICAL)
     command = typer.main.get_command(app)
     try:
         code = command.main(args=argv, prog_name="geomap", standalone_mode=False)

@@ -8,6 +8,8 @@ service failure becomes a one-line :class:`~geomap.errors.GeocodingError` naming
 
 from __future__ import annotations
 
+import re
+
 import inspect
 import math
 import os
@@ -55,8 +57,13 @@ def _version() -> str:
         return "0.1.0"
 
 
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
+def _one_line(exc: BaseException, limit: int = 200) -> str:
+    """A short one-line reason: urllib3's nested messages end in the useful part ("Failed to resolve …")."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    caused = re.findall(r"\(Caused by \w+\(\"?[^:]*: (.*?)\"?\)\)", text)
+    if caused:
+        text = caused[-1]
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def service_names() -> list[str]:
