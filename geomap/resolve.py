@@ -186,8 +186,14 @@ class Resolver:
                 if any(_inside(p, q) for q in cands.get(other_key, ())[:5]):
                     f[15] = 1.0
                     break
-            if picks and p.kind not in ("country", "continent", "region"):
-                # Distance says little about a country or a sea: only for places with a point.
+            if picks and p.kind == "country":
+                # Distance says little about a country: its closeness is the share of the other
+                # places that lie inside it (else "Mexico" loses to the State of Mexico, which
+                # is near the towns the document names).
+                others = [q for k, q in picks.items() if k != key and q.kind not in _AREAS]
+                f[16] = sum(q.country_code == p.country_code for q in others) / len(others) if others else 0.0
+            elif picks and p.kind not in _AREAS:
+                # Nor about a sea: only for places with a meaningful point.
                 f[16] = _proximity(p, [q for k, q in picks.items() if k != key])
             return f
 
@@ -210,6 +216,8 @@ class Resolver:
             picks = {key: ranked[0][1] for key, ranked in scored.items()}
         return scored
 
+
+_AREAS = ("country", "continent", "region")
 
 _FACILITY_WORDS = {"camp", "fort", "base", "air", "airbase", "airfield", "airport", "field", "station",
                    "naval", "military", "outpost", "garrison", "barracks", "forward", "operating"}
@@ -272,7 +280,7 @@ def _km(a: Place, b: Place) -> float:
 
 def _proximity(p: Place, others: list[Place]) -> float:
     """Mean closeness (1 near, 0 far) of ``p`` to the other mentions' places."""
-    others = [q for q in others if q.kind not in ("country", "continent", "region")]
+    others = [q for q in others if q.kind not in _AREAS]
     if not others:
         return 0.0
     return sum(math.exp(-_km(p, q) / 400.0) for q in others) / len(others)
