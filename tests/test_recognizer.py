@@ -1,61 +1,11 @@
-"""Recognition: the seed article's places and roles, plus hand-written sentences for facilities,
-regions, demonym phrases, the capital cue and acronym filtering."""
+"""Recognition on hand-written sentences: facilities, regions, demonym phrases, the capital cue and
+acronym filtering (the seed article end to end is in test_seed_article.py)."""
 
 from __future__ import annotations
-
-import math
-from pathlib import Path
-
-import pytest
-
-SEED = Path(__file__).parent / "data" / "seed_article.txt"
-
-
-def km(p, lat, lon):
-    la1, lo1, la2, lo2 = map(math.radians, (p.lat, p.lon, lat, lon))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 2 * 6371 * math.asin(math.sqrt(h))
 
 
 def by_text(geoparser, text):
     return {m.text: m for m in geoparser.mentions(text)}
-
-
-@pytest.fixture(scope="module")
-def seed(geoparser):
-    return geoparser.mentions(SEED.read_text(encoding="utf-8"))
-
-
-def _first(mentions, text):
-    found = [m for m in mentions if m.text == text]
-    assert found, f"{text!r} not recognised: {[m.text for m in mentions]}"
-    return found[0]
-
-
-@pytest.mark.parametrize("name, lat, lon, tol", [
-    ("Baghdad", 33.34, 44.40, 25),
-    ("Ain al-Assad Airbase", 33.80, 42.44, 25),
-    ("Anbar Province", 33.4, 42.0, 150),
-    ("Iraqi Kurdistan", 36.2, 44.0, 250),
-])
-def test_seed_places(seed, name, lat, lon, tol):
-    m = _first(seed, name)
-    assert m.place is not None and km(m.place, lat, lon) <= tol
-
-
-def test_seed_countries_capital_cue_and_non_places(seed):
-    texts = {m.text for m in seed}
-    assert {"Iraq", "Iran"} <= texts
-    capital = _first(seed, "the Iraqi capital")
-    assert capital.place.name == "Baghdad"
-    assert not texts & {"IRGC", "Daesh"}
-
-
-def test_seed_metonymic_washington_is_an_actor(seed):
-    text = SEED.read_text(encoding="utf-8")
-    i = text.index("Washington claims")
-    m = [m for m in seed if m.start == i][0]
-    assert m.role == "actor"
 
 
 def test_facility_with_airfield_head(geoparser):

@@ -14,7 +14,7 @@ Sources, all read from installed packages (nothing is downloaded):
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import glob
 import json
 import math
@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from geomap.errors import GazetteerError
 from geomap.gazetteer.normalize import is_latin, normalize_name
@@ -167,24 +167,35 @@ def build(path: str | os.PathLike, *, min_population: int = 0,
     say = progress or (lambda msg: None)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    with new_gazetteer(path, source="pypi-packages", min_population=min_population) as writer:
+        _build_into(writer, min_population=min_population, say=say)
+        say("indexing")
+        writer.conn.executescript(INDEXES)
+    return path
+
+
+@contextlib.contextmanager
+def new_gazetteer(path: str | os.PathLike, *, source: str, min_population: int) -> Iterator[GazetteerWriter]:
+    """A writer over a fresh SQLite gazetteer that replaces ``path`` atomically on success.
+
+    The caller adds places and indexes; on exit the build metadata is stored and the file compacted.
+    """
     with atomic_path(path) as tmp:
         conn = sqlite3.connect(tmp)
         try:
+            # A half-built file is thrown away, so journaling would only slow the build down.
             conn.execute("PRAGMA journal_mode=OFF")
             conn.execute("PRAGMA synchronous=OFF")
-            writer = GazetteerWriter(conn)
-            _build_into(writer, min_population=min_population, say=say)
-            say("indexing")
-            conn.executescript(INDEXES)
+            yield GazetteerWriter(conn)
             conn.executemany("INSERT INTO meta VALUES (?,?)", [
-                ("build_version", BUILD_VERSION), ("source", "pypi-packages"),
-                ("min_population", str(min_population)),
+                ("build_version", BUILD_VERSION), ("source", source), ("min_population", str(min_population)),
             ])
             conn.commit()
             conn.execute("VACUUM")
+        except sqlite3.Error as exc:
+            raise GazetteerError(f"cannot write the gazetteer {path}: {exc}") from exc
         finally:
             conn.close()
-    return path
 
 
 def _build_into(w: GazetteerWriter, *, min_population: int, say: Callable[[str], None]) -> None:

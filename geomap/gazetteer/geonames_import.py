@@ -32,7 +32,6 @@ from typing import Callable, Iterator
 from geomap.errors import GazetteerError
 from geomap.gazetteer.build import INDEXES, GazetteerWriter, PlaceRow
 from geomap.gazetteer.normalize import is_latin, normalize_name
-from geomap.io.atomic import atomic_path
 
 # The module, not the ``build`` function the package re-exports under the same name: the
 # default build's packaged-data helpers are reused, not copied.
@@ -171,44 +170,32 @@ def import_geonames(out_path: str | os.PathLike, *, places: str | os.PathLike,
     admin1_names = read_admin1(Path(admin1)) if admin1 else {}
     say("country info")
     infos = read_country_info(Path(country_info)) if country_info else {}
-    with atomic_path(out) as tmp:
-        conn = sqlite3.connect(tmp)
-        try:
-            conn.execute("PRAGMA journal_mode=OFF")
-            conn.execute("PRAGMA synchronous=OFF")
-            w = GazetteerWriter(conn)
-            conn.execute("CREATE TABLE staged_names (geonameid INTEGER NOT NULL, key TEXT NOT NULL, "
-                         "surface TEXT NOT NULL)")
-            stats = _import_places(w, Path(places), admin1_names, infos, min_population=min_population,
-                                   own_alternates=alternate_names is None, say=say)
-            if alternate_names:
-                _stage_alternate_names(conn, Path(alternate_names), say)
-            say("indexing")
-            conn.executescript(INDEXES)
-            say("joining alternate names")
-            conn.execute("INSERT OR IGNORE INTO names SELECT s.key, p.id, s.surface, 0 FROM staged_names s "
-                         "JOIN places p ON p.geonameid = s.geonameid")
-            conn.execute("DROP TABLE staged_names")
-            # ADM1 rows read after their towns (the dump is ordered by id) name them now.
-            conn.execute("CREATE INDEX places_admin1 ON places(admin1_code, kind)")
-            conn.execute("UPDATE places SET admin1 = (SELECT a.name FROM places a WHERE a.kind = 'admin1' "
-                         "AND a.admin1_code = places.admin1_code LIMIT 1) "
-                         "WHERE admin1 IS NULL AND admin1_code IS NOT NULL")
-            say("countries, demonyms and aliases")
-            _add_packaged(w, stats, infos, say)
-            conn.executemany("INSERT INTO meta VALUES (?,?)", [
-                ("build_version", _build.BUILD_VERSION), ("source", "geonames-import"),
-                ("min_population", str(min_population)),
-                ("geonames_files", ", ".join(Path(f).name for f in files.values() if f)),
-                *[(f"capital:{cc}", str(pid)) for cc, (pid, _) in stats["capitals"].items()],
-            ])
-            conn.commit()
-            say("compacting")
-            conn.execute("VACUUM")
-        except sqlite3.Error as exc:
-            raise GazetteerError(f"cannot write the gazetteer {out}: {exc}") from exc
-        finally:
-            conn.close()
+    with _build.new_gazetteer(out, source="geonames-import", min_population=min_population) as w:
+        conn = w.conn
+        conn.execute("CREATE TABLE staged_names (geonameid INTEGER NOT NULL, key TEXT NOT NULL, "
+                     "surface TEXT NOT NULL)")
+        stats = _import_places(w, Path(places), admin1_names, infos, min_population=min_population,
+                               own_alternates=alternate_names is None, say=say)
+        if alternate_names:
+            _stage_alternate_names(conn, Path(alternate_names), say)
+        say("indexing")
+        conn.executescript(INDEXES)
+        say("joining alternate names")
+        conn.execute("INSERT OR IGNORE INTO names SELECT s.key, p.id, s.surface, 0 FROM staged_names s "
+                     "JOIN places p ON p.geonameid = s.geonameid")
+        conn.execute("DROP TABLE staged_names")
+        # ADM1 rows read after their towns (the dump is ordered by id) name them now.
+        conn.execute("CREATE INDEX places_admin1 ON places(admin1_code, kind)")
+        conn.execute("UPDATE places SET admin1 = (SELECT a.name FROM places a WHERE a.kind = 'admin1' "
+                     "AND a.admin1_code = places.admin1_code LIMIT 1) "
+                     "WHERE admin1 IS NULL AND admin1_code IS NOT NULL")
+        say("countries, demonyms and aliases")
+        _add_packaged(w, stats, infos, say)
+        conn.executemany("INSERT INTO meta VALUES (?,?)", [
+            ("geonames_files", ", ".join(Path(f).name for f in files.values() if f)),
+            *[(f"capital:{cc}", str(pid)) for cc, (pid, _) in stats["capitals"].items()],
+        ])
+        say("compacting")
     return out
 
 
