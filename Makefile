@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.geomap-installed
 SAMPLE := data/samples/us-boosting-iraq-base.txt
 CORPORA ?= ../shared/eval/lgl.jsonl ../shared/eval/gwn.jsonl
 
-.PHONY: install demo test eval bench gazetteer clean
+.PHONY: install demo test eval bench gazetteer screenshot clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ bench: install
 	$(BIN)/python benchmarks/bench_geoparse.py
 	$(BIN)/python benchmarks/bench_events.py
 	$(BIN)/python benchmarks/bench_map.py
+
+# Refresh docs/map.png (the README image) from the sample article, through the browser tests.
+screenshot: install
+	GEOMAP_UPDATE_SCREENSHOT=1 $(BIN)/python -m pytest -q tests/browser -k screenshot_for_docs
 
 gazetteer: install
 	$(BIN)/geomap gazetteer build --force
