@@ -16,6 +16,7 @@ from typing import Callable, Iterable
 import geopandas as gpd
 
 from geomap.dates import detect_published, parse_user_date
+from geomap.errors import InputError
 from geomap.events import dedupe_events
 from geomap.io.readers import read_inputs
 from geomap.pipeline import Geoparser
@@ -74,17 +75,25 @@ def parse_articles(articles: Iterable[Article], *, model: str | None = None, geo
     return documents
 
 
+def read_articles(inputs: str | Path | Iterable[str | Path], *, published: dt.date | str | None = None
+                  ) -> list[Article]:
+    """Articles of files/folders (txt, md, html, jsonl, csv); ``published`` overrides their dates."""
+    if isinstance(inputs, (str, Path)):
+        inputs = [inputs]
+    articles = list(read_inputs(inputs, published=_published(published)))
+    if not articles:
+        raise InputError("the input holds no articles")
+    return articles
+
+
 def extract(inputs: str | Path | Iterable[str | Path], *, published: dt.date | str | None = None,
             model: str | None = None, geocoder: str | None = None, geoparser: Geoparser | None = None,
             progress: Callable[[int], None] | None = None
             ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Read files/folders and return ``(mentions_gdf, events_gdf)`` (EPSG:4326)."""
-    if isinstance(inputs, (str, Path)):
-        inputs = [inputs]
-    articles = list(read_inputs(inputs, published=_published(published)))
-    documents = parse_articles(articles, model=model, geocoder=geocoder, geoparser=geoparser,
-                               progress=progress)
-    return frames(documents)
+    articles = read_articles(inputs, published=published)
+    return frames(parse_articles(articles, model=model, geocoder=geocoder, geoparser=geoparser,
+                                 progress=progress))
 
 
 def frames(documents: list[Document]) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:

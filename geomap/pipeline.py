@@ -7,7 +7,6 @@ library functions in :mod:`geomap.api` and the accuracy harness call.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from typing import Iterable, Sequence
 
 from spacy.language import Language

@@ -39,18 +39,13 @@ def progress_bar(total: int, *, enabled: bool = True) -> Iterator:
 
 def load_documents(inputs: list[Path], *, published: str | None, model: str | None, geocoder: str,
                    gazetteer: Path | None, quiet: bool):
-    """Read the inputs and geoparse them, with a progress bar."""
-    from geomap.api import get_geoparser, parse_articles
-    from geomap.dates import parse_user_date
+    """Read the inputs and geoparse them, with a progress bar when there are several."""
+    from geomap.api import get_geoparser, parse_articles, read_articles
     from geomap.errors import InputError
-    from geomap.io.readers import read_inputs
 
     if not inputs:
         raise InputError("no input given")
-    day = parse_user_date(published) if published else None
-    articles = list(read_inputs(inputs, published=day))
-    if not articles:
-        raise InputError("the input holds no articles")
+    articles = read_articles(inputs, published=published)
     gp = get_geoparser(model, str(gazetteer) if gazetteer else None, geocoder)
     with progress_bar(len(articles), enabled=not quiet) as advance:
         return parse_articles(articles, geoparser=gp, progress=advance)
