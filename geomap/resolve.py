@@ -25,6 +25,7 @@ from pathlib import Path
 from geomap.gazetteer import Gazetteer, normalize_name
 from typing import Callable
 
+from geomap.tools.distance import place_km
 from geomap.records import Mention, Place
 
 #: Candidate features, in the order of the ranker's weight vector.
@@ -268,14 +269,8 @@ def _inside(p: Place, container: Place) -> bool:
     if container.kind in ("admin1", "admin2"):
         return bool(p.admin1_code) and p.admin1_code == container.admin1_code and p is not container
     if container.kind == "city":
-        return _km(p, container) < 50 and p.kind in ("site", "airport", "city")
+        return place_km(p, container) < 50 and p.kind in ("site", "airport", "city")
     return False
-
-
-def _km(a: Place, b: Place) -> float:
-    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _proximity(p: Place, others: list[Place]) -> float:
@@ -283,7 +278,7 @@ def _proximity(p: Place, others: list[Place]) -> float:
     others = [q for q in others if q.kind not in _AREAS]
     if not others:
         return 0.0
-    return sum(math.exp(-_km(p, q) / 400.0) for q in others) / len(others)
+    return sum(math.exp(-place_km(p, q) / 400.0) for q in others) / len(others)
 
 
 def _softmax(scores: list[float], temperature: float) -> list[float]:

@@ -11,27 +11,17 @@ import statistics
 from dataclasses import asdict, dataclass
 from typing import Iterable, Literal, Sequence
 
+from geomap.tools.distance import EARTH_RADIUS_KM, haversine_km  # noqa: F401  (part of this module's API)
+
 Span = tuple[int, int]
 MatchMode = Literal["exact", "overlap"]
 
-#: Mean Earth radius (IUGG), the radius geodesy tools use for great-circle distances.
-EARTH_RADIUS_KM = 6371.0088
 #: Error charged for an unresolved toponym; half the Earth's circumference, as in the literature.
 MAX_ERROR_KM = 20039.0
 #: 161 km = 100 miles, the customary "correct" threshold for toponym resolution.
 ACC_KM = 161.0
 #: Number of equal-width confidence bins in the reliability table.
 N_BINS = 10
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km between two (lat, lon) points in degrees."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp = p2 - p1
-    dl = math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    # min() guards against rounding pushing a just above 1 for antipodal points
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
 
 
 def _overlap(a: Span, b: Span) -> int:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 import inspect
-import math
 import os
 import socket
 from dataclasses import replace
@@ -23,6 +22,7 @@ from geopy.geocoders import SERVICE_TO_GEOCODER, get_geocoder_for_service
 
 from geomap.errors import GeocodingError
 from geomap.geocoders.cache import GeocodeCache, default_cache_path
+from geomap.tools.distance import place_km as km
 from geomap.records import Mention, Place
 
 #: Confidence given to a service's answer that disagrees with the offline resolution (or when
@@ -210,13 +210,6 @@ def service_kind(raw: dict) -> str:
     if raw.get("class") == "aeroway" or props.get("osm_key") == "aeroway":
         return "airport"
     return "other"
-
-
-def km(a: Place, b: Place) -> float:
-    """Great-circle distance in kilometres."""
-    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def make_geocoder(name: str | None, **kwargs) -> OnlineGeocoder | None:

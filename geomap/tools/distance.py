@@ -1,0 +1,23 @@
+"""Great-circle distances, shared by resolution, online geocoding and evaluation."""
+
+from __future__ import annotations
+
+import math
+
+from geomap.records import Place
+
+#: Mean Earth radius (IUGG), km.
+EARTH_RADIUS_KM = 6371.0088
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km between two (lat, lon) points in degrees."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    # min() guards against rounding pushing a just above 1 for antipodal points
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
+
+
+def place_km(a: Place, b: Place) -> float:
+    """Great-circle distance in km between two places."""
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)
