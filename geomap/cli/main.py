@@ -41,9 +41,11 @@ def _root(
 
 
 def _register_all() -> None:
-    from geomap.cli import eval_cmd, extract_cmd, gazetteer_cmd, geocode_cmd, map_cmd, render_cmd
+    from geomap.cli import (
+        eval_cmd, eval_events_cmd, extract_cmd, gazetteer_cmd, geocode_cmd, map_cmd, render_cmd,
+    )
 
-    for module in (map_cmd, extract_cmd, geocode_cmd, gazetteer_cmd, eval_cmd, render_cmd):
+    for module in (map_cmd, extract_cmd, geocode_cmd, gazetteer_cmd, eval_cmd, eval_events_cmd, render_cmd):
         module.register(app)
 
 

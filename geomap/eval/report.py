@@ -67,12 +67,12 @@ def print_results(results: Sequence[EvalResult], console: Console | None = None)
     (console or Console()).print(results_table(results))
 
 
-def results_payload(results: Sequence[EvalResult], **meta: Any) -> dict[str, Any]:
-    """Everything measured, as plain JSON-ready data; ``meta`` (model name …) goes alongside."""
+def results_payload(results: Sequence[Any], **meta: Any) -> dict[str, Any]:
+    """Everything measured (results with ``to_dict``), as JSON-ready data; ``meta`` goes alongside."""
     return {"format": JSON_FORMAT, **meta, "results": [r.to_dict() for r in results]}
 
 
-def write_json(path: str | Path, results: Sequence[EvalResult], **meta: Any) -> Path:
+def write_json(path: str | Path, results: Sequence[Any], **meta: Any) -> Path:
     """Write all figures to ``path`` atomically (temp file in the same folder, then os.replace)."""
     text = json.dumps(results_payload(results, **meta), indent=2, ensure_ascii=False, allow_nan=False)
     try:

@@ -1,0 +1,48 @@
+"""``geomap eval-events``: score extracted events against coded ones (thin wrapper over geomap.eval)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from geomap.errors import InputError
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``eval-events`` command to the geomap CLI."""
+    app.command("eval-events", help="Measure event extraction (date, place, type) on gold event JSONL "
+                "files, beside the naive first-place-named rule.")(eval_events_command)
+
+
+def eval_events_command(
+    files: Annotated[list[Path], typer.Argument(help="Gold event corpora, JSON Lines (see docs/events-accuracy.md).",
+                                                show_default=False)],
+    limit: Annotated[Optional[int], typer.Option("--limit", help="At most N records per corpus.")] = None,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write every figure and per-record "
+                                                     "outcome to this JSON file.")] = None,
+    model: Annotated[Optional[str], typer.Option("--model", help="spaCy model for the geoparser.")] = None,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Progress bar on stderr.")] = True,
+) -> None:
+    from rich.console import Console
+
+    from geomap.eval.event_corpus import read_event_corpus
+    from geomap.eval.event_report import print_event_results
+    from geomap.eval.event_runner import evaluate_events
+    from geomap.eval.report import write_json
+    from geomap.pipeline import Geoparser
+
+    if limit is not None and limit < 1:
+        raise InputError(f"--limit must be at least 1, not {limit}")
+    for f in files:  # check every corpus before loading the model
+        read_event_corpus(f)
+    geoparser = Geoparser.load(model=model)
+    results = [evaluate_events(f, geoparser, limit=limit, progress=progress) for f in files]
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=160)
+    print_event_results(results, console)
+    if json_out is not None:
+        write_json(json_out, results, kind="events", model=model, limit=limit)
+        console.print(f"wrote {json_out}")
