@@ -15,6 +15,8 @@ PlaceKind = Literal[
 ]
 #: How precisely a date is known.
 DatePrecision = Literal["day", "month", "year", "unknown"]
+#: Where an event's date comes from.
+DateBasis = Literal["stated", "carried", "published", ""]
 #: What a place mention does in its sentence.
 MentionRole = Literal["location", "actor", "modifier"]
 #: What a place does for an event.
@@ -143,6 +145,9 @@ class Event:
     targets: list[str] = field(default_factory=list)
     places: list[EventPlace] = field(default_factory=list)
     sources: list[SourceRef] = field(default_factory=list)
+    #: Where the date comes from: "stated" in the event's sentence, "carried" from earlier in its
+    #: paragraph, "published" (the article's date, for an undated lead event), "" when undated.
+    date_basis: DateBasis = ""
 
 
 @dataclass(slots=True)

@@ -42,6 +42,7 @@ EVENT_COLUMNS: dict[str, str] = {
     "date": "str",               # ISO date (first day of the period for month/year precision) or ''
     "date_precision": "str",     # day | month | year | unknown
     "date_text": "str",
+    "date_basis": "str",         # stated | carried (from earlier in the paragraph) | published | ''
     "event_type": "str",
     "trigger": "str",
     "actors": "str",             # '; '-joined

@@ -180,7 +180,7 @@ def test_event_ids_are_stable(nlp, seed_events):
         ("Rebels attacked a checkpoint in Mosul on Monday.", "strike", ["Mosul"], []),
         ("Protesters rallied in Baghdad on Friday.", "protest", ["Baghdad"], []),
         ("The army shelled Aleppo on March 2.", "strike", ["Aleppo"], []),
-        ("An explosion hit a market in Kirkuk on Sunday.", "strike", ["Kirkuk"], []),
+        ("An explosion hit a market in Kirkuk on Sunday.", "bombing", ["Kirkuk"], []),
         ("Police arrested two journalists in Erbil on Tuesday.", "arrest", ["Erbil"], []),
         ("An earthquake struck Izmir on Friday.", "disaster", ["Izmir"], []),
         ("Iraqi forces clashed with militants near Fallujah in Anbar Province on Monday.",
@@ -276,15 +276,24 @@ def test_date_carry_over(nlp, text, n_events, dates):
         # "following/after the attack" tells a later event, not the same one
         "On March 2, gunmen attacked a checkpoint in Mosul. Following the attack, officials announced a curfew.",
         "On March 2, gunmen attacked a checkpoint in Mosul. After the attack, police arrested ten men.",
-        # too far from the dated event to continue it
-        "On March 2, gunmen attacked a checkpoint in Mosul. Prices rose. Schools reopened. "
-        "Markets were busy. The attack was claimed by Daesh.",
     ],
 )
-def test_no_carry_over(nlp, text):
+def test_later_event_is_not_merged_but_carries_the_date(nlp, text):
+    """"Following the attack, …" tells a later event: its own, dated from the paragraph."""
     events = run(nlp, text)
-    assert events[0].date == dt.date(2020, 3, 2)
-    assert events[-1].date is None and events[-1].date_precision == "unknown"
+    assert len(events) == 2 and len(events[0].sources) == 1
+    assert events[0].date == dt.date(2020, 3, 2) and events[0].date_basis == "stated"
+    # a new event of the same paragraph: dated by carry-over, and says so
+    assert events[-1].date == dt.date(2020, 3, 2) and events[-1].date_basis == "carried"
+
+
+def test_same_event_told_again_later_in_the_paragraph_is_one_event(nlp):
+    events = run(nlp, "On March 2, gunmen attacked a checkpoint in Mosul. Prices rose. Schools reopened. "
+                      "Markets were busy. The attack was claimed by Daesh.")
+    (attack,) = [e for e in events if e.event_type == "strike"]
+    assert [s.sentence for s in attack.sources] == [
+        "On March 2, gunmen attacked a checkpoint in Mosul.", "The attack was claimed by Daesh."]
+    assert attack.date == dt.date(2020, 3, 2) and places(attack) == ["Mosul"]
 
 
 # --- dedupe -------------------------------------------------------------------------------------

@@ -9,8 +9,13 @@ from geomap.records import Event
 PREC_RANK = {"day": 0, "month": 1, "year": 2, "unknown": 3}
 
 
+def known_date(event: Event):
+    """The event's date when the text gives it (stated or carried); None for none or a publication date."""
+    return event.date if event.date_basis != "published" else None
+
+
 def _dates_compatible(a: Event, b: Event) -> bool:
-    if a.date is None or b.date is None:
+    if known_date(a) is None or known_date(b) is None:
         return True
     coarse = a.date_precision if PREC_RANK[a.date_precision] >= PREC_RANK[b.date_precision] else b.date_precision
     if coarse == "year":
@@ -32,7 +37,7 @@ def same_event(a: Event, b: Event) -> bool:
     """Same type, compatible dates and a shared event place (statements also need a known equal date)."""
     if a.event_type != b.event_type or not _dates_compatible(a, b):
         return False
-    if a.event_type == STATEMENT and (a.date is None or a.date != b.date):
+    if a.event_type == STATEMENT and (known_date(a) is None or known_date(a) != known_date(b)):
         return False
     return _share_place(a, b)
 
@@ -53,10 +58,11 @@ def dedupe_events(events: list[Event]) -> list[Event]:
 def _merge(into: Event, other: Event) -> None:
     keys = {(s.doc_id, s.sent_start, s.sent_end) for s in into.sources}
     into.sources.extend(s for s in other.sources if (s.doc_id, s.sent_start, s.sent_end) not in keys)
-    if other.date is not None and (
-        into.date is None or PREC_RANK[other.date_precision] < PREC_RANK[into.date_precision]
+    if known_date(other) is not None and (
+        known_date(into) is None or PREC_RANK[other.date_precision] < PREC_RANK[into.date_precision]
     ):
         into.date, into.date_precision, into.date_text = other.date, other.date_precision, other.date_text
+        into.date_basis = other.date_basis
     into.places = unique_places(into.places + other.places)
     into.actors = list(dict.fromkeys(into.actors + other.actors))
     into.targets = list(dict.fromkeys(into.targets + other.targets))

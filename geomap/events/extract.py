@@ -18,19 +18,21 @@ One event per sentence that has a trigger (see taxonomy.json). The rules, in ord
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_left
+import re
+from bisect import bisect_left, bisect_right
 
 from geomap.dates import find_dates
 from geomap.events.actors import actors_targets
 from geomap.events.dedupe import dedupe_events
-from geomap.events.places import in_location_phrase, place_roles, sentence_places, unique_places
+from geomap.events.places import (
+    can_be_site, in_location_phrase, place_roles, sentence_places, unique_places,
+)
 from geomap.events.taxonomy import STATEMENT, Taxonomy, default_taxonomy
 from geomap.events.triggers import Trigger, best_trigger
-from geomap.records import Article, DateRef, Event, Mention, SourceRef
+from geomap.records import Article, DateRef, Event, EventPlace, Mention, SourceRef
 
 #: Definite nouns that refer back to the event just told ("the operation", "the raid").
 _ANAPHORS = {"operation", "incident", "killing", "mission", "shooting", "episode", "event"}
-_LATER = {"following", "after", "since", "before", "despite"}
 
 
 def extract_events(
@@ -74,11 +76,89 @@ def extract_events(
         event = _make_event(span, trigger, in_sent, article)
         if date is not None:
             event.date, event.date_precision, event.date_text = date.date, date.precision, date.text
+            event.date_basis = "stated"
         elif continues:
             event.date, event.date_precision, event.date_text = last.date, last.date_precision, last.date_text
+            event.date_basis = "carried"
         events.append(event)
         last, last_index = event, index
+    paragraphs = paragraph_starts(doc.text)
+    _carry_dates(events, dates, paragraphs, article)
+    _carry_places(events, mentions, paragraphs, doc)
     return dedupe_events(events)
+
+
+def paragraph_starts(text: str) -> list[int]:
+    """Where paragraphs start: at blank lines when the text has them, else at every line break."""
+    breaks = re.compile(r"\n[ \t]*\n") if re.search(r"\n[ \t]*\n", text) else re.compile(r"\n")
+    return [0] + [m.end() for m in breaks.finditer(text)]
+
+
+def _paragraph(starts: list[int], offset: int) -> int:
+    return bisect_right(starts, offset) - 1
+
+
+def _carry_dates(events: list[Event], dates: list[DateRef], paragraphs: list[int], article: Article) -> None:
+    """Date the events whose sentence states none.
+
+    An event takes the last date stated before it in its paragraph (or the date of the event
+    before it there). The lead event, failing that, gets the publication date, marked by
+    ``date_basis == "published"`` so that users can tell it from a stated one.
+    """
+    lead = _paragraph(paragraphs, events[0].sent_start) if events else -1
+    for i, event in enumerate(events):
+        if event.date is not None:
+            continue
+        para = _paragraph(paragraphs, event.sent_start)
+        before = [d for d in dates if d.end <= event.sent_start and _paragraph(paragraphs, d.start) == para]
+        previous = [e for e in events[:i] if e.date is not None and _paragraph(paragraphs, e.sent_start) == para]
+        if before:
+            ref = before[-1]
+            event.date, event.date_precision, event.date_text, event.date_basis = (
+                ref.date, ref.precision, ref.text, "carried")
+        elif previous:
+            src = previous[-1]
+            event.date, event.date_precision, event.date_text, event.date_basis = (
+                src.date, src.date_precision, src.date_text, "carried")
+        elif para == lead and article.published is not None:
+            event.date, event.date_precision, event.date_text, event.date_basis = (
+                article.published, "day", "", "published")
+
+
+def _carry_places(events: list[Event], mentions: list[Mention], paragraphs: list[int], doc) -> None:
+    """Place the events whose sentence names no place they can happen at.
+
+    Such an event happens at the place of its paragraph: the nearest site-capable place named
+    before it there, else the first named after it. A lead event with neither takes the
+    article's focus (its most-named place). A country that is only mentioned is never the site.
+    """
+    if not events:
+        return
+    sites = [m for m in mentions if can_be_site(m, doc)]
+    lead = _paragraph(paragraphs, events[0].sent_start)
+    for event in events:
+        if any(ep.role == "event" and ep.mention.place is not None for ep in event.places):
+            continue
+        para = _paragraph(paragraphs, event.sent_start)
+        here = [m for m in sites if _paragraph(paragraphs, m.start) == para]
+        before = [m for m in here if m.end <= event.sent_start]
+        after = [m for m in here if m.start >= event.sent_end]
+        chosen = before[-1] if before else after[0] if after else None
+        if chosen is None and para == lead:
+            chosen = focus_place(sites)
+        if chosen is not None:
+            event.places = unique_places([EventPlace(chosen, "event"), *event.places])
+
+
+def focus_place(sites: list[Mention]) -> Mention | None:
+    """The article's focus: its most-named place below country level (the first such on ties)."""
+    local = [m for m in sites if m.place.kind not in ("country", "continent")] or sites
+    if not local:
+        return None
+    counts: dict[str, int] = {}
+    for m in local:
+        counts[m.place.name] = counts.get(m.place.name, 0) + 1
+    return max(local, key=lambda m: (counts[m.place.name], -m.start))
 
 
 def sentence_spans(doc) -> list:

@@ -167,6 +167,8 @@ def place_roles(attached: list[Mention], others: list[Mention], doc) -> list[Eve
             for other in attached
         )
         result.append(EventPlace(mention, "context" if broader else "event"))
+    # The most specific event place first: it is the one a map pins and a coder records.
+    result.sort(key=lambda ep: (ep.role != "event", specificity(ep) if ep.role == "event" else 0))
     for mention in others:
         result.append(EventPlace(mention, "mentioned"))
     return unique_places(result)
@@ -188,13 +190,41 @@ def unique_places(places: list[EventPlace]) -> list[EventPlace]:
 
 
 def sentence_places(trigger: Trigger | None, mentions: list[Mention], doc) -> list[EventPlace]:
+    """Places of an event told in one sentence.
+
+    The places attached to the trigger are the event's. When none of them is resolved, the
+    sentence's own location mentions stand in ("Two were killed … in Kaski"): every place that is
+    not an actor or a modifier, except a country or continent that is only mentioned (a country
+    counts only inside a location phrase, "protests in Chad"). Broader ones become context.
+    """
     attached = trigger.places if trigger else []
     others = [
         m for m in mentions
         if m.role == "location" and m not in attached
         and not any(is_actor_like(t) for t in mention_tokens(m, doc))
     ]
+    if trigger is not None and not any(m.place is not None for m in attached):
+        promoted = [m for m in others if can_be_site(m, doc)]
+        attached = attached + promoted
+        others = [m for m in others if m not in promoted]
     return place_roles(attached, others, doc)
+
+
+def can_be_site(mention: Mention, doc) -> bool:
+    """A resolved place that may stand for where an event happened (countries only in a location phrase)."""
+    if mention.place is None or mention.role != "location":
+        return False
+    if any(is_actor_like(t) for t in mention_tokens(mention, doc)):
+        return False
+    if mention.place.kind in ("country", "continent"):
+        return in_location_phrase(mention, doc)
+    return True
+
+
+def specificity(ep: EventPlace) -> int:
+    """Smaller is more specific: a site before a town before a district, region, country."""
+    place = ep.mention.place
+    return _KIND_RANK.get(place.kind, 2) if place is not None else 9
 
 
 def in_location_phrase(mention: Mention, doc) -> bool:

@@ -30,9 +30,43 @@ def _depth(tok, span) -> int:
     return depth
 
 
-def _hypothetical(tok) -> bool:
+#: Words that make a phrase mean nothing happened ("no casualties", "killing no one", "nobody was hurt").
+_NONE_WORDS = {"no", "neither", "nor", "nobody", "none", "nothing", "zero"}
+#: A verb's particle or object that forms a two-word trigger with it ("shot down", "set fire").
+_PARTNER_DEPS = {"prt", "dobj", "compound:prt"}
+
+
+def _negated(tok) -> bool:
+    """"No casualties", "killed no one", "nobody was injured", "did not attack"."""
     if any(c.dep_ == "neg" for c in tok.children):
         return True
+    if any(c.dep_ == "det" and c.lower_ in _NONE_WORDS for c in tok.children):
+        return True
+    for c in tok.children:
+        if c.dep_ in ("nsubj", "nsubjpass", "dobj") and (
+            c.lower_ in _NONE_WORDS or any(g.dep_ == "det" and g.lower_ in _NONE_WORDS for g in c.children)
+        ):
+            return True
+    return False
+
+
+def partner_lemma(tok) -> str:
+    """The particle or object lemma of a verb, for two-word triggers; '' when there is none."""
+    for c in tok.children:
+        if c.dep_ in _PARTNER_DEPS:
+            return c.lemma_.lower()
+    return ""
+
+
+#: Prepositions that make an event noun a time anchor for another event ("after the attack, …").
+ANCHOR_PREPS = {"following", "after", "since", "before", "despite", "amid"}
+
+
+def _hypothetical(tok) -> bool:
+    if _negated(tok):
+        return True
+    if tok.pos_ == "NOUN" and tok.dep_ == "pobj" and tok.head.lower_ in ANCHOR_PREPS:
+        return True  # "Following the attack, officials announced a curfew": the curfew is the news
     if any(c.dep_ == "amod" and c.lemma_.lower() in _IRREALIS_MODS for c in tok.children):
         return True
     head = tok.head
@@ -44,7 +78,7 @@ def _hypothetical(tok) -> bool:
 def best_trigger(span, mentions: list[Mention], taxonomy: Taxonomy) -> Trigger | None:
     candidates = []
     for tok in span:
-        etype = taxonomy.lookup(tok.lemma_, tok.pos_)
+        etype = taxonomy.lookup(tok.lemma_, tok.pos_, partner_lemma(tok) if tok.pos_ == "VERB" else "")
         if etype is None or _hypothetical(tok):
             continue
         candidates.append(Trigger(tok, etype, _depth(tok, span), attached_places(tok, etype, mentions, span.doc)))
