@@ -27,7 +27,7 @@ from geomap.events.dedupe import dedupe_events
 from geomap.events.places import (
     can_be_site, in_location_phrase, place_roles, sentence_places, unique_places,
 )
-from geomap.events.taxonomy import STATEMENT, Taxonomy, default_taxonomy
+from geomap.events.taxonomy import OTHER, STATEMENT, EventType, Taxonomy, default_taxonomy
 from geomap.events.triggers import Trigger, best_trigger
 from geomap.records import Article, DateRef, Event, EventPlace, Mention, SourceRef
 
@@ -82,10 +82,33 @@ def extract_events(
             event.date_basis = "carried"
         events.append(event)
         last, last_index = event, index
+    if not events:
+        events = _lead_event(doc, mentions, dates, article)
     paragraphs = paragraph_starts(doc.text)
     _carry_dates(events, dates, paragraphs, article)
     _carry_places(events, mentions, paragraphs, doc)
     return dedupe_events(events)
+
+
+def _lead_event(doc, mentions: list[Mention], dates: list[DateRef], article: Article) -> list[Event]:
+    """An article with no listed trigger still reports something: its first sentence that has an
+    action verb and a date or a place becomes an event of type "other" (0 or 1 events)."""
+    for span in sentence_spans(doc):
+        root = span.root
+        if root.pos_ != "VERB":
+            continue
+        in_sent = [m for m in mentions if span.start_char <= m.start and m.end <= span.end_char]
+        sent_dates = [d for d in dates if span.start_char <= d.start and d.end <= span.end_char]
+        if not sent_dates and not any(can_be_site(m, doc) for m in in_sent):
+            continue
+        etype = EventType(name=OTHER, priority=0, verbs=frozenset(), nouns=frozenset())
+        event = _make_event(span, Trigger(root, etype, 0, []), in_sent, article)
+        if sent_dates:
+            ref = _nearest_date(span, sent_dates, root)
+            event.date, event.date_precision, event.date_text, event.date_basis = (
+                ref.date, ref.precision, ref.text, "stated")
+        return [event]
+    return []
 
 
 def paragraph_starts(text: str) -> list[int]:
