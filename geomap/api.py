@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +23,8 @@ from geomap.io.readers import read_inputs
 from geomap.pipeline import Geoparser
 from geomap.records import Article, Document
 from geomap.tools.frames import events_frame, mentions_frame
+
+logger = logging.getLogger("geomap")
 
 
 @lru_cache(maxsize=4)
@@ -58,7 +61,18 @@ def parse(text: str, published: dt.date | str | None = None, *, title: str | Non
     doc_id = doc_id or hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
     article = _with_date(Article(text=text, doc_id=doc_id, title=title, url=url,
                                  published=_published(published)))
+    warn_undated([article])
     return gp.parse_article(article)
+
+
+def warn_undated(articles: list[Article]) -> None:
+    """Warn once (per call) when articles have no publication date: their relative dates stay open."""
+    undated = [a.doc_id for a in articles if a.published is None]
+    if undated:
+        first = ", ".join(undated[:3]) + (" …" if len(undated) > 3 else "")
+        logger.warning(
+            "warning: %d of %d articles have no publication date (%s): 'yesterday' or 'on Tuesday' "
+            "cannot be dated there; give --published or a date field", len(undated), len(articles), first)
 
 
 def parse_articles(articles: Iterable[Article], *, model: str | None = None, geocoder: str | None = None,
@@ -66,7 +80,9 @@ def parse_articles(articles: Iterable[Article], *, model: str | None = None, geo
                    progress: Callable[[int], None] | None = None) -> list[Document]:
     """Parse many articles; the same event told in several articles becomes one event."""
     gp = geoparser or get_geoparser(model, None, geocoder)
-    documents = gp.parse_articles((_with_date(a) for a in articles), progress=progress)
+    articles = [_with_date(a) for a in articles]
+    warn_undated(articles)
+    documents = gp.parse_articles(articles, progress=progress)
     if len(documents) > 1:
         merged = dedupe_events([e for d in documents for e in d.events])
         keep = {id(e) for e in merged}

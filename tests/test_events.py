@@ -345,7 +345,9 @@ def test_taxonomy_is_configurable(nlp, tmp_path):
     path = tmp_path / "tax.json"
     path.write_text(json.dumps({"types": {"protest": {"priority": 2, "verbs": ["rally"], "nouns": []}}}))
     taxonomy = Taxonomy.load(path)
-    assert run(nlp, "Rebels attacked a checkpoint in Mosul on Monday.", taxonomy=taxonomy) == []
+    # no listed word: only the lead event of type "other"
+    (other,) = run(nlp, "Rebels attacked a checkpoint in Mosul on Monday.", taxonomy=taxonomy)
+    assert other.event_type == "other"
     (event,) = run(nlp, "Protesters rallied in Baghdad on Friday.", taxonomy=taxonomy)
     assert event.event_type == "protest"
 
@@ -365,3 +367,63 @@ def test_negated_and_hypothetical_triggers_are_skipped(nlp):
     assert run(nlp, "Officials fear a potential attack on Baghdad.") == []
     events = run(nlp, "Rebels did not attack Mosul on Monday.")
     assert all(e.event_type != "strike" for e in events)
+
+
+def test_undated_article_warns_once_and_dated_one_does_not(geoparser, caplog):
+    import geomap
+
+    with caplog.at_level("WARNING", logger="geomap"):
+        geomap.parse("Protesters rallied in Baghdad on Friday.", geoparser=geoparser, doc_id="u")
+    assert [r.getMessage().count("no publication date") for r in caplog.records] == [1]
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="geomap"):
+        doc = geomap.parse("Protesters rallied in Baghdad on Friday.", "2020-03-11", geoparser=geoparser)
+    assert caplog.records == []
+    (event,) = doc.events
+    assert event.date == dt.date(2020, 3, 6) and event.date_basis == "stated"
+
+
+def test_undated_lead_event_takes_the_publication_date_and_says_so(nlp):
+    events = run(nlp, "Gunmen attacked a checkpoint in Mosul. Police arrested two men in Kirkuk.")
+    assert [e.date for e in events] == [PUB, PUB]
+    assert [e.date_basis for e in events] == ["published", "carried"]
+    # without a publication date nothing is invented
+    assert all(e.date is None and e.date_basis == "" for e in run(nlp, "Gunmen attacked Mosul.", published=None))
+
+
+def test_event_without_a_place_of_its_own_takes_its_paragraphs(nlp):
+    text = "On March 2, protesters gathered in Basra. Two people were killed.\n\nLater, officials met."
+    events = run(nlp, text)
+    killed = next(e for e in events if e.event_type == "casualties")
+    assert places(killed) == ["Basra"] and killed.date == dt.date(2020, 3, 2)
+    # a country that is only mentioned is never the site
+    (event,) = run(nlp, "Gunmen killed two Iraq veterans on Monday.")
+    assert places(event) == []
+
+
+def test_no_event_words_still_give_the_lead_event(nlp):
+    (event,) = run(nlp, "On March 2, a crowd burst into the town hall in Mosul.")
+    assert event.event_type == "other" and places(event) == ["Mosul"] and event.date == dt.date(2020, 3, 2)
+    assert run(nlp, "The weather is pleasant.") == []
+
+
+@pytest.mark.parametrize(("text", "etype"), [
+    ("Gunmen opened fire on a bus in Mosul on Monday.", "assault"),
+    ("Rioters set fire to shops in Basra on Monday.", "destruction"),
+    ("Militants shot down a drone near Kirkuk on Monday.", "strike"),
+    ("Rebels kidnapped three engineers near Mosul on Monday.", "abduction"),
+    ("Youths barricaded the main road in Basra on Monday.", "protest"),
+    ("A landslide buried homes near Erbil on Monday.", "disaster"),
+    ("An outbreak of cholera hit Basra on Monday.", "outbreak"),
+])
+def test_event_words_beyond_the_old_list(nlp, text, etype):
+    (event,) = run(nlp, text)
+    assert event.event_type == etype
+
+
+@pytest.mark.parametrize("text", [
+    "No casualties were reported in Mosul on Monday.",
+    "Nobody was injured in Basra on Monday.",
+])
+def test_nothing_happened_is_no_event(nlp, text):
+    assert all(e.event_type not in ("casualties", "assault") for e in run(nlp, text))

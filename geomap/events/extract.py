@@ -91,12 +91,12 @@ def extract_events(
 
 
 def _lead_event(doc, mentions: list[Mention], dates: list[DateRef], article: Article) -> list[Event]:
-    """An article with no listed trigger still reports something: its first sentence that has an
-    action verb and a date or a place becomes an event of type "other" (0 or 1 events)."""
+    """An article with no listed trigger still reports something: its first sentence whose main
+    verb is in the past and which has a date or a place becomes an event of type "other"."""
     for span in sentence_spans(doc):
         root = span.root
-        if root.pos_ != "VERB":
-            continue
+        if root.pos_ != "VERB" or root.tag_ not in ("VBD", "VBN"):
+            continue  # something that happened is told in the past ("fear", "will visit" are not)
         in_sent = [m for m in mentions if span.start_char <= m.start and m.end <= span.end_char]
         sent_dates = [d for d in dates if span.start_char <= d.start and d.end <= span.end_char]
         if not sent_dates and not any(can_be_site(m, doc) for m in in_sent):

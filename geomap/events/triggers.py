@@ -30,6 +30,8 @@ def _depth(tok, span) -> int:
     return depth
 
 
+#: Entity labels whose words never trigger an event.
+_NOT_EVENT_ENTS = {"DATE", "TIME", "PERSON", "ORG", "WORK_OF_ART", "LAW", "PRODUCT"}
 #: Words that make a phrase mean nothing happened ("no casualties", "killing no one", "nobody was hurt").
 _NONE_WORDS = {"no", "neither", "nor", "nobody", "none", "nothing", "zero"}
 #: A verb's particle or object that forms a two-word trigger with it ("shot down", "set fire").
@@ -78,6 +80,8 @@ def _hypothetical(tok) -> bool:
 def best_trigger(span, mentions: list[Mention], taxonomy: Taxonomy) -> Trigger | None:
     candidates = []
     for tok in span:
+        if tok.ent_type_ in _NOT_EVENT_ENTS:
+            continue  # "March 2" is a date, "Strike Force" a name
         etype = taxonomy.lookup(tok.lemma_, tok.pos_, partner_lemma(tok) if tok.pos_ == "VERB" else "")
         if etype is None or _hypothetical(tok):
             continue
