@@ -55,9 +55,17 @@ def dedupe_events(events: list[Event]) -> list[Event]:
     return kept
 
 
+def _source_key(source) -> tuple[str, str]:
+    """A sentence cited once per article, wherever it is repeated (a lead printed twice)."""
+    return source.doc_id, " ".join(source.sentence.split())
+
+
 def _merge(into: Event, other: Event) -> None:
-    keys = {(s.doc_id, s.sent_start, s.sent_end) for s in into.sources}
-    into.sources.extend(s for s in other.sources if (s.doc_id, s.sent_start, s.sent_end) not in keys)
+    keys = {_source_key(s) for s in into.sources}
+    for source in other.sources:
+        if _source_key(source) not in keys:
+            keys.add(_source_key(source))
+            into.sources.append(source)
     if known_date(other) is not None and (
         known_date(into) is None or PREC_RANK[other.date_precision] < PREC_RANK[into.date_precision]
     ):
