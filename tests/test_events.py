@@ -40,6 +40,7 @@ GAZ = {
     "US": _p("United States", 39.8, -98.5, "country", "US", gid=6252001),
     "Mosul": _p("Mosul", 36.34, 43.13, "city", "IQ", "Nineveh", 99072),
     "Kirkuk": _p("Kirkuk", 35.47, 44.39, "city", "IQ", "Kirkuk", 94787),
+    "KIRKUK": _p("Kirkuk", 35.47, 44.39, "city", "IQ", "Kirkuk", 94787),
     "Erbil": _p("Erbil", 36.19, 44.01, "city", "IQ", "Erbil", 95446),
     "Basra": _p("Basra", 30.51, 47.78, "city", "IQ", "Basra", 99532),
     "Fallujah": _p("Fallujah", 33.35, 43.78, "city", "IQ", "Anbar", 99347),
@@ -427,3 +428,14 @@ def test_event_words_beyond_the_old_list(nlp, text, etype):
 ])
 def test_nothing_happened_is_no_event(nlp, text):
     assert all(e.event_type not in ("casualties", "assault") for e in run(nlp, text))
+
+
+def test_event_without_a_place_takes_the_dateline(nlp):
+    text = ("KIRKUK, Iraq (Reuters) - Officials met in Erbil on Sunday to discuss the budget.\n\n"
+            "Two guards were killed on Monday, police said.")
+    meeting, killed = run(nlp, text)
+    assert places(meeting) == ["Erbil"]
+    assert [p.mention.text for p in killed.places if p.role == "event"] == ["KIRKUK"]
+    # without a dateline, an event outside the lead paragraph is not pinned to the article's focus
+    meeting, killed = run(nlp, text.replace("KIRKUK, Iraq (Reuters) - ", ""))
+    assert places(killed) == []

@@ -152,13 +152,15 @@ def _carry_places(events: list[Event], mentions: list[Mention], paragraphs: list
     """Place the events whose sentence names no place they can happen at.
 
     Such an event happens at the place of its paragraph: the nearest site-capable place named
-    before it there, else the first named after it. A lead event with neither takes the
-    article's focus (its most-named place). A country that is only mentioned is never the site.
+    before it there, else the first named after it. Failing that, an event takes the place of
+    the article's dateline, and a lead event its focus (see ``focus_place``). A country that is
+    only mentioned is never the site.
     """
     if not events:
         return
     sites = [m for m in mentions if can_be_site(m, doc)]
     lead = _paragraph(paragraphs, events[0].sent_start)
+    dateline = dateline_place(sites, doc.text)
     for event in events:
         if any(ep.role == "event" and ep.mention.place is not None for ep in event.places):
             continue
@@ -167,10 +169,23 @@ def _carry_places(events: list[Event], mentions: list[Mention], paragraphs: list
         before = [m for m in here if m.end <= event.sent_start]
         after = [m for m in here if m.start >= event.sent_end]
         chosen = before[-1] if before else after[0] if after else None
-        if chosen is None and para == lead:
-            chosen = focus_place(sites)
+        if chosen is None:
+            chosen = dateline or (focus_place(sites) if para == lead else None)
         if chosen is not None:
             event.places = unique_places([EventPlace(chosen, "event"), *event.places])
+
+
+#: A dateline: an upper-case place name opening a line, then "(Agency)", a comma, or a dash.
+_DATELINE = re.compile(r"(?:^|\n)[ \t]*(?P<name>[A-Z][A-Z .'-]+[A-Z])(?=\s*(?:\(|,|[-–—]))")
+
+
+def dateline_place(sites: list[Mention], text: str) -> Mention | None:
+    """The place an article says it reports from: "MOSUL, Iraq (Reuters) -" opening a line."""
+    for match in _DATELINE.finditer(text[:2000]):
+        found = [m for m in sites if m.start == match.start("name")]
+        if found:
+            return found[0]
+    return None
 
 
 def focus_place(sites: list[Mention]) -> Mention | None:
