@@ -18,18 +18,18 @@ One event per sentence that has a trigger (see taxonomy.json). The rules, in ord
 from __future__ import annotations
 
 import hashlib
-import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 
 from geomap.dates import find_dates
 from geomap.events.actors import actors_targets
+from geomap.events.carry import Layout, carry_dates, carry_places
 from geomap.events.dedupe import dedupe_events
 from geomap.events.places import (
     can_be_site, in_location_phrase, place_roles, sentence_places, unique_places,
 )
 from geomap.events.taxonomy import OTHER, STATEMENT, EventType, Taxonomy, default_taxonomy
 from geomap.events.triggers import Trigger, best_trigger
-from geomap.records import Article, DateRef, Event, EventPlace, Mention, SourceRef
+from geomap.records import Article, DateRef, Event, Mention, SourceRef
 
 #: Definite nouns that refer back to the event just told ("the operation", "the raid").
 _ANAPHORS = {"operation", "incident", "killing", "mission", "shooting", "episode", "event"}
@@ -84,9 +84,9 @@ def extract_events(
         last, last_index = event, index
     if not events:
         events = _lead_event(doc, mentions, dates, article)
-    paragraphs = paragraph_starts(doc.text)
-    _carry_dates(events, dates, paragraphs, article)
-    _carry_places(events, mentions, paragraphs, doc)
+    layout = Layout.of(doc.text, [span.start_char for span in sentence_spans(doc)])
+    carry_dates(events, dates, layout, article.published)
+    carry_places(events, mentions, layout, doc)
     return dedupe_events(events)
 
 
@@ -109,94 +109,6 @@ def _lead_event(doc, mentions: list[Mention], dates: list[DateRef], article: Art
                 ref.date, ref.precision, ref.text, "stated")
         return [event]
     return []
-
-
-def paragraph_starts(text: str) -> list[int]:
-    """Where paragraphs start: at blank lines when the text has them, else at every line break."""
-    breaks = re.compile(r"\n[ \t]*\n") if re.search(r"\n[ \t]*\n", text) else re.compile(r"\n")
-    return [0] + [m.end() for m in breaks.finditer(text)]
-
-
-def _paragraph(starts: list[int], offset: int) -> int:
-    return bisect_right(starts, offset) - 1
-
-
-def _carry_dates(events: list[Event], dates: list[DateRef], paragraphs: list[int], article: Article) -> None:
-    """Date the events whose sentence states none.
-
-    An event takes the last date stated before it in its paragraph (or the date of the event
-    before it there). The lead event, failing that, gets the publication date, marked by
-    ``date_basis == "published"`` so that users can tell it from a stated one.
-    """
-    lead = _paragraph(paragraphs, events[0].sent_start) if events else -1
-    for i, event in enumerate(events):
-        if event.date is not None:
-            continue
-        para = _paragraph(paragraphs, event.sent_start)
-        before = [d for d in dates if d.end <= event.sent_start and _paragraph(paragraphs, d.start) == para]
-        previous = [e for e in events[:i] if e.date is not None and _paragraph(paragraphs, e.sent_start) == para]
-        if before:
-            ref = before[-1]
-            event.date, event.date_precision, event.date_text, event.date_basis = (
-                ref.date, ref.precision, ref.text, "carried")
-        elif previous:
-            src = previous[-1]
-            event.date, event.date_precision, event.date_text, event.date_basis = (
-                src.date, src.date_precision, src.date_text, "carried")
-        elif para == lead and article.published is not None:
-            event.date, event.date_precision, event.date_text, event.date_basis = (
-                article.published, "day", "", "published")
-
-
-def _carry_places(events: list[Event], mentions: list[Mention], paragraphs: list[int], doc) -> None:
-    """Place the events whose sentence names no place they can happen at.
-
-    Such an event happens at the place of its paragraph: the nearest site-capable place named
-    before it there, else the first named after it. Failing that, an event takes the place of
-    the article's dateline, and a lead event its focus (see ``focus_place``). A country that is
-    only mentioned is never the site.
-    """
-    if not events:
-        return
-    sites = [m for m in mentions if can_be_site(m, doc)]
-    lead = _paragraph(paragraphs, events[0].sent_start)
-    dateline = dateline_place(sites, doc.text)
-    for event in events:
-        if any(ep.role == "event" and ep.mention.place is not None for ep in event.places):
-            continue
-        para = _paragraph(paragraphs, event.sent_start)
-        here = [m for m in sites if _paragraph(paragraphs, m.start) == para]
-        before = [m for m in here if m.end <= event.sent_start]
-        after = [m for m in here if m.start >= event.sent_end]
-        chosen = before[-1] if before else after[0] if after else None
-        if chosen is None:
-            chosen = dateline or (focus_place(sites) if para == lead else None)
-        if chosen is not None:
-            event.places = unique_places([EventPlace(chosen, "event"), *event.places])
-
-
-#: A dateline: an upper-case place name opening a line, then "(Agency)", a comma, or a dash.
-_DATELINE = re.compile(r"(?:^|\n)[ \t]*(?P<name>[A-Z][A-Z .'-]+[A-Z])(?=\s*(?:\(|,|[-–—]))")
-
-
-def dateline_place(sites: list[Mention], text: str) -> Mention | None:
-    """The place an article says it reports from: "MOSUL, Iraq (Reuters) -" opening a line."""
-    for match in _DATELINE.finditer(text[:2000]):
-        found = [m for m in sites if m.start == match.start("name")]
-        if found:
-            return found[0]
-    return None
-
-
-def focus_place(sites: list[Mention]) -> Mention | None:
-    """The article's focus: its most-named place below country level (the first such on ties)."""
-    local = [m for m in sites if m.place.kind not in ("country", "continent")] or sites
-    if not local:
-        return None
-    counts: dict[str, int] = {}
-    for m in local:
-        counts[m.place.name] = counts.get(m.place.name, 0) + 1
-    return max(local, key=lambda m: (counts[m.place.name], -m.start))
 
 
 def sentence_spans(doc) -> list:

@@ -1,0 +1,128 @@
+"""Dates and places carried to events whose own sentence lacks them.
+
+News and event reports state the date and the place once and then go on: "On 2 May, gunmen
+attacked a checkpoint in Mosul. Two soldiers were killed." The second event happened then and
+there. Carrying stays near: within the paragraph, from at most ``CARRY_BACK`` sentences before
+(places also from ``CARRY_AHEAD`` sentence after), so a wall of text without paragraphs does not
+lend one date or place to everything. Beyond that:
+
+* the lead events (those near the first event, as above) take the publication date, marked
+  ``date_basis == "published"``;
+* an event takes the article's dateline place ("KIRKUK, Iraq (Reuters) -"), and a lead event
+  the article's focus, its most-named place below country level.
+
+A country that is only mentioned is never carried as a site (see ``places.can_be_site``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from geomap.events.places import can_be_site, unique_places
+from geomap.records import DateRef, Event, EventPlace, Mention
+
+#: How many sentences back a date or place is carried, and how many ahead a place is.
+CARRY_BACK = 3
+CARRY_AHEAD = 1
+#: A dateline: an upper-case place name opening a line, then "(Agency)", a comma, or a dash.
+_DATELINE = re.compile(r"(?:^|\n)[ \t]*(?P<name>[A-Z][A-Z .'-]+[A-Z])(?=\s*(?:\(|,|[-–—]))")
+
+
+def paragraph_starts(text: str) -> list[int]:
+    """Where paragraphs start: at blank lines when the text has them, else at every line break."""
+    blank = re.compile(r"\n[ \t]*\n")
+    breaks = blank if blank.search(text) else re.compile(r"\n")
+    return [0] + [m.end() for m in breaks.finditer(text)]
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Paragraph and sentence starts of a text, to tell how near two offsets are."""
+
+    paragraphs: list[int]
+    sentences: list[int]
+
+    @classmethod
+    def of(cls, text: str, sentence_starts: list[int]) -> "Layout":
+        return cls(paragraph_starts(text), sorted(sentence_starts) or [0])
+
+    def paragraph(self, offset: int) -> int:
+        return bisect_right(self.paragraphs, offset) - 1
+
+    def sentence(self, offset: int) -> int:
+        return bisect_right(self.sentences, offset) - 1
+
+    def near(self, source: int, event: int, *, ahead: int = 0) -> bool:
+        """Is ``source`` in the paragraph of ``event``, at most CARRY_BACK sentences before (or
+        ``ahead`` sentences after) it?"""
+        if self.paragraph(source) != self.paragraph(event):
+            return False
+        gap = self.sentence(event) - self.sentence(source)
+        return -ahead <= gap <= CARRY_BACK
+
+
+def _set_date(event: Event, date: dt.date, precision, text: str, basis) -> None:
+    event.date, event.date_precision, event.date_text, event.date_basis = date, precision, text, basis
+
+
+def carry_dates(events: list[Event], dates: list[DateRef], layout: Layout, published: dt.date | None) -> None:
+    """Date the events whose sentence states no date (see the module doc)."""
+    if not events:
+        return
+    lead = events[0].sent_start
+    for i, event in enumerate(events):
+        if event.date is not None:
+            continue
+        before = [d for d in dates if d.end <= event.sent_start and layout.near(d.start, event.sent_start)]
+        previous = [e for e in events[:i] if e.date is not None and layout.near(e.sent_start, event.sent_start)]
+        if before:
+            ref = before[-1]
+            _set_date(event, ref.date, ref.precision, ref.text, "carried")
+        elif previous:
+            src = previous[-1]
+            _set_date(event, src.date, src.date_precision, src.date_text, "carried")
+        elif published is not None and layout.near(lead, event.sent_start):
+            _set_date(event, published, "day", "", "published")
+
+
+def carry_places(events: list[Event], mentions: list[Mention], layout: Layout, doc) -> None:
+    """Place the events whose sentence names no place they can happen at (see the module doc)."""
+    if not events:
+        return
+    sites = [m for m in mentions if can_be_site(m, doc)]
+    lead = events[0].sent_start
+    dateline = dateline_place(sites, doc.text)
+    for event in events:
+        if any(ep.role == "event" and ep.mention.place is not None for ep in event.places):
+            continue
+        before = [m for m in sites if m.end <= event.sent_start and layout.near(m.start, event.sent_start)]
+        after = [m for m in sites if m.start >= event.sent_end
+                 and layout.near(m.start, event.sent_start, ahead=CARRY_AHEAD)]
+        chosen = before[-1] if before else after[0] if after else None
+        if chosen is None:
+            chosen = dateline or (focus_place(sites) if layout.near(lead, event.sent_start) else None)
+        if chosen is not None:
+            event.places = unique_places([EventPlace(chosen, "event"), *event.places])
+
+
+def dateline_place(sites: list[Mention], text: str) -> Mention | None:
+    """The place an article says it reports from: "MOSUL, Iraq (Reuters) -" opening a line."""
+    for match in _DATELINE.finditer(text[:2000]):
+        found = [m for m in sites if m.start == match.start("name")]
+        if found:
+            return found[0]
+    return None
+
+
+def focus_place(sites: list[Mention]) -> Mention | None:
+    """The article's focus: its most-named place below country level (the first such on ties)."""
+    local = [m for m in sites if m.place.kind not in ("country", "continent")] or sites
+    if not local:
+        return None
+    counts: dict[str, int] = {}
+    for m in local:
+        counts[m.place.name] = counts.get(m.place.name, 0) + 1
+    return max(local, key=lambda m: (counts[m.place.name], -m.start))
