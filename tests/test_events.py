@@ -447,3 +447,12 @@ def test_carrying_stays_near_in_a_wall_of_text(nlp):
     assert attack.date == dt.date(2020, 3, 2) and places(attack) == ["Mosul"]
     # five sentences on, in the same paragraph: neither the date nor the place carries
     assert killed.date is None and places(killed) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Li, who was born in 1994, joined protesters in Baghdad on Friday.",
+    "The group, founded in 2001, rallied in Baghdad on Friday.",
+])
+def test_a_birth_or_founding_year_never_dates_the_event(nlp, text):
+    (event,) = run(nlp, text)
+    assert event.event_type == "protest" and event.date == dt.date(2020, 3, 6)

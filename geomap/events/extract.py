@@ -51,7 +51,7 @@ def extract_events(
     last: Event | None = None
     last_index = -10
     mentions = sorted(mentions, key=lambda m: m.start)
-    dates = sorted(dates, key=lambda d: d.start)
+    dates = sorted((d for d in dates if not _background_date(d, doc)), key=lambda d: d.start)
     m_starts = [m.start for m in mentions]
     d_starts = [d.start for d in dates]
     for index, span in enumerate(sentence_spans(doc)):
@@ -88,6 +88,27 @@ def extract_events(
     carry_dates(events, dates, layout, article.published)
     carry_places(events, mentions, layout, doc)
     return dedupe_events(events)
+
+
+#: Verbs whose date tells a person's or an institution's past, never the event's ("born in 1994").
+_BACKGROUND_LEMMAS = {"bear", "found", "establish", "graduate", "marry"}
+
+
+def _background_date(ref: DateRef, doc) -> bool:
+    """A date that belongs to a biography or background clause ("born in 1994", "founded in 2001")."""
+    span = doc.char_span(ref.start, ref.end, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span.root
+    for _ in range(3):
+        if tok.head.i == tok.i:
+            return False
+        tok = tok.head
+        if tok.pos_ == "VERB" and tok.lemma_.lower() in _BACKGROUND_LEMMAS:
+            return True
+        if tok.pos_ == "VERB" and tok.dep_ not in ("relcl", "acl", "advcl"):
+            return False
+    return False
 
 
 def _lead_event(doc, mentions: list[Mention], dates: list[DateRef], article: Article) -> list[Event]:
