@@ -84,6 +84,13 @@ def main(argv: list[str] | None = None) -> None:
 
     # geopy's RateLimiter logs each retry with a traceback; the CLI reports the final error once.
     logging.getLogger("geopy").setLevel(logging.CRITICAL)
+    # warnings of the library (e.g. an article skipped) as one "warning: …" line each on stderr
+    log = logging.getLogger("geomap")
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("warning: %(message)s"))
+        log.addHandler(handler)
+        log.propagate = False
     command = typer.main.get_command(app)
     exceptions = _click_exceptions()
     exits = tuple({typer.Exit, getattr(exceptions, "Exit", typer.Exit)})
