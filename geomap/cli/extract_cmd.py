@@ -7,7 +7,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from geomap.cli.common import GeocoderOpt, Gazetteer, Inputs, Model, Published, Quiet, load_documents
+from geomap.cli.common import (
+    Encoding, GeocoderOpt, Gazetteer, Inputs, Model, Published, Quiet, check_encoding, check_published,
+    load_documents,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -22,15 +25,19 @@ def register(app: typer.Typer) -> None:
         model: Model = None,
         geocoder: GeocoderOpt = "offline",
         gazetteer: Gazetteer = None,
+        encoding: Encoding = None,
         quiet: Quiet = False,
     ) -> None:
         """Geoparse articles and write their events (one row per event and place) as a table."""
         from geomap.api import frames
         from geomap.io.export import format_for, write_frame
 
-        format_for(output, fmt)  # fail on a bad extension before the slow part
-        documents = load_documents(inputs, published=published, model=model, geocoder=geocoder,
-                                   gazetteer=gazetteer, quiet=quiet)
+        # every option is checked before the slow part
+        format_for(output, fmt)
+        published_date = check_published(published)
+        encoding = check_encoding(encoding)
+        documents = load_documents(inputs, published=published_date, model=model, geocoder=geocoder,
+                                   gazetteer=gazetteer, quiet=quiet, encoding=encoding)
         mentions_gdf, events_gdf = frames(documents)
         table = mentions_gdf if mentions else events_gdf
         written = write_frame(table, output, fmt=fmt)

@@ -1,7 +1,8 @@
 """The ``geomap`` command line: a thin layer over the library.
 
 Every command's errors are geomap exceptions with one-line messages; ``main`` prints them as
-``error: …`` on stderr and exits with status 1 (2 for usage errors), never with a traceback.
+``error: …`` on stderr and exits with status 1, never with a traceback. Usage errors (an unknown
+command or option, a missing argument, a value of the wrong type) are one line too, with status 2.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import sys
 from typing import Annotated, Optional
 
-import click
 import typer
 
 from geomap.errors import GeomapError
@@ -52,24 +52,62 @@ def _register_all() -> None:
 _register_all()
 
 
+def _click_exceptions():
+    """The exceptions module of the click that typer runs on.
+
+    typer < 0.29 uses the ``click`` package; typer 0.29+ ships its own copy (``typer._click``),
+    whose exceptions are not ``click``'s. ``typer.BadParameter`` is re-exported by both, so its
+    module is the one whose exceptions the parser raises.
+    """
+    return sys.modules[typer.BadParameter.__module__]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _usage_error(exc) -> int:
+    """Print a usage error as one line (with where to get help) and return its exit status."""
+    no_args = getattr(_click_exceptions(), "NoArgsIsHelpError", None)
+    if no_args is not None and isinstance(exc, no_args):
+        exc.show()  # `geomap` or `geomap gazetteer` alone: the help, as typer prints it
+        return exc.exit_code
+    ctx = getattr(exc, "ctx", None)
+    hint = f" (see '{ctx.command_path if ctx is not None else 'geomap'} --help')"
+    print(f"error: {_one_line(exc.format_message()).rstrip('.')}{hint}", file=sys.stderr)
+    return exc.exit_code
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``geomap`` script and ``python -m geomap``."""
     import logging
 
     # geopy's RateLimiter logs each retry with a traceback; the CLI reports the final error once.
     logging.getLogger("geopy").setLevel(logging.CRITICAL)
+    # warnings of the library (e.g. an article skipped) as one "warning: …" line each on stderr
+    log = logging.getLogger("geomap")
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("warning: %(message)s"))
+        log.addHandler(handler)
+        log.propagate = False
     command = typer.main.get_command(app)
+    exceptions = _click_exceptions()
+    exits = tuple({typer.Exit, getattr(exceptions, "Exit", typer.Exit)})
+    aborts = tuple({typer.Abort, getattr(exceptions, "Abort", typer.Abort)})
     try:
         code = command.main(args=argv, prog_name="geomap", standalone_mode=False)
     except GeomapError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(1)
-    except click.exceptions.Exit as exc:
+    except exits as exc:
         sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
+    except exceptions.UsageError as exc:
+        sys.exit(_usage_error(exc))
+    except exceptions.ClickException as exc:  # e.g. a FileError: one line, status 1
+        print(f"error: {_one_line(exc.format_message())}", file=sys.stderr)
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except aborts:
         print("error: aborted", file=sys.stderr)
         sys.exit(130)
     except KeyboardInterrupt:

@@ -7,20 +7,62 @@ from typing import Annotated, Optional
 
 import typer
 
-from geomap.cli.common import GeocoderOpt, Gazetteer, Inputs, Model, Published, Quiet, load_documents
+from geomap.cli.common import (
+    Encoding, GeocoderOpt, Gazetteer, Inputs, Model, Published, Quiet, check_encoding, check_published,
+    load_documents,
+)
 
 EMBEDS = ("page", "fragment", "iframe")
+#: Base maps that need no API key (folium/xyzservices names), and "none" for no tiles.
+TILES = ("OpenStreetMap", "OpenTopoMap", "none")
+MAP_SUFFIXES = (".html", ".htm")
+
+
+def check_tiles(tiles: str) -> str | None:
+    """The canonical name of a ``--tiles`` choice (any case), None for "none"; InputError otherwise."""
+    from geomap.errors import InputError
+
+    wanted = " ".join(tiles.split()).lower()
+    for name in TILES:
+        if name.lower() == wanted:
+            return None if name == "none" else name
+    raise InputError(f"--tiles must be one of {', '.join(TILES)}, not {tiles!r}")
+
+
+def check_outputs(output: Path, *, embed: str, png: Path | None, events_out: Path | None) -> None:
+    """Every reason the outputs could not be made that is known before any work: InputError/OutputError."""
+    from geomap.errors import InputError
+    from geomap.io.export import format_for
+
+    if embed not in EMBEDS:
+        raise InputError(f"--embed must be one of {', '.join(EMBEDS)}, not {embed!r}")
+    if output.suffix.lower() not in MAP_SUFFIXES:
+        raise InputError(f"{output}: the map is HTML; name it .html or .htm, not {output.suffix or 'no extension'!r}")
+    if events_out is not None:
+        format_for(events_out)  # an unknown extension fails now, not after the map is written
+    if png is not None:
+        if embed != "page":
+            raise InputError("--png needs --embed page")
+        if png.suffix.lower() != ".png":
+            raise InputError(f"{png}: --png writes a PNG; name it .png")
+        from geomap.mapping.render import check_png_support
+
+        check_png_support()
+    names = [p.resolve() for p in (output, events_out, png) if p is not None]
+    if len(set(names)) != len(names):
+        raise InputError("-o, --events and --png must name different files")
 
 
 def register(app: typer.Typer) -> None:
     @app.command("map")
     def map_command(
         inputs: Inputs,
-        output: Annotated[Path, typer.Option("--output", "-o", help="Map file to write.")] = Path("outputs/map.html"),
+        output: Annotated[Path, typer.Option("--output", "-o", help="Map file to write (.html or .htm).")] = Path("outputs/map.html"),
         published: Published = None,
         model: Model = None,
         geocoder: GeocoderOpt = "offline",
         gazetteer: Gazetteer = None,
+        encoding: Encoding = None,
         title: Annotated[Optional[str], typer.Option("--title", help="Map title.")] = None,
         embed: Annotated[str, typer.Option("--embed", help="page (full HTML), fragment (a div + scripts "
                                                             "to paste into a report) or iframe (srcdoc).")] = "page",
@@ -29,33 +71,41 @@ def register(app: typer.Typer) -> None:
             "--events", help="Also write the events table (.geojson, .csv, .parquet, .gpkg).")] = None,
         cdn: Annotated[bool, typer.Option("--cdn", help="Link Leaflet from CDNs instead of inlining it "
                                                         "(smaller file, needs the network).")] = False,
-        tiles: Annotated[str, typer.Option("--tiles", help="Base map: OpenStreetMap, OpenTopoMap, or none.")] = "OpenStreetMap",
+        tiles: Annotated[str, typer.Option("--tiles", help="Base map: OpenStreetMap, OpenTopoMap "
+                                                           "or none (offline outlines).")] = "OpenStreetMap",
         slider: Annotated[bool, typer.Option("--slider/--no-slider", help="Time slider over event dates.")] = True,
         cluster: Annotated[bool, typer.Option("--cluster/--no-cluster", help="Cluster nearby markers.")] = True,
         quiet: Quiet = False,
     ) -> None:
-        """Geoparse articles and write an interactive map of their dated events."""
+        """Geoparse articles and write an interactive map of their dated events.
+
+        Every option is checked before any work, and the map, --events and --png files replace
+        existing ones only once all of them are made: a failed run changes none of them.
+        """
         from geomap.api import frames
-        from geomap.errors import InputError
+        from geomap.io.atomic import staged
         from geomap.io.export import write_frame
         from geomap.mapping import make_map, render_png, write_map
 
-        if embed not in EMBEDS:
-            raise InputError(f"--embed must be one of {', '.join(EMBEDS)}, not {embed!r}")
-        documents = load_documents(inputs, published=published, model=model, geocoder=geocoder,
-                                   gazetteer=gazetteer, quiet=quiet)
+        check_outputs(output, embed=embed, png=png, events_out=events_out)
+        tile_name = check_tiles(tiles)
+        published_date = check_published(published)
+        encoding = check_encoding(encoding)
+
+        documents = load_documents(inputs, published=published_date, model=model, geocoder=geocoder,
+                                   gazetteer=gazetteer, quiet=quiet, encoding=encoding)
         _, events = frames(documents)
         if title is None and len(documents) == 1:
             title = documents[0].article.title
-        m = make_map(events, title=title, tiles=None if tiles.lower() == "none" else tiles,
-                     cluster=cluster, time_slider=slider, offline=not cdn)
-        written = write_map(m, output, embed=embed)
-        if events_out is not None:
-            write_frame(events, events_out)
-        if png is not None:
-            if embed != "page":
-                raise InputError("--png needs --embed page")
-            render_png(written, png)
+        m = make_map(events, title=title, tiles=tile_name, cluster=cluster, time_slider=slider, offline=not cdn)
+        targets = [p for p in (output, events_out, png) if p is not None]
+        with staged(targets) as paths:
+            out_of = dict(zip(targets, paths))
+            write_map(m, out_of[output], embed=embed)
+            if events_out is not None:
+                write_frame(events, out_of[events_out])
+            if png is not None:
+                render_png(out_of[output], out_of[png])  # the staged page, before it replaces the old one
         if not quiet:
             placed = int(events.geometry.notna().sum()) if len(events) else 0
             typer.echo(f"{len(documents)} article(s), {sum(len(d.mentions) for d in documents)} place mentions, "
@@ -63,4 +113,4 @@ def register(app: typer.Typer) -> None:
             for path in (events_out, png):
                 if path is not None:
                     typer.echo(f"wrote {path}", err=True)
-        typer.echo(f"map: {written}")
+        typer.echo(f"map: {output}")

@@ -6,12 +6,14 @@ names the file (and line) so the CLI can print it on one line.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
 import io
 import json
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -36,8 +38,37 @@ FIELD_ALIASES = {
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.S)
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+
+
+def parse_iso_date(value: str, *, what: str = "date") -> dt.date:
+    """A date given by the user: YYYY-MM-DD or a full ISO 8601 datetime, nothing else.
+
+    "yesterday" or "11/03/2020" would be guesses (relative to today, or month/day order), so they
+    are a DateError naming ``what`` rather than a wrong date.
+    """
+    text = str(value).strip()
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    elif _ISO_DATE.match(text) and len(text) > 10 and text[10] in "Tt ":
+        try:
+            return dt.datetime.fromisoformat(text.replace("z", "Z")).date()
+        except ValueError:
+            pass
+    raise DateError(f"{what}: cannot read date {text!r} (use YYYY-MM-DD or an ISO datetime such as "
+                    "2020-03-11T10:16:00Z)")
+
+
 def parse_date(value: object, *, where: str = "") -> dt.date | None:
-    """Parse an ISO-like publication date ('2020-03-11', '2020-03-11T10:16:00Z'); None if blank."""
+    """Parse a publication date ('2020-03-11', '2020-03-11T10:16:00Z', '11 March 2020'); None if blank.
+
+    Text without a four-digit year ("yesterday", "Tuesday") is refused: it would be dated from
+    today, not from the article.
+    """
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -53,30 +84,59 @@ def parse_date(value: object, *, where: str = "") -> dt.date | None:
         pass
     import dateparser  # imported lazily: it is slow to import and rarely needed here
 
-    parsed = dateparser.parse(
-        text, languages=["en"], settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["year"]}
-    )
+    parsed = None
+    if _YEAR.search(text):
+        parsed = dateparser.parse(
+            text, languages=["en"], settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["year"]}
+        )
     if parsed is None:
         prefix = f"{where}: " if where else ""
         raise DateError(f"{prefix}cannot read date {text!r} (use YYYY-MM-DD)")
     return parsed.date()
 
 
+#: Byte order marks and the codec each one names (UTF-32 first: its LE mark starts like UTF-16's).
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def check_encoding(encoding: str | None) -> str | None:
+    """The codec name Python knows ``encoding`` by; InputError if it knows none (None stays None)."""
+    if encoding is None:
+        return None
+    try:
+        return codecs.lookup(encoding.strip()).name
+    except (LookupError, ValueError):
+        raise InputError(f"unknown encoding {encoding!r} (e.g. utf-8, latin-1, cp1252, utf-16)") from None
+
+
+def _bom_encoding(data: bytes) -> str | None:
+    for bom, name in BOMS:
+        if data.startswith(bom):
+            return name
+    return None
+
+
 def _decode(path: Path, data: bytes, encoding: str | None) -> str:
+    """Decode a file: a byte order mark decides, then ``encoding``, then UTF-8."""
     if not data.strip():
         raise InputError(f"{path}: file is empty")
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    codec = check_encoding(encoding)
+    bom = _bom_encoding(data)
+    wide = bom is not None or (codec or "").startswith(("utf-16", "utf-32"))
+    if b"\x00" in data[:8192] and not wide:
         raise InputError(f"{path}: looks like a binary file, not text")
-    enc = encoding or "utf-8-sig"
+    enc = bom or codec or "utf-8-sig"
+    label = enc.replace("-sig", "").upper() if bom or not encoding else encoding
     try:
         text = data.decode(enc)
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"{path}: not valid {encoding or 'UTF-8'} text (byte {data[exc.start]:#04x} at offset "
-            f"{exc.start}); re-save it as UTF-8 or pass --encoding"
+            f"{path}: not valid {label} text (byte {data[exc.start]:#04x} at offset "
+            f"{exc.start}); re-save it as UTF-8 or pass --encoding (e.g. --encoding latin-1)"
         ) from None
-    except LookupError:
-        raise InputError(f"unknown encoding {encoding!r}") from None
     if not text.strip():
         raise InputError(f"{path}: file is empty")
     return text
@@ -246,6 +306,11 @@ def _jsonl_articles(path: Path, raw: str) -> Iterator[Article]:
 
 def _csv_articles(path: Path, raw: str) -> Iterator[Article]:
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    # csv refuses fields over 128 kB by default, where the same article in JSONL is fine; no field
+    # can be longer than the file (the limit is a C long, so at most 2**31 - 1 everywhere).
+    wanted = min(len(raw) + 1, 2**31 - 1, sys.maxsize)
+    if csv.field_size_limit() < wanted:
+        csv.field_size_limit(wanted)
     reader = csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)

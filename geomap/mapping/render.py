@@ -24,6 +24,17 @@ def chromium_path() -> str:
     return path
 
 
+def check_png_support() -> None:
+    """OutputError unless a PNG can be rendered (playwright importable, Chromium on PATH).
+
+    Cheap: it starts nothing, so commands call it before any work."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError as exc:
+        raise OutputError("PNG export needs the python package 'playwright' (pip install playwright)") from exc
+    chromium_path()
+
+
 @contextmanager
 def chromium_browser() -> Iterator[object]:
     """A Playwright Browser on the system Chromium; OutputError if either is missing."""

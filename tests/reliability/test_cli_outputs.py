@@ -1,0 +1,155 @@
+"""A failed ``geomap map`` run leaves every existing output byte-identical; options are checked first.
+
+The model is never needed for the option checks, so most cases fail in milliseconds; the cases
+that fail half-way (a PNG that cannot be rendered after the page and table are made) run the
+whole pipeline on the sample article.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from geomap.cli.main import main
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "data" / "samples" / "us-boosting-iraq-base.txt"
+
+
+def run(capsys, *args) -> tuple[int, str, str]:
+    try:
+        main([str(a) for a in args])
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture
+def previous(tmp_path):
+    """Existing outputs of an earlier run, with their bytes."""
+    files = {tmp_path / "map.html": b"<p>previous map</p>", tmp_path / "ev.geojson": b'{"previous": 1}',
+             tmp_path / "map.png": b"\x89PNG previous"}
+    for path, data in files.items():
+        path.write_bytes(data)
+    return files
+
+
+def assert_untouched(tmp_path, files):
+    for path, data in files.items():
+        assert path.read_bytes() == data, path
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "debris left behind"
+
+
+def one_line_error(err: str, message: str) -> None:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    assert message in lines[0] and "Traceback" not in err
+
+
+BAD = [
+    (["--png", "{tmp}/map.png"], {"PATH": "/nonexistent"}, "Chromium not found"),
+    (["--embed", "fragment", "--png", "{tmp}/map.png"], {}, "--png needs --embed page"),
+    (["--events", "{tmp}/x.xyz"], {}, "x.xyz: cannot tell the output format"),
+    (["--events", "{tmp}/map.html"], {}, "cannot tell the output format"),
+    (["--png", "{tmp}/map.jpg"], {}, "name it .png"),
+    (["--tiles", "Stamen"], {}, "--tiles must be one of OpenStreetMap, OpenTopoMap, none, not 'Stamen'"),
+    (["--published", "yesterday"], {}, "--published: cannot read date 'yesterday'"),
+    (["--published", "11/03/2020"], {}, "--published: cannot read date '11/03/2020'"),
+    (["--published", "2020-02-30"], {}, "cannot read date"),
+    (["--encoding", "klingon"], {}, "--encoding: unknown encoding 'klingon'"),
+]
+
+
+@pytest.mark.parametrize("extra,env,message", BAD, ids=[" ".join(e) for e, _, _ in BAD])
+def test_bad_option_fails_before_any_work_and_keeps_outputs(tmp_path, capsys, monkeypatch, previous,
+                                                            extra, env, message):
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    # the model must not even be loaded: every option is checked first
+    monkeypatch.setattr("geomap.cli.common.load_documents", lambda *a, **k: pytest.fail("did work"))
+    args = ["map", SAMPLE, "-o", tmp_path / "map.html", "--events", tmp_path / "ev.geojson"]
+    if "--events" in extra:
+        args = args[:-2]
+    code, _, err = run(capsys, *args, *[a.format(tmp=tmp_path) for a in extra])
+    assert code == 1
+    one_line_error(err, message)
+    assert_untouched(tmp_path, previous)
+
+
+def test_map_output_must_be_html(tmp_path, capsys):
+    code, _, err = run(capsys, "map", SAMPLE, "-o", tmp_path / "map.pdf")
+    assert code == 1
+    one_line_error(err, "name it .html or .htm")
+    assert not (tmp_path / "map.pdf").exists()
+
+
+def test_png_failure_after_the_page_is_made_changes_nothing(tmp_path, capsys, monkeypatch, previous):
+    """Chromium is found but the render fails: the new page and table must not replace the old."""
+    from geomap.errors import OutputError
+
+    def broken_render(html, png, **kw):
+        assert Path(html).is_file() and "L.map" in Path(html).read_text(encoding="utf-8")
+        Path(png).write_bytes(b"half a png")
+        raise OutputError(f"cannot render {html}: browser crashed")
+
+    monkeypatch.setattr("geomap.mapping.render.check_png_support", lambda: None)
+    monkeypatch.setattr("geomap.mapping.render_png", broken_render)
+    code, _, err = run(capsys, "map", SAMPLE, "-q", "-o", tmp_path / "map.html",
+                       "--events", tmp_path / "ev.geojson", "--png", tmp_path / "map.png")
+    assert code == 1
+    one_line_error(err, "browser crashed")
+    assert_untouched(tmp_path, previous)
+
+
+def test_all_outputs_replace_the_old_ones_together(tmp_path, capsys, monkeypatch, previous):
+    def fake_render(html, png, **kw):
+        assert Path(png).name == "map.png"  # staged under its final name
+        Path(png).write_bytes(b"\x89PNG new")
+        return Path(png)
+
+    monkeypatch.setattr("geomap.mapping.render.check_png_support", lambda: None)
+    monkeypatch.setattr("geomap.mapping.render_png", fake_render)
+    code, out, err = run(capsys, "map", SAMPLE, "-o", tmp_path / "map.html",
+                         "--events", tmp_path / "ev.geojson", "--png", tmp_path / "map.png")
+    assert code == 0, err
+    assert f"map: {tmp_path / 'map.html'}" in out
+    assert "L.map" in (tmp_path / "map.html").read_text(encoding="utf-8")
+    assert b"FeatureCollection" in (tmp_path / "ev.geojson").read_bytes()
+    assert (tmp_path / "map.png").read_bytes() == b"\x89PNG new"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("tiles", ["opentopomap", "NONE"])
+def test_tiles_choices_are_case_insensitive(tmp_path, capsys, tiles):
+    code, _, err = run(capsys, "map", SAMPLE, "-q", "-o", tmp_path / "m.html", "--tiles", tiles)
+    assert code == 0, err
+
+
+def test_published_accepts_an_iso_datetime(tmp_path, capsys):
+    src = tmp_path / "a.txt"
+    src.write_text("Thousands protested in Lagos on Tuesday.\n", encoding="utf-8")
+    out_file = tmp_path / "e.csv"
+    code, _, err = run(capsys, "extract", src, "--published", "2021-06-10T09:30:00Z", "-o", out_file)
+    assert code == 0, err
+    assert "2021-06-08" in out_file.read_text(encoding="utf-8")
+
+
+def test_extract_refuses_a_guessed_date_before_reading(tmp_path, capsys):
+    code, _, err = run(capsys, "extract", tmp_path / "missing.txt", "--published", "yesterday",
+                       "-o", tmp_path / "e.csv")
+    assert code == 1
+    one_line_error(err, "--published")
+
+
+def test_encoding_option_reads_latin1(tmp_path, capsys):
+    src = tmp_path / "a.txt"
+    src.write_bytes("Protesters gathered in São Paulo on Monday, the café owners said.".encode("latin-1"))
+    code, _, err = run(capsys, "extract", src, "--published", "2021-06-10", "-o", tmp_path / "e.csv")
+    assert code == 1 and "--encoding" in err  # the error suggests the option ...
+    code, _, err = run(capsys, "extract", src, "--published", "2021-06-10", "--encoding", "latin-1",
+                       "-o", tmp_path / "e.csv")
+    assert code == 0, err  # ... and the option exists
+    assert "São Paulo" in (tmp_path / "e.csv").read_text(encoding="utf-8")
