@@ -66,10 +66,11 @@ _RANGE_TO = r"(?:\s*[-–]\s*|\s+(?:and|to|till|until)\s+)"
 _RANGE_LEAD = r"(?i:between|from|(?:night|nights)\s+of)\s+"
 # Words after which a bare day/month ("on 18/06") reads as a date; parentheses also qualify.
 _NUM_DM_LEAD = re.compile(
-    rf"(?:\b(?i:on|since|until|till|by|from|dated|before|after|of)|{_WEEKDAY},?)\s*$"
+    rf"(?:\b(?i:on|since|until|till|dated|before|after|(?:night|morning|afternoon|evening|hours|day|date)\s+of)"
+    rf"|{_WEEKDAY},?)\s*$"
 )
-# "24/7" (round the clock) is never a date.
-_NOT_NUMERIC = {("24", "7"), ("24", "07")}
+# "24/7" (round the clock) and "9/11" (the 2001 attacks) name no day of their own.
+_NOT_NUMERIC = {("24", "7"), ("24", "07"), ("9", "11"), ("09", "11")}
 
 # Each pattern has a name used by _resolve; order matters (longest forms first).
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -126,13 +127,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     )),
     ("rel_period", re.compile(r"\b(?P<w>last|this|next)\s+(?P<u>year|month)\b", re.I)),
     ("rel_day", re.compile(
-        r"\b(?P<w>yesterday|today|tomorrow|tonight|last\s+night|overnight"
+        r"\b(?P<w>(?:the\s+)?day\s+before\s+yesterday|yesterday|today|tomorrow|tonight|last\s+night|overnight"
         r"|this\s+(?:morning|afternoon|evening))\b", re.I,
     )),
 ]
 # Words of rel_day and the day they name, counted from publication.
 _REL_DAYS = {
-    "yesterday": -1, "today": 0, "tomorrow": 1, "tonight": 0, "last night": -1, "overnight": -1,
+    "day before yesterday": -2, "yesterday": -1, "today": 0, "tomorrow": 1, "tonight": 0, "last night": -1, "overnight": -1,
     "this morning": 0, "this afternoon": 0, "this evening": 0,
 }
 _RELATIVE_NAMES = {"weekday", "rel_day"}
@@ -377,8 +378,8 @@ def _r_num_full(m, published, day_first):
             continue
     if not dates:
         return None
-    if published is None and len(dates) == 2 and m["sep"] != "/":
-        dates.reverse()  # "." and "-" dates without other evidence: day first
+    if published is None and len(dates) == 2 and m["sep"] == "/":
+        dates.reverse()  # without other evidence "/" reads month first, "." and "-" day first
     return _closest(dates, published), "day"
 
 
@@ -488,7 +489,7 @@ def _r_rel_period(m, span, published, anchor):
 def _r_rel_day(m, span, published, anchor):
     if published is None:
         return None
-    step = _REL_DAYS[re.sub(r"\s+", " ", m["w"].lower())]
+    step = _REL_DAYS[re.sub(r"^the ", "", re.sub(r"\s+", " ", m["w"].lower()))]
     return published + dt.timedelta(days=step), "day"
 
 
