@@ -92,7 +92,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"{_DAY}\s+(?:of\s+)?(?P<mon>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?\b"
     )),
     ("range_md", re.compile(
-        rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY}){_RANGE_TO}(?:{_MONTH}\s+)?{_DAY}(?:,?\s+(?P<y>{_YEAR}))?\b"
+        rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY}){_RANGE_TO}{_DAY}(?:,?\s+(?P<y>{_YEAR}))?\b"
     )),
     ("mdy", re.compile(rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})\b")),
     ("dmy", re.compile(rf"\b(?P<d>{_DAY})\s+(?:of\s+)?(?P<mon>{_MONTH}),?\s+(?P<y>{_YEAR})\b")),
@@ -137,6 +137,9 @@ _REL_DAYS = {
     "this morning": 0, "this afternoon": 0, "this evening": 0,
 }
 _RELATIVE_NAMES = {"weekday", "rel_day"}
+_EXPLICIT_DAY = {"iso", "num_ymd", "num_full", "num_dm", "range_dm", "range_md", "mdy", "dmy", "md", "dm"}
+# What may stand between a relative day and the explicit date that pins it down.
+_RELATIVE_AND_EXPLICIT = re.compile(r"\s*(?:,\s*|\(\s*|\s(?i:on)\s+)?(?i:the\s+)?")
 
 # A number right after one of these is an identifier, never a date.
 _CODE_BEFORE = re.compile(r"(?:\b(?:code|id|no\.?|number|ref)|#)\s*[:#]?\s*$", re.I)
@@ -216,12 +219,20 @@ def find_dates(doc, published: dt.date | None) -> list[DateRef]:
         if resolved is None:
             continue
         date, precision = resolved
-        if (
-            name not in _RELATIVE_NAMES and names and names[-1] in _RELATIVE_NAMES
-            and re.fullmatch(r"\s*\(\s*", text[refs[-1].end:start])
+        # "today (21/03)", "on Friday, 6 March", "overnight on 3 May": the explicit date says which
+        # day the relative words before it mean; "6 March (Friday)" keeps the explicit one
+        follows = start
+        while (
+            name in _EXPLICIT_DAY and names and names[-1] in _RELATIVE_NAMES
+            and _RELATIVE_AND_EXPLICIT.fullmatch(text[refs[-1].end:follows])
         ):
-            refs.pop()  # "today (21/03)": the explicit date in parentheses says which day
+            follows = refs.pop().start
             names.pop()
+        if (
+            name == "weekday" and names and names[-1] in _EXPLICIT_DAY
+            and _RELATIVE_AND_EXPLICIT.fullmatch(text[refs[-1].end:start])
+        ):
+            continue
         refs.append(DateRef(text=text[start:end], start=start, end=end, date=date, precision=precision))
         names.append(name)
     return refs
@@ -365,6 +376,7 @@ def _full_year(text: str, published: dt.date | None) -> int:
     if year >= 100:
         return year
     pivot = published.year if published else 2049
+    # the century that puts the year closest to publication without passing it
     return min((century + year for century in (1900, 2000)), key=lambda y: (y > pivot + 1, abs(pivot - y)))
 
 

@@ -150,6 +150,8 @@ def test_relative_needs_publication_or_anchor(nlp):
         ("Polls closed on 21.03.2015 at noon.", PUB, [("21.03.2015", "2015-03-21", "day")]),
         ("Militia fighters seized the post on 18-06-2016.", PUB, [("18-06-2016", "2016-06-18", "day")]),
         ("Trading stopped on 21/03/15.", PUB, [("21/03/15", "2015-03-21", "day")]),
+        ("The lottery draw (3/30/18) had one winner.", PUB, [("3/30/18", "2018-03-30", "day")]),
+        ("The mill burned down on 13/05/68.", PUB, [("13/05/68", "1968-05-13", "day")]),
         # day/month without year: the reading not after publication and closest to it
         ("Two shops were burned on 18/02.", PUB, [("18/02", "2020-02-18", "day")]),
         ("A bus was set alight at 8:15pm on 09/03.", PUB, [("09/03", "2020-03-09", "day")]),
@@ -223,6 +225,22 @@ def test_numeric_not_dates(nlp, text):
         ("A mob burned cars on Thursday night.", [("Thursday night", "2020-03-05", "day")]),
         # precision as written
         ("The strike started in May 2019.", [("May 2019", "2019-05-01", "month")]),
+        # a relative day next to the explicit date it stands for: one date, the explicit one
+        ("On Friday, March 6, troops left the base.", [("March 6", "2020-03-06", "day")]),
+        ("Overnight on March 1, gunmen raided the village.", [("March 1", "2020-03-01", "day")]),
+        ("On 6 March (Friday) troops left the base.", [("6 March", "2020-03-06", "day")]),
+        # different months in a span: both dates, the first first
+        ("Fees are due between Feb. 1 and May 15.",
+         [("Feb. 1", "2020-02-01", "day"), ("May 15", "2019-05-15", "day")]),
+        ("Hearings were set for March 3 and March 9.",
+         [("March 3", "2020-03-03", "day"), ("March 9", "2020-03-09", "day")]),
+        ("Crowds gathered Saturday, March 7, outside the court.", [("March 7", "2020-03-07", "day")]),
+        # a relative day before a relative expression stays
+        ("The names were released Monday, the same day the bodies were found.",
+         [("Monday", "2020-03-09", "day"), ("the same day", "2020-03-09", "day")]),
+        # a relative day with something else in between stays
+        ("It rained on Monday, and on 3 March it snowed.",
+         [("Monday", "2020-03-09", "day"), ("3 March", "2020-03-03", "day")]),
     ],
 )
 def test_news_expressions(nlp, text, expected):
