@@ -72,6 +72,12 @@ _NUM_DM_LEAD = re.compile(
 # "24/7" (round the clock) and "9/11" (the 2001 attacks) name no day of their own.
 _NOT_NUMERIC = {("24", "7"), ("24", "07"), ("9", "11"), ("09", "11")}
 
+# Words read against publication and the day they name, counted from it.
+_REL_DAYS = {
+    "day before yesterday": -2, "yesterday": -1, "today": 0, "tomorrow": 1, "tonight": 0,
+    "last night": -1, "overnight": -1, "this morning": 0, "this afternoon": 0, "this evening": 0,
+}
+
 # Each pattern has a name used by _resolve; order matters (longest forms first).
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(rf"\b(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)\b")),
@@ -127,15 +133,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     )),
     ("rel_period", re.compile(r"\b(?P<w>last|this|next)\s+(?P<u>year|month)\b", re.I)),
     ("rel_day", re.compile(
-        r"\b(?P<w>(?:the\s+)?day\s+before\s+yesterday|yesterday|today|tomorrow|tonight|last\s+night|overnight"
-        r"|this\s+(?:morning|afternoon|evening))\b", re.I,
+        r"\b(?P<w>(?:the\s+(?=day\s))?"
+        + "|".join(word.replace(" ", r"\s+") for word in sorted(_REL_DAYS, key=len, reverse=True))
+        + r")\b", re.I,
     )),
 ]
-# Words of rel_day and the day they name, counted from publication.
-_REL_DAYS = {
-    "day before yesterday": -2, "yesterday": -1, "today": 0, "tomorrow": 1, "tonight": 0, "last night": -1, "overnight": -1,
-    "this morning": 0, "this afternoon": 0, "this evening": 0,
-}
 _RELATIVE_NAMES = {"weekday", "rel_day"}
 _EXPLICIT_DAY = {"iso", "num_ymd", "num_full", "num_dm", "range_dm", "range_md", "mdy", "dmy", "md", "dm"}
 # What may stand between a relative day and the explicit date that pins it down.
@@ -376,8 +378,11 @@ def _full_year(text: str, published: dt.date | None) -> int:
     if year >= 100:
         return year
     pivot = published.year if published else 2049
-    # the century that puts the year closest to publication without passing it
-    return min((century + year for century in (1900, 2000)), key=lambda y: (y > pivot + 1, abs(pivot - y)))
+    # the century that puts the year closest to publication without passing it, unless that is a
+    # lifetime away ("3/30/18" in a text dated 2011 is 2018, not 1918)
+    readings = [century + year for century in (1900, 2000)]
+    not_after = [y for y in readings if pivot - 80 <= y <= pivot + 1]
+    return max(not_after) if not_after else min(readings, key=lambda y: abs(pivot - y))
 
 
 def _r_num_full(m, published, day_first):

@@ -152,6 +152,7 @@ def test_relative_needs_publication_or_anchor(nlp):
         ("Trading stopped on 21/03/15.", PUB, [("21/03/15", "2015-03-21", "day")]),
         ("The lottery draw (3/30/18) had one winner.", PUB, [("3/30/18", "2018-03-30", "day")]),
         ("The mill burned down on 13/05/68.", PUB, [("13/05/68", "1968-05-13", "day")]),
+        ("A quake struck on 11/16/14 near the coast.", dt.date(2011, 6, 1), [("11/16/14", "2014-11-16", "day")]),
         # day/month without year: the reading not after publication and closest to it
         ("Two shops were burned on 18/02.", PUB, [("18/02", "2020-02-18", "day")]),
         ("A bus was set alight at 8:15pm on 09/03.", PUB, [("09/03", "2020-03-09", "day")]),
@@ -251,6 +252,7 @@ def test_news_expressions(nlp, text, expected):
     "text",
     [
         "The city kept an overnight curfew in place.",
+        "Shops shut during the overnight curfew.",
         "Between 2 and 3 people were hurt on the march.",
     ],
 )
