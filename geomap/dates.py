@@ -10,6 +10,15 @@ dateparser only reads the odd absolute formats our patterns do not cover. The ru
   month precision as written;
 * "two days later", "the next day", "the same day" resolve against the previous date in the text;
 * partial dates keep their precision: "in late 2017" is 2017 (year), "in January" a month;
+* numeric dates ("21/03/2015", "5/9/1970:", "2015/03/21", "21.03.2015", "on 18/06") take the order a
+  component above 12 settles, else the order another numeric date in the same text settles, else the
+  reading not after publication and closest to it (without publication: "/" month first, "." and "-"
+  day first); a day/month with no year is read like "January 3". A bare "12/02" counts only after a
+  date word ("on", "since", a weekday ...) or in parentheses, so fractions, scores and ratios stay out;
+* a range ("between 1 and 3 May 2020", "1-3 May") is its first day;
+* "last night" and "overnight" are the day before publication; "this morning", "tonight" and
+  "earlier today" are the publication day;
+* a relative day followed by an explicit date in parentheses ("today (21/03)") takes the explicit date;
 * durations ("three years", "24 hours"), plain counts and codes ("Story Code: 454560") are not dates.
 
 Month and year precision dates are stored as the first day of the period.
@@ -53,9 +62,44 @@ _NUM = r"(?:\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven
 _UNIT = r"(?:day|week|month|year)s?"
 _QUAL = r"(?:early|mid|late|the\s+(?:end|start|beginning|middle)\s+of)"
 
+_RANGE_TO = r"(?:\s*[-–]\s*|\s+(?:and|to|till|until)\s+)"
+_RANGE_LEAD = r"(?i:between|from|(?:night|nights)\s+of)\s+"
+# Words after which a bare day/month ("on 18/06") reads as a date; parentheses also qualify.
+_NUM_DM_LEAD = re.compile(
+    rf"(?:\b(?i:on|since|until|till|dated|before|after|(?:night|morning|afternoon|evening|hours|day|date)\s+of)"
+    rf"|{_WEEKDAY},?)\s*$"
+)
+# "24/7" (round the clock) and "9/11" (the 2001 attacks) name no day of their own.
+_NOT_NUMERIC = {("24", "7"), ("24", "07"), ("9", "11"), ("09", "11")}
+
+# Words read against publication and the day they name, counted from it.
+_REL_DAYS = {
+    "day before yesterday": -2, "yesterday": -1, "today": 0, "tomorrow": 1, "tonight": 0,
+    "last night": -1, "overnight": -1, "this morning": 0, "this afternoon": 0, "this evening": 0,
+}
+
 # Each pattern has a name used by _resolve; order matters (longest forms first).
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(rf"\b(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)\b")),
+    # 2015/03/21, 2015.03.21
+    ("num_ymd", re.compile(
+        rf"(?<![\w/.\-])(?P<y>{_YEAR})(?P<sep>[/.])(?P<m>0?[1-9]|1[0-2])(?P=sep)(?P<d>[0-3]?\d)(?![\w/]|[.\-]\d)"
+    )),
+    # 21/03/2015, 5/9/1970, 21.03.2015, 18-06-2016, 21/03/15 (two-digit years only with "/")
+    ("num_full", re.compile(
+        rf"(?<![\w/.\-])(?P<a>\d{{1,2}})(?P<sep>[/.\-])(?P<b>\d{{1,2}})(?P=sep)"
+        rf"(?P<y>{_YEAR}|(?<=/)\d\d)(?![\w/]|[.\-]\d)"
+    )),
+    # 18/06 (context checked in find_dates)
+    ("num_dm", re.compile(r"(?<![\w/.\-,$€£])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\w/%]|[.,]\d|\s*(?i:of|percent)\b)")),
+    # between 1 and 3 May 2020, 1-3 May, the night of 3 to 4 May: the first day
+    ("range_dm", re.compile(
+        rf"(?:{_RANGE_LEAD}\b(?P<d>{_DAY}){_RANGE_TO}|\b(?P<d2>{_DAY})\s*[-–]\s*)"
+        rf"{_DAY}\s+(?:of\s+)?(?P<mon>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?\b"
+    )),
+    ("range_md", re.compile(
+        rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY}){_RANGE_TO}{_DAY}(?:,?\s+(?P<y>{_YEAR}))?\b"
+    )),
     ("mdy", re.compile(rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})\b")),
     ("dmy", re.compile(rf"\b(?P<d>{_DAY})\s+(?:of\s+)?(?P<mon>{_MONTH}),?\s+(?P<y>{_YEAR})\b")),
     ("md", re.compile(rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY})\b(?!\s*(?:,\s*)?\d)")),
@@ -88,11 +132,19 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(?:the|that)\s+same\s+day|that\s+day)\b", re.I,
     )),
     ("rel_period", re.compile(r"\b(?P<w>last|this|next)\s+(?P<u>year|month)\b", re.I)),
-    ("rel_day", re.compile(r"\b(?P<w>yesterday|today|tomorrow)\b", re.I)),
+    ("rel_day", re.compile(
+        r"\b(?P<w>(?:the\s+(?=day\s))?"
+        + "|".join(word.replace(" ", r"\s+") for word in sorted(_REL_DAYS, key=len, reverse=True))
+        + r")\b", re.I,
+    )),
 ]
+_RELATIVE_NAMES = {"weekday", "rel_day"}
+_EXPLICIT_DAY = {"iso", "num_ymd", "num_full", "num_dm", "range_dm", "range_md", "mdy", "dmy", "md", "dm"}
+# What may stand between a relative day and the explicit date that pins it down.
+_RELATIVE_AND_EXPLICIT = re.compile(r"\s*(?:,\s*|\(\s*|\s(?i:on)\s+)?(?i:the\s+)?")
 
 # A number right after one of these is an identifier, never a date.
-_CODE_BEFORE = re.compile(r"(?:code|id|no\.?|number|ref|#)\s*[:#]?\s*$", re.I)
+_CODE_BEFORE = re.compile(r"(?:\b(?:code|id|no\.?|number|ref)|#)\s*[:#]?\s*$", re.I)
 # A spaCy DATE span that only measures time ("three years", "24 hours", "the past decade").
 _DURATION = re.compile(
     rf"^(?:for\s+|over\s+|the\s+)?(?:past\s+|last\s+|next\s+|coming\s+|first\s+)?"
@@ -147,7 +199,7 @@ def find_dates(doc, published: dt.date | None) -> list[DateRef]:
     for name, pattern in _PATTERNS:
         for match in pattern.finditer(text):
             start, end = match.span("core") if "core" in match.groupdict() else match.span()
-            if _overlaps(start, end, taken):
+            if _overlaps(start, end, taken) or not _plausible(name, match, text, doc):
                 continue
             taken.append((start, end))
             found.append((start, end, name, match))
@@ -157,18 +209,64 @@ def find_dates(doc, published: dt.date | None) -> list[DateRef]:
         taken.append((ent.start_char, ent.end_char))
         found.append((ent.start_char, ent.end_char, "ent", None))
     found.sort(key=lambda item: item[0])
+    day_first = _numeric_order(m for _, _, name, m in found if name in _TWO_WAY)
 
     refs: list[DateRef] = []
+    names: list[str] = []
     for start, end, name, match in found:
         if _CODE_BEFORE.search(text[max(0, start - 20):start]):
             continue
         anchor = refs[-1] if refs else None
-        resolved = _resolve(name, match, text[start:end], published, anchor)
+        resolved = _resolve(name, match, text[start:end], published, anchor, day_first)
         if resolved is None:
             continue
         date, precision = resolved
+        # "today (21/03)", "on Friday, 6 March", "overnight on 3 May": the explicit date says which
+        # day the relative words before it mean; "6 March (Friday)" keeps the explicit one
+        follows = start
+        while (
+            name in _EXPLICIT_DAY and names and names[-1] in _RELATIVE_NAMES
+            and _RELATIVE_AND_EXPLICIT.fullmatch(text[refs[-1].end:follows])
+        ):
+            follows = refs.pop().start
+            names.pop()
+        if (
+            name == "weekday" and names and names[-1] in _EXPLICIT_DAY
+            and _RELATIVE_AND_EXPLICIT.fullmatch(text[refs[-1].end:start])
+        ):
+            continue
         refs.append(DateRef(text=text[start:end], start=start, end=end, date=date, precision=precision))
+        names.append(name)
     return refs
+
+
+def _plausible(name: str, match: re.Match[str], text: str, doc) -> bool:
+    """Context checks a pattern alone cannot make."""
+    if name in _TWO_WAY and (match["a"], match["b"]) in _NOT_NUMERIC:
+        return False
+    if name == "num_dm":
+        before, after = text[max(0, match.start() - 20):match.start()], text[match.end():]
+        if before.endswith("(") and after.startswith(")"):
+            return True
+        if re.search(r"(?:^|\n)\s*$", before) and re.match(r"\s*:", after):
+            return True  # a heading "12/02: ..."
+        return _NUM_DM_LEAD.search(before) is not None
+    if name == "rel_day" and match["w"].lower() == "overnight":
+        token = next((tok for tok in doc if tok.idx == match.start()), None)
+        return token is None or token.dep_ != "amod"  # "an overnight curfew" names no day
+    return True
+
+
+def _numeric_order(matches) -> bool | None:
+    """Day first (True) or month first (False) when a numeric date of the text settles it."""
+    votes = set()
+    for m in matches:
+        a, b = int(m["a"]), int(m["b"])
+        if a > 12 >= b:
+            votes.add(True)
+        elif b > 12 >= a:
+            votes.add(False)
+    return votes.pop() if len(votes) == 1 else None
 
 
 def _dateline_spans(text: str) -> list[tuple[int, int]]:
@@ -245,13 +343,77 @@ def _unit_precision(unit: str) -> DatePrecision:
 
 
 def _resolve(
-    name: str, m: re.Match[str] | None, span: str, published: dt.date | None, anchor: DateRef | None
+    name: str, m: re.Match[str] | None, span: str, published: dt.date | None, anchor: DateRef | None,
+    day_first: bool | None = None,
 ) -> tuple[dt.date, DatePrecision] | None:
     """Apply one rule; None when the expression is no date or cannot be anchored."""
     try:
+        if name in _NUMERIC:
+            return _NUMERIC[name](m, published, day_first)
         return _RULES[name](m, span, published, anchor)
     except (ValueError, KeyError, OverflowError):
         return None
+
+
+def _readings(m: re.Match[str], day_first: bool | None) -> list[tuple[int, int]]:
+    """The (month, day) readings of a numeric a/b, the settled order first."""
+    a, b = int(m["a"]), int(m["b"])
+    readings = [(b, a), (a, b)] if a != b else [(a, b)]
+    readings = [(mo, d) for mo, d in readings if 1 <= mo <= 12 and 1 <= d <= 31]
+    if len(readings) == 2 and day_first is not None:
+        readings = readings[:1] if day_first else readings[1:]
+    return readings
+
+
+def _closest(candidates: list[dt.date], published: dt.date | None) -> dt.date:
+    """The candidate not after publication and closest to it (else the closest after it)."""
+    if published is None or len(candidates) == 1:
+        return candidates[0]
+    before = [c for c in candidates if c <= published]
+    return max(before) if before else min(candidates)
+
+
+def _full_year(text: str, published: dt.date | None) -> int:
+    year = int(text)
+    if year >= 100:
+        return year
+    pivot = published.year if published else 2049
+    # the century that puts the year closest to publication without passing it, unless that is a
+    # lifetime away ("3/30/18" in a text dated 2011 is 2018, not 1918)
+    readings = [century + year for century in (1900, 2000)]
+    not_after = [y for y in readings if pivot - 80 <= y <= pivot + 1]
+    return max(not_after) if not_after else min(readings, key=lambda y: abs(pivot - y))
+
+
+def _r_num_full(m, published, day_first):
+    year = _full_year(m["y"], published)
+    dates = []
+    for month, day in _readings(m, day_first):
+        try:
+            dates.append(dt.date(year, month, day))
+        except ValueError:
+            continue
+    if not dates:
+        return None
+    if published is None and len(dates) == 2 and m["sep"] == "/":
+        dates.reverse()  # without other evidence "/" reads month first, "." and "-" day first
+    return _closest(dates, published), "day"
+
+
+def _r_num_dm(m, published, day_first):
+    if published is None:
+        return None
+    dates = []
+    for month, day in _readings(m, day_first):
+        try:
+            dates.append(_latest_not_after(month, day, published))
+        except ValueError:
+            continue
+    return (max(dates), "day") if dates else None
+
+
+def _r_num_ymd(m, published, day_first):
+    return dt.date(int(m["y"]), int(m["m"]), int(m["d"])), "day"
 
 
 def _r_full(m, span, published, anchor):
@@ -344,7 +506,7 @@ def _r_rel_period(m, span, published, anchor):
 def _r_rel_day(m, span, published, anchor):
     if published is None:
         return None
-    step = {"yesterday": -1, "today": 0, "tomorrow": 1}[m["w"].lower()]
+    step = _REL_DAYS[re.sub(r"^the ", "", re.sub(r"\s+", " ", m["w"].lower()))]
     return published + dt.timedelta(days=step), "day"
 
 
@@ -375,7 +537,19 @@ def _dateparser(text: str, published: dt.date | None):
     return _truncate(data.date_obj.date(), period), period
 
 
+def _r_range(m, span, published, anchor):
+    day = m["d"] or m.groupdict().get("d2")
+    if m["y"]:
+        return dt.date(int(m["y"]), _month(m["mon"]), _day(day)), "day"
+    if published is None:
+        return None
+    return _latest_not_after(_month(m["mon"]), _day(day), published), "day"
+
+
+_NUMERIC = {"num_full": _r_num_full, "num_dm": _r_num_dm, "num_ymd": _r_num_ymd}
+_TWO_WAY = {"num_full", "num_dm"}  # numeric dates whose day/month order is open
 _RULES = {
+    "range_dm": _r_range, "range_md": _r_range,
     "iso": _r_full, "mdy": _r_full, "dmy": _r_full,
     "md": _r_month_day, "dm": _r_month_day,
     "qual_year": _r_year, "prep_year": _r_year,
