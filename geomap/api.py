@@ -91,12 +91,13 @@ def parse_articles(articles: Iterable[Article], *, model: str | None = None, geo
     return documents
 
 
-def read_articles(inputs: str | Path | Iterable[str | Path], *, published: dt.date | str | None = None
-                  ) -> list[Article]:
-    """Articles of files/folders (txt, md, html, jsonl, csv); ``published`` overrides their dates."""
+def read_articles(inputs: str | Path | Iterable[str | Path], *, published: dt.date | str | None = None,
+                  encoding: str | None = None) -> list[Article]:
+    """Articles of files/folders (txt, md, html, jsonl, csv); ``published`` overrides their dates,
+    ``encoding`` names the text encoding (else UTF-8, or what a byte order mark says)."""
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
-    articles = list(read_inputs(inputs, published=_published(published)))
+    articles = list(read_inputs(inputs, encoding=encoding, published=_published(published)))
     if not articles:
         raise InputError("the input holds no articles")
     return articles

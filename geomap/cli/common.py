@@ -67,15 +67,12 @@ def load_documents(inputs: list[Path], *, published, model: str | None, geocoder
 
     ``published`` is a date (see :func:`check_published`) that overrides every article's own.
     """
-    from geomap.api import get_geoparser, parse_articles
+    from geomap.api import get_geoparser, parse_articles, read_articles
     from geomap.errors import InputError
-    from geomap.io.readers import read_inputs
 
     if not inputs:
         raise InputError("no input given")
-    articles = list(read_inputs(inputs, encoding=encoding, published=published))
-    if not articles:
-        raise InputError("the input holds no articles")
+    articles = read_articles(inputs, encoding=encoding, published=published)
     gp = get_geoparser(model, str(gazetteer) if gazetteer else None, geocoder)
     with progress_bar(len(articles), enabled=not quiet) as advance:
         return parse_articles(articles, geoparser=gp, progress=advance)
