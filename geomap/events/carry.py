@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from geomap.events.places import can_be_site, unique_places
@@ -69,41 +69,51 @@ def _set_date(event: Event, date: dt.date, precision, text: str, basis) -> None:
 
 
 def carry_dates(events: list[Event], dates: list[DateRef], layout: Layout, published: dt.date | None) -> None:
-    """Date the events whose sentence states no date (see the module doc)."""
+    """Date the events whose sentence states no date (see the module doc). Events in text order."""
     if not events:
         return
     lead = events[0].sent_start
-    for i, event in enumerate(events):
+    ends = [d.end for d in dates]  # dates are in text order
+    last_dated: Event | None = None
+    for event in events:
         if event.date is not None:
+            last_dated = event
             continue
-        before = [d for d in dates if d.end <= event.sent_start and layout.near(d.start, event.sent_start)]
-        previous = [e for e in events[:i] if e.date is not None and layout.near(e.sent_start, event.sent_start)]
-        if before:
-            ref = before[-1]
+        i = bisect_right(ends, event.sent_start) - 1
+        if i >= 0 and layout.near(dates[i].start, event.sent_start):
+            ref = dates[i]
             _set_date(event, ref.date, ref.precision, ref.text, "carried")
-        elif previous:
-            src = previous[-1]
-            _set_date(event, src.date, src.date_precision, src.date_text, "carried")
+        elif last_dated is not None and layout.near(last_dated.sent_start, event.sent_start):
+            _set_date(event, last_dated.date, last_dated.date_precision, last_dated.date_text, "carried")
         elif published is not None and layout.near(lead, event.sent_start):
             _set_date(event, published, "day", "", "published")
+        if event.date is not None:
+            last_dated = event
 
 
 def carry_places(events: list[Event], mentions: list[Mention], layout: Layout, doc) -> None:
     """Place the events whose sentence names no place they can happen at (see the module doc)."""
     if not events:
         return
-    sites = [m for m in mentions if can_be_site(m, doc)]
+    sites = sorted((m for m in mentions if can_be_site(m, doc)), key=lambda m: m.start)
+    starts = [m.start for m in sites]
+    ends = [m.end for m in sites]
     lead = events[0].sent_start
     dateline = dateline_place(sites, doc.text)
+    focus = focus_place(sites)
     for event in events:
         if any(ep.role == "event" and ep.mention.place is not None for ep in event.places):
             continue
-        before = [m for m in sites if m.end <= event.sent_start and layout.near(m.start, event.sent_start)]
-        after = [m for m in sites if m.start >= event.sent_end
-                 and layout.near(m.start, event.sent_start, ahead=CARRY_AHEAD)]
-        chosen = before[-1] if before else after[0] if after else None
+        chosen = None
+        i = bisect_right(ends, event.sent_start) - 1  # the last site ending before the sentence
+        if i >= 0 and layout.near(sites[i].start, event.sent_start):
+            chosen = sites[i]
+        else:
+            j = bisect_left(starts, event.sent_end)  # the first site after it
+            if j < len(sites) and layout.near(sites[j].start, event.sent_start, ahead=CARRY_AHEAD):
+                chosen = sites[j]
         if chosen is None:
-            chosen = dateline or (focus_place(sites) if layout.near(lead, event.sent_start) else None)
+            chosen = dateline or (focus if layout.near(lead, event.sent_start) else None)
         if chosen is not None:
             event.places = unique_places([EventPlace(chosen, "event"), *event.places])
 
