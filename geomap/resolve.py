@@ -223,9 +223,17 @@ class Resolver:
             if not ranked or ranked[0][1].kind in _AREAS + ("admin1",):
                 continue
             bounds = [q for ck in containers for q in cands.get(ck, ())[:5]]
-            if bounds and not any(_inside(p, q) for _, p in ranked for q in bounds):
-                # "Arada (Tripoli)": no candidate lies in the place the text puts it in, so the
-                # gazetteer lacks this one; better unplaced than a namesake on another continent.
+            countries = {q.country_code for q in bounds}
+            if not bounds or any(p.country_code in countries for _, p in ranked):
+                continue
+            # "Arada (Tripoli)": no candidate lies in the country of the place the text puts it
+            # in, so the gazetteer lacks this one; better unplaced than a namesake on another
+            # continent. The better-known name decides: a small container that is itself a
+            # misreading ("Batumi (Adjara)" read as a village elsewhere) does not unplace a city.
+            pick = ranked[0][1]
+            if any(scored.get(ck) and (scored[ck][0][1].kind in ("country", "admin1")
+                                       or scored[ck][0][1].population >= pick.population)
+                   for ck in containers):
                 scored[key] = []
         return scored
 

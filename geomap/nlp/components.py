@@ -301,9 +301,17 @@ class PlaceRecognizer:
                 return None
             if other.end < n and doc[other.end].tag_ == "POS":
                 return None  # "Smith, Texas's senator": an apposition, not a container
-            if nxt.text == "(" and self._known_place(other.text):
-                return "container"
-            if nxt.text == "," and self.gazetteer.is_notable_name(other.text, min_population=10 ** 10):
+            if nxt.text == "(":
+                # "Ouenra (Serekale, Borgou)": any known place in the parentheses is a container.
+                while other is not None:
+                    if self._known_place(other.text):
+                        return "container"
+                    k = other.end
+                    if k + 1 >= n or doc[k].text != ",":
+                        break
+                    other = starts.get(k + 1)
+                return None
+            if nxt.text == "," and self._known_area(other.text):
                 return "comma"
         return None
 
@@ -323,13 +331,19 @@ class PlaceRecognizer:
         root = span.root
         return root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_ in patterns.SPEECH_VERBS
 
+    def _known_area(self, text: str) -> bool:
+        """The gazetteer knows ``text`` as a country, region or first- or second-level division."""
+        if self.gazetteer.is_notable_name(text, min_population=10 ** 10):
+            return True
+        key = normalize_name(text)
+        return any(p.kind == "admin2" and normalize_name(p.name) == key for p in self.gazetteer.lookup(text))
+
     def _known_place(self, text: str) -> bool:
         """The gazetteer knows ``text`` as a populated place (by its own name) or an admin area."""
         gaz = self.gazetteer
         if gaz.is_notable_name(text, min_population=0):
             return True
-        key = normalize_name(text)
-        return any(p.kind == "admin2" and normalize_name(p.name) == key for p in gaz.lookup(text))
+        return self._known_area(text)
 
     @property
     def common_nouns(self) -> frozenset[str]:

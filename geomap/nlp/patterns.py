@@ -93,7 +93,7 @@ OF_FRAME_WORDS = {
 #: local units ("Wumbi village", "Kaliakair upazila", "the commune of X").
 LOCALITY_NOUNS = {"villages", "towns", "cities", "districts", "areas", "hamlet", "township", "locality",
                   "commune", "neighbourhood", "neighborhood", "upazila", "sub-county", "subcounty",
-                  "quarter", "ward", "municipality", "provinces", "regions"}
+                  "quarter", "ward", "municipality", "provinces", "regions", "island", "islands"}
 #: Words before a name that make it a person ("President Macron", "Mr Ali").
 PERSON_TITLES = {
     "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "president", "vice", "general", "gen",
