@@ -2,7 +2,8 @@
 
 It adds what the statistical model misses or mislabels, using the gazetteer and token patterns:
 facilities ("Ain al-Assad Airbase"), regions ("Anbar Province"), demonym phrases ("Iraqi
-Kurdistan", "the Iraqi capital") and gazetteer names the model skipped; it drops GPE/LOC spans
+Kurdistan", "the Iraqi capital"), gazetteer names the model skipped, and names in locative frames
+whatever the model's label ("protested in Rijeka", "the village of X", "X (Province)"); it drops GPE/LOC spans
 that are no place at all (acronyms of organisations the model calls GPE, such as "IRGC").
 
 Results land in ``doc.spans["places"]`` (labels GPE, LOC, FAC, NORP for demonyms), each span with
