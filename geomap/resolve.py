@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -25,6 +26,8 @@ from pathlib import Path
 from geomap.gazetteer import Gazetteer, normalize_name
 from typing import Callable
 
+from geomap.nlp.patterns import LOCALITY_NOUNS, REGION_HEADS
+from geomap.nlp.roles import PLACE_NOUNS
 from geomap.tools.distance import place_km
 from geomap.records import Mention, Place
 
@@ -215,6 +218,23 @@ class Resolver:
                                  for p in options), key=lambda sp: -sp[0])
                 scored[key] = ranked
             picks = {key: ranked[0][1] for key, ranked in scored.items()}
+        for key, containers in _enclosures(mentions, text).items():
+            ranked = scored.get(key)
+            if not ranked or ranked[0][1].kind in _AREAS + ("admin1",):
+                continue
+            bounds = [q for ck in containers for q in cands.get(ck, ())[:5]]
+            countries = {q.country_code for q in bounds}
+            if not bounds or any(p.country_code in countries for _, p in ranked):
+                continue
+            # "Arada (Tripoli)": no candidate lies in the country of the place the text puts it
+            # in, so the gazetteer lacks this one; better unplaced than a namesake on another
+            # continent. The better-known name decides: a small container that is itself a
+            # misreading ("Batumi (Adjara)" read as a village elsewhere) does not unplace a city.
+            pick = ranked[0][1]
+            if any(scored.get(ck) and (scored[ck][0][1].kind in ("country", "admin1")
+                                       or scored[ck][0][1].population >= pick.population)
+                   for ck in containers):
+                scored[key] = []
         return scored
 
 
@@ -251,15 +271,53 @@ def _group_key(m: Mention) -> str:
     return normalize_name(hint.get("same_as") or m.text)
 
 
+#: Place-type words that may stand between a name and its container ("Feni town (Feni Sadar, …)").
+_CONTAINER_NOUNS = "|".join(sorted(re.escape(w) for w in PLACE_NOUNS | set(REGION_HEADS) | LOCALITY_NOUNS))
+#: What separates a name from its container: "X, Y", "X in Y", "X near Y", "X (Y", "X district, Y".
+_CONTAINER_SEP = re.compile(rf"^(?:\s+(?:{_CONTAINER_NOUNS}))?(?:\s*,\s*|\s*\(\s*| in | near )$")
+_PAREN_SEP = re.compile(rf"^(?:\s+(?:{_CONTAINER_NOUNS}))?\s*\(\s*$")
+#: What separates the containers that follow ("X (Y, Z)", "X, Y, Z"): a comma.
+_NEXT_CONTAINER_SEP = re.compile(r"^\s*,\s*$")
+
+
 def _containment_pairs(mentions: list[Mention], text: str, groups: dict[str, list[int]]
                        ) -> dict[str, list[str]]:
-    """Mentions written "X, Y" (or "X in Y"): X's group -> [Y's group]."""
+    """Mentions written "X, Y", "X in Y", "X (Y)" or "X (Y, Z)": X's group -> [Y's group, Z's group].
+
+    A name is paired with each container that follows it in a row, so that "Caluco (Sonsonate,
+    El Salvador)" makes both the province and the country vouch for the town.
+    """
     pairs: dict[str, list[str]] = defaultdict(list)
-    for a, b in zip(mentions, mentions[1:]):
-        between = text[a.end:b.start] if text else ""
-        if between in (", ", ",", " in ", " near ") and a.sent_start == b.sent_start:
-            pairs[_group_key(a)].append(_group_key(b))
+    if not text:
+        return pairs
+    for i, a in enumerate(mentions):
+        prev, sep = a, _CONTAINER_SEP
+        for b in mentions[i + 1:i + 4]:
+            if b.sent_start != a.sent_start or not sep.match(text[prev.end:b.start]):
+                break
+            if _group_key(b) != _group_key(a):
+                pairs[_group_key(a)].append(_group_key(b))
+            prev, sep = b, _NEXT_CONTAINER_SEP
     return pairs
+
+
+def _enclosures(mentions: list[Mention], text: str) -> dict[str, list[str]]:
+    """Mentions written "X (Y)" or "X (Y, Z)", the containment stated outright: X's group -> [Y, Z]."""
+    out: dict[str, list[str]] = defaultdict(list)
+    if not text:
+        return out
+    for i, a in enumerate(mentions):
+        b = mentions[i + 1] if i + 1 < len(mentions) else None
+        if b is None or b.sent_start != a.sent_start or not _PAREN_SEP.match(text[a.end:b.start]):
+            continue
+        prev = a
+        for b in mentions[i + 1:i + 4]:
+            if prev is not a and not _NEXT_CONTAINER_SEP.match(text[prev.end:b.start]):
+                break
+            if _group_key(b) != _group_key(a):
+                out[_group_key(a)].append(_group_key(b))
+            prev = b
+    return out
 
 
 def _inside(p: Place, container: Place) -> bool:

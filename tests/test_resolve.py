@@ -60,3 +60,18 @@ def test_rank_gives_probabilities(geoparser):
     ranked = geoparser.resolver.rank("Springfield")
     assert len(ranked) > 3
     assert abs(sum(p for _, p in ranked) - 1.0) < 1e-3
+
+
+def test_parenthesised_container_picks_the_namesake_inside_it(geoparser):
+    got = places(geoparser, "Delegates from Libya and Syria met in Tripoli (Lebanon).")
+    assert got["Tripoli"].place.country_code == "LB"
+    got = places(geoparser, "Crowds in Birmingham marched, as did protesters in London (Ontario).")
+    assert got["London"].place.country_code == "CA"
+
+
+def test_container_that_rules_out_every_candidate_leaves_the_name_unplaced(geoparser):
+    got = places(geoparser, "Fighting in Arada (Tripoli) left two dead.")
+    assert got["Arada"].place is None  # not the Honduran village
+    # A small container that is itself misread does not unplace a well-known city.
+    got = places(geoparser, "Georgian troops were moved from Tbilisi to Batumi (Adjara).")
+    assert got["Batumi"].place.country_code == "GE"

@@ -2,7 +2,8 @@
 
 It adds what the statistical model misses or mislabels, using the gazetteer and token patterns:
 facilities ("Ain al-Assad Airbase"), regions ("Anbar Province"), demonym phrases ("Iraqi
-Kurdistan", "the Iraqi capital") and gazetteer names the model skipped; it drops GPE/LOC spans
+Kurdistan", "the Iraqi capital"), gazetteer names the model skipped, and names in locative frames
+whatever the model's label ("protested in Rijeka", "the village of X", "X (Province)"); it drops GPE/LOC spans
 that are no place at all (acronyms of organisations the model calls GPE, such as "IRGC").
 
 Results land in ``doc.spans["places"]`` (labels GPE, LOC, FAC, NORP for demonyms), each span with
@@ -20,19 +21,25 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
-from geomap.nlp import patterns
+from geomap.gazetteer.normalize import normalize_name
+from geomap.nlp import patterns, roles
 
 SPAN_KEY = "places"
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Entity labels a gazetteer phrase match must not override: the model has read the context.
 _PROTECTED = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE"}
 # Match sources, best first, for resolving overlaps.
-_PRIORITY = {"FACILITY": 0, "REGION": 0, "CAPITAL": 0, "DEMONYM_PLACE": 1, "PROPAGATED": 1, "NER": 2, "GAZ": 3,
-             "EMBEDDED": 3}
+_PRIORITY = {"FACILITY": 0, "REGION": 0, "CAPITAL": 0, "DEMONYM_PLACE": 1, "PROPAGATED": 1, "LOCATIVE": 1,
+             "NER": 2, "GAZ": 3, "EMBEDDED": 3}
 #: Entity labels whose names often start with a place ("Ohio Department of Development",
 #: "DeKalb Police", "American Legion"): the place inside is a toponym too.
 _EMBEDDING = {"ORG", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"}
 _MAX_NGRAM = 4
+_MAX_NAME = 5
+#: Nouns that make "the <noun> of X" and "X <noun>" a place frame ("the village of X", "X district").
+_FRAME_NOUNS = frozenset(roles.PLACE_NOUNS | set(patterns.REGION_HEADS) | patterns.LOCALITY_NOUNS)
+#: A common word ("Court", "Union", "God") names a place on a bare "in X" only when the place is this big.
+_COMMON_WORD_MIN_POPULATION = 100_000
 _DETERMINERS = {"the", "The"}
 
 if not Span.has_extension("geomap_hint"):
@@ -43,16 +50,18 @@ if not Span.has_extension("geomap_source"):
 
 @Language.factory(
     "geomap_places",
-    default_config={"gazetteer": None, "min_population": 15000, "use_gazetteer_terms": True},
+    default_config={"gazetteer": None, "min_population": 15000, "use_gazetteer_terms": True,
+                    "locative_unknown": True},
     assigns=["doc.ents", "doc.spans"],
     requires=["doc.ents", "token.pos"],
 )
 def make_place_ruler(
-    nlp: Language, name: str, gazetteer: str | None, min_population: int, use_gazetteer_terms: bool
+    nlp: Language, name: str, gazetteer: str | None, min_population: int, use_gazetteer_terms: bool,
+    locative_unknown: bool,
 ) -> "PlaceRecognizer":
     return PlaceRecognizer(
         nlp, name, gazetteer=gazetteer, min_population=min_population,
-        use_gazetteer_terms=use_gazetteer_terms,
+        use_gazetteer_terms=use_gazetteer_terms, locative_unknown=locative_unknown,
     )
 
 
@@ -72,9 +81,13 @@ class PlaceRecognizer:
         gazetteer: Any = None,
         min_population: int = 15000,
         use_gazetteer_terms: bool = True,
+        locative_unknown: bool = True,
     ) -> None:
         self.name = name
         self.vocab = nlp.vocab
+        self.nlp = nlp
+        self.locative_unknown = locative_unknown
+        self._common_nouns: frozenset[str] | None = None
         self.min_population = min_population
         self.use_gazetteer_terms = use_gazetteer_terms
         self.gazetteer_path = gazetteer if isinstance(gazetteer, (str, Path)) else None
@@ -171,10 +184,180 @@ class PlaceRecognizer:
                     span, hint = found
                     add("EMBEDDED", span, "NORP" if hint else "GPE", hint)
 
+        for span in self._locative_names(doc):
+            add("LOCATIVE", span, "GPE")
+
         if self.use_gazetteer_terms:
             for span in self._gazetteer_names(doc):
                 add("GAZ", span, "GPE")
         return out
+
+    # -- locative frames ----------------------------------------------------------------------
+    def _locative_names(self, doc: Doc) -> list[Span]:
+        """Names that stand where a place stands, whatever the NER label: "protested in Rijeka",
+        "residents of Wajir", "Wumbi village", "Caluco (Sonsonate)", "Hinche, Centre".
+
+        A name the gazetteer knows as a populated place or an administrative area needs one frame
+        (a locative preposition, "north of", a place noun before or after it, a container after it,
+        parentheses after a place). A name it does not know needs a strong frame ("the village of
+        X", "X district", "X (Province)", "in X, Province"), and is emitted unresolved. Evidence of a
+        person vetoes either: a title before it, a possessive or a verb of speech on a name the
+        model read as a person.
+        """
+        names = _name_chunks(doc)
+        if not names:
+            return []
+        ner_places = set()
+        for ent in doc.ents:
+            if ent.label_ in PLACE_LABELS:
+                span = _strip_determiner(ent)
+                if span is not None and self._plausible_place(span):
+                    ner_places.update(range(span.start, span.end))
+        starts = {span.start: span for span in names}
+        out: list[Span] = []
+        accepted: dict[int, str] = {}  # end token of an accepted name -> its left frame
+        for span in names:
+            left = self._left_frame(doc, span, accepted)
+            right = self._right_frame(doc, span, starts)
+            if left is None and right is None:
+                continue
+            if ner_places.intersection(range(span.start, span.end)):
+                if left in ("prep", "strong"):
+                    accepted[span.end] = left  # "in Kabul and Rijeka": the frame carries over
+                continue
+            labels = {t.ent_type_ for t in span if t.ent_type_}
+            person = "PERSON" in labels
+            if self._person_evidence(doc, span, person):
+                continue
+            known = self._known_place(span.text)
+            if known:
+                if (span.end - span.start == 1 and left != "strong" and right not in ("postfix", "container")
+                        and span[0].lower_ in self.common_nouns
+                        and not self.gazetteer.is_notable_name(span.text,
+                                                               min_population=_COMMON_WORD_MIN_POPULATION)):
+                    continue  # "in Court", "trust in God": a common word, not a small town
+                ok = (left in ("prep", "strong", "paren") or right is not None
+                      or (left in ("weak", "inherited") and not person))
+            else:
+                strong = (left == "strong" or right in ("postfix", "container")
+                          or (left == "prep" and (right == "comma" or labels & PLACE_LABELS)))
+                # "Supreme Court (Dhaka)": a name ending in a common noun is an institution.
+                ok = (self.locative_unknown and strong and not span.text.isupper()
+                      and sum(c.isalpha() for c in span.text) >= 3
+                      and span[-1].lower_ not in self.common_nouns)
+            if ok:
+                out.append(span)
+                if left is not None and left != "paren":
+                    accepted[span.end] = left
+        return out
+
+    def _left_frame(self, doc: Doc, span: Span, accepted: dict[int, str]) -> str | None:
+        """What stands before a name: "prep" (in, at, north of), "weak" (between, from), "strong"
+        (the village of), "paren" (inside parentheses), "inherited" (a list after a framed name)."""
+        i = span.start
+        if i == 0:
+            return None
+        prev = doc[i - 1]
+        low = prev.lower_
+        if low in patterns.LOCATIVE_PREPS:
+            return "prep"
+        if low in patterns.WEAK_LOCATIVE_PREPS:
+            return "weak"
+        if low == "of" and i >= 2:
+            before = doc[i - 2].lower_
+            if before in _FRAME_NOUNS:
+                return "strong"
+            if before in patterns.OF_FRAME_WORDS:
+                return "prep"
+            return None
+        if prev.is_lower and low in _FRAME_NOUNS:
+            return "prep"  # "the capital Ndjamena", "the town Oursi"
+        if prev.text == "(":
+            return "paren" if i >= 2 and not doc[i - 2].is_punct else None
+        if low in ("and", "or", ","):
+            if (i - 1) in accepted:
+                return "inherited"
+            if low == ",":
+                # "(Djugu, Ituri)": a later name inside parentheses after a place.
+                for j in range(i - 2, max(i - 10, 0) - 1, -1):
+                    if doc[j].text in (")", ".") or doc[j].is_sent_start:
+                        break
+                    if doc[j].text == "(":
+                        return "paren" if j >= 1 and not doc[j - 1].is_punct else None
+        return None
+
+    def _right_frame(self, doc: Doc, span: Span, starts: dict[int, Span]) -> str | None:
+        """What stands after a name: "postfix" (a place noun: "Wumbi village"), "container" (a
+        known place in parentheses: "Caluco (Sonsonate)"), "comma" (", Country" or ", Province")."""
+        n = len(doc)
+        j = span.end
+        if j >= n:
+            return None
+        nxt = doc[j]
+        if nxt.is_lower and (nxt.lower_ in _FRAME_NOUNS or doc[j:j + 3].text.lower() in _FRAME_NOUNS):
+            return "postfix"
+        if j + 1 < n and nxt.text in ("(", ","):
+            other = starts.get(j + 1)
+            if other is None:
+                return None
+            if other.end < n and doc[other.end].tag_ == "POS":
+                return None  # "Smith, Texas's senator": an apposition, not a container
+            if nxt.text == "(":
+                # "Ouenra (Serekale, Borgou)": any known place in the parentheses is a container.
+                while other is not None:
+                    if self._known_place(other.text):
+                        return "container"
+                    k = other.end
+                    if k + 1 >= n or doc[k].text != ",":
+                        break
+                    other = starts.get(k + 1)
+                return None
+            if nxt.text == "," and self._known_area(other.text):
+                return "comma"
+        return None
+
+    def _person_evidence(self, doc: Doc, span: Span, person: bool) -> bool:
+        """A title before the name, a demonym, or (for a name read as a person) a possessive or a
+        verb of speech."""
+        first = span[0].lower_.rstrip(".")
+        prev = doc[span.start - 1].lower_.rstrip(".") if span.start else ""
+        if first in patterns.PERSON_TITLES or prev in patterns.PERSON_TITLES:
+            return True
+        if self.gazetteer.demonym_country(span.text):
+            return True  # "in English", "the Yemeni": a language or nationality
+        if not person:
+            return False
+        if span.end < len(doc) and doc[span.end].tag_ == "POS":
+            return True
+        root = span.root
+        return root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_ in patterns.SPEECH_VERBS
+
+    def _known_area(self, text: str) -> bool:
+        """The gazetteer knows ``text`` as a country, region or first- or second-level division."""
+        if self.gazetteer.is_notable_name(text, min_population=10 ** 10):
+            return True
+        key = normalize_name(text)
+        return any(p.kind == "admin2" and normalize_name(p.name) == key for p in self.gazetteer.lookup(text))
+
+    def _known_place(self, text: str) -> bool:
+        """The gazetteer knows ``text`` as a populated place (by its own name) or an admin area."""
+        gaz = self.gazetteer
+        if gaz.is_notable_name(text, min_population=0):
+            return True
+        return self._known_area(text)
+
+    @property
+    def common_nouns(self) -> frozenset[str]:
+        """Lower-case English nouns from the model's lemmatizer tables (empty if it has none)."""
+        if self._common_nouns is None:
+            words: frozenset[str] = frozenset()
+            try:
+                lemmatizer = self.nlp.get_pipe("lemmatizer")
+                words = frozenset(lemmatizer.lookups.get_table("lemma_index")["noun"])
+            except (KeyError, AttributeError):
+                pass
+            self._common_nouns = words
+        return self._common_nouns
 
     def _leading_place(self, ent: Span) -> tuple[Span, dict | None] | None:
         """The place name (or demonym) an organisation's name starts with, if any."""
@@ -252,7 +435,7 @@ class PlaceRecognizer:
     # -- serialization: settings only; the gazetteer is a separate file ---------------------
     def _cfg(self) -> dict:
         return {"min_population": self.min_population, "use_gazetteer_terms": self.use_gazetteer_terms,
-                "gazetteer": str(self.gazetteer_path) if self.gazetteer_path else None}
+                "locative_unknown": self.locative_unknown, "gazetteer": str(self.gazetteer_path) if self.gazetteer_path else None}
 
     def to_bytes(self, *, exclude=tuple()) -> bytes:
         return srsly.msgpack_dumps(self._cfg())
@@ -261,6 +444,7 @@ class PlaceRecognizer:
         cfg = srsly.msgpack_loads(data)
         self.min_population = cfg["min_population"]
         self.use_gazetteer_terms = cfg["use_gazetteer_terms"]
+        self.locative_unknown = cfg.get("locative_unknown", True)
         self.gazetteer_path = cfg.get("gazetteer")
         return self
 
@@ -275,6 +459,44 @@ class PlaceRecognizer:
 
 def _overlaps(a: Span, b: Span) -> bool:
     return a.start < b.end and b.start < a.end
+
+
+def _capitalised(tok) -> bool:
+    return (tok.is_title or (tok.is_upper and len(tok) > 3)) and tok.lower_ not in patterns.CALENDAR_WORDS
+
+
+def _particle(tok) -> bool:
+    # "al", "de", "del" but not the English words among the particles ("at", "as", "an").
+    return tok.lower_ in patterns.NAME_PARTICLES and not tok.is_stop
+
+
+def _name_chunks(doc: Doc) -> list[Span]:
+    """Runs of capitalised tokens (with name particles and inner hyphens: "al Khadir",
+    "Gorom-Gorom"), the names a locative frame can apply to."""
+    out = []
+    i, n = 0, len(doc)
+    while i < n:
+        tok = doc[i]
+        starts_name = _capitalised(tok) and (not tok.is_sent_start or tok.pos_ == "PROPN")
+        if not starts_name and _particle(tok) and i + 1 < n and _capitalised(doc[i + 1]):
+            starts_name = True
+        if not starts_name:
+            i += 1
+            continue
+        j = i + 1
+        while j < n and j - i < _MAX_NAME:
+            t = doc[j]
+            if _capitalised(t):
+                j += 1
+            elif (t.text == "-" and not doc[j - 1].whitespace_ and j + 1 < n and _capitalised(doc[j + 1])):
+                j += 2
+            elif _particle(t) and j + 1 < n and _capitalised(doc[j + 1]):
+                j += 2
+            else:
+                break
+        out.append(doc[i:j])
+        i = j
+    return out
 
 
 def _strip_determiner(span: Span) -> Span | None:

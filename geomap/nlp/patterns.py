@@ -23,8 +23,11 @@ REGION_HEADS = [
     "state", "territory", "municipality", "parish", "borough", "canton",
 ]  # not "department": in English news that is an office ("U.S. Department of State")
 
-# A name token: capitalised word, or an Arabic/Romance particle inside a name ("al", "-", "de").
-_NAME_TOKEN = {"TEXT": {"REGEX": r"^(?:[A-Z][\w'’.]*|al|el|ad|as|ash|an|ar|at|az|bin|ibn|abu|de|du|des|la|le|del|da|di|-)$"}}
+#: Lower-case Arabic/Romance particles inside a name ("al Khadir", "Lanao del Sur").
+NAME_PARTICLES = ("al", "el", "ad", "as", "ash", "an", "ar", "at", "az", "bin", "ibn", "abu", "de", "du", "des",
+                  "la", "le", "del", "da", "di")
+# A name token: capitalised word, a particle or a hyphen inside a name.
+_NAME_TOKEN = {"TEXT": {"REGEX": r"^(?:[A-Z][\w'’.]*|" + "|".join(NAME_PARTICLES) + r"|-)$"}}
 _FIRST_TOKEN = {"IS_TITLE": True, "IS_SENT_START": False}
 _DET = {"LOWER": "the", "OP": "?"}
 
@@ -73,3 +76,34 @@ CALENDAR_WORDS = {
     "january", "february", "march", "april", "june", "july", "august", "september", "october",
     "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 }
+
+# -- locative frames: words around a name that say it is a place (see components.PlaceRecognizer) --
+#: Prepositions after which a known place name is a location whatever the NER label ("in Rijeka").
+LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "around", "into", "within", "across",
+                  "throughout", "toward", "towards", "nearby", "beyond"}
+#: Prepositions that take people as often as places ("between", "from"): a frame only for names
+#: the model did not read as a person.
+WEAK_LOCATIVE_PREPS = {"between", "from"}
+#: Words that make "<word> of X" a location ("north of X", "residents of X").
+OF_FRAME_WORDS = {
+    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+    "outskirts", "residents", "inhabitants", "villagers", "suburbs", "streets", "centre", "center",
+}
+#: Place-type nouns beyond the region heads and ``roles.PLACE_NOUNS`` that name settlements and
+#: local units ("Wumbi village", "Kaliakair upazila", "the commune of X").
+LOCALITY_NOUNS = {"villages", "towns", "cities", "districts", "areas", "hamlet", "township", "locality",
+                  "commune", "neighbourhood", "neighborhood", "upazila", "sub-county", "subcounty",
+                  "quarter", "ward", "municipality", "provinces", "regions", "island", "islands"}
+#: Words before a name that make it a person ("President Macron", "Mr Ali").
+PERSON_TITLES = {
+    "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "president", "vice", "general", "gen",
+    "minister", "premier", "chancellor", "senator", "sen", "rep", "representative", "governor", "gov",
+    "mayor", "judge", "justice", "king", "queen", "prince", "princess", "sheikh", "imam", "pastor",
+    "father", "bishop", "archbishop", "pope", "ayatollah", "colonel", "col", "captain", "capt",
+    "lieutenant", "lt", "sergeant", "sgt", "major", "maj", "commander", "cmdr", "admiral", "adm",
+    "sir", "lord", "lady", "dame", "brother", "sister", "uncle", "aunt", "emir", "sultan",
+    "officer", "chairman", "chairwoman", "spokesman", "spokeswoman", "secretary", "ambassador",
+}
+#: Lemmas of verbs of speech: a PERSON-labelled name that is their subject is a speaker.
+SPEECH_VERBS = {"say", "tell", "add", "state", "claim", "announce", "deny", "warn", "insist", "explain",
+                "write", "tweet", "argue", "ask", "urge", "note", "confirm"}

@@ -1,0 +1,93 @@
+"""Names in locative frames: a place whatever the NER label, unless the sentence says it is a person.
+
+Each rule has a positive case and a veto case, on hand-written sentences."""
+
+from __future__ import annotations
+
+
+def mentions(geoparser, text):
+    return {m.text: m for m in geoparser.mentions(text)}
+
+
+def covered(geoparser, text, name):
+    start = text.index(name)
+    return any(m.start < start + len(name) and start < m.end for m in geoparser.mentions(text))
+
+
+# -- "in X", "X, Country" -----------------------------------------------------------------------
+
+def test_known_town_after_in_and_before_its_country(geoparser):
+    got = mentions(geoparser, "About forty people protested in Rijeka, Croatia, on Friday.")
+    assert got["Rijeka"].source == "LOCATIVE" and got["Rijeka"].place.country_code == "HR"
+
+
+def test_known_town_after_in_although_a_verb_of_speech_follows(geoparser):
+    got = mentions(geoparser, "Police in Cotonou said they had arrested six men.")
+    assert got["Cotonou"].place.country_code == "BJ"
+
+
+def test_title_vetoes_a_person(geoparser):
+    text = "The crowd cheered for President Jackson at the rally."
+    assert not covered(geoparser, text, "Jackson")
+
+
+def test_possessive_person_is_no_place(geoparser):
+    assert not covered(geoparser, "In Jackson's view, the plan had failed.", "Jackson")
+
+
+def test_speaker_after_a_framed_place_is_no_place(geoparser):
+    text = "In Paris, Jackson said the plan had failed."
+    assert mentions(geoparser, text)["Paris"].place.country_code == "FR"
+    assert not covered(geoparser, text, "Jackson")
+
+
+def test_common_word_after_in_is_no_small_town(geoparser):
+    assert not covered(geoparser, "The case is now in Court.", "Court")
+
+
+# -- "residents of X", "the village of X", "X village" ----------------------------------------------
+
+def test_residents_of_a_known_town(geoparser):
+    got = mentions(geoparser, "Traders and residents of Wajir gathered outside the county office.")
+    assert got["Wajir"].place.country_code == "KE"
+
+
+def test_unknown_name_in_a_strong_frame_is_an_unplaced_mention(geoparser):
+    got = mentions(geoparser, "Gunmen attacked the village of Kolongo before dawn.")
+    assert got["Kolongo"].source == "LOCATIVE" and got["Kolongo"].place is None
+    got = mentions(geoparser, "Rebels raided Kolongo village before dawn.")
+    assert any("Kolongo" in text for text in got)
+
+
+def test_unknown_name_after_a_bare_preposition_is_not_taken(geoparser):
+    # Without a place noun, container or place label, an unknown name may be anything.
+    assert not covered(geoparser, "The money was sent to Kolongo by Tunde Bakare.", "Tunde Bakare")
+
+
+# -- parentheses ------------------------------------------------------------------------------
+
+def test_parenthesised_container_and_the_name_inside(geoparser):
+    got = mentions(geoparser, "Traders marched in Nouakchott (Nouakchott) against the new tax.")
+    assert [m.place.country_code for m in geoparser.mentions(
+        "Traders marched in Nouakchott (Nouakchott) against the new tax.")] == ["MR", "MR"]
+    assert got["Nouakchott"].source == "LOCATIVE"
+
+
+def test_parenthesised_place_after_an_institution(geoparser):
+    text = "A bus was set alight in front of the Supreme Court (Dhaka) area."
+    got = mentions(geoparser, text)
+    assert got["Dhaka"].place.country_code == "BD"
+    assert "Supreme Court" not in got  # an institution before the parentheses is no place
+
+
+def test_unknown_name_before_a_known_container(geoparser):
+    got = mentions(geoparser, "In Kolongo (Sonsonate), two men were shot.")
+    assert got["Kolongo"].place is None
+    assert got["Sonsonate"].place.country_code == "SV"
+
+
+def test_any_known_place_in_the_parentheses_is_a_container(geoparser):
+    got = mentions(geoparser, "Gunmen attacked Kolongo (Serekale, Borgou) on Monday.")
+    assert got["Kolongo"].place is None and got["Borgou"].place.country_code == "BJ"
+    # Nothing in the parentheses is a known place: no container, no frame.
+    assert not covered(geoparser, "Gunmen attacked Kolongo (Serekale) on Monday.", "Kolongo")
