@@ -21,7 +21,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from geomap.events.places import can_be_site, unique_places
+from geomap.events.places import KIND_RANK, can_be_site, unique_places
 from geomap.records import DateRef, Event, EventPlace, Mention
 
 #: How many sentences back a date or place is carried, and how many ahead a place is.
@@ -107,15 +107,23 @@ def carry_places(events: list[Event], mentions: list[Mention], layout: Layout, d
         chosen = None
         i = bisect_right(ends, event.sent_start) - 1  # the last site ending before the sentence
         if i >= 0 and layout.near(sites[i].start, event.sent_start):
-            chosen = sites[i]
+            chosen = _most_specific_in_sentence(sites, i, layout)
         else:
             j = bisect_left(starts, event.sent_end)  # the first site after it
             if j < len(sites) and layout.near(sites[j].start, event.sent_start, ahead=CARRY_AHEAD):
-                chosen = sites[j]
+                chosen = _most_specific_in_sentence(sites, j, layout)
         if chosen is None:
             chosen = dateline or (focus if layout.near(lead, event.sent_start) else None)
         if chosen is not None:
             event.places = unique_places([EventPlace(chosen, "event"), *event.places])
+
+
+def _most_specific_in_sentence(sites: list[Mention], index: int, layout: Layout) -> Mention:
+    """Of the sites in the sentence of ``sites[index]``, the most specific (the first on ties):
+    "in Babayurt district, Dagestan, Russia" lends Babayurt, not Russia."""
+    sentence = layout.sentence(sites[index].start)
+    same = [m for m in sites if layout.sentence(m.start) == sentence]
+    return min(same, key=lambda m: (KIND_RANK.get(m.place.kind, 2), m.start))
 
 
 def dateline_place(sites: list[Mention], text: str) -> Mention | None:

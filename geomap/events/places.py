@@ -22,7 +22,7 @@ OBJECT_IS_PLACE = {"strike", "fighting", "protest", "meeting", "disaster", "depl
 MOVE_TYPES = {"deployment"}
 #: Dependencies that keep a token inside the same noun phrase when walking up to its preposition.
 _NOMINAL = {"compound", "appos", "conj", "amod", "nmod", "flat", "nummod", "cc"}
-_KIND_RANK = {
+KIND_RANK = {
     "continent": 6, "country": 5, "admin1": 4, "region": 4, "admin2": 3, "city": 2, "other": 2,
     "airport": 1, "site": 1,
 }
@@ -129,7 +129,7 @@ def contains(a: Place | None, b: Place | None) -> bool:
     """True when place ``a`` is a country/region that ``b`` lies in, by gazetteer codes or names."""
     if a is None or b is None or same_place(a, b):
         return False
-    if _KIND_RANK.get(a.kind, 2) <= _KIND_RANK.get(b.kind, 2):
+    if KIND_RANK.get(a.kind, 2) <= KIND_RANK.get(b.kind, 2):
         return False
     if a.kind in ("country", "continent"):
         return a.kind == "country" and bool(a.country_code) and a.country_code == b.country_code
@@ -192,10 +192,11 @@ def unique_places(places: list[EventPlace]) -> list[EventPlace]:
 def sentence_places(trigger: Trigger | None, mentions: list[Mention], doc) -> list[EventPlace]:
     """Places of an event told in one sentence.
 
-    The places attached to the trigger are the event's. When none of them is resolved, the
-    sentence's own location mentions stand in ("Two were killed … in Kaski"): every place that is
-    not an actor or a modifier, except a country or continent that is only mentioned (a country
-    counts only inside a location phrase, "protests in Chad"). Broader ones become context.
+    The places attached to the trigger are the event's. When none of them is resolved below
+    country level, the sentence's own location mentions join them ("Two were killed … in Kaski"):
+    every place that is not an actor or a modifier, except a country or continent that is only
+    mentioned (a country counts only inside a location phrase, "protests in Chad"). Broader ones
+    become context.
     """
     attached = trigger.places if trigger else []
     others = [
@@ -203,11 +204,15 @@ def sentence_places(trigger: Trigger | None, mentions: list[Mention], doc) -> li
         if m.role == "location" and m not in attached
         and not any(is_actor_like(t) for t in mention_tokens(m, doc))
     ]
-    if trigger is not None and not any(m.place is not None for m in attached):
+    if trigger is not None and not any(m.place is not None and m.place.kind not in COARSE_KINDS for m in attached):
         promoted = [m for m in others if can_be_site(m, doc)]
         attached = attached + promoted
         others = [m for m in others if m not in promoted]
     return place_roles(attached, others, doc)
+
+
+#: Place kinds too coarse to say where an event happened when a finer place is named with it.
+COARSE_KINDS = {"country", "continent"}
 
 
 def can_be_site(mention: Mention, doc) -> bool:
@@ -216,7 +221,7 @@ def can_be_site(mention: Mention, doc) -> bool:
         return False
     if any(is_actor_like(t) for t in mention_tokens(mention, doc)):
         return False
-    if mention.place.kind in ("country", "continent"):
+    if mention.place.kind in COARSE_KINDS:
         return in_location_phrase(mention, doc)
     return True
 
@@ -224,7 +229,7 @@ def can_be_site(mention: Mention, doc) -> bool:
 def specificity(ep: EventPlace) -> int:
     """Smaller is more specific: a site before a town before a district, region, country."""
     place = ep.mention.place
-    return _KIND_RANK.get(place.kind, 2) if place is not None else 9
+    return KIND_RANK.get(place.kind, 2) if place is not None else 9
 
 
 def in_location_phrase(mention: Mention, doc) -> bool:
