@@ -146,23 +146,7 @@ class Resolver:
             groups[_group_key(m)].append(i)
         cands = {key: self.candidates(mentions[idx[0]]) for key, idx in groups.items()}
 
-        # Document context from the unambiguous evidence: countries and regions named outright,
-        # and the countries of single-candidate mentions.
-        country_votes: Counter[str] = Counter()
-        admin_named: set[str] = set()
-        for key, idx in groups.items():
-            options = cands[key]
-            if not options:
-                continue
-            ccs = {p.country_code for p in options if p.country_code}
-            top = options[0]
-            if len(ccs) == 1 or top.kind in ("country", "continent"):
-                cc = top.country_code or next(iter(ccs), None)
-                if cc:
-                    country_votes[cc] += len(idx)
-            for p in options:
-                if p.kind == "admin1" and p.admin1_code and normalize_name(p.name) == key:
-                    admin_named.add(p.admin1_code)
+        country_votes, admin_named = _document_evidence(groups, cands)
         total_votes = sum(country_votes.values()) or 1
         top_country = country_votes.most_common(1)[0][0] if country_votes else None
         pairs = _containment_pairs(mentions, text, groups)
@@ -207,6 +191,7 @@ class Resolver:
         """Ranked (score, place) lists per group of same-name mentions."""
         coef = self.weights.coef
         groups, cands, feats = self.features(mentions, text)
+        votes = _vote_by_group(groups, cands)
         picks: dict[str, Place] = {}
         scored: dict[str, list[tuple[float, Place]]] = {}
         for rounds in range(2):
@@ -235,10 +220,64 @@ class Resolver:
                                        or scored[ck][0][1].population >= pick.population)
                    for ck in containers):
                 scored[key] = []
+        for key, ranked in scored.items():
+            if ranked and _false_friend(key, [p for _, p in ranked], votes):
+                scored[key] = []
         return scored
 
 
 _AREAS = ("country", "continent", "region")
+#: A town below this size, far from every country the text names, needs its own evidence.
+_SMALL_TOWN = 50_000
+#: How many other unambiguous names must vouch for the text's countries before a namesake abroad
+#: is dropped (one foreign country in passing, "migrants from Afghanistan", is not enough).
+_FRIEND_EVIDENCE = 2
+
+
+def _document_evidence(groups: dict[str, list[int]], cands: dict[str, list[Place]]
+                       ) -> tuple[Counter, set[str]]:
+    """Document context from the unambiguous evidence: countries and regions named outright,
+    and the countries of single-candidate mentions (votes weighted by mentions)."""
+    country_votes: Counter[str] = Counter()
+    admin_named: set[str] = set()
+    for key, cc in _vote_by_group(groups, cands).items():
+        country_votes[cc] += len(groups[key])
+    for key in groups:
+        for p in cands[key]:
+            if p.kind == "admin1" and p.admin1_code and normalize_name(p.name) == key:
+                admin_named.add(p.admin1_code)
+    return country_votes, admin_named
+
+
+def _vote_by_group(groups: dict[str, list[int]], cands: dict[str, list[Place]]) -> dict[str, str]:
+    """The country each unambiguous group vouches for: all its candidates lie in one country,
+    or its best-known candidate is a country or continent."""
+    votes: dict[str, str] = {}
+    for key in groups:
+        options = cands[key]
+        if not options:
+            continue
+        ccs = {p.country_code for p in options if p.country_code}
+        top = options[0]
+        if len(ccs) == 1 or top.kind in ("country", "continent"):
+            cc = top.country_code or next(iter(ccs), None)
+            if cc:
+                votes[key] = cc
+    return votes
+
+
+def _false_friend(key: str, ranked: list[Place], votes: dict[str, str]) -> bool:
+    """Better unplaced than a namesake abroad: the text names countries (through other mentions),
+    no candidate lies in any of them, and the pick is a town or site that is small or matched only
+    by a secondary name ("IITA" read as a town in Paraguay beside places in Benin)."""
+    others = [cc for k, cc in votes.items() if k != key]
+    named = set(others)
+    pick = ranked[0]
+    if (len(others) < _FRIEND_EVIDENCE or pick.kind in ("country", "continent", "admin1", "admin2", "region")
+            or any(p.country_code in named for p in ranked)):
+        return False  # areas are often named by an exonym ("Nicosia" for the Lefkosia district)
+    main = _main_key(pick.name) == key or normalize_name(pick.name) == key
+    return not main or pick.population < _SMALL_TOWN
 
 _FACILITY_WORDS = {"camp", "fort", "base", "air", "airbase", "airfield", "airport", "field", "station",
                    "naval", "military", "outpost", "garrison", "barracks", "forward", "operating"}

@@ -75,3 +75,16 @@ def test_container_that_rules_out_every_candidate_leaves_the_name_unplaced(geopa
     # A small container that is itself misread does not unplace a well-known city.
     got = places(geoparser, "Georgian troops were moved from Tbilisi to Batumi (Adjara).")
     assert got["Batumi"].place.country_code == "GE"
+
+
+def test_small_namesake_abroad_is_left_unplaced_when_the_text_names_its_countries(geoparser):
+    # The only "Chandra" the gazetteer knows is a village in the Comoros.
+    alone = places(geoparser, "Residents gathered at Chandra on Friday.")
+    assert alone["Chandra"].place is not None and alone["Chandra"].place.country_code == "KM"
+    # Two other names vouch for Bangladesh: better unplaced than a namesake on another continent.
+    got = places(geoparser, "Residents of Satkhira, Bangladesh, gathered at Chandra on Friday.")
+    assert got["Satkhira"].place.country_code == "BD"
+    assert got["Chandra"].place is None
+    # A well-known place abroad keeps its place.
+    far = places(geoparser, "Residents of Satkhira, Bangladesh, flew to Paris on Friday.")
+    assert far["Paris"].place.country_code == "FR"
