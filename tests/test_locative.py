@@ -4,6 +4,8 @@ Each rule has a positive case and a veto case, on hand-written sentences."""
 
 from __future__ import annotations
 
+import pytest
+
 
 def mentions(geoparser, text):
     return {m.text: m for m in geoparser.mentions(text)}
@@ -91,3 +93,24 @@ def test_any_known_place_in_the_parentheses_is_a_container(geoparser):
     assert got["Kolongo"].place is None and got["Borgou"].place.country_code == "BJ"
     # Nothing in the parentheses is a known place: no container, no frame.
     assert not covered(geoparser, "Gunmen attacked Kolongo (Serekale) on Monday.", "Kolongo")
+
+
+# --- names are not cut, generic words are no places -------------------------------------------------
+
+@pytest.mark.parametrize(("text", "absent"), [
+    ("Supporters burnt the party offices in the constituency of Wa West on Monday.", "West"),
+    ("Residents of a neighbourhood in Belgrade-Stari Grad protested on Monday.", "Grad"),
+    ("Troops were deployed in the Mrauk-U District on Monday.", "U District"),
+    ("Riots spread through Kuresoi Constituency, Rift Valley Province, on Monday.", "Valley Province"),
+    ("The Town council met in Minbya Town on Monday.", "Town"),
+])
+def test_a_name_is_not_read_from_its_second_word(geoparser, text, absent):
+    found = [m.text for m in geoparser.mentions(text)]
+    assert absent not in found
+
+
+def test_a_regions_abbreviation_is_no_place_in_running_text(geoparser):
+    assert "Min" not in [m.text for m in geoparser.mentions("Villagers at Min and Kyauktaw fled on Monday.")]
+    # while a demonym before a region cue still narrows it
+    got = {m.text: m for m in geoparser.mentions("Rockets hit the western Iraqi Anbar Province on Monday.")}
+    assert got["Anbar Province"].place.country_code == "IQ"

@@ -156,8 +156,11 @@ class Gazetteer:
     def _notable(self, key: str, min_population: int) -> bool:
         # A town counts by its own name only: alternate names hold abbreviations and words
         # ("Rep", "Man", "Day") that would make every capitalised word a place.
+        # A region's three-letter alias ("Min" for Minnesota) is an abbreviation, not a name to find
+        # in running text; countries keep theirs ("USA", "UAE").
         sql = ("SELECT 1 FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ? AND "
-               "(p.kind IN ('country', 'continent', 'admin1', 'region') OR "
+               "(p.kind IN ('country', 'continent') OR "
+               "(p.kind IN ('admin1', 'region') AND (n.main = 1 OR length(n.key) > 3)) OR "
                "(p.kind = 'city' AND p.population >= ? AND n.main = 1)) LIMIT 1")
         with self._lock:
             return self._conn.execute(sql, (key, min_population)).fetchone() is not None

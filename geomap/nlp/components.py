@@ -38,6 +38,8 @@ _MAX_NGRAM = 4
 _MAX_NAME = 5
 #: Nouns that make "the <noun> of X" and "X <noun>" a place frame ("the village of X", "X district").
 _FRAME_NOUNS = frozenset(roles.PLACE_NOUNS | set(patterns.REGION_HEADS) | patterns.LOCALITY_NOUNS)
+#: Single words that are never a place name on their own (place types and compass words).
+_GENERIC_WORDS = _FRAME_NOUNS | patterns.COMPASS_WORDS
 #: A common word ("Court", "Union", "God") names a place on a bare "in X" only when the place is this big.
 _COMMON_WORD_MIN_POPULATION = 100_000
 _DETERMINERS = {"the", "The"}
@@ -124,6 +126,8 @@ class PlaceRecognizer:
         out: list[tuple[int, Span]] = []
 
         def add(source: str, span: Span, label: str, hint: dict | None = None) -> None:
+            if len(span) == 1 and span[0].lower_ in _GENERIC_WORDS:
+                return  # "Town", "District", "West": a part of a name, never a place alone
             span = Span(doc, span.start, span.end, label=label)
             span._.geomap_hint = hint
             span._.geomap_source = source
@@ -140,6 +144,8 @@ class PlaceRecognizer:
                     span = doc[span.start + 1:span.end]
                 if span[0].text == "-" or span[-2].text == "-":
                     continue
+                if country is None and _cuts_a_name(span):
+                    continue  # "Rift Valley Province" unknown: "Valley Province" is no name of its own
                 if span[0].lower_ in patterns.GENERIC_MODIFIERS:
                     continue
                 # "Defense Department": a region head after a name the gazetteer does not know
@@ -395,7 +401,11 @@ class PlaceRecognizer:
                     i += size
                     break
             else:
+                # A capitalised run the gazetteer does not know from its first word is one unknown
+                # name: its later words are not places of their own ("Wa West", "Stari Grad").
                 i += 1
+                while i < n and not taken[i] and doc[i].pos_ == "PROPN" and doc[i].is_title:
+                    i += 1
 
     def _propagate(self, doc: Doc, chosen: list[tuple[int, Span]]) -> list[tuple[int, Span]]:
         """One sense per discourse: "Ain al-Assad Airbase" makes a later "Ain al-Assad" a place too."""
@@ -455,6 +465,18 @@ class PlaceRecognizer:
 
     def from_disk(self, path, *, exclude=tuple()) -> "PlaceRecognizer":
         return self.from_bytes(srsly.msgpack_dumps(srsly.read_json(ensure_path(path) / "cfg.json")))
+
+
+def _cuts_a_name(span: Span) -> bool:
+    """Does ``span`` start inside a longer capitalised name ("Mrauk-U District", "Rift Valley
+    Province" read from its second word)?"""
+    if span.start == 0:
+        return False
+    before = span.doc[span.start - 1]
+    if before.text in ("-", "–") or (before.whitespace_ == "" and not before.is_punct):
+        return True
+    return (before.is_title and before.pos_ == "PROPN" and not before.is_sent_start
+            and before.lower_ not in patterns.COMPASS_WORDS)
 
 
 def _overlaps(a: Span, b: Span) -> bool:

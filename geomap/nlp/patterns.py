@@ -94,6 +94,9 @@ OF_FRAME_WORDS = {
 LOCALITY_NOUNS = {"villages", "towns", "cities", "districts", "areas", "hamlet", "township", "locality",
                   "commune", "neighbourhood", "neighborhood", "upazila", "sub-county", "subcounty",
                   "quarter", "ward", "municipality", "provinces", "regions", "island", "islands"}
+#: Compass words: a place name's part ("West Bank", "Wa West"), never a place alone.
+COMPASS_WORDS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+                 "northern", "southern", "eastern", "western", "central", "upper", "lower"}
 #: Words before a name that make it a person ("President Macron", "Mr Ali").
 PERSON_TITLES = {
     "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "president", "vice", "general", "gen",
