@@ -21,7 +21,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from geomap.events.places import KIND_RANK, can_be_site, unique_places
+from geomap.events.places import can_be_site, place_rank, unique_places
 from geomap.records import DateRef, Event, EventPlace, Mention
 
 #: How many sentences back a date or place is carried, and how many ahead a place is.
@@ -123,7 +123,7 @@ def _most_specific_in_sentence(sites: list[Mention], index: int, layout: Layout)
     "in Babayurt district, Dagestan, Russia" lends Babayurt, not Russia."""
     sentence = layout.sentence(sites[index].start)
     same = [m for m in sites if layout.sentence(m.start) == sentence]
-    return min(same, key=lambda m: (KIND_RANK.get(m.place.kind, 2), m.start))
+    return min(same, key=lambda m: (place_rank(m.place), m.start))
 
 
 def dateline_place(sites: list[Mention], text: str) -> Mention | None:

@@ -204,7 +204,7 @@ def sentence_places(trigger: Trigger | None, mentions: list[Mention], doc) -> li
         if m.role == "location" and m not in attached
         and not any(is_actor_like(t) for t in mention_tokens(m, doc))
     ]
-    if trigger is not None and not any(m.place is not None and m.place.kind not in COARSE_KINDS for m in attached):
+    if trigger is not None and not any(m.place is not None and not is_coarse(m.place) for m in attached):
         promoted = [m for m in others if can_be_site(m, doc)]
         attached = attached + promoted
         others = [m for m in others if m not in promoted]
@@ -215,21 +215,33 @@ def sentence_places(trigger: Trigger | None, mentions: list[Mention], doc) -> li
 COARSE_KINDS = {"country", "continent"}
 
 
+def is_coarse(place: Place) -> bool:
+    """A country, a continent, or an area of no country (an ocean, a sea): never the site when a
+    finer place is named beside it ("demonstrated on the Pacific road in Villa Nueva")."""
+    return place.kind in COARSE_KINDS or (place.kind == "region" and not place.country_code)
+
+
 def can_be_site(mention: Mention, doc) -> bool:
     """A resolved place that may stand for where an event happened (countries only in a location phrase)."""
     if mention.place is None or mention.role != "location":
         return False
     if any(is_actor_like(t) for t in mention_tokens(mention, doc)):
         return False
-    if mention.place.kind in COARSE_KINDS:
+    if is_coarse(mention.place):
         return in_location_phrase(mention, doc)
     return True
 
 
+def place_rank(place: Place | None) -> int:
+    """Smaller is more specific: a site before a town before a district, region, country
+    (an area of no country, such as an ocean, ranks with countries; no place ranks last)."""
+    if place is None:
+        return 9
+    return KIND_RANK["country"] if is_coarse(place) else KIND_RANK.get(place.kind, 2)
+
+
 def specificity(ep: EventPlace) -> int:
-    """Smaller is more specific: a site before a town before a district, region, country."""
-    place = ep.mention.place
-    return KIND_RANK.get(place.kind, 2) if place is not None else 9
+    return place_rank(ep.mention.place)
 
 
 def in_location_phrase(mention: Mention, doc) -> bool:
