@@ -95,6 +95,8 @@ class Resolver:
             # Airbase" for "Al Asad Air Base"): fall back to fuzzy matching within the kind.
             fuzzy = [p for p, _ in gaz.fuzzy(mention.text, kinds=kinds, country=hint.get("country"))]
             found = fuzzy or found
+        if not found and not kinds:
+            found = self._name_and_container(mention.text)
         if not found and mention.label == "FAC":
             # "Camp Taji", "Bagram Airfield": a facility unknown to the gazetteer is placed
             # at the town or district it is named after.
@@ -103,6 +105,19 @@ class Resolver:
                 found = [p for p in gaz.lookup(stem, country=hint.get("country"))
                          if p.kind in ("city", "admin2")]
         return found[: self.weights.max_candidates]
+
+    def _name_and_container(self, text: str) -> list[Place]:
+        """"Chicago Illinois", "Herat Afghanistan": an unknown name that is a known name followed
+        by its state or country, without the comma; the first name's candidates inside it."""
+        words = text.split()
+        for cut in range(len(words) - 1, 0, -1):
+            head, tail = " ".join(words[:cut]), " ".join(words[cut:])
+            containers = [p for p in self.gazetteer.lookup(tail) if p.kind in ("admin1", "country")]
+            if containers:
+                inside = [p for p in self.gazetteer.lookup(head) if any(_inside(p, c) for c in containers)]
+                if inside:
+                    return inside
+        return []
 
     # -- resolution -------------------------------------------------------------------------
     def resolve(self, mentions: list[Mention], text: str = "") -> list[Mention]:

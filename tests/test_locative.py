@@ -114,3 +114,10 @@ def test_a_regions_abbreviation_is_no_place_in_running_text(geoparser):
     # while a demonym before a region cue still narrows it
     got = {m.text: m for m in geoparser.mentions("Rockets hit the western Iraqi Anbar Province on Monday.")}
     assert got["Anbar Province"].place.country_code == "IQ"
+
+
+def test_an_institution_word_is_no_place(geoparser):
+    found = [m.text for m in geoparser.mentions(
+        "Students at the University of Kansas, Lawrence, met Police Officer Brown on Monday.")]
+    assert "University" not in found and "Police" not in found and "Officer" not in found
+    assert "Lawrence" in found

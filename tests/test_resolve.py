@@ -88,3 +88,9 @@ def test_small_namesake_abroad_is_left_unplaced_when_the_text_names_its_countrie
     # A well-known place abroad keeps its place.
     far = places(geoparser, "Residents of Satkhira, Bangladesh, flew to Paris on Friday.")
     assert far["Paris"].place.country_code == "FR"
+
+
+def test_name_followed_by_its_state_without_a_comma(geoparser):
+    got = places(geoparser, "A police officer was shot in Chicago Illinois on Monday.")
+    (m,) = [m for m in got.values() if "Chicago" in m.text]
+    assert m.place is not None and m.place.name == "Chicago" and m.place.admin1_code == "US-IL"

@@ -38,8 +38,8 @@ _MAX_NGRAM = 4
 _MAX_NAME = 5
 #: Nouns that make "the <noun> of X" and "X <noun>" a place frame ("the village of X", "X district").
 _FRAME_NOUNS = frozenset(roles.PLACE_NOUNS | set(patterns.REGION_HEADS) | patterns.LOCALITY_NOUNS)
-#: Single words that are never a place name on their own (place types and compass words).
-_GENERIC_WORDS = _FRAME_NOUNS | patterns.COMPASS_WORDS
+#: Single words that are never a place name on their own (place types, compass words, institutions).
+_GENERIC_WORDS = _FRAME_NOUNS | patterns.COMPASS_WORDS | patterns.INSTITUTION_WORDS
 #: A common word ("Court", "Union", "God") names a place on a bare "in X" only when the place is this big.
 _COMMON_WORD_MIN_POPULATION = 100_000
 _DETERMINERS = {"the", "The"}
@@ -127,7 +127,7 @@ class PlaceRecognizer:
 
         def add(source: str, span: Span, label: str, hint: dict | None = None) -> None:
             if len(span) == 1 and span[0].lower_ in _GENERIC_WORDS:
-                return  # "Town", "District", "West": a part of a name, never a place alone
+                return  # "Town", "West", "University": a part of a name, never a place alone
             span = Span(doc, span.start, span.end, label=label)
             span._.geomap_hint = hint
             span._.geomap_source = source

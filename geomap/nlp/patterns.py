@@ -97,6 +97,13 @@ LOCALITY_NOUNS = {"villages", "towns", "cities", "districts", "areas", "hamlet",
 #: Compass words: a place name's part ("West Bank", "Wa West"), never a place alone.
 COMPASS_WORDS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
                  "northern", "southern", "eastern", "western", "central", "upper", "lower"}
+#: Institution nouns: the start of an organisation's name ("University of Kansas", "Police Officer
+#: Kaner"), never a place alone.
+INSTITUTION_WORDS = {
+    "university", "college", "school", "academy", "institute", "hospital", "clinic", "police",
+    "officer", "court", "church", "cathedral", "mosque", "temple", "station", "ministry",
+    "department", "council", "parliament", "party", "army", "headquarters", "prison", "office",
+}
 #: Words before a name that make it a person ("President Macron", "Mr Ali").
 PERSON_TITLES = {
     "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "president", "vice", "general", "gen",
