@@ -26,8 +26,7 @@ from pathlib import Path
 from geomap.gazetteer import Gazetteer, normalize_name
 from typing import Callable
 
-from geomap.nlp.patterns import LOCALITY_NOUNS, REGION_HEADS
-from geomap.nlp.roles import PLACE_NOUNS
+from geomap.nlp.patterns import PLACE_TYPE_NOUNS
 from geomap.tools.distance import place_km
 from geomap.records import Mention, Place
 
@@ -326,7 +325,7 @@ def _group_key(m: Mention) -> str:
 
 
 #: Place-type words that may stand between a name and its container ("Feni town (Feni Sadar, …)").
-_CONTAINER_NOUNS = "|".join(sorted(re.escape(w) for w in PLACE_NOUNS | set(REGION_HEADS) | LOCALITY_NOUNS))
+_CONTAINER_NOUNS = "|".join(sorted(re.escape(w) for w in PLACE_TYPE_NOUNS))
 #: What separates a name from its container: "X, Y", "X in Y", "X near Y", "X (Y", "X district, Y".
 _CONTAINER_SEP = re.compile(rf"^(?:\s+(?:{_CONTAINER_NOUNS}))?(?:\s*,\s*|\s*\(\s*| in | near )$")
 _PAREN_SEP = re.compile(rf"^(?:\s+(?:{_CONTAINER_NOUNS}))?\s*\(\s*$")

@@ -456,3 +456,8 @@ def test_carrying_stays_near_in_a_wall_of_text(nlp):
 def test_a_birth_or_founding_year_never_dates_the_event(nlp, text):
     (event,) = run(nlp, text)
     assert event.event_type == "protest" and event.date == dt.date(2020, 3, 6)
+
+
+def test_abducted_from_a_place_happened_there(nlp):
+    (event,) = run(nlp, "Gunmen abducted two engineers from Kirkuk on Monday.")
+    assert event.event_type == "abduction" and places(event) == ["Kirkuk"]

@@ -19,7 +19,8 @@ LOC_PREPS = {
 }
 #: Event types whose direct object is where it happened ("attacked Baghdad", "visited Kyiv").
 OBJECT_IS_PLACE = {"strike", "fighting", "protest", "meeting", "disaster", "deployment", "assassination"}
-MOVE_TYPES = {"deployment"}
+#: Event types whose "from X" is where they happened ("troops withdrew from X", "abducted from X").
+MOVE_TYPES = {"deployment", "abduction"}
 #: Dependencies that keep a token inside the same noun phrase when walking up to its preposition.
 _NOMINAL = {"compound", "appos", "conj", "amod", "nmod", "flat", "nummod", "cc"}
 KIND_RANK = {

@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
 from geomap.gazetteer.normalize import normalize_name
-from geomap.nlp import patterns, roles
+from geomap.nlp import patterns
 
 SPAN_KEY = "places"
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -37,7 +37,7 @@ _EMBEDDING = {"ORG", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"}
 _MAX_NGRAM = 4
 _MAX_NAME = 5
 #: Nouns that make "the <noun> of X" and "X <noun>" a place frame ("the village of X", "X district").
-_FRAME_NOUNS = frozenset(roles.PLACE_NOUNS | set(patterns.REGION_HEADS) | patterns.LOCALITY_NOUNS)
+_FRAME_NOUNS = patterns.PLACE_TYPE_NOUNS
 #: Single words that are never a place name on their own (place types, compass words, institutions).
 _GENERIC_WORDS = _FRAME_NOUNS | patterns.COMPASS_WORDS | patterns.INSTITUTION_WORDS
 #: A common word ("Court", "Union", "God") names a place on a bare "in X" only when the place is this big.

@@ -89,7 +89,7 @@ OF_FRAME_WORDS = {
     "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
     "outskirts", "residents", "inhabitants", "villagers", "suburbs", "streets", "centre", "center",
 }
-#: Place-type nouns beyond the region heads and ``roles.PLACE_NOUNS`` that name settlements and
+#: Place-type nouns beyond the region heads and the general place nouns that name settlements and
 #: local units ("Wumbi village", "Kaliakair upazila", "the commune of X").
 LOCALITY_NOUNS = {"villages", "towns", "cities", "districts", "areas", "hamlet", "township", "locality",
                   "commune", "neighbourhood", "neighborhood", "upazila", "sub-county", "subcounty",
@@ -97,6 +97,12 @@ LOCALITY_NOUNS = {"villages", "towns", "cities", "districts", "areas", "hamlet",
 #: Compass words: a place name's part ("West Bank", "Wa West"), never a place alone.
 COMPASS_WORDS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
                  "northern", "southern", "eastern", "western", "central", "upper", "lower"}
+#: Every noun that names a kind of place ("Anbar province", "Wumbi village", "Dagestan republic"):
+#: the union of the region heads, the locality nouns and the general place nouns below.
+PLACE_NOUNS_GENERAL = {"region", "province", "area", "city", "town", "village", "district", "county", "state",
+                       "governorate", "territory", "border", "outskirts", "suburb", "capital", "coast",
+                       "republic", "department"}
+PLACE_TYPE_NOUNS = frozenset(PLACE_NOUNS_GENERAL | set(REGION_HEADS) | LOCALITY_NOUNS)
 #: Institution nouns: the start of an organisation's name ("University of Kansas", "Police Officer
 #: Kaner"), never a place alone.
 INSTITUTION_WORDS = {
