@@ -234,8 +234,9 @@ class Resolver:
                                        or scored[ck][0][1].population >= pick.population)
                    for ck in containers):
                 scored[key] = []
+        picked = {key: ranked[0][1].country_code for key, ranked in scored.items() if ranked}
         for key, ranked in scored.items():
-            if ranked and _false_friend(key, [p for _, p in ranked], votes):
+            if ranked and _false_friend(key, [p for _, p in ranked], votes, picked):
                 scored[key] = []
         return scored
 
@@ -280,18 +281,18 @@ def _vote_by_group(groups: dict[str, list[int]], cands: dict[str, list[Place]]) 
     return votes
 
 
-def _false_friend(key: str, ranked: list[Place], votes: dict[str, str]) -> bool:
-    """Better unplaced than a namesake abroad: the text names countries (through other mentions),
-    no candidate lies in any of them, and the pick is a town or site that is small or matched only
-    by a secondary name ("IITA" read as a town in Paraguay beside places in Benin)."""
+def _false_friend(key: str, ranked: list[Place], votes: dict[str, str], picked: dict[str, str | None]) -> bool:
+    """Better unplaced than a namesake abroad: the text is about one country (at least two other
+    unambiguous names vouch for it and every other place resolves there), none of this name's
+    candidates lies in it, and the pick is a small town or site ("IITA" read as a town in
+    Paraguay beside Abomey-Calavi, Atlantique)."""
     others = [cc for k, cc in votes.items() if k != key]
-    named = set(others)
+    named = set(others) | {cc for k, cc in picked.items() if k != key and cc}
     pick = ranked[0]
-    if (len(others) < _FRIEND_EVIDENCE or pick.kind in ("country", "continent", "admin1", "admin2", "region")
-            or any(p.country_code in named for p in ranked)):
+    if len(others) < _FRIEND_EVIDENCE or len(named) != 1 or pick.kind in _AREAS + ("admin1", "admin2"):
         return False  # areas are often named by an exonym ("Nicosia" for the Lefkosia district)
-    main = _main_key(pick.name) == key or normalize_name(pick.name) == key
-    return not main or pick.population < _SMALL_TOWN
+    return pick.population < _SMALL_TOWN and not any(p.country_code in named for p in ranked)
+
 
 _FACILITY_WORDS = {"camp", "fort", "base", "air", "airbase", "airfield", "airport", "field", "station",
                    "naval", "military", "outpost", "garrison", "barracks", "forward", "operating"}
