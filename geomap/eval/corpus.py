@@ -17,12 +17,13 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Callable, Iterable, Literal, TypeVar
 
 from geomap.errors import InputError
 from geomap.io.readers import json_lines, read_text
 
 Split = Literal["dev", "test", "all"]
+R = TypeVar("R")
 SPLITS: tuple[str, ...] = ("dev", "test", "all")
 
 
@@ -90,20 +91,26 @@ def corpus_name(path: str | Path) -> str:
 
 def read_corpus(path: str | Path) -> list[GoldDocument]:
     """Read and validate a gold corpus; any defect raises a one-line InputError naming the line."""
+    return read_gold_lines(path, _parse_record, what="corpus")
+
+
+def read_gold_lines(path: str | Path, parse: Callable[[dict, str], R], *, what: str) -> list[R]:
+    """Records of a gold JSON Lines file, each made by ``parse(object, "file:line")``; a missing
+    or empty file, a bad line or a repeated ``doc_id`` is a one-line InputError naming the line."""
     p = Path(path)
     if not p.is_file():
-        raise InputError(f"{p}: no such corpus file")
-    docs: list[GoldDocument] = []
+        raise InputError(f"{p}: no such {what} file")
+    records: list[R] = []
     seen: set[str] = set()
     for lineno, obj in json_lines(p, read_text(p)):
-        doc = _parse_record(obj, f"{p}:{lineno}")
-        if doc.doc_id in seen:
-            raise InputError(f"{p}:{lineno}: duplicate document id {doc.doc_id!r}")
-        seen.add(doc.doc_id)
-        docs.append(doc)
-    if not docs:
-        raise InputError(f"{p}: no documents")
-    return docs
+        record = parse(obj, f"{p}:{lineno}")
+        if record.doc_id in seen:
+            raise InputError(f"{p}:{lineno}: duplicate document id {record.doc_id!r}")
+        seen.add(record.doc_id)
+        records.append(record)
+    if not records:
+        raise InputError(f"{p}: no records")
+    return records
 
 
 def _parse_record(obj: dict, where: str) -> GoldDocument:
@@ -125,7 +132,7 @@ def _parse_record(obj: dict, where: str) -> GoldDocument:
         toponyms=tuple(sorted(tops, key=lambda t: (t.start, t.end))),
         title=_opt_str(obj.get("title")),
         url=_opt_str(obj.get("url")),
-        published=_parse_date(obj.get("published"), where),
+        published=parse_gold_date(obj.get("published"), where),
     )
 
 
@@ -143,7 +150,7 @@ def _parse_toponym(t: object, i: int, text: str, where: str) -> GoldToponym:
     if (lat is None) != (lon is None):
         raise InputError(f"{where}: lat and lon must both be numbers or both null")
     if lat is not None:
-        if not (_is_num(lat) and _is_num(lon)) or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        if not (is_number(lat) and is_number(lon)) or not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise InputError(f"{where}: coordinates out of range lat={lat!r} lon={lon!r}")
         lat, lon = float(lat), float(lon)
     gid = t.get("geonameid")
@@ -156,15 +163,16 @@ def _parse_toponym(t: object, i: int, text: str, where: str) -> GoldToponym:
                        type=_opt_str(t.get("type")))
 
 
-def _parse_date(value: object, where: str) -> dt.date | None:
+def parse_gold_date(value: object, where: str, key: str = "published") -> dt.date | None:
+    """An ISO date field of a gold record (None when blank); anything else is a one-line InputError."""
     if value in (None, ""):
         return None
     if not isinstance(value, str):
-        raise InputError(f"{where}: 'published' must be an ISO date string")
+        raise InputError(f"{where}: {key!r} must be an ISO date string")
     try:
         return dt.date.fromisoformat(value[:10])
     except ValueError:
-        raise InputError(f"{where}: 'published' {value!r} is not an ISO date") from None
+        raise InputError(f"{where}: {key!r} {value!r} is not an ISO date") from None
 
 
 def _opt_str(value: object) -> str | None:
@@ -175,5 +183,5 @@ def _is_int(v: object) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
-def _is_num(v: object) -> bool:
+def is_number(v: object) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)

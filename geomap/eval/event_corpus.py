@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geomap.errors import InputError
-from geomap.io.readers import json_lines, read_text
+from geomap.eval.corpus import is_number, parse_gold_date, read_gold_lines
 from geomap.records import DatePrecision
 
 _PRECISIONS = ("day", "month", "year")
@@ -61,20 +61,7 @@ class GoldEventRecord:
 
 def read_event_corpus(path: str | Path) -> list[GoldEventRecord]:
     """Read and validate a gold event corpus; any defect raises a one-line InputError naming the line."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{p}: no such event corpus file")
-    records: list[GoldEventRecord] = []
-    seen: set[str] = set()
-    for lineno, obj in json_lines(p, read_text(p)):
-        record = _record(obj, f"{p}:{lineno}")
-        if record.doc_id in seen:
-            raise InputError(f"{p}:{lineno}: duplicate document id {record.doc_id!r}")
-        seen.add(record.doc_id)
-        records.append(record)
-    if not records:
-        raise InputError(f"{p}: no records")
-    return records
+    return read_gold_lines(path, _record, what="event corpus")
 
 
 def _record(obj: dict, where: str) -> GoldEventRecord:
@@ -90,7 +77,7 @@ def _record(obj: dict, where: str) -> GoldEventRecord:
         raise InputError(f"{where}: record {doc_id!r} needs a non-empty 'events' list")
     events = tuple(_event(e, f"{where}: record {doc_id!r} event {i}") for i, e in enumerate(raw))
     return GoldEventRecord(doc_id=doc_id, text=text, events=events,
-                           published=_date(obj.get("published"), where, "published"),
+                           published=parse_gold_date(obj.get("published"), where, "published"),
                            source=str(obj.get("source") or ""))
 
 
@@ -98,7 +85,7 @@ def _event(e: object, where: str) -> GoldEvent:
     if not isinstance(e, dict):
         raise InputError(f"{where}: expected an object")
     lat, lon = e.get("lat"), e.get("lon")
-    if not (_is_num(lat) and _is_num(lon)) or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+    if not (is_number(lat) and is_number(lon)) or not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise InputError(f"{where}: needs coordinates in range, got lat={lat!r} lon={lon!r}")
     precision = e.get("date_precision") or "day"
     if precision not in _PRECISIONS:
@@ -106,24 +93,9 @@ def _event(e: object, where: str) -> GoldEvent:
     in_text = e.get("place_in_text")
     return GoldEvent(
         lat=float(lat), lon=float(lon),
-        date=_date(e.get("date"), where, "date"), date_precision=precision,
+        date=parse_gold_date(e.get("date"), where, "date"), date_precision=precision,
         event_type=str(e.get("event_type") or ""), sub_event_type=str(e.get("sub_event_type") or ""),
         place=e.get("place") if isinstance(e.get("place"), str) and e.get("place") else None,
         country=e.get("country") if isinstance(e.get("country"), str) else None,
         place_in_text=in_text if isinstance(in_text, bool) else None,
     )
-
-
-def _date(value: object, where: str, key: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str):
-        raise InputError(f"{where}: {key!r} must be an ISO date string")
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        raise InputError(f"{where}: {key!r} {value!r} is not an ISO date") from None
-
-
-def _is_num(v: object) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
