@@ -149,6 +149,10 @@ class Event:
     #: paragraph, "published" (the article's date, for an undated lead event), "" when undated.
     date_basis: DateBasis = ""
 
+    def set_date(self, date: dt.date | None, precision: DatePrecision, text: str, basis: DateBasis) -> None:
+        """Set the date, its precision, the words it came from and where it comes from, together."""
+        self.date, self.date_precision, self.date_text, self.date_basis = date, precision, text, basis
+
 
 @dataclass(slots=True)
 class Document:

@@ -64,10 +64,6 @@ class Layout:
         return -ahead <= gap <= CARRY_BACK
 
 
-def _set_date(event: Event, date: dt.date, precision, text: str, basis) -> None:
-    event.date, event.date_precision, event.date_text, event.date_basis = date, precision, text, basis
-
-
 def carry_dates(events: list[Event], dates: list[DateRef], layout: Layout, published: dt.date | None) -> None:
     """Date the events whose sentence states no date (see the module doc). Events in text order."""
     if not events:
@@ -82,11 +78,11 @@ def carry_dates(events: list[Event], dates: list[DateRef], layout: Layout, publi
         i = bisect_right(ends, event.sent_start) - 1
         if i >= 0 and layout.near(dates[i].start, event.sent_start):
             ref = dates[i]
-            _set_date(event, ref.date, ref.precision, ref.text, "carried")
+            event.set_date(ref.date, ref.precision, ref.text, "carried")
         elif last_dated is not None and layout.near(last_dated.sent_start, event.sent_start):
-            _set_date(event, last_dated.date, last_dated.date_precision, last_dated.date_text, "carried")
+            event.set_date(last_dated.date, last_dated.date_precision, last_dated.date_text, "carried")
         elif published is not None and layout.near(lead, event.sent_start):
-            _set_date(event, published, "day", "", "published")
+            event.set_date(published, "day", "", "published")
         if event.date is not None:
             last_dated = event
 

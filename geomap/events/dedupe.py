@@ -69,8 +69,7 @@ def _merge(into: Event, other: Event) -> None:
     if known_date(other) is not None and (
         known_date(into) is None or PREC_RANK[other.date_precision] < PREC_RANK[into.date_precision]
     ):
-        into.date, into.date_precision, into.date_text = other.date, other.date_precision, other.date_text
-        into.date_basis = other.date_basis
+        into.set_date(other.date, other.date_precision, other.date_text, other.date_basis)
     into.places = unique_places(into.places + other.places)
     into.actors = list(dict.fromkeys(into.actors + other.actors))
     into.targets = list(dict.fromkeys(into.targets + other.targets))

@@ -54,7 +54,8 @@ def extract_events(
     dates = sorted((d for d in dates if not _background_date(d, doc)), key=lambda d: d.start)
     m_starts = [m.start for m in mentions]
     d_starts = [d.start for d in dates]
-    for index, span in enumerate(sentence_spans(doc)):
+    sentences = sentence_spans(doc)
+    for index, span in enumerate(sentences):
         start, end = span.start_char, span.end_char
         lo, hi = bisect_left(m_starts, start), bisect_left(m_starts, end)
         in_sent = [m for m in mentions[lo:hi] if m.end <= end]
@@ -75,16 +76,14 @@ def extract_events(
             continue
         event = _make_event(span, trigger, in_sent, article)
         if date is not None:
-            event.date, event.date_precision, event.date_text = date.date, date.precision, date.text
-            event.date_basis = "stated"
+            event.set_date(date.date, date.precision, date.text, "stated")
         elif continues:
-            event.date, event.date_precision, event.date_text = last.date, last.date_precision, last.date_text
-            event.date_basis = "carried"
+            event.set_date(last.date, last.date_precision, last.date_text, "carried")
         events.append(event)
         last, last_index = event, index
     if not events:
-        events = _lead_event(doc, mentions, dates, article)
-    layout = Layout.of(doc.text, [span.start_char for span in sentence_spans(doc)])
+        events = _lead_event(sentences, mentions, dates, article)
+    layout = Layout.of(doc.text, [span.start_char for span in sentences])
     carry_dates(events, dates, layout, article.published)
     carry_places(events, mentions, layout, doc)
     return dedupe_events(events)
@@ -111,23 +110,22 @@ def _background_date(ref: DateRef, doc) -> bool:
     return False
 
 
-def _lead_event(doc, mentions: list[Mention], dates: list[DateRef], article: Article) -> list[Event]:
+def _lead_event(sentences: list, mentions: list[Mention], dates: list[DateRef], article: Article) -> list[Event]:
     """An article with no listed trigger still reports something: its first sentence whose main
     verb is in the past and which has a date or a place becomes an event of type "other"."""
-    for span in sentence_spans(doc):
+    for span in sentences:
         root = span.root
         if root.pos_ != "VERB" or root.tag_ not in ("VBD", "VBN"):
             continue  # something that happened is told in the past ("fear", "will visit" are not)
         in_sent = [m for m in mentions if span.start_char <= m.start and m.end <= span.end_char]
         sent_dates = [d for d in dates if span.start_char <= d.start and d.end <= span.end_char]
-        if not sent_dates and not any(can_be_site(m, doc) for m in in_sent):
+        if not sent_dates and not any(can_be_site(m, span.doc) for m in in_sent):
             continue
         etype = EventType(name=OTHER, priority=0, verbs=frozenset(), nouns=frozenset())
         event = _make_event(span, Trigger(root, etype, 0, []), in_sent, article)
         if sent_dates:
             ref = _nearest_date(span, sent_dates, root)
-            event.date, event.date_precision, event.date_text, event.date_basis = (
-                ref.date, ref.precision, ref.text, "stated")
+            event.set_date(ref.date, ref.precision, ref.text, "stated")
         return [event]
     return []
 
