@@ -95,14 +95,19 @@ def test_tooltip(events):
 
 # --- the map ----------------------------------------------------------------
 
-def test_layers_rings_and_unplaced(events):
+def test_layers_badges_and_unplaced(events):
     m = make_map(events)
     layers = _layers(m)
     # one layer per event type with a place; the unplaced event is not pinned
     assert sorted(len(layer.rows) for layer in layers) == [1, 1, 1, 1, 2]
-    rows = {r[3]: r for layer in layers for r in layer.rows}
-    radius = {k.split(" &middot;")[0]: r[5] for k, r in rows.items()}
-    assert radius["Baghdad"] == 0 and radius["Iraq"] > radius["Kurdistan Region"] > 0
+    rows = {r[3].split(" &middot;")[0]: r for layer in layers for r in layer.rows}
+    # pins for towns and sites; a badge (never a ring) for region- and country-level places,
+    # with the country's outline from the offline data
+    assert {k: r[5] for k, r in rows.items()} == {
+        "Baghdad": 0, "Al Asad Airbase": 0, "Washington, D.C.": 0, "Tehran": 0, "Iraq": 1, "Kurdistan Region": 1}
+    assert rows["Iraq"][6] == "IQ" and rows["Kurdistan Region"][6] == ""
+    [deployment] = [layer for layer in layers if layer.symbol.event_type == "deployment"]
+    assert deployment.areas["IQ"]["type"] == "MultiPolygon"
     panels = [c for c in m._children.values() if isinstance(c, UnplacedPanel)]
     assert len(panels) == 1
     panel = panels[0].args[0]
