@@ -95,14 +95,19 @@ def test_tooltip(events):
 
 # --- the map ----------------------------------------------------------------
 
-def test_layers_rings_and_unplaced(events):
+def test_layers_badges_and_unplaced(events):
     m = make_map(events)
     layers = _layers(m)
     # one layer per event type with a place; the unplaced event is not pinned
     assert sorted(len(layer.rows) for layer in layers) == [1, 1, 1, 1, 2]
-    rows = {r[3]: r for layer in layers for r in layer.rows}
-    radius = {k.split(" &middot;")[0]: r[5] for k, r in rows.items()}
-    assert radius["Baghdad"] == 0 and radius["Iraq"] > radius["Kurdistan Region"] > 0
+    rows = {r[3].split(" &middot;")[0]: r for layer in layers for r in layer.rows}
+    # pins for towns and sites; a badge (never a ring) for region- and country-level places,
+    # with the country's outline from the offline data
+    assert {k: r[5] for k, r in rows.items()} == {
+        "Baghdad": 0, "Al Asad Airbase": 0, "Washington, D.C.": 0, "Tehran": 0, "Iraq": 1, "Kurdistan Region": 1}
+    assert rows["Iraq"][6] == "IQ" and rows["Kurdistan Region"][6] == ""
+    [deployment] = [layer for layer in layers if layer.symbol.event_type == "deployment"]
+    assert deployment.areas["IQ"]["type"] == "MultiPolygon"
     panels = [c for c in m._children.values() if isinstance(c, UnplacedPanel)]
     assert len(panels) == 1
     panel = panels[0].args[0]
@@ -309,3 +314,130 @@ def test_outline_data_is_real_and_compact():
     assert max(len(n.split(".")[1]) for n in re.findall(r"-?\d+\.\d+", text)) <= 2
     # coarser tolerance, fewer bytes: the simplification does something
     assert len(country_outlines_json(0.2, 2)) < len(text) < len(country_outlines_json(0.0, 3))
+
+
+# --- symbols, roles, dates ------------------------------------------------------
+
+def _taxonomy_types() -> list[str]:
+    path = Path(__file__).resolve().parent.parent / "geomap" / "events" / "taxonomy.json"
+    return list(json.loads(path.read_text(encoding="utf-8"))["types"]) + ["other"]
+
+
+def test_every_taxonomy_type_has_its_own_fixed_symbol():
+    from geomap.mapping.symbols import FIXED, assign_symbols, contrast
+
+    types = _taxonomy_types()
+    assert set(types) == set(FIXED)
+    colors = [FIXED[t][0].lower() for t in types]
+    glyphs = [FIXED[t][1].lower() for t in types]
+    assert len(set(colors)) == len(types) and len(set(glyphs)) == len(types)
+    symbols = assign_symbols(types)
+    # the letters are readable on their fill (WCAG AA for text)
+    full = {"#fff": "#ffffff", "#111": "#111111"}
+    assert all(contrast(s.color, full[s.text]) >= 4.5 for s in symbols.values())
+    # the same in any map, whatever else is on it
+    for subset in (["strike"], ["statement", "strike"], ["strike", "attack", "Strike"]):
+        got = assign_symbols(subset)
+        assert (got["strike"].color, got["strike"].glyph) == FIXED["strike"]
+    assert (assign_symbols(["Strike"])["Strike"].color, assign_symbols(["Strike"])["Strike"].glyph) == FIXED["strike"]
+
+
+def test_custom_types_never_take_a_fixed_symbol():
+    from geomap.mapping.symbols import FIXED, assign_symbols
+
+    custom = ["attack", "election", "attacks", "airstrike", "statements", "x", "", "élection"]
+    symbols = assign_symbols(_taxonomy_types() + custom)
+    fixed_colors = {c.lower() for c, _ in FIXED.values()}
+    glyphs = [s.glyph.lower() for s in symbols.values()]
+    assert len(set(glyphs)) == len(glyphs)  # no two types alike in one map
+    for t in custom:
+        assert symbols[t].color.lower() not in fixed_colors
+    # deterministic: a custom type alone gets the same symbol as beside the whole taxonomy
+    alone = assign_symbols(["election"])["election"]
+    beside = assign_symbols(_taxonomy_types() + ["election"])["election"]
+    assert (alone.color, alone.glyph) == (beside.color, beside.glyph)
+    # two custom types in one map never share a colour (while the extra palette lasts)
+    pair = assign_symbols(["attack", "election"])
+    assert pair["attack"].color != pair["election"].color
+
+
+def _frame(rows: list[dict]) -> gpd.GeoDataFrame:
+    full = [{c: r.get(c, {"int64": 0, "float64": float("nan"), "Int64": None}.get(t, "")) for c, t in EVENT_COLUMNS.items()}
+            for r in rows]
+    frame = pd.DataFrame(full)[list(EVENT_COLUMNS)].astype(EVENT_COLUMNS)
+    geometry = [Point(r["lon"], r["lat"]) if r.get("lat") is not None else None for r in rows]
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=CRS)
+
+
+ROLE_ROWS = [
+    dict(event_id="a", event_type="assassination", date="2020-01-03", date_basis="stated", place_text="Baghdad",
+         place_name="Baghdad", place_role="event", geo_precision="town", lat=33.34, lon=44.4, country_code="IQ",
+         sentence="Soleimani was killed in Baghdad by Iran's enemy.", doc_id="iraq.txt"),
+    dict(event_id="a", event_type="assassination", date="2020-01-03", date_basis="stated", place_text="Iran",
+         place_name="Iran", place_role="mentioned", geo_precision="country", lat=32.0, lon=53.0, country_code="IR",
+         sentence="Soleimani was killed in Baghdad by Iran's enemy.", doc_id="iraq.txt"),
+    dict(event_id="b", event_type="statement", date="2020-03-11", date_basis="published", place_text="Iraq",
+         place_name="Iraq", place_role="mentioned", geo_precision="country", lat=33.0, lon=44.0, country_code="IQ",
+         sentence="Officials said Iraq would respond.", doc_id="iraq.txt", published="2020-03-11"),
+    dict(event_id="c", event_type="deployment", date="2020-03-11", date_basis="published", place_text="Iraq",
+         place_name="Iraq", place_role="event", geo_precision="country", lat=33.0, lon=44.0, country_code="IQ",
+         sentence="The US sent Patriot batteries to Iraq.", doc_id="iraq.txt", published="2020-03-11"),
+]
+
+
+def test_only_event_sites_are_drawn_by_default():
+    m = make_map(_frame(ROLE_ROWS), tiles=None)
+    groups = [c for c in m._children.values() if isinstance(c, folium.FeatureGroup) and c.control and c.overlay]
+    by_name = {re.sub(r"<[^>]+>", "", g.layer_name).split("</span>")[-1].strip(): g for g in groups}
+    names = sorted(by_name)
+    assert names == ["As assassination (1)", "Dp deployment (1)", "Other places in the text (2)"]
+    assert by_name["Other places in the text (2)"].show is False
+    assert all(g.show for n, g in by_name.items() if not n.startswith("Other"))
+    layers = _layers(m)
+    drawn = {r[3].split(" &middot;")[0]: r[5] for layer in layers for r in layer.rows}
+    assert drawn == {"Baghdad": 0, "Iraq": 1, "Iran": 2}  # pin, badge, faint (Iraq again only as faint)
+    faint = [r for layer in layers for r in layer.rows if r[5] == 2]
+    assert sorted(r[3].split(" &middot;")[0] for r in faint) == ["Iran", "Iraq"]
+    # the statement has no event site: it is listed, with the place it only mentions and its article
+    [panel] = [c for c in m._children.values() if isinstance(c, UnplacedPanel)]
+    html = panel.args[0]
+    assert "Events without a mapped place (1)" in html and "statement" in html
+    assert "mentions Iraq" in html and "iraq.txt" in html and "assassination" not in html
+
+
+def test_legend_counts_what_layers_count():
+    from geomap.mapping.plugins import Legend
+
+    m = make_map(load_events(), tiles=None)
+    [legend] = [c for c in m._children.values() if isinstance(c, Legend)]
+    legend_counts = dict(re.findall(r'data-type="([^"]+)" data-count="(\d+)"', legend.args[2]))
+    layer_counts = {}
+    for g in m._children.values():
+        if isinstance(g, folium.FeatureGroup) and g.overlay and "(" in g.layer_name:
+            name = re.sub(r"<[^>]+>", "", g.layer_name).strip()
+            etype, count = re.match(r"\S+ (.+) \((\d+)\)$", name).groups()
+            layer_counts[etype] = count
+    assert legend_counts == layer_counts == {"attack": "2", "deployment": "1", "election": "1", "protest": "1",
+                                             "statement": "1"}
+    assert 'data-unplaced="1"' in legend.args[2]
+
+
+def test_popup_marks_inferred_dates_and_roles():
+    frame = _frame(ROLE_ROWS)
+    rows = frame.drop(columns="geometry").to_dict("records")
+    inferred = popup.popup_html(rows[3])
+    assert "date inferred from publication" in inferred and "11 March 2020" in inferred
+    assert "(publication date)" in popup.tooltip_html(rows[3])
+    stated = popup.popup_html(rows[0])
+    assert "inferred" not in stated and "gm-role" not in stated
+    assert "not where the event happened" in popup.popup_html(rows[1])
+    # without a title or URL the source names the article by its document id
+    assert "iraq.txt" in stated
+
+
+def test_readme_documents_every_fixed_symbol():
+    from geomap.mapping.symbols import FIXED
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    documented = dict((t, (c, g)) for t, c, g in re.findall(r"\| ([a-z]+) \| `(#[0-9A-Fa-f]{6})` \| (\w+) ", readme))
+    assert documented == FIXED

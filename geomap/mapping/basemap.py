@@ -105,3 +105,40 @@ def country_outlines(tolerance: float = TOLERANCE, decimals: int = DECIMALS) -> 
 def country_outlines_json(tolerance: float = TOLERANCE, decimals: int = DECIMALS) -> str:
     """:func:`country_outlines` as compact JSON text (numbers only, safe in a script)."""
     return json.dumps(country_outlines(tolerance, decimals), separators=(",", ":"))
+
+
+@lru_cache(maxsize=1)
+def _outlines_by_code() -> dict[str, dict[str, Any]]:
+    """ISO 3166 alpha-2 code -> outline geometry, from the same countryinfo files."""
+    try:
+        data = resources.files("countryinfo").joinpath("data")
+        files = sorted((p for p in data.iterdir() if p.name.endswith(".json")), key=lambda p: p.name)
+    except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError):
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for path in files:
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(record, dict):
+            continue
+        code = str((record.get("ISO") or {}).get("alpha2") or "").upper()
+        collection = record.get("geoJSON")
+        if len(code) != 2 or code in out or not isinstance(collection, dict):
+            continue
+        for feature in collection.get("features") or []:
+            geometry = feature.get("geometry") if isinstance(feature, dict) else None
+            if isinstance(geometry, dict) and geometry.get("type") in ("Polygon", "MultiPolygon"):
+                out[code] = geometry
+                break
+    return out
+
+
+@lru_cache(maxsize=256)
+def country_outline(code: str, tolerance: float = TOLERANCE, decimals: int = DECIMALS) -> dict[str, Any] | None:
+    """One country's outline (ISO alpha-2 code, any case) as a GeoJSON MultiPolygon, or None
+    when the offline data has none (see the module's known gaps). Numbers only, read-only."""
+    geometry = _outlines_by_code().get(str(code or "").upper())
+    coords = _multipolygon(geometry, tolerance, decimals) if geometry else None
+    return {"type": "MultiPolygon", "coordinates": coords} if coords else None

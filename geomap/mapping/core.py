@@ -13,9 +13,10 @@ from geomap.errors import InputError
 from geomap.mapping import popup
 from geomap.mapping.assets import make_offline
 from geomap.mapping.plugins import (
-    CountryOutlines, EventLayer, Legend, Runtime, TileNotice, TimeSlider, Title, UnplacedPanel,
+    CountryOutlines, EventLayer, Fit, Legend, Runtime, TileNotice, TimeSlider, Title, UnplacedPanel,
 )
-from geomap.mapping.symbols import APPROX_RADIUS_M, assign_symbols
+from geomap.mapping.basemap import country_outline
+from geomap.mapping.symbols import assign_symbols
 
 #: Tile base maps offered in the layer control besides the chosen one (all need the network).
 EXTRA_TILES = ("OpenTopoMap",)
@@ -39,7 +40,7 @@ def _records(events: gpd.GeoDataFrame) -> tuple[list[dict[str, Any]], list[dict[
     frame = events.drop(columns=events.geometry.name)
     placed, unplaced = [], []
     for row, geom in zip(frame.to_dict("records"), geoms):
-        row["event_type"] = popup.text(row.get("event_type")) or "event"
+        row["event_type"] = popup.text(row.get("event_type")).strip() or "other"
         if geom is None or geom.is_empty:
             unplaced.append(row)
             continue
@@ -75,6 +76,36 @@ def _date_labels(dates: list[str], placed_and_unplaced: list[dict[str, Any]]) ->
     return [popup.format_date(d, precision.get(d, "day")) for d in dates]
 
 
+#: Layer-control name of the places that are not where an event happened (off by default).
+OTHER_PLACES = "Other places in the text"
+#: Precisions drawn as a small badge (plus the country's outline) instead of a pin.
+APPROXIMATE = ("region", "country", "continent")
+#: JS marker kinds of an EventLayer row.
+KIND_PIN, KIND_BADGE, KIND_FAINT = 0, 1, 2
+
+
+def role_of(row: dict[str, Any]) -> str:
+    """event | context | mentioned; a frame without roles has event sites only."""
+    role = popup.text(row.get("place_role")).strip().lower()
+    return role if role in ("context", "mentioned") else "event"
+
+
+def _unplaced_events(unplaced: list[dict[str, Any]], others: list[dict[str, Any]],
+                     sited: set[str]) -> list[dict[str, Any]]:
+    """One entry per event with no event site: its first row, plus the names of the
+    places the text only mentions with it (``_mentions``)."""
+    out: dict[str, dict[str, Any]] = {}
+    for i, row in enumerate(unplaced + others):
+        eid = popup.text(row.get("event_id")) or f"_row{i}"
+        if eid in sited:
+            continue
+        entry = out.setdefault(eid, dict(row, _mentions=[]))
+        name = popup.place_label(row) if "_lat" in row else ""
+        if name and name not in entry["_mentions"]:
+            entry["_mentions"].append(name)
+    return list(out.values())
+
+
 def make_map(
     events: gpd.GeoDataFrame,
     *,
@@ -85,9 +116,15 @@ def make_map(
     offline: bool = True,
     outlines: bool = True,
 ) -> folium.Map:
-    """Interactive map of dated events: one layer per event type, clustered pins,
-    rings for region/country-level places, legend, date slider and a panel for
-    events without a place. ``offline`` inlines Leaflet so only tiles need the network.
+    """Interactive map of dated events.
+
+    Event sites (``place_role`` event) are drawn with their type's fixed symbol
+    (:mod:`geomap.mapping.symbols`), one layer per type: pins for precise places,
+    a small badge and the country's outline for region/country/continent-level
+    ones. Places the text names only as context or in passing are in one more
+    layer, faint and off by default. Legend and layer names count the same
+    drawn rows; events without an event site are listed in a panel. A date
+    slider filters by date. ``offline`` inlines Leaflet so only tiles need the network.
 
     ``outlines`` adds the offline base layer of country outlines: shown when
     ``tiles`` is None, otherwise selectable and switched to if tiles fail to load."""
@@ -107,40 +144,47 @@ def make_map(
         empty.add_to(m)
     Runtime().add_to(m)
 
+    sites = [r for r in placed if role_of(r) == "event"]
+    others = [r for r in placed if role_of(r) != "event"]
+    sited = {popup.text(r.get("event_id")) for r in sites} - {""}
+    listed = _unplaced_events(unplaced, others, sited)
     all_rows = placed + unplaced
     symbols = assign_symbols([r["event_type"] for r in all_rows])
-    counts: dict[str, int] = {}
-    for r in all_rows:
-        counts[r["event_type"]] = counts.get(r["event_type"], 0) + 1
 
     by_type: dict[str, list[dict[str, Any]]] = {}
-    for row in placed:
+    for row in sites:
         by_type.setdefault(row["event_type"], []).append(row)
-    approximate = False
+    counts: dict[str, int] = {}
+    kinds: set[int] = set()
     for etype in sorted(by_type):
         sym = symbols[etype]
-        rows = []
-        for r in by_type[etype]:
-            radius = APPROX_RADIUS_M.get(popup.text(r.get("geo_precision")), 0)
-            approximate = approximate or radius > 0
-            rows.append([round(r["_lat"], 6), round(r["_lon"], 6), popup.popup_html(r, sym.color),
-                         popup.tooltip_html(r), popup.text(r.get("date"))[:10], radius])
-        name = (f'<span class="geomap-swatch" style="background:{sym.color}">{_no_jinja(escape(sym.glyph))}</span> '
-                f"{_no_jinja(escape(etype))} ({len(rows)})")
-        group = folium.FeatureGroup(name=name, show=True).add_to(m)
+        rows, areas = _layer_rows(by_type[etype], sym.color, faint=False)
+        kinds.update(r[5] for r in rows)
+        counts[etype] = len(rows)
+        group = folium.FeatureGroup(name=_layer_name(sym, etype, len(rows)), show=True).add_to(m)
         target = None
-        if cluster:
+        if cluster and any(r[5] == KIND_PIN for r in rows):
             target = MarkerCluster(
                 name=None, control=False, show_coverage_on_hover=False, chunked_loading=True,
                 max_cluster_radius=45, spiderfy_on_max_zoom=True,
                 icon_create_function=f"geomap.clusterIcon({sym.color!r})",
             ).add_to(group)
-        EventLayer(rows, color=sym.color, glyph_html=escape(sym.glyph), cluster=target).add_to(group)
+        EventLayer(rows, symbol=sym, areas=areas, cluster=target).add_to(group)
 
-    if unplaced:
-        UnplacedPanel(unplaced).add_to(m)
-    if symbols:
-        Legend([symbols[t] for t in sorted(symbols)], counts, approximate).add_to(m)
+    if others:
+        name = (f'<span class="geomap-swatch gm-faint-swatch"></span> '
+                f"{_no_jinja(escape(OTHER_PLACES))} ({len(others)})")
+        group = folium.FeatureGroup(name=name, show=False).add_to(m)
+        for etype in sorted({r["event_type"] for r in others}):
+            sym = symbols[etype]
+            rows, _ = _layer_rows([r for r in others if r["event_type"] == etype], sym.color, faint=True)
+            EventLayer(rows, symbol=sym, areas={}).add_to(group)
+
+    if listed:
+        UnplacedPanel(listed, {t: symbols[t] for t in symbols}).add_to(m)
+    if counts or others or listed:
+        Legend([symbols[t] for t in sorted(counts)], counts, badges=KIND_BADGE in kinds,
+               others=len(others), unplaced=len(listed)).add_to(m)
     dates = sorted({popup.text(r.get("date"))[:10] for r in all_rows} - {""})
     if time_slider and dates:
         TimeSlider(dates, _date_labels(dates, all_rows)).add_to(m)
@@ -148,17 +192,51 @@ def make_map(
         Title(title).add_to(m)
     if has_tiles:
         TileNotice(TILE_NOTICE, TILE_FALLBACK_NOTICE if outlines else None).add_to(m)
-    folium.LayerControl(collapsed=len(by_type) > 6).add_to(m)
-    _fit(m, placed)
+    folium.LayerControl(collapsed=len(by_type) + bool(others) > 6).add_to(m)
+    _fit(m, sites)
     if offline:
         make_offline(m)
     return m
 
 
-def _fit(m: folium.Map, placed: list[dict[str, Any]]) -> None:
-    if not placed:
+def _layer_name(sym, etype: str, count: int) -> str:
+    return (f'<span class="geomap-swatch" style="background:{sym.color};color:{sym.text}">'
+            f"{_no_jinja(escape(sym.glyph))}</span> {_no_jinja(escape(etype))} ({count})")
+
+
+def _layer_rows(rows: list[dict[str, Any]], color: str, *, faint: bool) -> tuple[list[list[Any]], dict[str, Any]]:
+    """EventLayer rows ``[lat, lon, popup, tooltip, date, kind, area]`` and the outlines they name."""
+    out, areas = [], {}
+    for r in rows:
+        precision = popup.text(r.get("geo_precision"))
+        area = ""
+        if faint:
+            kind = KIND_FAINT
+        elif precision in APPROXIMATE:
+            kind = KIND_BADGE
+            code = popup.text(r.get("country_code")).upper()
+            if precision == "country" and code:
+                outline = country_outline(code)
+                if outline is not None:
+                    areas[code] = outline
+                    area = code
+        else:
+            kind = KIND_PIN
+        out.append([round(r["_lat"], 6), round(r["_lon"], 6), popup.popup_html(r, color),
+                    popup.tooltip_html(r), popup.text(r.get("date"))[:10], kind, area])
+    return out, areas
+
+
+def _fit(m: folium.Map, sites: list[dict[str, Any]]) -> None:
+    """The first view shows every event site (their points, never a whole area)."""
+    if not sites:
         return
-    lats = [r["_lat"] for r in placed]
-    lons = [r["_lon"] for r in placed]
-    # max_zoom stops a single event from zooming to street level
-    m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30), max_zoom=9)
+    lats = [r["_lat"] for r in sites]
+    lons = [r["_lon"] for r in sites]
+    precise = any(popup.text(r.get("geo_precision")) not in APPROXIMATE for r in sites)
+    bounds = [[min(lats), min(lons)], [max(lats), max(lons)]]
+    # a first fit in the page, then the runtime's, which keeps the sites clear of the controls;
+    # max_zoom stops a single event from zooming to street level, or into a country's centre
+    max_zoom = 9 if precise else 5
+    m.fit_bounds(bounds, padding=(40, 40), max_zoom=max_zoom)
+    Fit(bounds, max_zoom).add_to(m)

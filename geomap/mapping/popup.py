@@ -101,10 +101,34 @@ def place_label(row: Mapping[str, Any]) -> str:
     return text(row.get("place_name")) or text(row.get("place_text"))
 
 
+#: Shown next to the date when it was not stated with the event (``date_basis``).
+DATE_BASIS = {"published": "date inferred from publication",
+              "carried": "date carried from earlier in the paragraph"}
+#: Shown on places that are not the event's site (``place_role``).
+ROLES = {"context": "context: a wider area or a place around the event, not its site",
+         "mentioned": "mentioned in the sentence, not where the event happened"}
+
+
+def source_name(row: Mapping[str, Any]) -> str:
+    """The article's title, else its URL, else its document id (usually the file name)."""
+    return text(row.get("title")) or text(row.get("url")) or text(row.get("doc_id"))
+
+
+def source_html(row: Mapping[str, Any]) -> str:
+    """'Title (linked) · published' for one row; escaped."""
+    url = text(row.get("url"))
+    name = source_name(row)
+    source = [_link(name, url)] if name else []
+    published = text(row.get("published"))
+    if published:
+        source.append(f'<span class="gm-muted">{escape(published)}</span>')
+    return " &middot; ".join(source)
+
+
 def popup_html(row: Mapping[str, Any], color: str = "#555") -> str:
     """Popup for one (event, place) row."""
     date = format_date(text(row.get("date")), text(row.get("date_precision")), text(row.get("date_text")))
-    etype = text(row.get("event_type")) or "event"
+    etype = text(row.get("event_type")) or "other"
     parts = [
         '<div class="geomap-popup">',
         f'<div class="gm-head"><span class="gm-type" style="background:{escape(color, quote=True)}">'
@@ -113,7 +137,13 @@ def popup_html(row: Mapping[str, Any], color: str = "#555") -> str:
     date_text = text(row.get("date_text"))
     if date_text and date_text != date:
         parts.append(f' <span class="gm-muted">(&ldquo;{escape(date_text)}&rdquo;)</span>')
+    basis = DATE_BASIS.get(text(row.get("date_basis")))
+    if basis and text(row.get("date")):
+        parts.append(f' <span class="gm-inferred">{escape(basis)}</span>')
     parts.append("</div>")
+    role = ROLES.get(text(row.get("place_role")).strip().lower())
+    if role:
+        parts.append(f'<div class="gm-role">{escape(role)}</div>')
 
     written, resolved = text(row.get("place_text")), text(row.get("place_name"))
     if written or resolved:
@@ -142,15 +172,10 @@ def popup_html(row: Mapping[str, Any], color: str = "#555") -> str:
             f'<blockquote class="gm-quote">&ldquo;{highlight(sentence, start, end, written)}&rdquo;</blockquote>'
         )
 
-    title, url = text(row.get("title")), text(row.get("url"))
-    source = []
-    if title or url:
-        source.append(_link(title, url))
-    published = text(row.get("published"))
-    if published:
-        source.append(f'<span class="gm-muted">{escape(published)}</span>')
+    url = text(row.get("url"))
+    source = source_html(row)
     if source:
-        parts.append(f'<div class="gm-source">{" &middot; ".join(source)}</div>')
+        parts.append(f'<div class="gm-source">{source}</div>')
 
     n_sources = int(number(row.get("n_sources"), 1) or 1)
     if n_sources > 1:
@@ -176,4 +201,8 @@ def tooltip_html(row: Mapping[str, Any]) -> str:
     """'Place — date' for hover."""
     name = place_label(row) or text(row.get("event_type")) or "event"
     date = format_date(text(row.get("date")), text(row.get("date_precision")), text(row.get("date_text")))
-    return f"{escape(name)} &middot; {escape(date)}"
+    if text(row.get("date_basis")) == "published" and text(row.get("date")):
+        date += " (publication date)"
+    role = text(row.get("place_role")).strip().lower()
+    suffix = f" &middot; {escape(role)}" if role in ROLES else ""
+    return f"{escape(name)} &middot; {escape(date)}{suffix}"

@@ -273,3 +273,113 @@ def test_screenshot_for_docs(tab, tmp_path):
     # The committed image is refreshed on request (`make screenshot`), so a test run leaves the tree clean.
     target = DOCS / "map.png" if os.environ.get("GEOMAP_UPDATE_SCREENSHOT") else tmp_path / "map.png"
     write_data(target, data)
+
+
+# --- symbols, counts and roles as a reader sees them ------------------------------
+
+@pytest.fixture(scope="module")
+def sample():
+    return sample_article_events()
+
+
+LEGEND_JS = """() => Array.from(document.querySelectorAll('.geomap-legend [data-type]')).map(r => {
+  const s = r.querySelector('.gm-swatch');
+  return [r.dataset.type, +r.dataset.count, getComputedStyle(s).backgroundColor, s.textContent];
+})"""
+LAYERS_JS = """() => Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label')).map(l => [
+  l.innerText.trim(), l.querySelector('input').checked,
+  (s => s ? getComputedStyle(s).backgroundColor : null)(l.querySelector('.geomap-swatch:not(.gm-faint-swatch)'))])"""
+VISIBLE_JS = """() => { const st = Object.values(geomap.maps)[0];
+  return geomap.visible(st.map).map(e => [e.type, e.kind, e.mark.getTooltip().getContent()]); }"""
+
+
+def visible(page) -> list:
+    """[type, kind, tooltip] of every drawn entry (date filter passed, layer on)."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    return page.evaluate(VISIBLE_JS)
+
+
+def rgb(hex_color: str) -> str:
+    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
+
+
+def test_symbols_are_the_same_in_two_maps_of_different_inputs(events, sample, tab, tmp_path):
+    from geomap.mapping.symbols import FIXED
+
+    # the fixture relabelled with taxonomy types, and the sample article's events
+    relabelled = events.assign(event_type=events.event_type.replace({"attack": "strike", "election": "vote"}))
+    seen: dict[str, set] = {}
+    for i, frame in enumerate((relabelled, sample[1])):
+        page = tab.open(write_map(make_map(frame, tiles=None), tmp_path / f"m{i}.html"))
+        for etype, _, color, glyph in page.evaluate(LEGEND_JS):
+            seen.setdefault(etype, set()).add((color, glyph))
+        # the pins drawn carry the same colour as the legend
+        pins = page.evaluate("() => Array.from(document.querySelectorAll('.geomap-pin span, .geomap-badge span'))"
+                             ".map(s => [getComputedStyle(s).backgroundColor, s.textContent])")
+        legend = {(c, g) for _, _, c, g in page.evaluate(LEGEND_JS)}
+        assert pins and {tuple(p) for p in pins} <= legend
+    assert {"strike", "statement"} <= set(seen)  # types on both maps
+    for etype, symbols in seen.items():
+        assert len(symbols) == 1, etype
+        assert symbols == {(rgb(FIXED[etype][0]), FIXED[etype][1])}
+    assert len({s for v in seen.values() for s in v}) == len(seen)  # no two types alike
+    assert tab.errors == []
+
+
+def test_legend_and_layer_counts_agree_with_what_is_drawn(sample, tab, tmp_path):
+    page = tab.open(write_map(make_map(sample[1], tiles=None), tmp_path / "m.html"))
+    legend = {t: n for t, n, _, _ in page.evaluate(LEGEND_JS)}
+    layers = {}
+    for label, checked, _ in page.evaluate(LAYERS_JS):
+        name, count = label.rsplit(" (", 1)
+        layers[name.split(" ", 1)[1] if checked else name] = int(count.rstrip(")"))
+    drawn: dict[str, int] = {}
+    for etype, kind, _ in visible(page):
+        drawn[etype] = drawn.get(etype, 0) + 1
+    assert legend and legend == drawn == {k: v for k, v in layers.items() if not k.endswith("in the text")}
+    assert legend == {"assassination": 1, "deployment": 1, "fighting": 2, "statement": 1, "strike": 2}
+    # switching the faint layer on adds exactly its count
+    others = layers["Other places in the text"]
+    page.locator(".leaflet-control-layers-overlays label", has_text="Other places").locator("input").check()
+    assert len(visible(page)) == sum(drawn.values()) + others
+    assert tab.errors == []
+
+
+def test_mentioned_countries_are_not_drawn_by_default(sample, tab, tmp_path):
+    article, events = sample
+    # the sample names Iran only in passing (the assassination happened in Baghdad)
+    iran = events[events.place_name == "Iran"]
+    assert len(iran) and set(iran.place_role) == {"mentioned"}
+    page = tab.open(write_map(make_map(events, title=article.title), tmp_path / "m.html"))
+    drawn = visible(page)
+    assert not [v for v in drawn if v[2].startswith("Iran ")]
+    assert {k for _, k, _ in drawn} == {0, 1}  # pins and badges; no faint marks, no rings
+    # Iraq's badge comes with the country's outline (a dashed line, drawn on the canvas)
+    assert page.evaluate("""() => Object.values(geomap.maps)[0].entries.filter(
+      e => e.kind === 1 && e.layer.getLayers && e.layer.getLayers()[0] instanceof L.GeoJSON).length""") >= 1
+    # the first view fits the event sites (Iraq and Syria), not Iran
+    view = page.evaluate("() => { const b = Object.values(geomap.maps)[0].map.getBounds();"
+                         " return [b.getWest(), b.getEast(), b.getSouth(), b.getNorth()]; }")
+    assert view[0] < 38.3 and view[1] > 44.4 and view[1] < 53 and view[2] < 33 and view[3] > 36.4
+    # the reader can switch the other places on: Iran is there, faint
+    page.locator(".leaflet-control-layers-overlays label", has_text="Other places").locator("input").check()
+    faint = [v for v in visible(page) if v[1] == 2]
+    assert any(v[2].startswith("Iran ") for v in faint)
+    assert tab.errors == [] or all("Failed to load resource" in e for e in tab.errors)
+
+
+def test_inferred_dates_are_marked_and_still_filter(sample, tab, tmp_path):
+    article, events = sample
+    assert "published" in set(events.date_basis)
+    page = tab.open(write_map(make_map(events, tiles=None), tmp_path / "m.html"))
+    # the deployment (date from the publication date) says so in its popup
+    text = page.evaluate("""() => Object.values(geomap.maps)[0].entries
+      .filter(e => e.type === 'deployment').map(e => e.mark.getPopup().getContent()).join(' ')""")
+    assert "date inferred from publication" in text
+    slider = page.locator(".geomap-slider .gm-range")
+    dates = sorted(set(events.date) - {""})
+    slider.fill(str(dates.index("2020-03-10")))  # the day before publication: the deployment is hidden
+    assert "deployment" not in {t for t, _, _ in visible(page)}
+    slider.fill(str(len(dates) - 1))
+    assert "deployment" in {t for t, _, _ in visible(page)}

@@ -8,10 +8,10 @@ from geomap.mapping.plugins.base import Runtime, map_of
 from geomap.mapping.plugins.events import EventLayer
 from geomap.mapping.plugins.legend import Legend
 from geomap.mapping.plugins.outlines import OUTLINES_NAME, CountryOutlines
-from geomap.mapping.plugins.panels import TileNotice, Title, UnplacedPanel
+from geomap.mapping.plugins.panels import Fit, TileNotice, Title, UnplacedPanel
 from geomap.mapping.plugins.timeslider import TimeSlider
 
 __all__ = [
-    "OUTLINES_NAME", "CountryOutlines", "EventLayer", "Legend", "Runtime", "TileNotice", "TimeSlider", "Title",
+    "OUTLINES_NAME", "CountryOutlines", "EventLayer", "Fit", "Legend", "Runtime", "TileNotice", "TimeSlider", "Title",
     "UnplacedPanel", "map_of",
 ]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from html import escape
 from typing import Any
 
 from branca.element import Element
 
 from geomap.mapping.plugins.base import MapElement, template
+from geomap.mapping.symbols import Symbol
 
 
 def script_json(value: Any) -> str:
@@ -26,23 +28,27 @@ def script_json(value: Any) -> str:
 
 
 class EventLayer(MapElement):
-    """Markers (or area rings) for many events, added to a FeatureGroup and optional cluster.
+    """Markers for many events of one type, added to a FeatureGroup and optional cluster.
 
-    rows: ``[lat, lon, popup_html, tooltip_html, iso_date, approx_radius_m]``
-    with HTML already escaped by :mod:`geomap.mapping.popup`.
+    rows: ``[lat, lon, popup_html, tooltip_html, iso_date, kind, area]`` with HTML
+    already escaped by :mod:`geomap.mapping.popup`; kind 0 is a pin, 1 a badge for a
+    region/country-level place (with ``areas[area]``, a GeoJSON outline, when known),
+    2 a faint mark for a place that is not the event's site.
     """
 
     _template = template("events.j2")
 
-    def __init__(self, rows: list[list[Any]], *, color: str, glyph_html: str,
+    def __init__(self, rows: list[list[Any]], *, symbol: Symbol, areas: dict[str, Any] | None = None,
                  cluster: Element | None = None) -> None:
         super().__init__()
         self._name = "GeomapEvents"
         self.rows = rows
-        self.color = color
-        self.glyph_html = glyph_html
+        self.symbol = symbol
+        self.areas = areas or {}
         self.cluster = cluster
 
     @property
     def payload(self) -> str:
-        return script_json({"color": self.color, "glyph": self.glyph_html, "rows": self.rows})
+        s = self.symbol
+        return script_json({"type": escape(s.event_type), "color": s.color, "text": s.text, "glyph": escape(s.glyph),
+                            "rows": self.rows, "areas": self.areas})

@@ -7,24 +7,30 @@ from typing import Any, Mapping
 
 from geomap.mapping import popup
 from geomap.mapping.plugins.base import Control
+from geomap.mapping.symbols import Symbol, symbol_for
 
 
-def unplaced_html(rows: list[Mapping[str, Any]]) -> str:
+def unplaced_html(rows: list[Mapping[str, Any]], symbols: Mapping[str, Symbol] | None = None) -> str:
+    """One item per event: its type, date, sentence, the article it comes from and, when the
+    text names places only in passing (``_mentions``), those."""
+    from geomap.mapping.plugins.legend import swatch
+
     items = []
     for row in rows:
+        etype = popup.text(row.get("event_type")) or "other"
+        sym = (symbols or {}).get(etype) or symbol_for(etype)
         date = popup.format_date(popup.text(row.get("date")), popup.text(row.get("date_precision")),
                                  popup.text(row.get("date_text")))
-        title, url = popup.text(row.get("title")), popup.text(row.get("url"))
-        href = popup.safe_url(url)
-        source = ""
-        if title or url:
-            label = escape(title or url)
-            source = (f' <a href="{escape(href, quote=True)}" target="_blank" rel="noopener noreferrer">{label}</a>'
-                      if href else f" {label}")
+        if popup.text(row.get("date_basis")) == "published" and popup.text(row.get("date")):
+            date += " (publication date)"
+        mentions = [m for m in row.get("_mentions") or [] if m]
+        where = (f'<br><span class="gm-muted">mentions {escape(", ".join(mentions))} '
+                 f"(not where it happened)</span>") if mentions else ""
         items.append(
             f'<li data-date="{escape(popup.text(row.get("date")), quote=True)}">'
-            f"<b>{escape(popup.text(row.get('event_type')) or 'event')}</b> &middot; {escape(date)}"
-            f"<br>&ldquo;{escape(popup.text(row.get('sentence')))}&rdquo;{source}</li>"
+            f"{swatch(sym, 'gm-swatch')}<b>{escape(etype)}</b> &middot; {escape(date)}"
+            f"<br>&ldquo;{escape(popup.text(row.get('sentence')))}&rdquo;{where}"
+            f'<br><span class="gm-src">{popup.source_html(row)}</span></li>'
         )
     return (f"<details><summary>Events without a mapped place ({len(rows)})</summary>"
             f"<ul>{''.join(items)}</ul></details>")
@@ -33,8 +39,8 @@ def unplaced_html(rows: list[Mapping[str, Any]]) -> str:
 class UnplacedPanel(Control):
     """Collapsible list of events that have no place to pin."""
 
-    def __init__(self, rows: list[Mapping[str, Any]]) -> None:
-        super().__init__("panel", unplaced_html(rows))
+    def __init__(self, rows: list[Mapping[str, Any]], symbols: Mapping[str, Symbol] | None = None) -> None:
+        super().__init__("panel", unplaced_html(rows, symbols))
         self._name = "GeomapUnplaced"
 
 
@@ -57,3 +63,12 @@ class TileNotice(Control):
         args = [message] if fallback_message is None else [message, fallback_message]
         super().__init__("tileNotice", *args)
         self._name = "GeomapTileNotice"
+
+
+class Fit(Control):
+    """The first view: ``bounds`` of the event sites, padded by the controls' sizes.
+    Add it after every control so their sizes are known."""
+
+    def __init__(self, bounds: list[list[float]], max_zoom: int) -> None:
+        super().__init__("fit", bounds, max_zoom)
+        self._name = "GeomapFit"

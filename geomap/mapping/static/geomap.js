@@ -7,7 +7,7 @@
 
   function state(map) {
     var id = L.stamp(map);
-    if (!gm.maps[id]) { gm.maps[id] = { entries: [], panels: [], map: map }; }
+    if (!gm.maps[id]) { gm.maps[id] = { entries: [], panels: [], map: map, badgeSlots: {} }; }
     return gm.maps[id];
   }
   gm.state = state;
@@ -23,37 +23,92 @@
     };
   };
 
-  /* rows: [lat, lon, popupHtml, tooltipHtml, isoDate, approxRadiusMetres].
-     HTML strings were escaped in Python; one loop and one addLayers call
-     keep 10,000 events fast. */
+  /* data: {type, color, text, glyph, rows, areas}; rows:
+     [lat, lon, popupHtml, tooltipHtml, isoDate, kind, areaKey] with kind
+     0 = pin (the event's site), 1 = badge (only the region or country is known;
+     with the country's dashed outline when areas[areaKey] exists), 2 = faint
+     mark (a place that is not the event's site). HTML strings were escaped in
+     Python; one loop and one addLayers call keep 10,000 events fast. */
   gm.addEvents = function (map, group, cluster, data) {
     var st = state(map), pins = [];
+    var face = 'background:' + data.color + ';color:' + data.text;
     var icon = L.divIcon({
       className: 'geomap-pin',
-      html: '<span style="background:' + data.color + '"><b class="geomap-glyph">' + data.glyph + '</b></span>',
+      html: '<span style="' + face + '"><b class="geomap-glyph">' + data.glyph + '</b></span>',
       iconSize: [26, 26], iconAnchor: [13, 26], popupAnchor: [0, -24], tooltipAnchor: [10, -14]
     });
+    var badge = L.divIcon({
+      className: 'geomap-badge',
+      html: '<span style="' + face + '">' + data.glyph + '</span>',
+      iconSize: [24, 20], iconAnchor: [12, 10], popupAnchor: [0, -8], tooltipAnchor: [10, 0]
+    });
     for (var i = 0; i < data.rows.length; i++) {
-      var r = data.rows[i], layer, target;
-      if (r[5] > 0) {
-        // approximate place: an area ring, never a precise-looking pin
-        layer = L.circle([r[0], r[1]], {
-          radius: r[5], color: data.color, weight: 2, dashArray: '6 6',
-          fillColor: data.color, fillOpacity: 0.12, className: 'geomap-area'
+      var r = data.rows[i], layer, mark, target = group;
+      if (r[5] === 1) {
+        // badges at one point (several events in one country) sit side by side
+        var key = r[0] + ',' + r[1], slot = st.badgeSlots[key] = (st.badgeSlots[key] || 0) + 1;
+        var icon1 = slot === 1 ? badge : L.divIcon(L.extend({}, badge.options, {
+          // 2nd to the right, 3rd to the left, 4th further right, ...
+          iconAnchor: [12 - 26 * Math.ceil((slot - 1) / 2) * (slot % 2 ? -1 : 1), 10]
+        }));
+        layer = mark = L.marker([r[0], r[1]], { icon: icon1, riseOnHover: true });
+        var area = r[6] && data.areas[r[6]];
+        if (area) {
+          // the area as a thin dashed line, never a fill that hides the map
+          layer = L.layerGroup([L.geoJSON(area, {
+            interactive: false, className: 'geomap-area',
+            style: { color: data.color, weight: 1.5, opacity: 0.8, dashArray: '5 4', fill: false }
+          }), mark]);
+        }
+        group.addLayer(layer);
+      } else if (r[5] === 2) {
+        layer = mark = L.circleMarker([r[0], r[1]], {
+          radius: 5, color: data.color, weight: 1.5, opacity: 0.7, dashArray: '2 2',
+          fillColor: data.color, fillOpacity: 0.2, className: 'geomap-faint'
         });
-        target = group;
         group.addLayer(layer);
       } else {
-        layer = L.marker([r[0], r[1]], { icon: icon, riseOnHover: true });
+        layer = mark = L.marker([r[0], r[1]], { icon: icon, riseOnHover: true });
         target = cluster || group;
         pins.push(layer);
       }
-      layer.bindPopup(r[2], { maxWidth: 380, minWidth: 220 });
-      layer.bindTooltip(r[3]);
-      layer.geomapDate = r[4];
-      st.entries.push({ layer: layer, group: target, date: r[4], shown: true });
+      mark.bindPopup(r[2], { maxWidth: 380, minWidth: 220 });
+      mark.bindTooltip(r[3]);
+      mark.geomapDate = layer.geomapDate = r[4];
+      st.entries.push({ layer: layer, mark: mark, group: target, date: r[4], shown: true, type: data.type,
+                        kind: r[5], on: group });
     }
     if (cluster) { cluster.addLayers(pins); } else { pins.forEach(function (p) { group.addLayer(p); }); }
+  };
+
+  /* Entries whose layer group is on the map and which pass the date filter. */
+  gm.visible = function (map) {
+    return state(map).entries.filter(function (e) { return e.shown && map.hasLayer(e.on); });
+  };
+
+  /* Fit the first view to the event sites, keeping them clear of the controls
+     in the map's corners (each side's padding is at most a third of the map). */
+  gm.fit = function (map, bounds, maxZoom) {
+    var c = map.getContainer(), size = map.getSize();
+    function corner(name, dim) {  // widest control, or stacked height, in one corner
+      var el = c.querySelector('.leaflet-control-container .leaflet-' + name.split(' ').join('.leaflet-'));
+      var n = 0;
+      Array.prototype.forEach.call(el ? el.children : [], function (k) {
+        n = dim === 'w' ? Math.max(n, k.offsetWidth + 10) : n + k.offsetHeight + 10;
+      });
+      return n;
+    }
+    function cap(v, total) { return Math.min(v + 12, Math.round(total / 3)); }
+    var title = c.querySelector('.geomap-title');
+    var pad = {
+      left: cap(corner('top left', 'w'), size.x),
+      right: cap(Math.max(corner('top right', 'w'), corner('bottom right', 'w')), size.x),
+      top: cap(title ? title.offsetHeight + 10 : 0, size.y),
+      bottom: cap(corner('bottom left', 'h'), size.y)
+    };
+    map.fitBounds(bounds, { paddingTopLeft: [pad.left, pad.top], paddingBottomRight: [pad.right, pad.bottom],
+                            maxZoom: maxZoom, animate: false });
+    state(map).fitPadding = pad;
   };
 
   function bucket(m, key, value) {
@@ -124,14 +179,15 @@
       '<input type="range" class="gm-range" min="0" max="' + last + '" step="1" value="' + last + '" aria-label="Event date">');
     var input = div.querySelector('.gm-range'), mode = div.querySelector('.gm-mode');
     var label = div.querySelector('.gm-label'), play = div.querySelector('.gm-play'), timer = null;
-    var total = state(map).entries.length;
+    var sites = state(map).entries.filter(function (e) { return e.kind !== 2; });
     function apply() {
       var i = +input.value, cur = dates[i], only = mode.value === 'on';
-      var n = gm.filter(map, function (d) {
+      gm.filter(map, function (d) {
         if (!d) { return !only && i === last; }
         return only ? d === cur : d <= cur;
       });
-      label.textContent = labels[i] + ' \u00b7 ' + n + ' of ' + total + ' shown';
+      var n = sites.filter(function (e) { return e.shown; }).length;
+      label.textContent = labels[i] + ' \u00b7 ' + n + ' of ' + sites.length + ' shown';
       div.setAttribute('data-shown', n);
     }
     function stop() { clearInterval(timer); timer = null; play.innerHTML = '&#9654;'; }
