@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.geomap-installed
 SAMPLE := data/samples/us-boosting-iraq-base.txt
 CORPORA ?= ../shared/eval/lgl.jsonl ../shared/eval/gwn.jsonl
 
-.PHONY: install demo test eval bench gazetteer screenshot clean
+.PHONY: install demo test test-min eval bench gazetteer screenshot clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,20 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# The tests against the lowest versions pyproject.toml allows (every ">=X" pinned to "==X"), in a
+# venv of their own. Each lower bound must be a published release for this to install.
+VENV_MIN := .venv-min
+test-min: pyproject.toml
+	$(PYTHON) -m venv $(VENV_MIN)
+	$(VENV_MIN)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV_MIN)/bin/python -c "import re, tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
+	reqs = p['dependencies'] + p['optional-dependencies']['test']; \
+	print('\n'.join(re.sub(r'\s*>=\s*([^,;\s]+).*', r'==\1', r) for r in reqs if '>=' in r))" \
+	> $(VENV_MIN)/constraints-min.txt
+	$(VENV_MIN)/bin/python -m pip install --quiet -c $(VENV_MIN)/constraints-min.txt -e '.[test]'
+	$(VENV_MIN)/bin/python -m pip check
+	$(VENV_MIN)/bin/python -m pytest
 
 # Full accuracy run on the gold corpora (pass CORPORA=... for other files).
 eval: install
@@ -39,4 +53,4 @@ gazetteer: install
 	$(BIN)/geomap gazetteer build --force
 
 clean:
-	rm -rf $(VENV) build *.egg-info outputs/*.html outputs/*.geojson
+	rm -rf $(VENV) $(VENV_MIN) build *.egg-info outputs/*.html outputs/*.geojson

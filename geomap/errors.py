@@ -19,6 +19,10 @@ class GazetteerError(GeomapError):
     """The offline gazetteer is missing, corrupt or cannot be built."""
 
 
+class GazetteerCorrupt(GazetteerError):
+    """The gazetteer file is damaged (fails SQLite's quick_check or a query); rebuild it."""
+
+
 class GeocodingError(GeomapError):
     """A geocoding service failed (outage, quota, bad answer)."""
 

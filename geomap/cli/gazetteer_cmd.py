@@ -47,11 +47,15 @@ def build_cmd(output: Output = None, force: Force = False) -> None:
     """Build the gazetteer from data in installed packages (no download)."""
     from geomap.gazetteer import build as build_gazetteer
     from geomap.gazetteer import default_path
+    from geomap.gazetteer.store import quick_check
 
     target = output or default_path()
     if target.exists() and not force:
-        typer.echo(f"gazetteer already built: {target} (--force rebuilds it)")
-        return
+        problem = quick_check(target)
+        if problem is None:
+            typer.echo(f"gazetteer already built: {target} (--force rebuilds it)")
+            return
+        typer.echo(f"gazetteer damaged: {target} ({' '.join(problem.split())}); rebuilding it", err=True)
     with _status("building the gazetteer") as say:
         build_gazetteer(target, progress=say)
     typer.echo(f"gazetteer written: {target}")

@@ -3,27 +3,41 @@
 from __future__ import annotations
 
 import json
+import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from geomap.errors import InputError, PlaceNotFound
+from geomap.errors import GeocodingError, InputError, PlaceNotFound
 from geomap.records import Place
 
 
 def _rows(name: str, *, country: str | None, limit: int, geocoder: str,
           gazetteer: Path | None) -> list[tuple[Place, float | None]]:
     if geocoder.strip().lower() == "offline":
-        from geomap.gazetteer import Gazetteer
-        from geomap.resolve import Resolver
-
-        ranked = Resolver(Gazetteer.open(gazetteer)).rank(name, country=country)
-        return [(p, s) for p, s in ranked[:limit]]
-    from geomap.geocoders.online import make_geocoder
+        return _offline_rows(name, country=country, limit=limit, gazetteer=gazetteer)
+    from geomap.geocoders.online import FALLBACK_SOURCE, make_geocoder
 
     service = make_geocoder(geocoder)
-    return [(p, None) for p in service.search(name, country_codes=country, limit=limit)]
+    try:
+        return [(p, None) for p in service.search(name, country_codes=country, limit=limit)]
+    except GeocodingError as exc:
+        # an outage, a rate limit or a spent time budget: answer offline, say so, mark the rows
+        logging.getLogger("geomap").warning("%s; answering from the offline gazetteer (source=%s)",
+                                            exc, FALLBACK_SOURCE)
+        rows = _offline_rows(name, country=country, limit=limit, gazetteer=gazetteer)
+        return [(replace(p, source=FALLBACK_SOURCE), s) for p, s in rows]
+
+
+def _offline_rows(name: str, *, country: str | None, limit: int,
+                  gazetteer: Path | None) -> list[tuple[Place, float | None]]:
+    from geomap.gazetteer import Gazetteer
+    from geomap.resolve import Resolver
+
+    ranked = Resolver(Gazetteer.open(gazetteer)).rank(name, country=country)
+    return [(p, s) for p, s in ranked[:limit]]
 
 
 Name = Annotated[str, typer.Argument(help="Place name, e.g. \"Ain al-Asad\".", show_default=False)]

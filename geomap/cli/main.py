@@ -7,12 +7,37 @@ command or option, a missing argument, a value of the wrong type) are one line t
 
 from __future__ import annotations
 
+import os
 import sys
-from typing import Annotated, Optional
 
-import typer
 
-from geomap.errors import GeomapError
+def _interrupted_hook(kind, value, tb, _previous=sys.excepthook) -> None:
+    """Ctrl-C before ``main`` runs (while the command line imports): one line and status 130."""
+    if issubclass(kind, KeyboardInterrupt):
+        try:
+            print("error: interrupted", file=sys.stderr)
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(130)
+    _previous(kind, value, tb)
+
+
+def _run_as_command() -> bool:
+    """True when this process is the ``geomap`` command (the script or ``python -m geomap``)."""
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    return getattr(spec, "name", None) == "geomap.__main__" or os.path.basename(sys.argv[0] or "") == "geomap"
+
+
+if _run_as_command():  # a library user's or a test runner's excepthook is left alone
+    sys.excepthook = _interrupted_hook
+
+import logging  # noqa: E402
+from typing import Annotated, Optional  # noqa: E402
+
+import typer  # noqa: E402
+
+from geomap.errors import GeomapError  # noqa: E402
 
 app = typer.Typer(
     name="geomap", no_args_is_help=True, add_completion=False,
@@ -78,42 +103,54 @@ def _usage_error(exc) -> int:
     return exc.exit_code
 
 
+#: Exit status of a run stopped by Ctrl-C (128 + SIGINT), as shells report it.
+INTERRUPTED = 130
+
+
+class _StderrHandler(logging.Handler):
+    """Log records as lines on whatever ``sys.stderr`` is at the time (it may be replaced)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            print(" ".join(self.format(record).split()), file=sys.stderr)
+        except Exception:  # noqa: BLE001 - logging must never break a run
+            self.handleError(record)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``geomap`` script and ``python -m geomap``."""
-    import logging
-
     # geopy's RateLimiter logs each retry with a traceback; the CLI reports the final error once.
     logging.getLogger("geopy").setLevel(logging.CRITICAL)
     # warnings of the library (e.g. an article skipped) as one "warning: …" line each on stderr
     log = logging.getLogger("geomap")
-    if not log.handlers:
-        handler = logging.StreamHandler()
+    if not any(isinstance(h, _StderrHandler) for h in log.handlers):
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("warning: %(message)s"))
         log.addHandler(handler)
         log.propagate = False
-    command = typer.main.get_command(app)
     exceptions = _click_exceptions()
     exits = tuple({typer.Exit, getattr(exceptions, "Exit", typer.Exit)})
+    # click turns Ctrl-C inside a command into Abort; geomap asks no questions, so Abort is Ctrl-C
     aborts = tuple({typer.Abort, getattr(exceptions, "Abort", typer.Abort)})
     try:
+        command = typer.main.get_command(app)
         code = command.main(args=argv, prog_name="geomap", standalone_mode=False)
     except GeomapError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(1)
     except exits as exc:
-        sys.exit(exc.exit_code)
+        code = exc.exit_code
     except exceptions.UsageError as exc:
         sys.exit(_usage_error(exc))
     except exceptions.ClickException as exc:  # e.g. a FileError: one line, status 1
         print(f"error: {_one_line(exc.format_message())}", file=sys.stderr)
         sys.exit(exc.exit_code)
-    except aborts:
-        print("error: aborted", file=sys.stderr)
-        sys.exit(130)
-    except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
-        sys.exit(130)
+    except (KeyboardInterrupt, *aborts):
+        code = INTERRUPTED
     except OSError as exc:  # e.g. a disk full while writing: still one line, no traceback
         print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         sys.exit(1)
+    if code == INTERRUPTED:
+        # typer >= 0.29 turns Ctrl-C into a silent Exit(130), older ones into click's Abort
+        print("error: interrupted", file=sys.stderr)
     sys.exit(code if isinstance(code, int) else 0)

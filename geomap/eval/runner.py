@@ -11,6 +11,7 @@ Only the geoparser calls are timed, so docs/s does not include reading or scorin
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,10 +121,26 @@ def evaluate(
     docs = select(read_corpus(corpus_path), split, limit)
     if not docs:
         raise GeomapError(f"{corpus_path}: no documents in split {split!r}")
+    for message in gold_warnings(docs, corpus_path, split=split, gold_spans=gold_spans):
+        logging.getLogger("geomap").warning(message)
     predictions, seconds = _run(docs, geoparser, gold_spans=gold_spans, progress=progress,
                                 label=corpus_name(corpus_path))
     return score(docs, predictions, seconds=seconds, gold_spans=gold_spans,
                  corpus=corpus_name(corpus_path), path=str(corpus_path), split=split)
+
+
+def gold_warnings(docs: Sequence[GoldDocument], corpus_path: str | Path, *, split: str = "all",
+                  gold_spans: bool = False) -> list[str]:
+    """Why the scores of ``docs`` would mean nothing (0 of 0): no gold toponyms, or none with
+    coordinates for resolution. One line each; empty when the corpus can be scored."""
+    where = f"{corpus_path}" + (f" (split {split})" if split != "all" else "")
+    n_gold = sum(len(d.toponyms) for d in docs)
+    if n_gold == 0:
+        return [f"{where}: no gold toponyms in {len(docs)} document(s); every score is 0 of 0"]
+    if not any(t.has_coords for d in docs for t in d.toponyms):
+        rest = "every score is 0 of 0" if gold_spans else "resolution is 0 of 0, only recognition is scored"
+        return [f"{where}: no gold toponym has coordinates; {rest}"]
+    return []
 
 
 def _run(

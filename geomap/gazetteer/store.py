@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from geomap.errors import GazetteerError
+from geomap.errors import GazetteerCorrupt, GazetteerError
 from geomap.gazetteer.build import BUILD_VERSION, build
 from geomap.gazetteer.normalize import normalize_name
 from geomap.records import Place
@@ -47,6 +47,47 @@ def default_path() -> Path:
     return Path(user_cache_dir("geomap")) / f"gazetteer-v{BUILD_VERSION}.sqlite"
 
 
+def recovery_hint(path: str | os.PathLike) -> str:
+    """How to get a working gazetteer back at ``path``."""
+    path = Path(path)
+    try:
+        default = path.resolve() == default_path().resolve()
+    except OSError:
+        default = False
+    if default and not os.environ.get(ENV_VAR):
+        return "run `geomap gazetteer build --force`"
+    if default:
+        return "run `geomap gazetteer build --force` (or import it again)"
+    return f"run `geomap gazetteer build --force -o {path}` (or import it again)"
+
+
+def damaged(path: str | os.PathLike, reason: object) -> GazetteerCorrupt:
+    """The one-line error for a damaged gazetteer file, saying how to recover."""
+    text = " ".join(str(reason).split()) or "damaged"
+    return GazetteerCorrupt(f"the gazetteer is damaged: {path} ({text}); {recovery_hint(path)}")
+
+
+def quick_check(path: str | os.PathLike) -> str | None:
+    """None when SQLite's ``PRAGMA quick_check`` finds ``path`` sound, else the first problem."""
+    try:
+        conn = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        return str(exc)
+    try:
+        return _quick_check(conn)
+    finally:
+        conn.close()
+
+
+def _quick_check(conn: sqlite3.Connection) -> str | None:
+    try:
+        rows = conn.execute("PRAGMA quick_check(1)").fetchall()
+    except sqlite3.DatabaseError as exc:  # not a database, or a damaged header/schema
+        return str(exc)
+    problem = rows[0][0] if rows else "no answer from quick_check"
+    return None if problem == "ok" else str(problem)
+
+
 class Gazetteer:
     """A read-only place-name index over one SQLite file."""
 
@@ -58,12 +99,22 @@ class Gazetteer:
             # check_same_thread=False: lookups are read-only and guarded by a lock.
             self._conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
             self._lock = threading.Lock()
+            # A damaged file must fail here, with how to recover, not mid-parse (~0.4 s for 60 MB).
+            problem = _quick_check(self._conn)
+            if problem is not None:
+                self._conn.close()
+                if "not a database" in problem:
+                    raise GazetteerError(f"not a geomap gazetteer: {self.path} ({problem}); "
+                                         f"{recovery_hint(self.path)}")
+                raise damaged(self.path, problem)
             self.meta = dict(self._conn.execute("SELECT key, value FROM meta"))
             self._demonyms = dict(self._conn.execute("SELECT word, country_code FROM demonyms"))
             self._country_names = dict(self._conn.execute(
                 "SELECT country_code, name FROM places WHERE kind = 'country'"))
+        except sqlite3.OperationalError as exc:  # no such table: some other SQLite file
+            raise GazetteerError(f"not a geomap gazetteer: {self.path} ({exc})") from None
         except sqlite3.DatabaseError as exc:
-            raise GazetteerError(f"not a geomap gazetteer: {self.path} ({exc})") from exc
+            raise damaged(self.path, exc) from None
         self._countries = {p.country_code: p for p in self._query("kind = 'country'")}
         self._lower_demonyms = {k.lower(): v for k, v in self._demonyms.items()}
         self.candidates = lru_cache(maxsize=100_000)(self._candidates)  # type: ignore[method-assign]
@@ -80,14 +131,30 @@ class Gazetteer:
                     raise GazetteerError(f"gazetteer not found: {target}")
                 print(f"geomap: building the offline gazetteer once at {target} …", file=sys.stderr)
                 build(target)
-            gaz = cls(target)
+            try:
+                gaz = cls(target)
+            except GazetteerCorrupt as exc:
+                # The cached gazetteer is ours, made from installed packages: rebuilding it (atomically)
+                # is safe. A file the user named (an import, say) is reported, not replaced.
+                if path is not None or not build_missing or os.environ.get(ENV_VAR):
+                    raise
+                print(f"geomap: {exc.args[0].split(';')[0]}; rebuilding it …", file=sys.stderr)
+                build(target)
+                gaz = cls(target)
             _OPENED[target] = gaz
             return gaz
 
     # -- queries ------------------------------------------------------------------------------
+    def _rows(self, sql: str, params: Iterable = ()) -> list[tuple]:
+        """All rows of a query; a damaged page met on the way is a one-line GazetteerCorrupt."""
+        try:
+            with self._lock:
+                return self._conn.execute(sql, tuple(params)).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise damaged(self.path, exc) from None
+
     def _query(self, where: str, params: Iterable = ()) -> list[Place]:
-        with self._lock:
-            rows = self._conn.execute(f"SELECT {_COLUMNS} FROM places WHERE {where}", tuple(params)).fetchall()
+        rows = self._rows(f"SELECT {_COLUMNS} FROM places WHERE {where}", params)
         return [self._place(r) for r in rows]
 
     def _candidates(self, name: str, kinds: tuple[str, ...] | None = None,
@@ -144,8 +211,7 @@ class Gazetteer:
     def is_known_name(self, name: str) -> bool:
         """True when ``name`` is a name of some place."""
         key = normalize_name(name)
-        with self._lock:
-            return self._conn.execute("SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)).fetchone() is not None
+        return bool(self._rows("SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)))
 
     def is_notable_name(self, name: str, *, min_population: int = 15000) -> bool:
         """True when ``name`` names a country, continent, region or subdivision, or a town of
@@ -162,8 +228,7 @@ class Gazetteer:
                "(p.kind IN ('country', 'continent') OR "
                "(p.kind IN ('admin1', 'region') AND (n.main = 1 OR length(n.key) > 3)) OR "
                "(p.kind = 'city' AND p.population >= ? AND n.main = 1)) LIMIT 1")
-        with self._lock:
-            return self._conn.execute(sql, (key, min_population)).fetchone() is not None
+        return bool(self._rows(sql, (key, min_population)))
 
     def demonym_country(self, word: str) -> str | None:
         """ISO country code of a demonym ("Iraqi" -> "IQ"), else None."""
@@ -197,9 +262,8 @@ class Gazetteer:
 
     def info(self) -> dict[str, object]:
         """Counts by kind and build metadata."""
-        with self._lock:
-            kinds = dict(self._conn.execute("SELECT kind, COUNT(*) FROM places GROUP BY kind"))
-            names = self._conn.execute("SELECT COUNT(*) FROM names").fetchone()[0]
+        kinds = dict(self._rows("SELECT kind, COUNT(*) FROM places GROUP BY kind"))
+        names = self._rows("SELECT COUNT(*) FROM names")[0][0]
         return {"path": str(self.path), "places": sum(kinds.values()), "names": names,
                 "by_kind": kinds, "demonyms": len(self._demonyms), **self.meta}
 

@@ -4,11 +4,19 @@
 cache (a cached query never touches the network, misses included), turns answers into our
 :class:`~geomap.records.Place`, and can ``refine`` the offline resolver's mentions. Every
 service failure becomes a one-line :class:`~geomap.errors.GeocodingError` naming the service.
+
+A geocoder has a total time budget (``budget_seconds``, default :data:`DEFAULT_BUDGET_SECONDS`
+or ``$GEOMAP_GEOCODER_BUDGET``) from its first request: no request waits past it. When the
+service fails during ``refine`` (outage, rate limit, budget spent), the run goes on: the mention
+at hand and every later one keep the offline gazetteer's place, marked ``source="offline"``,
+and one warning line is logged.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 
 import inspect
 import os
@@ -31,6 +39,54 @@ from geomap.records import Mention, Place
 ONLINE_CONFIDENCE = 0.6
 #: Offline and online answers within this distance are the same place.
 AGREE_KM = 50.0
+#: Seconds a geocoder may spend on the network in one run (all requests, waits and retries).
+DEFAULT_BUDGET_SECONDS = 60.0
+#: Environment variable overriding :data:`DEFAULT_BUDGET_SECONDS`.
+BUDGET_ENV = "GEOMAP_GEOCODER_BUDGET"
+#: ``Place.source`` of a place the offline gazetteer gave because the service could not be used.
+FALLBACK_SOURCE = "offline"
+
+log = logging.getLogger("geomap")
+
+
+class _BudgetSpent(Exception):
+    """Raised inside the rate limiter (so it is not retried) when no time is left."""
+
+
+def budget_from_env(default: float = DEFAULT_BUDGET_SECONDS) -> float:
+    """The time budget in seconds: ``$GEOMAP_GEOCODER_BUDGET`` when set, else ``default``."""
+    raw = os.environ.get(BUDGET_ENV, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise GeocodingError(f"{BUDGET_ENV} must be a number of seconds, not {raw!r}") from None
+    if not value > 0:
+        raise GeocodingError(f"{BUDGET_ENV} must be more than 0 seconds, not {raw!r}")
+    return value
+
+
+def _adapter_without_retries(*, proxies, ssl_context):
+    """geopy's default HTTP adapter, without the adapter's own retries."""
+    from geopy.adapters import RequestsAdapter, URLLibAdapter
+
+    if RequestsAdapter.is_available:
+        return RequestsAdapter(proxies=proxies, ssl_context=ssl_context, max_retries=0)
+    return URLLibAdapter(proxies=proxies, ssl_context=ssl_context)
+
+
+class _BudgetedLimiter(RateLimiter):
+    """geopy's RateLimiter whose waits (between requests, before retries) stop at the budget."""
+
+    def __init__(self, func, owner: "OnlineGeocoder", **kwargs) -> None:
+        super().__init__(func, **kwargs)
+        self._owner = owner
+
+    def _sleep(self, seconds):
+        if seconds >= self._owner.remaining():
+            raise _BudgetSpent()
+        super()._sleep(seconds)
 
 #: Words services use for a feature's type -> our kind (first match wins; Nominatim's
 #: addresstype/type, Photon's type/osm_value, ArcGIS's Type).
@@ -76,28 +132,56 @@ class OnlineGeocoder:
 
     def __init__(self, service: str, *, user_agent: str | None = None, min_delay_seconds: float = 1.0,
                  cache_path: str | os.PathLike | None | bool = None, timeout: float = 10,
-                 max_retries: int = 2, **service_kwargs) -> None:
+                 max_retries: int = 2, budget_seconds: float | None = None, **service_kwargs) -> None:
         self.service = service.strip().lower()
+        self.timeout = float(timeout)
+        self.budget_seconds = budget_from_env() if budget_seconds is None else float(budget_seconds)
+        self._deadline: float | None = None  # set by the first request
+        self.fallback_reason: str | None = None  # why refine stopped asking the service
         try:
             cls = get_geocoder_for_service(self.service)
         except geopy_exc.GeocoderNotFound:
             raise GeocodingError(f"unknown geocoder {service!r}; choose offline or one of: "
                                  f"{', '.join(service_names())}") from None
+        if "adapter_factory" in inspect.signature(cls.__init__).parameters:
+            # geopy's requests adapter retries a timed-out request twice on its own, each with the
+            # full timeout (3 x 10 s per name behind a silent network): retries are the rate
+            # limiter's job, whose waits respect the budget.
+            service_kwargs.setdefault("adapter_factory", _adapter_without_retries)
         try:
             self.geocoder = cls(user_agent=user_agent or f"geomap/{_version()}", timeout=timeout,
                                 **service_kwargs)
         except (geopy_exc.GeopyError, TypeError, ValueError) as exc:
             raise GeocodingError(f"cannot set up {self.service}: {_one_line(exc)}") from exc
         # geopy retries service errors itself after error_wait_seconds; we re-raise what remains.
-        self._limited = RateLimiter(self.geocoder.geocode, min_delay_seconds=min_delay_seconds,
-                                    max_retries=max_retries, error_wait_seconds=max(2 * min_delay_seconds, 0.0),
-                                    swallow_exceptions=False)
         self._params = set(inspect.signature(self.geocoder.geocode).parameters)
+        self._limited = _BudgetedLimiter(self._request, self, min_delay_seconds=min_delay_seconds,
+                                         max_retries=max_retries,
+                                         error_wait_seconds=max(2 * min_delay_seconds, 0.0),
+                                         swallow_exceptions=False)
         if cache_path is False:
             self.cache = None
         else:
             self.cache = GeocodeCache(Path(cache_path) if cache_path else default_cache_path())
         self.calls = 0  # requests actually sent (cache misses)
+
+    # -- time budget ----------------------------------------------------------------------------
+    def remaining(self) -> float:
+        """Seconds left of the budget (all of it before the first request)."""
+        if self._deadline is None:
+            return self.budget_seconds
+        return self._deadline - time.monotonic()
+
+    def _request(self, query: str, **kwargs):
+        """One request to the service, its timeout cut to what is left of the budget."""
+        if self._deadline is None:
+            self._deadline = time.monotonic() + self.budget_seconds
+        left = self.remaining()
+        if left <= 0:
+            raise _BudgetSpent()
+        if "timeout" in self._params:
+            kwargs["timeout"] = min(self.timeout, left)
+        return self.geocoder.geocode(query, **kwargs)
 
     # -- lookups --------------------------------------------------------------------------------
     def search(self, query: str, *, country_codes: str | list[str] | None = None,
@@ -132,6 +216,9 @@ class OnlineGeocoder:
         self.calls += 1
         try:
             found = self._limited(query, **kwargs)
+        except _BudgetSpent:
+            raise GeocodingError(f"{self.service} is too slow: the time budget of "
+                                 f"{self.budget_seconds:g} s is spent") from None
         except (geopy_exc.GeocoderTimedOut, geopy_exc.GeocoderUnavailable, socket.timeout,
                 ConnectionError, socket.gaierror) as exc:
             raise GeocodingError(f"{self.service} is unreachable: {_one_line(exc)}") from exc
@@ -181,10 +268,18 @@ class OnlineGeocoder:
         answers: dict[tuple[str, str | None], Place | None] = {}
         out = []
         for m in mentions:
+            if self.fallback_reason is not None:
+                out.append(self._offline(m))
+                continue
             cc = m.place.country_code if m.place else None
             key = (" ".join(m.text.split()).casefold(), cc)
             if key not in answers:
-                answers[key] = self.geocode(m.text, country_codes=[cc] if cc else None)
+                try:
+                    answers[key] = self.geocode(m.text, country_codes=[cc] if cc else None)
+                except GeocodingError as exc:
+                    self._give_up(str(exc))
+                    out.append(self._offline(m))
+                    continue
             found = answers[key]
             if found is None:
                 out.append(m)
@@ -194,6 +289,20 @@ class OnlineGeocoder:
             others = [p for p in m.candidates if km(p, found) > AGREE_KM]
             out.append(replace(m, place=found, confidence=conf, candidates=[found, *others][:5]))
         return out
+
+
+    def _give_up(self, reason: str) -> None:
+        """Stop asking the service for the rest of the run; say so once."""
+        self.fallback_reason = reason
+        log.warning("%s; the offline gazetteer places the remaining names (marked source=%s)",
+                    reason, FALLBACK_SOURCE)
+
+    @staticmethod
+    def _offline(m: Mention) -> Mention:
+        """``m`` as the offline resolver left it, its place marked as an offline fallback."""
+        if m.place is None:
+            return m
+        return replace(m, place=replace(m.place, source=FALLBACK_SOURCE))
 
 
 def service_kind(raw: dict) -> str:

