@@ -36,7 +36,7 @@ FEATURES = (
     "country", "continent", "admin1", "admin2", "region", "city", "facility",
     "city_population", "admin2_population", "capital", "main_name",
     "doc_country", "doc_top_country", "doc_admin1", "hint_country", "pair", "proximity",
-    "doc_county", "called_town",
+    "doc_county",
 )
 _KIND_FEATURE = {"country": 0, "continent": 1, "admin1": 2, "admin2": 3, "region": 4, "city": 5,
                  "airport": 6, "site": 6}
@@ -49,7 +49,7 @@ class Weights:
     (``geomap/nlp/ranker.json``), and a temperature for the confidences."""
 
     coef: tuple[float, ...] = (3.0, 2.6, 1.6, 0.6, 2.4, 0.0, -1.0,
-                               2.2, 0.5, 0.6, 1.0, 2.0, 0.0, 1.5, 3.0, 4.0, 1.2, 1.5, 2.0)
+                               2.2, 0.5, 0.6, 1.0, 2.0, 0.0, 1.5, 3.0, 4.0, 1.2, 4.0)
     temperature: float = 1.0
     #: Platt scaling of the top candidate's log-odds into a calibrated confidence.
     calib: tuple[float, float] = (1.0, 0.0)
@@ -131,8 +131,14 @@ class Resolver:
         index = self.gazetteer.admin_names()
         cased = text != text.lower()  # a lower-cased text (some corpora) gives no capital cue
         taken = sorted((m.start, m.end) for m in mentions)
-        words = [(w.start(), w.end(), _word_key(w.group())) for w in _WORD.finditer(text)]
         out: list[tuple[int, int, Place]] = []
+        for m in mentions:
+            # "Columbia, Mo.", "Dover, N.H.": a state's short abbreviation, only right after a name.
+            abbr = _STATE_ABBR.match(text, m.end)
+            if abbr and not _overlaps(taken, abbr.start(1), abbr.end(1)):
+                out.extend((abbr.start(1), abbr.end(1), p) for p in self.gazetteer.lookup(abbr.group(1))
+                           if p.kind == "admin1")
+        words = [(w.start(), w.end(), _word_key(w.group())) for w in _WORD.finditer(text)]
         i = 0
         while i < len(words):
             start = words[i][0]
@@ -210,7 +216,6 @@ class Resolver:
             cands[key] = found[:limit] + [
                 p for p in found[limit:] if p.kind not in _AREAS and (
                     p.admin1_code in admin_named or any(place_km(p, c) <= _COUNTY_KM for c in counties))]
-        typed = {_group_key(m) for m in mentions if _called_a_town(text, m)}
         total_votes = sum(country_votes.values()) or 1
         top_country = country_votes.most_common(1)[0][0] if country_votes else None
 
@@ -243,8 +248,6 @@ class Resolver:
             if any(_inside(p, q) or (q.kind == "admin2" and p.kind not in _AREAS + ("admin1", "admin2")
                                      and place_km(p, q) <= _COUNTY_KM) for q in text_pairs.get(key, ())):
                 f[15] = 1.0
-            if key in typed and p.kind == "city":
-                f[18] = 1.0
             if picks and p.kind == "country":
                 # Distance says little about a country: its closeness is the share of the other
                 # places that lie inside it (else "Mexico" loses to the State of Mexico, which
@@ -359,21 +362,6 @@ def _text_containers(mentions: list[Mention], text: str, named: list[tuple[int, 
     return out
 
 
-#: The text calls the place a town ("the town of X", "X is a small city", "downtown X").
-_TOWN_WORDS = r"(?:town|city|village|borough|township|hamlet|community|municipality)"
-_TOWN_BEFORE = re.compile(rf"(?:\b{_TOWN_WORDS}\s+of|\bdowntown)\s+$", re.I)
-_TOWN_AFTER = re.compile(rf"^(?:\s+{_TOWN_WORDS}\b|(?:\s*,)?\s+(?:is|was)\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?"
-                         rf"(?:{_TOWN_WORDS}|county seat)\b|\s*,\s+(?:a|the)\s+(?:[\w-]+\s+){{0,3}}?"
-                         rf"(?:{_TOWN_WORDS}|county seat)\b)", re.I)
-
-
-def _called_a_town(text: str, m: Mention) -> bool:
-    if not text:
-        return False
-    return bool(_TOWN_BEFORE.search(text[max(0, m.start - 20):m.start])
-                or _TOWN_AFTER.match(text[m.end:m.end + 80]))
-
-
 def _named_counties(groups: dict[str, list[int]], cands: dict[str, list[Place]]) -> list[Place]:
     """Counties named outright by a mention ("Hempstead County")."""
     return [p for key in groups for p in cands[key][:5]
@@ -385,6 +373,8 @@ _COUNTY_KM = 50.0
 #: Second-level areas named with their type word ("Hempstead County", "County Cork", "Orleans Parish").
 _COUNTY_WORD = re.compile(r"\b(?:county|parish|borough)\b", re.I)
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+#: A dotted state abbreviation after a comma ("Mo.", "N.H.", "Ga.").
+_STATE_ABBR = re.compile(r",\s*((?:[A-Z][a-z]{0,3}\.\s?){1,2})(?=[\s,;:)]|$)")
 #: Only spaces (or a hyphen) may stand between the words of one name.
 _SAME_NAME = re.compile(r"^[ -]$")
 _MAX_ADMIN_WORDS = 4
