@@ -153,6 +153,10 @@ class Resolver:
                     continue
                 found = [p for p in index.get(" ".join(w[2] for w in words[i:i + n]), ())
                          if p.kind == "admin1" or _COUNTY_WORD.search(p.name)]
+                if len({p.country_code for p in found if p.kind == "admin1"}) > _MAX_REGION_COUNTRIES:
+                    # "Central", "North", "Coast": a region name of many countries, which the
+                    # recognizer did not take for a place, says nothing on its own.
+                    found = [p for p in found if p.kind != "admin1"]
                 if found:
                     out.extend((start, end, p) for p in found)
                     step = n
@@ -378,6 +382,8 @@ _STATE_ABBR = re.compile(r",\s*((?:[A-Z][a-z]{0,3}\.\s?){1,2})(?=[\s,;:)]|$)")
 #: Only spaces (or a hyphen) may stand between the words of one name.
 _SAME_NAME = re.compile(r"^[ -]$")
 _MAX_ADMIN_WORDS = 4
+#: A region name that more countries than this have is no evidence when only the text names it.
+_MAX_REGION_COUNTRIES = 2
 
 
 @lru_cache(maxsize=50_000)
