@@ -5,7 +5,9 @@ A candidate's score adds up evidence a reader would use:
 - a prior for what the name usually means out of context: countries and first-level regions over
   towns, big towns over small ones (log population);
 - the document's geography: how much of the document is about the candidate's country, whether
-  its first-level region is named in the document ("Paris" beside "Texas");
+  its first-level region is named in the document ("Paris" beside "Texas"), whether a county the
+  document names lies around it ("Paris" beside "Lamar County"); states and counties count when
+  the text names them even if no mention does (a gold span alone, a state the recognizer missed);
 - the local pattern "X, Y" ("Paris, Texas"): X lies in Y;
 - distance to the places chosen for the other mentions (a second pass);
 - the recognizer's hints: "the Iraqi capital", "Iraqi Kurdistan", a facility head.
