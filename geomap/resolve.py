@@ -5,7 +5,9 @@ A candidate's score adds up evidence a reader would use:
 - a prior for what the name usually means out of context: countries and first-level regions over
   towns, big towns over small ones (log population);
 - the document's geography: how much of the document is about the candidate's country, whether
-  its first-level region is named in the document ("Paris" beside "Texas");
+  its first-level region is named in the document ("Paris" beside "Texas"), whether a county the
+  document names lies around it ("Paris" beside "Lamar County"); states and counties count when
+  the text names them even if no mention does (a gold span alone, a state the recognizer missed);
 - the local pattern "X, Y" ("Paris, Texas"): X lies in Y;
 - distance to the places chosen for the other mentions (a second pass);
 - the recognizer's hints: "the Iraqi capital", "Iraqi Kurdistan", a facility head.
@@ -21,6 +23,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from geomap.gazetteer import Gazetteer, normalize_name
@@ -35,6 +38,7 @@ FEATURES = (
     "country", "continent", "admin1", "admin2", "region", "city", "facility",
     "city_population", "admin2_population", "capital", "main_name",
     "doc_country", "doc_top_country", "doc_admin1", "hint_country", "pair", "proximity",
+    "doc_county",
 )
 _KIND_FEATURE = {"country": 0, "continent": 1, "admin1": 2, "admin2": 3, "region": 4, "city": 5,
                  "airport": 6, "site": 6}
@@ -47,7 +51,7 @@ class Weights:
     (``geomap/nlp/ranker.json``), and a temperature for the confidences."""
 
     coef: tuple[float, ...] = (3.0, 2.6, 1.6, 0.6, 2.4, 0.0, -1.0,
-                               2.2, 0.5, 0.6, 1.0, 2.0, 0.0, 1.5, 3.0, 4.0, 1.2)
+                               2.2, 0.5, 0.6, 1.0, 2.0, 0.0, 1.5, 3.0, 4.0, 1.2, 4.0)
     temperature: float = 1.0
     #: Platt scaling of the top candidate's log-odds into a calibrated confidence.
     calib: tuple[float, float] = (1.0, 0.0)
@@ -75,7 +79,11 @@ class Resolver:
 
     # -- candidates -------------------------------------------------------------------------
     def candidates(self, mention: Mention) -> list[Place]:
-        """Gazetteer candidates for one mention, using the recognizer's hint."""
+        """Gazetteer candidates for one mention, using the recognizer's hint (the best-known
+        ``max_candidates`` of them)."""
+        return self._all_candidates(mention)[: self.weights.max_candidates]
+
+    def _all_candidates(self, mention: Mention) -> list[Place]:
         gaz = self.gazetteer
         hint = mention.hint or {}
         if hint.get("capital_of"):
@@ -85,8 +93,7 @@ class Resolver:
             country = gaz.country(hint["country"])
             return [country] if country else []
         if hint.get("name"):  # "Iraqi Kurdistan": a name qualified by a demonym
-            found = gaz.lookup(mention.text) or gaz.lookup(hint["name"], country=hint.get("country"))
-            return found[: self.weights.max_candidates]
+            return gaz.lookup(mention.text) or gaz.lookup(hint["name"], country=hint.get("country"))
         kinds = hint.get("kinds")
         found = gaz.lookup(mention.text, kinds=kinds, country=hint.get("country"))
         if kinds and not any(p.kind in kinds for p in found):
@@ -103,7 +110,7 @@ class Resolver:
             if stem and stem != mention.text:
                 found = [p for p in gaz.lookup(stem, country=hint.get("country"))
                          if p.kind in ("city", "admin2")]
-        return found[: self.weights.max_candidates]
+        return found
 
     def _name_and_container(self, text: str) -> list[Place]:
         """"Chicago Illinois", "Herat Afghanistan": an unknown name that is a known name followed
@@ -117,6 +124,47 @@ class Resolver:
                 if inside:
                     return inside
         return []
+
+    def _admins_in_text(self, text: str, mentions: list[Mention]) -> list[tuple[int, int, Place]]:
+        """States, provinces and counties the text names outside the mentions ("… in Hempstead
+        County", "southwest Arkansas"): (start, end, place) for each of their places."""
+        if not text:
+            return []
+        index = self.gazetteer.admin_names()
+        cased = text != text.lower()  # a lower-cased text (some corpora) gives no capital cue
+        taken = sorted((m.start, m.end) for m in mentions)
+        out: list[tuple[int, int, Place]] = []
+        for m in mentions:
+            # "Columbia, Mo.", "Dover, N.H.": a state's short abbreviation, only right after a name.
+            abbr = _STATE_ABBR.match(text, m.end)
+            if abbr and not _overlaps(taken, abbr.start(1), abbr.end(1)):
+                out.extend((abbr.start(1), abbr.end(1), p) for p in self.gazetteer.lookup(abbr.group(1))
+                           if p.kind == "admin1")
+        words = [(w.start(), w.end(), _word_key(w.group())) for w in _WORD.finditer(text)]
+        i = 0
+        while i < len(words):
+            start = words[i][0]
+            if (cased and not text[start].isupper()) or _overlaps(taken, start, words[i][1]):
+                i += 1
+                continue
+            step = 1
+            for n in range(min(_MAX_ADMIN_WORDS, len(words) - i), 0, -1):
+                end = words[i + n - 1][1]
+                if n > 1 and (_overlaps(taken, start, end) or not all(
+                        _SAME_NAME.match(text[words[j][1]:words[j + 1][0]]) for j in range(i, i + n - 1))):
+                    continue
+                found = [p for p in index.get(" ".join(w[2] for w in words[i:i + n]), ())
+                         if p.kind == "admin1" or _COUNTY_WORD.search(p.name)]
+                if len({p.country_code for p in found if p.kind == "admin1"}) > _MAX_REGION_COUNTRIES:
+                    # "Central", "North", "Coast": a region name of many countries, which the
+                    # recognizer did not take for a place, says nothing on its own.
+                    found = [p for p in found if p.kind != "admin1"]
+                if found:
+                    out.extend((start, end, p) for p in found)
+                    step = n
+                    break
+            i += step
+        return out
 
     # -- resolution -------------------------------------------------------------------------
     def resolve(self, mentions: list[Mention], text: str = "") -> list[Mention]:
@@ -158,12 +206,24 @@ class Resolver:
         groups: dict[str, list[int]] = defaultdict(list)
         for i, m in enumerate(mentions):
             groups[_group_key(m)].append(i)
-        cands = {key: self.candidates(mentions[idx[0]]) for key, idx in groups.items()}
+        everyone = {key: self._all_candidates(mentions[idx[0]]) for key, idx in groups.items()}
+        limit = self.weights.max_candidates
+        cands = {key: found[:limit] for key, found in everyone.items()}
 
         country_votes, admin_named = _document_evidence(groups, cands)
+        named_here = self._admins_in_text(text, mentions)
+        counties = _named_counties(groups, cands) + [p for _, _, p in named_here if p.kind == "admin2"]
+        admin_named |= _states_named(named_here, counties)
+        pairs = _containment_pairs(mentions, text, groups)
+        text_pairs = _text_containers(mentions, text, named_here)
+        for key, found in everyone.items():
+            # A small namesake beyond the usual shortlist stays in the running when the text
+            # names its state or county ("Greenville, Indiana" for a town of 700).
+            cands[key] = found[:limit] + [
+                p for p in found[limit:] if p.kind not in _AREAS and (
+                    p.admin1_code in admin_named or any(place_km(p, c) <= _COUNTY_KM for c in counties))]
         total_votes = sum(country_votes.values()) or 1
         top_country = country_votes.most_common(1)[0][0] if country_votes else None
-        pairs = _containment_pairs(mentions, text, groups)
 
         def feats(key: str, p: Place, picks: dict[str, Place] | None) -> list[float]:
             m = mentions[groups[key][0]]
@@ -182,12 +242,18 @@ class Resolver:
                 f[12] = float(p.country_code == top_country)
             if p.kind not in ("admin1", "country") and p.admin1_code in admin_named:
                 f[13] = 1.0
+            if p.kind not in _AREAS + ("admin1", "admin2") and any(
+                    place_km(p, c) <= _COUNTY_KM for c in counties):
+                f[17] = 1.0
             if hint.get("country") and p.country_code == hint["country"]:
                 f[14] = 1.0
             for other_key in pairs.get(key, ()):
                 if any(_inside(p, q) for q in cands.get(other_key, ())[:5]):
                     f[15] = 1.0
                     break
+            if any(_inside(p, q) or (q.kind == "admin2" and p.kind not in _AREAS + ("admin1", "admin2")
+                                     and place_km(p, q) <= _COUNTY_KM) for q in text_pairs.get(key, ())):
+                f[15] = 1.0
             if picks and p.kind == "country":
                 # Distance says little about a country: its closeness is the share of the other
                 # places that lie inside it (else "Mexico" loses to the State of Mexico, which
@@ -262,6 +328,73 @@ def _document_evidence(groups: dict[str, list[int]], cands: dict[str, list[Place
             if p.kind == "admin1" and p.admin1_code and normalize_name(p.name) == key:
                 admin_named.add(p.admin1_code)
     return country_votes, admin_named
+
+
+def _states_named(named: list[tuple[int, int, Place]], counties: list[Place]) -> set[str]:
+    """First-level regions a text names outright, and the state its counties point to: the
+    state of a county whose name only one state has, or the one state that most of the named
+    counties' names share ("Tazewell County and Woodford County": Illinois, not Virginia or
+    Kentucky)."""
+    states = {p.admin1_code for _, _, p in named if p.kind == "admin1" and p.admin1_code}
+    by_name: dict[str, set[str]] = defaultdict(set)
+    for c in counties:
+        if c.admin1_code:
+            by_name[normalize_name(c.name)].add(c.admin1_code)
+    votes = Counter(code for codes in by_name.values() for code in codes)
+    for codes in by_name.values():
+        if len(codes) == 1:
+            states |= codes
+    if votes:
+        (top, n), *rest = votes.most_common(2)
+        if n >= 2 and (not rest or rest[0][1] < n):
+            states.add(top)
+    return states
+
+
+def _text_containers(mentions: list[Mention], text: str, named: list[tuple[int, int, Place]]
+                     ) -> dict[str, list[Place]]:
+    """"Greenville, Indiana" where the text's state or county is no mention: the mention's group ->
+    the places of the area written right after it."""
+    out: dict[str, list[Place]] = defaultdict(list)
+    if not named:
+        return out
+    starts: dict[int, list[Place]] = defaultdict(list)
+    for start, _, p in named:
+        starts[start].append(p)
+    for m in mentions:
+        for start, places in starts.items():
+            if start > m.end and start - m.end <= 30 and _CONTAINER_SEP.match(text[m.end:start]):
+                out[_group_key(m)].extend(places)
+    return out
+
+
+def _named_counties(groups: dict[str, list[int]], cands: dict[str, list[Place]]) -> list[Place]:
+    """Counties named outright by a mention ("Hempstead County")."""
+    return [p for key in groups for p in cands[key][:5]
+            if p.kind == "admin2" and normalize_name(p.name) == key and _COUNTY_WORD.search(p.name)]
+
+
+#: A town this close to the point of a county the text names lies in or next to it.
+_COUNTY_KM = 50.0
+#: Second-level areas named with their type word ("Hempstead County", "County Cork", "Orleans Parish").
+_COUNTY_WORD = re.compile(r"\b(?:county|parish|borough)\b", re.I)
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+#: A dotted state abbreviation after a comma ("Mo.", "N.H.", "Ga.").
+_STATE_ABBR = re.compile(r",\s*((?:[A-Z][a-z]{0,3}\.\s?){1,2})(?=[\s,;:)]|$)")
+#: Only spaces (or a hyphen) may stand between the words of one name.
+_SAME_NAME = re.compile(r"^[ -]$")
+_MAX_ADMIN_WORDS = 4
+#: A region name that more countries than this have is no evidence when only the text names it.
+_MAX_REGION_COUNTRIES = 2
+
+
+@lru_cache(maxsize=50_000)
+def _word_key(word: str) -> str:
+    return normalize_name(word)
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
 
 
 def _vote_by_group(groups: dict[str, list[int]], cands: dict[str, list[Place]]) -> dict[str, str]:

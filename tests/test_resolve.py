@@ -94,3 +94,61 @@ def test_name_followed_by_its_state_without_a_comma(geoparser):
     got = places(geoparser, "A police officer was shot in Chicago Illinois on Monday.")
     (m,) = [m for m in got.values() if "Chicago" in m.text]
     assert m.place is not None and m.place.name == "Chicago" and m.place.admin1_code == "US-IL"
+
+
+# -- states and counties the passage names outside the mentions --------------------------------
+
+def _resolve_span(geoparser, text, name):
+    start = text.index(name)
+    return geoparser.resolve_spans(text, [(start, start + len(name))])[0]
+
+
+def test_county_named_in_the_passage_settles_the_town(geoparser):
+    # Only the town is a mention (as in gold-span evaluation); the county is plain text.
+    m = _resolve_span(geoparser, "Greenville is the county seat of Butler County.", "Greenville")
+    assert m.place.admin1_code == "US-AL"
+
+
+def test_state_that_the_named_counties_share(geoparser):
+    # Both county names exist in two states each; only Illinois has both.
+    text = "The mill town of Washington lies on the prairie between Tazewell County and Woodford County."
+    assert _resolve_span(geoparser, text, "Washington").place.admin1_code == "US-IL"
+    assert places(geoparser, text)["Washington"].place.admin1_code == "US-IL"
+
+
+def test_town_in_a_named_county_in_full_text(geoparser):
+    got = places(geoparser, "The fair was held in Paris, the seat of Lamar County.")
+    assert got["Paris"].place.admin1_code == "US-TX"
+
+
+def test_dotted_state_abbreviation_after_a_comma(geoparser):
+    # A town of a few hundred people, beyond the usual shortlist of candidates.
+    m = _resolve_span(geoparser, "Greenville, Ind., has a small public library.", "Greenville")
+    assert m.place.admin1_code == "US-IN"
+
+
+def test_state_named_in_a_lower_cased_passage(geoparser):
+    m = _resolve_span(geoparser, "jackson is a town in the hills of tennessee.", "jackson")
+    assert m.place.admin1_code == "US-TN"
+
+
+def test_the_mention_is_no_evidence_for_itself(geoparser):
+    from geomap.resolve import FEATURES
+
+    text = "Officials in Washington met on Monday."
+    mentions = geoparser.span_mentions(geoparser.parse_text(text), [(13, 23)])
+    groups, cands, feats = geoparser.resolver.features(mentions, text)
+    (key,) = groups
+    # The state of Washington is a candidate of the mention, not a state the text names.
+    assert any(p.admin1_code == "US-WA" for p in cands[key])
+    assert all(feats(key, p, None)[FEATURES.index("doc_admin1")] == 0 for p in cands[key])
+
+
+def test_state_words_in_lower_case_do_not_count_in_cased_text(geoparser):
+    from geomap.resolve import FEATURES
+
+    text = "Greenville has a georgia pine on every corner."
+    mentions = geoparser.span_mentions(geoparser.parse_text(text), [(0, 10)])
+    groups, cands, feats = geoparser.resolver.features(mentions, text)
+    (key,) = groups
+    assert all(feats(key, p, None)[FEATURES.index("doc_admin1")] == 0 for p in cands[key])

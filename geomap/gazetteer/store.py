@@ -230,6 +230,24 @@ class Gazetteer:
                "(p.kind = 'city' AND p.population >= ? AND n.main = 1)) LIMIT 1")
         return bool(self._rows(sql, (key, min_population)))
 
+    def admin_names(self) -> dict[str, tuple[Place, ...]]:
+        """Lookup key -> first- and second-level subdivisions of that name, for finding the
+        states, provinces and counties a text names. Abbreviations of three letters or fewer are
+        left out, as in :meth:`is_notable_name`. Read once, on first use."""
+        index = getattr(self, "_admin_index", None)
+        if index is None:
+            sql = (f"SELECT n.key, {', '.join('p.' + c.strip() for c in _COLUMNS.split(','))} "
+                   "FROM names n JOIN places p ON p.id = n.place_id "
+                   "WHERE p.kind IN ('admin1', 'admin2') AND (n.main = 1 OR length(n.key) > 3)")
+            with self._lock:
+                rows = self._conn.execute(sql).fetchall()
+            found: dict[str, list[Place]] = {}
+            for row in rows:
+                found.setdefault(row[0], []).append(self._place(row[1:]))
+            index = {k: tuple(v) for k, v in found.items()}
+            self._admin_index = index
+        return index
+
     def demonym_country(self, word: str) -> str | None:
         """ISO country code of a demonym ("Iraqi" -> "IQ"), else None."""
         return self._demonyms.get(word) or self._lower_demonyms.get(word.lower())
