@@ -154,8 +154,9 @@ def popup_html(row: Mapping[str, Any], color: str = "#555") -> str:
             where.append(" &rarr; " + escape(", ".join(dict.fromkeys(detail))))
         conf = number(row.get("confidence"))
         extra = []
-        if conf is not None:
-            extra.append(f"confidence {round(conf * 100)}%")
+        if conf is not None and math.isfinite(conf):
+            # a confidence is a probability; a hand-edited table may hold anything
+            extra.append(f"confidence {round(min(max(conf, 0.0), 1.0) * 100)}%")
         approx = APPROXIMATE.get(text(row.get("geo_precision")))
         if approx:
             extra.append(approx)

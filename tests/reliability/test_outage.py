@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from geomap.cli.main import main
+from tests.cli_app import run_cli as run
 from geomap.errors import GeocodingError
 from geomap.gazetteer.geonames_import import import_geonames
 from geomap.geocoders import online as online_mod
@@ -202,16 +202,6 @@ def test_budget_from_the_environment(tmp_path, monkeypatch):
 
 
 # -- through the command line ---------------------------------------------------------------------
-def run(capsys, *args) -> tuple[int, str, str]:
-    try:
-        main([str(a) for a in args])
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
 @pytest.fixture
 def local_nominatim(monkeypatch, tmp_path):
     """``--geocoder nominatim`` goes to the given 127.0.0.1 address, with a short budget."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from geomap.cli.main import main
+from tests.cli_app import run_cli as run
 from geomap.errors import GazetteerCorrupt, GazetteerError
 from geomap.gazetteer import store
 from geomap.gazetteer.geonames_import import import_geonames
@@ -21,16 +21,6 @@ from geomap.gazetteer.store import Gazetteer, quick_check
 from geomap.io.atomic import atomic_path, clean_debris, staged, write_text
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "geonames"
-
-
-def run(capsys, *args) -> tuple[int, str, str]:
-    try:
-        main([str(a) for a in args])
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def dead_pid() -> int:

@@ -16,21 +16,12 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
+from tests.cli_app import run_cli as run
 from geomap.cli.main import main
 from geomap.io.export import csv_safe, csv_unsafe, read_frame, write_frame
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "samples" / "us-boosting-iraq-base.txt"
-
-
-def run(capsys, *args) -> tuple[int, str, str]:
-    try:
-        main([str(a) for a in args])
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 # -- eval without gold ----------------------------------------------------------------------------
