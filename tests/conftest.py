@@ -16,3 +16,17 @@ def geoparser():
 @pytest.fixture(scope="session")
 def gazetteer(geoparser):
     return geoparser.gazetteer
+
+
+# Property tests run the same examples on every machine (make test, CI); set
+# HYPOTHESIS_PROFILE=explore to search new random examples while developing.
+try:
+    import os
+
+    from hypothesis import settings
+
+    settings.register_profile("repeatable", derandomize=True, database=None)
+    settings.register_profile("explore")
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+except ImportError:  # hypothesis is a test extra; the rest of the suite runs without it
+    pass
