@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from geomap.errors import DateError
 from geomap.io.readers import parse_date
 from geomap.records import DatePrecision, DateRef
+from geomap.tools.spans import overlaps_any
 
 _MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -199,12 +200,12 @@ def find_dates(doc, published: dt.date | None) -> list[DateRef]:
     for name, pattern in _PATTERNS:
         for match in pattern.finditer(text):
             start, end = match.span("core") if "core" in match.groupdict() else match.span()
-            if _overlaps(start, end, taken) or not _plausible(name, match, text, doc):
+            if overlaps_any(start, end, taken) or not _plausible(name, match, text, doc):
                 continue
             taken.append((start, end))
             found.append((start, end, name, match))
     for ent in getattr(doc, "ents", ()):
-        if ent.label_ != "DATE" or _overlaps(ent.start_char, ent.end_char, taken):
+        if ent.label_ != "DATE" or overlaps_any(ent.start_char, ent.end_char, taken):
             continue
         taken.append((ent.start_char, ent.end_char))
         found.append((ent.start_char, ent.end_char, "ent", None))
@@ -276,10 +277,6 @@ def _dateline_spans(text: str) -> list[tuple[int, int]]:
             spans.append((offset, offset + len(line)))
         offset += len(line)
     return spans
-
-
-def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start < e and s < end for s, e in spans)
 
 
 def _month(name: str) -> int:

@@ -31,6 +31,7 @@ from typing import Callable
 
 from geomap.nlp.patterns import PLACE_TYPE_NOUNS
 from geomap.tools.distance import place_km
+from geomap.tools.spans import overlaps_any
 from geomap.records import Mention, Place
 
 #: Candidate features, in the order of the ranker's weight vector.
@@ -137,20 +138,20 @@ class Resolver:
         for m in mentions:
             # "Columbia, Mo.", "Dover, N.H.": a state's short abbreviation, only right after a name.
             abbr = _STATE_ABBR.match(text, m.end)
-            if abbr and not _overlaps(taken, abbr.start(1), abbr.end(1)):
+            if abbr and not overlaps_any(abbr.start(1), abbr.end(1), taken):
                 out.extend((abbr.start(1), abbr.end(1), p) for p in self.gazetteer.lookup(abbr.group(1))
                            if p.kind == "admin1")
         words = [(w.start(), w.end(), _word_key(w.group())) for w in _WORD.finditer(text)]
         i = 0
         while i < len(words):
             start = words[i][0]
-            if (cased and not text[start].isupper()) or _overlaps(taken, start, words[i][1]):
+            if (cased and not text[start].isupper()) or overlaps_any(start, words[i][1], taken):
                 i += 1
                 continue
             step = 1
             for n in range(min(_MAX_ADMIN_WORDS, len(words) - i), 0, -1):
                 end = words[i + n - 1][1]
-                if n > 1 and (_overlaps(taken, start, end) or not all(
+                if n > 1 and (overlaps_any(start, end, taken) or not all(
                         _SAME_NAME.match(text[words[j][1]:words[j + 1][0]]) for j in range(i, i + n - 1))):
                     continue
                 found = [p for p in index.get(" ".join(w[2] for w in words[i:i + n]), ())
@@ -391,10 +392,6 @@ _MAX_REGION_COUNTRIES = 2
 @lru_cache(maxsize=50_000)
 def _word_key(word: str) -> str:
     return normalize_name(word)
-
-
-def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in spans)
 
 
 def _vote_by_group(groups: dict[str, list[int]], cands: dict[str, list[Place]]) -> dict[str, str]:

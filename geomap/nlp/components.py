@@ -173,11 +173,13 @@ class PlaceRecognizer:
                 if country:
                     add(source, span, "GPE", {"capital_of": country})
 
+        ner_tokens: set[int] = set()  # tokens of the model's own plausible places
         for ent in doc.ents:
             if ent.label_ in PLACE_LABELS:
                 span = _strip_determiner(ent)
                 if span is not None and self._plausible_place(span):
                     add("NER", span, ent.label_)
+                    ner_tokens.update(range(span.start, span.end))
             elif ent.label_ == "NORP":
                 country = gaz.demonym_country(ent.text)
                 if country:
@@ -190,7 +192,7 @@ class PlaceRecognizer:
                     span, hint = found
                     add("EMBEDDED", span, "NORP" if hint else "GPE", hint)
 
-        for span in self._locative_names(doc):
+        for span in self._locative_names(doc, ner_tokens):
             add("LOCATIVE", span, "GPE")
 
         if self.use_gazetteer_terms:
@@ -199,7 +201,7 @@ class PlaceRecognizer:
         return out
 
     # -- locative frames ----------------------------------------------------------------------
-    def _locative_names(self, doc: Doc) -> list[Span]:
+    def _locative_names(self, doc: Doc, ner_places: set[int]) -> list[Span]:
         """Names that stand where a place stands, whatever the NER label: "protested in Rijeka",
         "residents of Wajir", "Wumbi village", "Caluco (Sonsonate)", "Hinche, Centre".
 
@@ -208,17 +210,11 @@ class PlaceRecognizer:
         parentheses after a place). A name it does not know needs a strong frame ("the village of
         X", "X district", "X (Province)", "in X, Province"), and is emitted unresolved. Evidence of a
         person vetoes either: a title before it, a possessive or a verb of speech on a name the
-        model read as a person.
+        model read as a person. ``ner_places``: the tokens of the model's own plausible places.
         """
         names = _name_chunks(doc)
         if not names:
             return []
-        ner_places = set()
-        for ent in doc.ents:
-            if ent.label_ in PLACE_LABELS:
-                span = _strip_determiner(ent)
-                if span is not None and self._plausible_place(span):
-                    ner_places.update(range(span.start, span.end))
         starts = {span.start: span for span in names}
         out: list[Span] = []
         accepted: dict[int, str] = {}  # end token of an accepted name -> its left frame
