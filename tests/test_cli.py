@@ -11,21 +11,10 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 
-from geomap.cli.main import main
+from cli_app import run_cli as run
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "samples" / "us-boosting-iraq-base.txt"
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    """Run the CLI in this process (the loaded model is reused across tests)."""
-    try:
-        main([str(a) for a in args])
-        code = 0
-    except SystemExit as exc:
-        code = exc.code or 0
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_map_writes_offline_page_and_events(tmp_path, capsys):
@@ -63,11 +52,12 @@ def test_extract_mentions(tmp_path, capsys):
     assert "Ain al-Assad Airbase" in text and "Al Asad Air Base" in text
 
 
-def test_published_override_changes_relative_dates(tmp_path, capsys):
+@pytest.mark.parametrize("published", ["2021-06-10", "2021-06-10T09:30:00Z"])
+def test_published_override_changes_relative_dates(tmp_path, capsys, published):
     src = tmp_path / "a.txt"
     src.write_text("Thousands protested in Lagos on Tuesday.\n", encoding="utf-8")
     out_file = tmp_path / "e.csv"
-    code, _, err = run(capsys, "extract", src, "--published", "2021-06-10", "-o", out_file)
+    code, _, err = run(capsys, "extract", src, "--published", published, "-o", out_file)
     assert code == 0, err
     assert "2021-06-08" in out_file.read_text(encoding="utf-8")
 

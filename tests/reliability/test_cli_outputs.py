@@ -118,15 +118,6 @@ def test_tiles_choices_are_case_insensitive(tmp_path, capsys, tiles):
     assert code == 0, err
 
 
-def test_published_accepts_an_iso_datetime(tmp_path, capsys):
-    src = tmp_path / "a.txt"
-    src.write_text("Thousands protested in Lagos on Tuesday.\n", encoding="utf-8")
-    out_file = tmp_path / "e.csv"
-    code, _, err = run(capsys, "extract", src, "--published", "2021-06-10T09:30:00Z", "-o", out_file)
-    assert code == 0, err
-    assert "2021-06-08" in out_file.read_text(encoding="utf-8")
-
-
 def test_extract_refuses_a_guessed_date_before_reading(tmp_path, capsys):
     code, _, err = run(capsys, "extract", tmp_path / "missing.txt", "--published", "yesterday",
                        "-o", tmp_path / "e.csv")
