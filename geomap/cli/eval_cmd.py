@@ -23,6 +23,9 @@ def eval_command(
     split: Annotated[str, typer.Option("--split", help="dev, test or all (halves by hashed document id).")] = "all",
     limit: Annotated[Optional[int], typer.Option("--limit", help="At most N documents per corpus.")] = None,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Write every figure to this JSON file.")] = None,
+    errors_out: Annotated[Optional[Path], typer.Option(
+        "--errors", help="Write every toponym's outcome (right, wrong, unplaced, missed, spurious) "
+                         "to this JSON Lines file, for error analysis.")] = None,
     model: Annotated[Optional[str], typer.Option("--model", help="spaCy model for the geoparser.")] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Progress bar on stderr.")] = True,
 ) -> None:
@@ -30,7 +33,7 @@ def eval_command(
 
     from geomap.eval.corpus import SPLITS, read_corpus, select
     from geomap.eval.report import print_results, write_json
-    from geomap.eval.runner import evaluate
+    from geomap.eval.runner import evaluate, write_outcomes
 
     if split not in SPLITS:
         raise InputError(f"--split must be one of {', '.join(SPLITS)}, not {split!r}")
@@ -52,3 +55,6 @@ def eval_command(
     if json_out is not None:
         write_json(json_out, results, model=model, split=split, gold_spans=gold_spans, limit=limit)
         console.print(f"wrote {json_out}")
+    if errors_out is not None:
+        write_outcomes(errors_out, results)
+        console.print(f"wrote {errors_out}")

@@ -53,9 +53,20 @@ class ToponymOutcome:
     pred_lon: float | None
     confidence: float | None
     error_km: float
+    #: right (within 161 km), wrong, unplaced (recognised or given, no point) or missed (not recognised)
+    status: str = ""
+    pred_kind: str | None = None
+    pred_country_code: str | None = None
+    pred_geonameid: int | None = None
+    gold_geonameid: int | None = None
+    context: str = ""
 
     def to_dict(self) -> dict:
         return {k: getattr(self, k) for k in self.__slots__}
+
+
+#: Characters of text on each side of a toponym in the ``--errors`` file.
+CONTEXT_CHARS = 80
 
 
 @dataclass(slots=True)
@@ -77,6 +88,9 @@ class EvalResult:
     calibration: metrics.CalibrationScores
     by_type: dict[str, dict[str, Any]] = field(default_factory=dict)
     worst: list[ToponymOutcome] = field(default_factory=list)
+    #: every scored gold toponym, then (full mode) every placed prediction matching no gold name;
+    #: written by ``write_outcomes`` (``geomap eval --errors``), not part of ``to_dict``
+    outcomes: list[ToponymOutcome] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -228,6 +242,8 @@ def score(
         raise ValueError(f"{len(predictions)} predictions for {len(docs)} documents")
     exact_pairs: list[tuple[list[metrics.Span], list[metrics.Span]]] = []
     outcomes: list[ToponymOutcome] = []
+    missed: list[ToponymOutcome] = []
+    spurious: list[ToponymOutcome] = []
     confidence_pairs: list[tuple[float, bool]] = []
     # per gold type: [n_gold, n_recognized (overlap)]
     type_counts: dict[str, list[int]] = {}
@@ -253,10 +269,13 @@ def score(
             elif gold_spans:
                 # the resolver was given this span and returned nothing for it
                 outcomes.append(_outcome(doc, t, None, metrics.MAX_ERROR_KM))
+            else:
+                missed.append(_outcome(doc, t, None, metrics.MAX_ERROR_KM, status="missed"))
         if not gold_spans:
             for pj, m in enumerate(preds):
                 if pj not in matched_preds and m.place is not None:
                     confidence_pairs.append((float(m.confidence), False))
+                    spurious.append(_spurious(doc, m))
 
     errors = [o.error_km for o in outcomes]
     by_type: dict[str, dict[str, Any]] = {}
@@ -282,11 +301,21 @@ def score(
         calibration=metrics.calibration_scores(confidence_pairs),
         by_type=by_type,
         worst=sorted(outcomes, key=lambda o: (-o.error_km, o.doc_id, o.start))[:N_WORST],
+        outcomes=sorted(outcomes + missed, key=lambda o: (o.doc_id, o.start)) + spurious,
     )
 
 
-def _outcome(doc: GoldDocument, t, m: Mention | None, err: float) -> ToponymOutcome:
+def _context(text: str, start: int, end: int) -> str:
+    """The toponym in its text, marked with [[ ]], on one line."""
+    left = text[max(0, start - CONTEXT_CHARS):start]
+    right = text[end:end + CONTEXT_CHARS]
+    return " ".join(f"{left}[[{text[start:end]}]]{right}".split())
+
+
+def _outcome(doc: GoldDocument, t, m: Mention | None, err: float, status: str = "") -> ToponymOutcome:
     place = None if m is None else m.place
+    if not status:
+        status = "unplaced" if place is None else ("right" if err <= metrics.ACC_KM else "wrong")
     return ToponymOutcome(
         doc_id=doc.doc_id, name=t.name, start=t.start, end=t.end, type=t.type,
         gold_lat=t.lat, gold_lon=t.lon,
@@ -294,5 +323,43 @@ def _outcome(doc: GoldDocument, t, m: Mention | None, err: float) -> ToponymOutc
         pred_lat=None if place is None else place.lat,
         pred_lon=None if place is None else place.lon,
         confidence=None if m is None else float(m.confidence),
-        error_km=err,
+        error_km=err, status=status,
+        pred_kind=None if place is None else place.kind,
+        pred_country_code=None if place is None else place.country_code,
+        pred_geonameid=None if place is None else place.geonameid,
+        gold_geonameid=t.geonameid,
+        context=_context(doc.text, t.start, t.end),
     )
+
+
+def _spurious(doc: GoldDocument, m: Mention) -> ToponymOutcome:
+    """A placed prediction that matches no gold toponym (full mode)."""
+    place = m.place
+    return ToponymOutcome(
+        doc_id=doc.doc_id, name=m.text, start=m.start, end=m.end, type=None,
+        gold_lat=float("nan"), gold_lon=float("nan"),
+        pred_name=place.name, pred_lat=place.lat, pred_lon=place.lon,
+        confidence=float(m.confidence), error_km=float("nan"), status="spurious",
+        pred_kind=place.kind, pred_country_code=place.country_code, pred_geonameid=place.geonameid,
+        context=_context(doc.text, m.start, m.end),
+    )
+
+
+def write_outcomes(path: str | Path, results: Sequence[EvalResult]) -> Path:
+    """Every toponym's outcome of ``results`` as JSON Lines (atomically), for error analysis.
+
+    One line per scored gold toponym (status right, wrong, unplaced or missed) and, in full
+    mode, per placed prediction that matches no gold toponym (status spurious, no gold point).
+    """
+    import json
+    import math
+
+    from geomap.io.atomic import write_text
+
+    lines = []
+    for r in results:
+        for o in r.outcomes:
+            row = {"corpus": r.corpus, "mode": "gold spans" if r.gold_spans else "full", **o.to_dict()}
+            row = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+            lines.append(json.dumps(row, ensure_ascii=False))
+    return write_text(Path(path), "\n".join(lines) + ("\n" if lines else ""))
