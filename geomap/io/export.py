@@ -20,7 +20,7 @@ from shapely import wkt as shapely_wkt
 
 from geomap.errors import InputError, OutputError
 from geomap.io.atomic import staged
-from geomap.io.kml import KML_DERIVED, write_kml
+from geomap.io.kml import columns_from_gdal, write_kml
 from geomap.io.shapefile import long_names, shapefile_files, write_shapefile
 from geomap.schema import CRS, EVENT_COLUMNS, MENTION_COLUMNS
 
@@ -154,7 +154,7 @@ def read_frame(path: str | os.PathLike, *, fmt: str | None = None) -> gpd.GeoDat
     else:
         gdf = gpd.read_file(source, engine="pyogrio")
         if kind == "kml":
-            gdf = gdf.drop(columns=[c for c in KML_DERIVED if c in gdf.columns])
+            gdf = columns_from_gdal(gdf, source)
         elif kind in ("shp", "shp.zip"):
             gdf = long_names(gdf)
     return conform(gdf)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import BinaryIO
 
 import geopandas as gpd
@@ -91,8 +92,35 @@ def write_kml(gdf: gpd.GeoDataFrame, out: BinaryIO, *, name: str) -> None:
     ET.ElementTree(root).write(out, encoding="utf-8", xml_declaration=True)
 
 
-#: Columns GDAL's KML readers (KML, LIBKML) add from each Placemark's own elements.
-KML_DERIVED = ("id", "Name", "Description", "description", "timestamp", "begin", "end", "altitudeMode",
-               "tessellate", "extrude", "visibility", "drawOrder", "icon", "snippet")
+def schema_fields(path: str | Path) -> list[str]:
+    """The column names a KML file written by :func:`write_kml` declares ([] for other KML)."""
+    fields: list[str] = []
+    try:
+        for _, element in ET.iterparse(str(path), events=("end",)):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if tag == "SimpleField":
+                fields.append(element.get("name", ""))
+            elif tag == "Schema":
+                return fields if element.get("id") == SCHEMA_ID else []
+            elif tag == "Placemark":
+                break
+    except ET.ParseError:
+        return []
+    return []
 
-__all__ = ["KML_DERIVED", "KML_NS", "placemark_name", "write_kml", "xml_text"]
+
+def columns_from_gdal(gdf: gpd.GeoDataFrame, path: str | Path) -> gpd.GeoDataFrame:
+    """A frame GDAL read from our KML, with our columns only, under their own names.
+
+    GDAL's readers put their own Placemark fields first (name, description, timestamp, begin,
+    end …) and rename ours that clash ("end" becomes "end2"); ours are the last columns, in order.
+    """
+    fields = schema_fields(path)
+    data = [c for c in gdf.columns if c != gdf.geometry.name]
+    if not fields or len(data) < len(fields):
+        return gdf
+    ours = data[len(data) - len(fields):]
+    return gdf[[*ours, gdf.geometry.name]].rename(columns=dict(zip(ours, fields)))
+
+
+__all__ = ["KML_NS", "columns_from_gdal", "placemark_name", "schema_fields", "write_kml", "xml_text"]

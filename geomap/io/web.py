@@ -34,6 +34,8 @@ logger = logging.getLogger("geomap")
 TIMEOUT = 20.0
 #: Bytes one page or feed may have; a larger one is refused rather than cut.
 MAX_BYTES = 10 * 1024 * 1024
+#: Fewer words than this is what is left of a page without an article (a menu, a caption).
+MIN_WORDS = 10
 SCHEMES = ("http", "https")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
@@ -131,7 +133,7 @@ def fetch(url: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES,
             while True:
                 if time.monotonic() > deadline:
                     raise InputError(f"{url}: timed out after {timeout:g} s")
-                chunk = response.read(65536)
+                chunk = response.read1(65536)  # what has arrived: the deadline is checked between reads
                 if not chunk:
                     break
                 size += len(chunk)
@@ -199,7 +201,7 @@ def page_article(fetched: Fetched, *, title: str | None = None,
     except Exception as exc:  # noqa: BLE001 - a malformed page must not end the batch with a traceback
         raise InputError(f"{fetched.url}: cannot read the page ({exc.__class__.__name__})") from None
     text = (getattr(found, "text", None) or "").strip()
-    if not text:
+    if len(text.split()) < MIN_WORDS:  # a menu or a caption is not an article
         raise InputError(f"{fetched.url}: no article text found on the page")
     return Article(
         text=text,
