@@ -12,7 +12,7 @@ import pytest
 from geomap.errors import InputError
 from geomap.io import web
 from geomap.io.readers import read_inputs
-from tests.web_server import only_localhost, serve
+from tests.web_server import WEB, only_localhost, serve
 
 SAMPLE_TEXT = "Protesters gathered in Erbil on Tuesday, organisers said."
 
@@ -143,3 +143,19 @@ def test_is_url():
     assert web.is_url("https://example.org/a") and web.is_url("HTTP://x/y") and web.is_url("ftp://x")
     assert not web.is_url("articles/a.txt") and not web.is_url("C:\\news\\a.txt")
     assert web.is_url("gopher://x/") and not web.is_url(Path("a.txt"))  # any scheme: the error names the URL
+
+
+def test_plain_text_url_is_read_as_it_is(site):
+    (article,) = list(read_inputs([site.url("notes.txt")]))
+    assert article.text == (WEB / "notes.txt").read_text(encoding="utf-8").strip()
+    assert article.doc_id.startswith("notes-") and article.url == site.url("notes.txt")
+
+
+@pytest.mark.parametrize("body,media_type,expected", [
+    (b'\xef\xbb\xbf<?xml version="1.0"?>\n<!-- generated -->\n<rss version="2.0">', "text/html", True),
+    (b'<feed xmlns="http://www.w3.org/2005/Atom">', "text/plain", True),
+    (b"<html><body><p>Subscribe to our <rss> feed</p><feed ></body></html>", "text/html", False),
+    (b"<html></html>", "application/atom+xml", True),
+])
+def test_feed_is_told_by_type_or_by_its_root(body, media_type, expected):
+    assert web.is_feed(web.Fetched("http://127.0.0.1/x", media_type, None, body)) is expected

@@ -43,7 +43,8 @@ FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xm
 TEXT_TYPES = ("text/plain",)
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_FEED_ROOT = re.compile(rb"<(rss|feed|rdf:rdf)[\s>]", re.I)
+#: A feed's start: an optional XML declaration and comments, then an rss, feed or rdf:RDF root.
+_FEED_ROOT = re.compile(rb"\A(\xef\xbb\xbf)?\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(rss|feed|rdf:rdf)[\s>]", re.I | re.S)
 
 
 def user_agent() -> str:
@@ -109,6 +110,10 @@ def _reason(exc: BaseException) -> str:
     return str(exc) or exc.__class__.__name__
 
 
+def _size(n: int) -> str:
+    return f"{n // 2**20} MB" if n % 2**20 == 0 else f"{n:,} bytes"
+
+
 def fetch(url: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES,
           accept: tuple[str, ...] = HTML_TYPES + FEED_TYPES + TEXT_TYPES) -> Fetched:
     """GET ``url``; InputError (one line, naming the URL) for every way it can fail."""
@@ -128,7 +133,7 @@ def fetch(url: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES,
                 raise InputError(f"{url}: not an HTML page or feed (content type {media_type})")
             length = response.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > max_bytes:
-                raise InputError(f"{url}: larger than the {max_bytes // 1024 // 1024} MB limit")
+                raise InputError(f"{url}: larger than the {_size(max_bytes)} limit")
             chunks, size = [], 0
             while True:
                 if time.monotonic() > deadline:
@@ -138,7 +143,7 @@ def fetch(url: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES,
                     break
                 size += len(chunk)
                 if size > max_bytes:
-                    raise InputError(f"{url}: larger than the {max_bytes // 1024 // 1024} MB limit")
+                    raise InputError(f"{url}: larger than the {_size(max_bytes)} limit")
                 chunks.append(chunk)
     except urllib.error.HTTPError as exc:
         raise InputError(f"{url}: HTTP {exc.code} {exc.reason or ''}".rstrip()) from None
@@ -217,7 +222,7 @@ def is_feed(fetched: Fetched) -> bool:
     """RSS/Atom by content type, or by its root element (some servers call feeds text/html)."""
     if fetched.media_type in FEED_TYPES:
         return True
-    return bool(_FEED_ROOT.search(fetched.body[:2048]))
+    return bool(_FEED_ROOT.match(fetched.body[:4096]))
 
 
 @dataclass(frozen=True, slots=True)
