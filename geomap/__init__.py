@@ -3,6 +3,7 @@
 >>> import geomap
 >>> doc = geomap.parse(text, published="2020-03-11")        # mentions, dates, events
 >>> mentions, events = geomap.extract("articles/")          # two GeoDataFrames (EPSG:4326)
+>>> events = geomap.filter_events(events, since="2020-01-01", types="strike,protest")
 >>> geomap.make_map(events).save("map.html")                # an interactive folium map
 """
 
@@ -23,11 +24,12 @@ from geomap.io.readers import read_inputs
 from geomap.mapping import make_map, map_html, render_png, write_map
 from geomap.pipeline import Geoparser
 from geomap.records import Article, DateRef, Document, Event, EventPlace, Mention, Place, SourceRef
+from geomap.tools.filters import EventFilter, filter_events
 
 __all__ = [
-    "Article", "DateError", "DateRef", "Document", "Event", "EventPlace", "Gazetteer", "GazetteerError",
+    "Article", "DateError", "DateRef", "Document", "Event", "EventFilter", "EventPlace", "Gazetteer", "GazetteerError",
     "GeocodingError", "GeomapError", "Geoparser", "InputError", "Mention", "ModelError", "OfflineGeocoder",
-    "OutputError", "Place", "PlaceNotFound", "SourceRef", "__version__", "extract", "frames",
+    "OutputError", "Place", "PlaceNotFound", "SourceRef", "__version__", "extract", "filter_events", "frames",
     "get_geoparser", "make_map", "map_html", "parse", "parse_articles", "read_frame", "read_inputs",
     "render_png", "write_frame", "write_map",
 ]

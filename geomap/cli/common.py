@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Iterator, Optional
 
 import typer
 
-Inputs = Annotated[list[Path], typer.Argument(
-    help="Articles: .txt/.md/.html files, folders of them, or JSONL/CSV with a text column.",
+# str, not Path: a Path would fold the "//" of an http:// URL
+Inputs = Annotated[list[str], typer.Argument(
+    help="Articles: .txt/.md/.html files, folders of them, JSONL/CSV with a text column, or http(s) "
+    "URLs of news pages or RSS/Atom feeds (each feed item's page is read).",
     show_default=False)]
 Published = Annotated[Optional[str], typer.Option(
     "--published", help="Publication date YYYY-MM-DD (or a full ISO datetime) for every article "
@@ -24,6 +27,64 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or s
 Encoding = Annotated[Optional[str], typer.Option(
     "--encoding", help="Text encoding of the input files, e.g. latin-1 or cp1252 [default: UTF-8; "
     "a UTF-8/16/32 byte order mark always wins].")]
+
+
+def _checked(parser: str, **kwargs):
+    """A typer callback running a :mod:`geomap.tools.filters` parser on the option's value: a bad
+    value is a usage error (status 2) while the command line is parsed, before any work."""
+    def callback(value):
+        from geomap.errors import InputError
+        from geomap.tools import filters
+
+        try:
+            getattr(filters, parser)(value, **kwargs)
+        except InputError as exc:  # "--since: cannot read …" -> "Invalid value for '--since': cannot read …"
+            raise typer.BadParameter(re.sub(r"^--[\w-]+: ", "", str(exc))) from None
+        return value
+    return callback
+
+
+Since = Annotated[Optional[str], typer.Option(
+    "--since", callback=_checked("parse_day", what="--since"), metavar="YYYY-MM-DD",
+    help="Keep events on or after this day (undated events are dropped).")]
+Until = Annotated[Optional[str], typer.Option(
+    "--until", callback=_checked("parse_day", what="--until"), metavar="YYYY-MM-DD",
+    help="Keep events on or before this day (undated events are dropped).")]
+Types = Annotated[Optional[str], typer.Option(
+    "--types", callback=_checked("parse_types"), metavar="TYPE[,TYPE]",
+    help="Keep these event types, e.g. strike,protest.")]
+Countries = Annotated[Optional[str], typer.Option(
+    "--country", callback=_checked("parse_countries"), metavar="CC[,CC]",
+    help="Keep events whose site is in these countries (ISO 3166-1 alpha-2, e.g. IQ,SY).")]
+MinConfidence = Annotated[Optional[float], typer.Option(
+    "--min-confidence", callback=_checked("parse_confidence"), metavar="0..1",
+    help="Keep event places at least this likely to be right (0 to 1).")]
+
+
+def check_filters(*, since: str | None, until: str | None, types: str | None, countries: str | None,
+                  min_confidence: float | None):
+    """The filter options as an :class:`~geomap.tools.filters.EventFilter` (each was checked while
+    parsing; this adds the checks across options): a bad combination is a usage error."""
+    from geomap.errors import InputError
+    from geomap.tools.filters import EventFilter
+
+    try:
+        return EventFilter.create(since=since, until=until, types=types, countries=countries,
+                                  min_confidence=min_confidence)
+    except InputError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--since' / '--until'") from None
+
+
+def apply_filter(event_filter, events, *, quiet: bool):
+    """``events`` narrowed by ``event_filter``, telling on stderr what it dropped (unless quiet)."""
+    if not event_filter.active:
+        return events
+    result = event_filter.apply(events)
+    if not quiet:
+        if result.undated_dropped:
+            typer.echo(f"{result.undated_dropped} undated event row(s) dropped by --since/--until", err=True)
+        typer.echo(f"filters kept {len(result.frame)} of {result.rows_in} event rows", err=True)
+    return result.frame
 
 
 def check_published(published: str | None):
@@ -61,7 +122,7 @@ def progress_bar(total: int, *, enabled: bool = True) -> Iterator:
         yield lambda n=1: bar.advance(task, n)
 
 
-def load_documents(inputs: list[Path], *, published, model: str | None, geocoder: str,
+def load_documents(inputs: list[str], *, published, model: str | None, geocoder: str,
                    gazetteer: Path | None, quiet: bool, encoding: str | None = None):
     """Read the inputs and geoparse them, with a progress bar when there are several.
 

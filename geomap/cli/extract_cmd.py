@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 import typer
 
 from geomap.cli.common import (
-    Encoding, GeocoderOpt, Gazetteer, Inputs, Model, Published, Quiet, check_encoding, check_published,
-    load_documents,
+    Countries, Encoding, GeocoderOpt, Gazetteer, Inputs, MinConfidence, Model, Published, Quiet, Since, Types,
+    Until, apply_filter, check_encoding, check_filters, check_published, load_documents,
 )
 
 
@@ -18,14 +18,20 @@ def register(app: typer.Typer) -> None:
     def extract_command(
         inputs: Inputs,
         output: Annotated[Path, typer.Option("--output", "-o", help="File to write; the format follows the "
-                                                                    "extension: .geojson, .csv, .parquet, .gpkg.")],
+                                                                    "extension: .geojson, .csv, .parquet, .gpkg, .kml, "
+                                                                    ".shp, .shp.zip.")],
         mentions: Annotated[bool, typer.Option("--mentions", help="Write the place mentions instead of events.")] = False,
-        fmt: Annotated[Optional[str], typer.Option("--format", help="Override the format: geojson, csv, parquet, gpkg.")] = None,
+        fmt: Annotated[Optional[str], typer.Option("--format", help="Override the format: geojson, csv, parquet, gpkg, kml, shp, shp.zip.")] = None,
         published: Published = None,
         model: Model = None,
         geocoder: GeocoderOpt = "offline",
         gazetteer: Gazetteer = None,
         encoding: Encoding = None,
+        since: Since = None,
+        until: Until = None,
+        types: Types = None,
+        country: Countries = None,
+        min_confidence: MinConfidence = None,
         quiet: Quiet = False,
     ) -> None:
         """Geoparse articles and write their events (one row per event and place) as a table."""
@@ -36,9 +42,14 @@ def register(app: typer.Typer) -> None:
         format_for(output, fmt)
         published_date = check_published(published)
         encoding = check_encoding(encoding)
+        event_filter = check_filters(since=since, until=until, types=types, countries=country,
+                                     min_confidence=min_confidence)
+        if mentions and event_filter.active:
+            raise typer.BadParameter("the filters select events; they cannot be used with --mentions",
+                                     param_hint="'--mentions'")
         documents = load_documents(inputs, published=published_date, model=model, geocoder=geocoder,
                                    gazetteer=gazetteer, quiet=quiet, encoding=encoding)
         mentions_gdf, events_gdf = frames(documents)
-        table = mentions_gdf if mentions else events_gdf
+        table = mentions_gdf if mentions else apply_filter(event_filter, events_gdf, quiet=quiet)
         written = write_frame(table, output, fmt=fmt)
         typer.echo(f"{len(table)} rows: {written}")

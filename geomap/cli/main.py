@@ -121,6 +121,10 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``geomap`` script and ``python -m geomap``."""
     # geopy's RateLimiter logs each retry with a traceback; the CLI reports the final error once.
     logging.getLogger("geopy").setLevel(logging.CRITICAL)
+    # the article extractor's own notes ("empty tree", "no date found"): a page without text is
+    # already one geomap warning naming the URL
+    for name in ("trafilatura", "htmldate", "courlan", "justext"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     # warnings of the library (e.g. an article skipped) as one "warning: …" line each on stderr
     log = logging.getLogger("geomap")
     if not any(isinstance(h, _StderrHandler) for h in log.handlers):

@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 import typer
 
 from geomap.cli.common import (
-    Encoding, GeocoderOpt, Gazetteer, Inputs, Model, Published, Quiet, check_encoding, check_published,
-    load_documents,
+    Countries, Encoding, GeocoderOpt, Gazetteer, Inputs, MinConfidence, Model, Published, Quiet, Since, Types,
+    Until, apply_filter, check_encoding, check_filters, check_published, load_documents,
 )
 
 EMBEDS = ("page", "fragment", "iframe")
@@ -68,13 +68,19 @@ def register(app: typer.Typer) -> None:
                                                             "to paste into a report) or iframe (srcdoc).")] = "page",
         png: Annotated[Optional[Path], typer.Option("--png", help="Also save a PNG (needs chromium).")] = None,
         events_out: Annotated[Optional[Path], typer.Option(
-            "--events", help="Also write the events table (.geojson, .csv, .parquet, .gpkg).")] = None,
+            "--events", help="Also write the events table (.geojson, .csv, .parquet, .gpkg, .kml, .shp, "
+                             ".shp.zip).")] = None,
         cdn: Annotated[bool, typer.Option("--cdn", help="Link Leaflet from CDNs instead of inlining it "
                                                         "(smaller file, needs the network).")] = False,
         tiles: Annotated[str, typer.Option("--tiles", help="Base map: OpenStreetMap, OpenTopoMap "
                                                            "or none (offline outlines).")] = "OpenStreetMap",
         slider: Annotated[bool, typer.Option("--slider/--no-slider", help="Time slider over event dates.")] = True,
         cluster: Annotated[bool, typer.Option("--cluster/--no-cluster", help="Cluster nearby markers.")] = True,
+        since: Since = None,
+        until: Until = None,
+        types: Types = None,
+        country: Countries = None,
+        min_confidence: MinConfidence = None,
         quiet: Quiet = False,
     ) -> None:
         """Geoparse articles and write an interactive map of their dated events.
@@ -84,22 +90,27 @@ def register(app: typer.Typer) -> None:
         """
         from geomap.api import frames
         from geomap.io.atomic import staged
-        from geomap.io.export import write_frame
+        from geomap.io.export import output_files, write_frame
         from geomap.mapping import make_map, render_png, write_map
 
         check_outputs(output, embed=embed, png=png, events_out=events_out)
         tile_name = check_tiles(tiles)
         published_date = check_published(published)
         encoding = check_encoding(encoding)
+        event_filter = check_filters(since=since, until=until, types=types, countries=country,
+                                     min_confidence=min_confidence)
 
         documents = load_documents(inputs, published=published_date, model=model, geocoder=geocoder,
                                    gazetteer=gazetteer, quiet=quiet, encoding=encoding)
         _, events = frames(documents)
+        events = apply_filter(event_filter, events, quiet=quiet)
         if title is None and len(documents) == 1:
             title = documents[0].article.title
         m = make_map(events, title=title, tiles=tile_name, cluster=cluster, time_slider=slider, offline=not cdn)
+        # a Shapefile is several files: all of them are staged with the rest
+        sidecars = output_files(events_out)[1:] if events_out is not None else []
         targets = [p for p in (output, events_out, png) if p is not None]
-        with staged(targets) as paths:
+        with staged(targets + sidecars) as paths:
             out_of = dict(zip(targets, paths))
             write_map(m, out_of[output], embed=embed)
             if events_out is not None:

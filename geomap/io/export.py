@@ -1,8 +1,10 @@
-"""Write (and read back) geomap GeoDataFrames as GeoJSON, CSV, GeoParquet or GeoPackage.
+"""Write (and read back) geomap GeoDataFrames as GeoJSON, CSV, GeoParquet, GeoPackage, KML or Shapefile.
 
-Writes are atomic. GeoParquet keeps every dtype as is; GeoPackage keeps all but nullable
-integers (read as float where a value is missing); GeoJSON and CSV carry no schema, so
-:func:`read_frame` restores the schema dtypes of geomap's event and mention frames.
+Writes are atomic (a Shapefile's files are all staged and replace the old ones together). GeoParquet keeps every dtype as is; GeoPackage keeps all but nullable
+integers (read as float where a value is missing); GeoJSON, CSV and KML carry no schema, so
+:func:`read_frame` restores the schema dtypes of geomap's event and mention frames. KML is for
+Google Earth (:mod:`geomap.io.kml`); a Shapefile has short field names and cut text
+(:mod:`geomap.io.shapefile`).
 """
 
 from __future__ import annotations
@@ -18,13 +20,24 @@ from shapely import wkt as shapely_wkt
 
 from geomap.errors import InputError, OutputError
 from geomap.io.atomic import staged
+from geomap.io.kml import columns_from_gdal, write_kml
+from geomap.io.shapefile import long_names, shapefile_files, write_shapefile
 from geomap.schema import CRS, EVENT_COLUMNS, MENTION_COLUMNS
 
 #: Extension → format name.
 FORMATS = {
     ".geojson": "geojson", ".json": "geojson", ".csv": "csv", ".parquet": "parquet",
-    ".geoparquet": "parquet", ".gpkg": "gpkg",
+    ".geoparquet": "parquet", ".gpkg": "gpkg", ".kml": "kml", ".shp": "shp", ".shp.zip": "shp.zip",
 }
+#: How the formats are named in messages.
+FORMAT_LIST = "geojson, csv, parquet, gpkg, kml, shp or shp.zip"
+EXTENSION_LIST = ".geojson, .csv, .parquet, .gpkg, .kml, .shp or .shp.zip"
+
+
+def _suffix(path: str | os.PathLike) -> str:
+    """The extension that names the format: ``.shp.zip`` counts as one."""
+    name = Path(path).name.lower()
+    return ".shp.zip" if name.endswith(".shp.zip") else Path(name).suffix
 #: Name of the CSV column holding the geometry as WKT (empty when the place is unknown).
 WKT_COLUMN = "wkt"
 
@@ -35,15 +48,21 @@ def format_for(path: str | os.PathLike, fmt: str | None = None) -> str:
         name = fmt.lower().lstrip(".")
         name = FORMATS.get(f".{name}", name)
         if name not in set(FORMATS.values()):
-            raise OutputError(f"unknown output format {fmt!r} (use geojson, csv, parquet or gpkg)")
+            raise OutputError(f"unknown output format {fmt!r} (use {FORMAT_LIST})")
         return name
-    suffix = Path(path).suffix.lower()
+    suffix = _suffix(path)
     if suffix not in FORMATS:
         raise OutputError(
-            f"{path}: cannot tell the output format from {suffix or 'no extension'!r} "
-            "(use .geojson, .csv, .parquet or .gpkg)"
+            f"{path}: cannot tell the output format from {suffix or 'no extension'!r} (use {EXTENSION_LIST})"
         )
     return FORMATS[suffix]
+
+
+def output_files(path: str | os.PathLike, fmt: str | None = None) -> list[Path]:
+    """Every file a frame written to ``path`` makes: the path itself, and for a ``.shp`` the
+    ``.shx``, ``.dbf``, ``.prj`` and ``.cpg`` beside it (stage them all to replace them together)."""
+    target = Path(path)
+    return shapefile_files(target) if format_for(target, fmt) == "shp" else [target]
 
 
 def write_frame(gdf: gpd.GeoDataFrame, path: str | os.PathLike, *, fmt: str | None = None) -> Path:
@@ -53,7 +72,8 @@ def write_frame(gdf: gpd.GeoDataFrame, path: str | os.PathLike, *, fmt: str | No
     try:
         # The staging file has the target's own name (in a hidden folder beside it), so what OGR
         # names after the file -- a GeoJSON's "name" member, a GeoPackage layer -- is the final name.
-        with staged([target]) as (tmp,):
+        with staged(output_files(target, fmt)) as paths:
+            tmp = paths[0]
             if kind == "parquet":
                 gdf.to_parquet(tmp, index=False)
             elif kind == "csv":
@@ -62,6 +82,11 @@ def write_frame(gdf: gpd.GeoDataFrame, path: str | os.PathLike, *, fmt: str | No
                 # takes for a line end: a text with one has every field quoted.
                 quoting = csv.QUOTE_ALL if _has_cr(frame) else csv.QUOTE_MINIMAL
                 frame.to_csv(tmp, index=False, quoting=quoting)
+            elif kind == "kml":
+                with open(tmp, "wb") as out:
+                    write_kml(gdf, out, name=target.stem)
+            elif kind in ("shp", "shp.zip"):
+                write_shapefile(gdf, tmp)
             else:
                 driver = "GeoJSON" if kind == "geojson" else "GPKG"
                 gdf.to_file(tmp, driver=driver, engine="pyogrio", layer=target.stem)
@@ -128,6 +153,10 @@ def read_frame(path: str | os.PathLike, *, fmt: str | None = None) -> gpd.GeoDat
         gdf = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=CRS), crs=CRS)
     else:
         gdf = gpd.read_file(source, engine="pyogrio")
+        if kind == "kml":
+            gdf = columns_from_gdal(gdf, source)
+        elif kind in ("shp", "shp.zip"):
+            gdf = long_names(gdf)
     return conform(gdf)
 
 
@@ -172,5 +201,5 @@ def _as_text(value) -> str:
         return str(value)
 
 
-__all__ = ["FORMATS", "WKT_COLUMN", "conform", "csv_safe", "csv_unsafe", "format_for", "read_frame",
-           "write_frame"]
+__all__ = ["FORMATS", "WKT_COLUMN", "conform", "csv_safe", "csv_unsafe", "format_for", "output_files",
+           "read_frame", "write_frame"]

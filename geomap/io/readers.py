@@ -1,4 +1,5 @@
-"""Read articles from text, Markdown, HTML, JSON Lines and CSV files, or folders of them.
+"""Read articles from text, Markdown, HTML, JSON Lines and CSV files, folders of them, or URLs
+(pages and feeds, through :mod:`geomap.io.web`).
 
 Every problem with an input becomes an :class:`~geomap.errors.InputError` whose message
 names the file (and line) so the CLI can print it on one line.
@@ -397,12 +398,19 @@ def read_folder(folder: str | Path, *, encoding: str | None = None) -> Iterator[
 def read_inputs(
     inputs: Iterable[str | Path], *, encoding: str | None = None, published: dt.date | None = None
 ) -> Iterator[Article]:
-    """Yield articles from files and folders; ``published`` overrides every article's date."""
+    """Yield articles from files, folders and http(s) URLs of pages or RSS/Atom feeds;
+    ``published`` overrides every article's date. A URL that fails is skipped with a warning
+    (:class:`~geomap.io.web.UrlBatch`); if nothing could be read, its error is raised."""
+    from geomap.io.web import UrlBatch, is_url
+
+    web, read_any = UrlBatch(), False
     for item in inputs:
-        for article in read_file(item, encoding=encoding):
+        for article in web.read(item) if is_url(item) else read_file(item, encoding=encoding):
+            read_any = True
             if published is not None:
                 article = Article(
                     text=article.text, doc_id=article.doc_id, title=article.title, url=article.url,
                     published=published, source_path=article.source_path,
                 )
             yield article
+    web.finish(read_any=read_any)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import geomap.cli.main  # noqa: F401 - the commands bind load_documents when first imported: before any patch
 from tests.cli_app import run_cli as run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,6 +68,73 @@ def test_bad_option_fails_before_any_work_and_keeps_outputs(tmp_path, capsys, mo
     assert code == 1
     one_line_error(err, message)
     assert_untouched(tmp_path, previous)
+
+
+#: Bad filter values are usage errors: status 2, for ``map`` and ``extract`` alike.
+BAD_USAGE = [
+    (["--since", "last week"], "Invalid value for '--since': cannot read date 'last week'"),
+    (["--until", "2021-13-01"], "Invalid value for '--until': cannot read date '2021-13-01'"),
+    (["--since", "2021-06-02", "--until", "2021-06-01"], "--since 2021-06-02 is after --until 2021-06-01"),
+    (["--types", "strike,bombardment"], "unknown event type 'bombardment' (valid: abduction, accident,"),
+    (["--types", ","], "no event type given"),
+    (["--country", "Iraq"], "'IRAQ' is not a two-letter ISO 3166-1 code"),
+    (["--country", "IQ,ZZ"], "'ZZ' is not an ISO 3166-1 alpha-2 country code"),
+    (["--min-confidence", "1.2"], "1.2 is not a number between 0 and 1"),
+    (["--min-confidence", "-0.1"], "-0.1 is not a number between 0 and 1"),
+    (["--min-confidence", "high"], "--min-confidence"),
+]
+
+
+@pytest.mark.parametrize("command", ["map", "extract"])
+@pytest.mark.parametrize("extra,message", BAD_USAGE, ids=[" ".join(e) for e, _ in BAD_USAGE])
+def test_bad_filter_is_a_usage_error_before_any_work(tmp_path, capsys, monkeypatch, previous, command,
+                                                     extra, message):
+    monkeypatch.setattr("geomap.cli.common.load_documents", lambda *a, **k: pytest.fail("did work"))
+    outputs = (["-o", tmp_path / "map.html", "--events", tmp_path / "ev.geojson"] if command == "map"
+               else ["-o", tmp_path / "ev.geojson"])
+    code, out, err = run(capsys, command, SAMPLE, *outputs, *extra)
+    assert code == 2
+    one_line_error(err, message)
+    assert f"see 'geomap {command} --help'" in err and out == ""
+    assert_untouched(tmp_path, previous)
+
+
+def test_filters_do_not_apply_to_mentions(tmp_path, capsys, previous):
+    code, _, err = run(capsys, "extract", SAMPLE, "--mentions", "--types", "strike", "-o", tmp_path / "ev.geojson")
+    assert code == 2
+    one_line_error(err, "cannot be used with --mentions")
+    assert_untouched(tmp_path, previous)
+
+
+#: URLs that cannot be read are input errors: status 1, one line, the outputs as they were.
+BAD_URLS = [
+    (["status/404"], "status/404: HTTP 404 Not Found"),
+    (["status/500"], "HTTP 500"),
+    (["image.png"], "not an HTML page or feed (content type image/png)"),
+    (["empty.html"], "empty.html: no article text found"),
+    (["status/410", "image.png"], "none of 2 URLs could be read; first: "),
+    (["https://news.example.invalid/a"], "cannot resolve the host name (offline, or no such host)"),
+    (["ftp://127.0.0.1/a.txt"], "unsupported URL scheme 'ftp'"),
+]
+
+
+@pytest.mark.parametrize("command", ["map", "extract"])
+@pytest.mark.parametrize("urls,message", BAD_URLS, ids=[" ".join(u) for u, _ in BAD_URLS])
+def test_unreadable_urls_fail_in_one_line_and_keep_outputs(tmp_path, capsys, monkeypatch, previous, command,
+                                                           urls, message):
+    from tests.web_server import only_localhost, serve
+
+    asked = only_localhost(monkeypatch)
+    outputs = (["-o", tmp_path / "map.html", "--events", tmp_path / "ev.kml"] if command == "map"
+               else ["-o", tmp_path / "ev.shp"])
+    with serve() as site:
+        inputs = [u if "://" in u else site.url(u) for u in urls]
+        code, out, err = run(capsys, command, *inputs, *outputs)
+    assert code == 1
+    one_line_error(err, message)
+    assert out == "" and set(asked) <= {"127.0.0.1", "news.example.invalid"}
+    assert_untouched(tmp_path, previous)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ev.geojson", "map.html", "map.png"]
 
 
 def test_map_output_must_be_html(tmp_path, capsys):
