@@ -15,7 +15,7 @@ from cli_app import run_cli
 from geomap.gazetteer import Gazetteer
 from geomap.gazetteer.spatial import admin1_at, areas_at, nearest_place, nearest_places, place_index
 from geomap.geocoders.offline import OfflineGeocoder
-from geomap.tools.distance import haversine_km
+from geomap.tools.distance import EARTH_RADIUS_KM, haversine_km
 
 BAGHDAD = (33.34058, 44.40088)
 PEORIA = (40.70, -89.60)
@@ -68,6 +68,20 @@ def test_facility_written_unlike_its_gazetteer_name(geo):
     assert haversine_km(loc.latitude, loc.longitude, 33.79, 42.44) < 10
     assert geo.geocode("Ain al-Assad Airbase, Iraq").raw["name"] == loc.raw["name"]
     assert geo.geocode("Ain al-Assad Airbase, France") is None
+    assert geo.geocode("Ain al-Assad Airbase, Anbar").raw["name"] == loc.raw["name"]  # region by name
+
+
+def test_facility_inside_its_container_despite_an_exact_namesake(geo):
+    # the gazetteer's only "Heathrow Airport" is an airstrip in Texas
+    assert geo.geocode("Heathrow Airport").raw["country_code"] == "US"
+    for query in ("Heathrow Airport, London", "Heathrow Airport, United Kingdom"):
+        loc = geo.geocode(query)
+        assert loc.raw["country_code"] == "GB" and loc.raw["kind"] == "airport"
+        assert haversine_km(loc.latitude, loc.longitude, 51.47, -0.45) < 5
+
+
+def test_context_helps_rank(geo):
+    assert geo.geocode("Paris", context="A fire in Lamar County, Texas, spread on Monday.").raw["admin1"] == "Texas"
 
 
 @pytest.mark.parametrize("query", ["Paris, Germany", "Springfield, Iraq", "Columbus, Ohio, France",
@@ -162,7 +176,7 @@ def test_index_agrees_with_brute_force(gaz):
         p1, p2 = np.radians(qlat), np.radians(lat)
         a = (np.sin((p2 - p1) / 2) ** 2
              + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon - qlon) / 2) ** 2)
-        km = 2 * 6371.0088 * np.arcsin(np.sqrt(a))
+        km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
         place, dist = nearest_place(gaz, qlat, qlon)
         assert dist == pytest.approx(km.min(), abs=1e-3)
         assert haversine_km(qlat, qlon, place.lat, place.lon) == pytest.approx(dist, abs=1e-3)

@@ -37,6 +37,10 @@ NEAR_KM = 50.0
 _FACILITY_WORDS = frozenset(
     [*FACILITY_HEADS, *(w for pair in FACILITY_HEADS_2 for w in pair),
      *(p.split()[0] for p in FACILITY_PREFIXES)])
+#: The kinds a facility name is looked for among, as the recognizer hints them for the pipeline.
+_FACILITY_KINDS = ("airport", "site")
+#: How many fuzzy facility matches are checked against a query's container.
+_FUZZY_SHORTLIST = 25
 #: How many nearest towns ``reverse(..., exactly_one=False)`` lists unless ``limit`` says.
 REVERSE_CANDIDATES = 5
 
@@ -104,7 +108,7 @@ class OfflineGeocoder(Geocoder):
 
     def _ranked(self, name: str, country: str | None, context: str) -> list[tuple[Place, float | None]]:
         ranked: list[tuple[Place, float | None]] = list(self.resolver.rank(name, country=country, context=context))
-        if not ranked and _FACILITY_WORDS & set(normalize_name(name).split()):
+        if not ranked and _is_facility(name):
             ranked = self._facility(name, country, context)
         return ranked
 
@@ -112,7 +116,7 @@ class OfflineGeocoder(Geocoder):
         """"Ain al-Assad Airbase": a facility written unlike its gazetteer name ("Al Asad Air Base"),
         resolved as the pipeline resolves a facility the recognizer found."""
         mention = Mention(text=name, start=0, end=len(name), sent_start=0, sent_end=len(name), label="FAC",
-                          hint={"kinds": ["airport", "site"], "country": country})
+                          hint={"kinds": list(_FACILITY_KINDS), "country": country})
         (found,) = self.resolver.resolve([mention], context)
         if found.place is None:
             return []
@@ -130,6 +134,12 @@ class OfflineGeocoder(Geocoder):
         seen = {p for p, _ in ranked}
         # A small namesake beyond the resolver's shortlist ("Paris" has dozens): biggest first.
         ranked += [(p, None) for p in self.gazetteer.lookup(name) if p not in seen and fits(p)]
+        if not ranked and _is_facility(name):
+            # "Heathrow Airport, London": the exact name is a namesake elsewhere (an airstrip in
+            # Texas); the facility in the container is written differently ("London Heathrow Airport").
+            country = hint[0] if len(hint) == 1 else None
+            ranked = [(p, None) for p, _ in self.gazetteer.fuzzy(name, kinds=_FACILITY_KINDS, country=country,
+                                                                 limit=_FUZZY_SHORTLIST) if fits(p)]
         return ranked
 
     def containers(self, part: str) -> list[Place]:
@@ -177,6 +187,11 @@ class OfflineGeocoder(Geocoder):
         lat, lon = parse_point(query)
         reach = self.max_km if max_km is None else float(max_km)
         return nearest_places(self.gazetteer, lat, lon, k=max(1, int(limit)), max_km=reach)
+
+
+def _is_facility(name: str) -> bool:
+    """Does ``name`` carry a facility word ("Airbase", "Camp", "Air Base")?"""
+    return bool(_FACILITY_WORDS & set(normalize_name(name).split()))
 
 
 def within(p: Place, area: Place) -> bool:
