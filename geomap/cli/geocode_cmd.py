@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from geomap.errors import GeocodingError, InputError, PlaceNotFound
+from geomap.gazetteer.spatial import DEFAULT_MAX_KM
 from geomap.records import Place
 
 
@@ -33,14 +34,26 @@ def _rows(name: str, *, country: str | None, limit: int, geocoder: str,
 
 def _offline_rows(name: str, *, country: str | None, limit: int,
                   gazetteer: Path | None) -> list[tuple[Place, float | None]]:
-    from geomap.gazetteer import Gazetteer
-    from geomap.resolve import Resolver
+    from geomap.geocoders.offline import OfflineGeocoder
 
-    ranked = Resolver(Gazetteer.open(gazetteer)).rank(name, country=country)
-    return [(p, s) for p, s in ranked[:limit]]
+    return OfflineGeocoder(gazetteer).search(name, country_codes=country, limit=limit)
 
 
-Name = Annotated[str, typer.Argument(help="Place name, e.g. \"Ain al-Asad\".", show_default=False)]
+def _reverse_rows(point: str, *, limit: int, max_km: float,
+                  gazetteer: Path | None) -> list[tuple[Place, float | None]]:
+    from geopy.exc import GeocoderQueryError
+
+    from geomap.geocoders.offline import OfflineGeocoder
+
+    try:
+        return list(OfflineGeocoder(gazetteer).nearest(point, limit=limit, max_km=max_km))
+    except GeocoderQueryError as exc:  # a malformed point is a usage error (status 2)
+        raise typer.BadParameter(str(exc), param_hint="--reverse") from None
+
+
+Name = Annotated[Optional[str], typer.Argument(
+    help="Place name: \"Ain al-Asad\", or a place in its region or country: \"Paris, Texas\".",
+    show_default=False)]
 Country = Annotated[Optional[str], typer.Option(
     "--country", "-c", help="ISO 3166-1 alpha-2 code to prefer, e.g. IQ.")]
 Limit = Annotated[int, typer.Option("-n", "--limit", help="How many candidates to show.")]
@@ -48,16 +61,32 @@ GeocoderOpt = Annotated[str, typer.Option(
     "--geocoder", help="offline (local gazetteer) or a geopy service: nominatim, photon, arcgis …")]
 GazetteerOpt = Annotated[Optional[Path], typer.Option(
     "--gazetteer", help="Gazetteer SQLite file (default: built once in the user cache).")]
+Reverse = Annotated[Optional[str], typer.Option(
+    "--reverse", help="Nearest towns to a point \"LAT, LON\" instead of a name (offline), e.g. \"33.3, 44.4\".",
+    show_default=False)]
+MaxKm = Annotated[float, typer.Option("--max-km", help="With --reverse: no town farther than this (km).")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
-def geocode_cmd(name: Name, country: Country = None, limit: Limit = 5, geocoder: GeocoderOpt = "offline",
-                gazetteer: GazetteerOpt = None, as_json: AsJson = False) -> None:
-    """Ranked candidates for a place name, with scores."""
-    if not name.strip():
-        raise InputError("empty place name")
+def geocode_cmd(name: Name = None, country: Country = None, limit: Limit = 5, geocoder: GeocoderOpt = "offline",
+                gazetteer: GazetteerOpt = None, reverse: Reverse = None, max_km: MaxKm = DEFAULT_MAX_KM,
+                as_json: AsJson = False) -> None:
+    """Ranked candidates for a place name, with scores; or, with --reverse, the nearest towns to a point."""
     if limit < 1:
         raise InputError(f"-n must be at least 1, not {limit}")
+    if reverse is not None:
+        if name is not None or country is not None or geocoder.strip().lower() != "offline":
+            raise typer.BadParameter("takes a point alone (offline): no NAME, --country or --geocoder",
+                                     param_hint="--reverse")
+        if not max_km > 0:
+            raise InputError(f"--max-km must be positive, not {max_km}")
+        rows = _reverse_rows(reverse, limit=limit, max_km=max_km, gazetteer=gazetteer)
+        if not rows:
+            raise PlaceNotFound(f"no town within {max_km:g} km of {reverse.strip()}")
+        _show(rows, title=f"near {reverse.strip()}", score="km", as_json=as_json)
+        return
+    if name is None or not name.strip():
+        raise InputError("empty place name")
     if country is not None and (len(country.strip()) != 2 or not country.strip().isalpha()):
         raise InputError(f"--country takes a two-letter ISO code such as IQ, not {country!r}")
     country = country.strip().upper() if country else None
@@ -65,19 +94,24 @@ def geocode_cmd(name: Name, country: Country = None, limit: Limit = 5, geocoder:
     if not rows:
         where = f" in {country}" if country else ""
         raise PlaceNotFound(f"no place named {name!r}{where} ({geocoder})")
+    _show(rows, title=f"{name} ({geocoder})", score="score", as_json=as_json)
+
+
+def _show(rows: list[tuple[Place, float | None]], *, title: str, score: str, as_json: bool) -> None:
+    """Print candidates as a table, or JSON; ``score`` names the number beside each place."""
     if as_json:
         typer.echo(json.dumps([{"name": p.name, "country_code": p.country_code, "country": p.country,
                                 "admin1": p.admin1, "kind": p.kind, "feature_code": p.feature_code,
                                 "lat": p.lat, "lon": p.lon, "population": p.population,
-                                "geonameid": p.geonameid, "source": p.source, "score": s}
+                                "geonameid": p.geonameid, "source": p.source, score: s}
                                for p, s in rows], ensure_ascii=False, indent=2))
         return
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{name} ({geocoder})")
+    table = Table(title=title)
     for col, justify in (("name", "left"), ("country", "left"), ("admin1", "left"), ("type", "left"),
-                         ("lat", "right"), ("lon", "right"), ("population", "right"), ("score", "right")):
+                         ("lat", "right"), ("lon", "right"), ("population", "right"), (score, "right")):
         table.add_column(col, justify=justify)
     for p, s in rows:
         kind = f"{p.kind} ({p.feature_code})" if p.feature_code else p.kind

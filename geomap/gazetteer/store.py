@@ -306,6 +306,21 @@ class Gazetteer:
         return {"path": str(self.path), "places": sum(kinds.values()), "names": names,
                 "by_kind": kinds, "demonyms": len(self._demonyms), **self.meta}
 
+    # -- bulk reads for spatial indexes ---------------------------------------------------------
+    def points(self, kinds: Iterable[str] = ("city",)) -> list[tuple[int, float, float, str | None, str | None]]:
+        """``(row id, lat, lon, country code, admin1 code)`` of every place of the given kinds, in
+        one compact read (a spatial index needs points, not 200,000 Place records);
+        :meth:`by_id` gives the Place of a row id."""
+        kinds = tuple(kinds)
+        marks = ",".join("?" * len(kinds))
+        return self._rows("SELECT id, lat, lon, country_code, admin1_code FROM places "
+                          f"WHERE kind IN ({marks}) ORDER BY id", kinds)
+
+    def by_id(self, place_id: int) -> Place | None:
+        """The place of a row id from :meth:`points`."""
+        found = self._query("id = ?", (int(place_id),))
+        return found[0] if found else None
+
 
 #: How much a bare name prefers each kind before context is known (countries over towns).
 _KIND_ORDER = {"country": 6, "continent": 5, "admin1": 4, "region": 3, "city": 2, "admin2": 1, "airport": 0}
