@@ -29,7 +29,7 @@ def unplaced_html(rows: list[Mapping[str, Any]], symbols: Mapping[str, Symbol] |
         items.append(
             f'<li data-date="{escape(popup.text(row.get("date")), quote=True)}">'
             f"{swatch(sym, 'gm-swatch')}<b>{escape(etype)}</b> &middot; {escape(date)}"
-            f"<br>&ldquo;{escape(popup.text(row.get('sentence')))}&rdquo;{where}"
+            f"<br>&ldquo;{popup.highlight(popup.text(row.get('sentence')), -1, -1)}&rdquo;{where}"
             f'<br><span class="gm-src">{popup.source_html(row)}</span></li>'
         )
     return (f"<details><summary>Events without a mapped place ({len(rows)})</summary>"
