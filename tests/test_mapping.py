@@ -145,9 +145,9 @@ def test_options(events):
     html = map_html(make_map(events, tiles=None, cluster=False, time_slider=False))
     assert "{z}" not in html and "geomap.tileNotice" not in html
     assert "markerClusterGroup(" not in html.split("</head>")[1]
-    assert "geomap.slider(" not in html
+    assert "geomap.timeRange(" not in html
     with_slider = map_html(make_map(events, tiles=None))
-    assert "geomap.slider(" in with_slider and '"2017-01-01"' in with_slider
+    assert "geomap.timeRange(" in with_slider and '"2017-01-01"' in with_slider
 
 
 def test_layer_names_and_title_escaped():

@@ -13,7 +13,8 @@ from geomap.errors import InputError
 from geomap.mapping import popup
 from geomap.mapping.assets import make_offline
 from geomap.mapping.plugins import (
-    CountryOutlines, EventLayer, Fit, Legend, Runtime, TileNotice, TimeSlider, Title, UnplacedPanel,
+    CountryOutlines, EventLayer, Fit, Legend, Runtime, TileNotice, TimeRange, Title, UnplacedPanel,
+    histogram,
 )
 from geomap.mapping.basemap import country_outline
 from geomap.mapping.symbols import assign_symbols
@@ -65,17 +66,6 @@ def _add_tiles(m: folium.Map, tiles: str | None) -> bool:
     return True
 
 
-def _date_labels(dates: list[str], placed_and_unplaced: list[dict[str, Any]]) -> list[str]:
-    precision: dict[str, str] = {}
-    for row in placed_and_unplaced:
-        d = popup.text(row.get("date"))
-        p = popup.text(row.get("date_precision")) or "day"
-        # the finest precision seen for a date decides its label
-        if d and (d not in precision or p == "day"):
-            precision[d] = p
-    return [popup.format_date(d, precision.get(d, "day")) for d in dates]
-
-
 #: Layer-control name of the places that are not where an event happened (off by default).
 OTHER_PLACES = "Other places in the text"
 #: Precisions drawn as a small badge (plus the country's outline) instead of a pin.
@@ -124,7 +114,7 @@ def make_map(
     ones. Places the text names only as context or in passing are in one more
     layer, faint and off by default. Legend and layer names count the same
     drawn rows; events without an event site are listed in a panel. A date
-    slider filters by date. ``offline`` inlines Leaflet so only tiles need the network.
+    range with a histogram of events per day, week or month filters by date. ``offline`` inlines Leaflet so only tiles need the network.
 
     ``outlines`` adds the offline base layer of country outlines: shown when
     ``tiles`` is None, otherwise selectable and switched to if tiles fail to load."""
@@ -185,9 +175,10 @@ def make_map(
     if counts or others or listed:
         Legend([symbols[t] for t in sorted(counts)], counts, badges=KIND_BADGE in kinds,
                others=len(others), unplaced=len(listed)).add_to(m)
-    dates = sorted({popup.text(r.get("date"))[:10] for r in all_rows} - {""})
-    if time_slider and dates:
-        TimeSlider(dates, _date_labels(dates, all_rows)).add_to(m)
+    hist = histogram((popup.text(r.get("date")), popup.text(r.get("date_basis")) in popup.DATE_BASIS)
+                     for r in sites)
+    if time_slider and hist:
+        TimeRange(hist, undated=sum(1 for r in sites if not popup.text(r.get("date")))).add_to(m)
     if title:
         Title(title).add_to(m)
     if has_tiles:
@@ -230,6 +221,7 @@ def _layer_rows(rows: list[dict[str, Any]], color: str, *, faint: bool) -> tuple
 def _fit(m: folium.Map, sites: list[dict[str, Any]]) -> None:
     """The first view shows every event site (their points, never a whole area)."""
     if not sites:
+        Fit(None, 0).add_to(m)  # still lays the controls out (compact or not)
         return
     lats = [r["_lat"] for r in sites]
     lons = [r["_lon"] for r in sites]
