@@ -166,6 +166,7 @@
     add.forEach(function (layers, g) {
       if (g.addLayers) { g.addLayers(layers); } else { layers.forEach(function (l) { g.addLayer(l); }); }
     });
+    (st.hooks || []).forEach(function (hook) { hook(test); });  // e.g. the aggregated view of a big map
     st.panels.forEach(function (panel) {
       panel.querySelectorAll('[data-date]').forEach(function (li) {
         li.hidden = !test(li.getAttribute('data-date'));

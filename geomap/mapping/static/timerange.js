@@ -43,7 +43,9 @@
       var from = bins[a][0], to = bins[b][1];
       gm.filter(map, function (d) { return !d || (d.slice(0, 10) >= from && d.slice(0, 10) < to); });
       bars.forEach(function (g, i) { g.classList.toggle('gm-out', i < a || i > b); });
-      var n = sites.filter(function (e) { return e.shown && e.date; }).length;
+      var counted = gm.state(map).count ? gm.state(map).count() : null;  // a big map counts its own sites
+      var n = counted ? counted.shown : sites.filter(function (e) { return e.shown && e.date; }).length;
+      if (counted) { dated = counted.dated; }
       label.textContent = (a === b ? bins[a][4] : bins[a][4] + ' \u2013 ' + bins[b][4]) + ' \u00b7 ' + n + ' of ' +
         dated + ' dated' + (data.undated ? ' \u00b7 +' + data.undated + ' undated' : '');
       div.setAttribute('data-shown', n);
