@@ -117,6 +117,11 @@
 
   gm.fit = function (map, bounds, maxZoom) {
     gm.layout(map);
+    var names = state(map).labels;
+    if (names && names.redraw) {  // the marks exist now: keep names clear of them (again once settled)
+      names.redraw();
+      window.addEventListener('load', function () { setTimeout(names.redraw, 50); });
+    }
     if (!state(map).layoutWatched) {
       state(map).layoutWatched = true;
       map.on('resize', function () { gm.layout(map); });
@@ -166,7 +171,8 @@
     add.forEach(function (layers, g) {
       if (g.addLayers) { g.addLayers(layers); } else { layers.forEach(function (l) { g.addLayer(l); }); }
     });
-    (st.hooks || []).forEach(function (hook) { hook(test); });  // e.g. the aggregated view of a big map
+    (st.hooks || []).forEach(function (hook) { hook(test); });
+    if (st.labels && st.labels.redraw) { st.labels.redraw(); }  // names follow the marks shown  // e.g. the aggregated view of a big map
     st.panels.forEach(function (panel) {
       panel.querySelectorAll('[data-date]').forEach(function (li) {
         li.hidden = !test(li.getAttribute('data-date'));
@@ -217,14 +223,19 @@
       box.innerHTML = '';
       var zoom = map.getZoom(), size = map.getSize(), taken = [];
       L.DomUtil.setPosition(box, map.containerPointToLayerPoint([0, 0]));
-      var marks = gm.visible(map);
-      if (marks.length <= 3000) {  // names keep clear of the event marks (a pin stands above its point)
-        marks.forEach(function (e) {
-          if (!e.mark.getLatLng) { return; }
-          var q = map.latLngToContainerPoint(e.mark.getLatLng());
-          taken.push([q.x - 14, q.y - 28, q.x + 14, q.y + 10]);
-        });
-      }
+      // names keep clear of the event marks drawn: each icon's box from its anchor and size
+      // (a clustered pin counts as its cluster's icon), in container pixels
+      var seen = new Set();
+      gm.visible(map).slice(0, 3000).forEach(function (e) {
+        var m = e.mark;
+        if (e.group && e.group.getVisibleParent) { m = e.group.getVisibleParent(e.mark) || m; }
+        if (seen.has(m) || !m.getLatLng) { return; }
+        seen.add(m);
+        var q = map.latLngToContainerPoint(m.getLatLng()), o = m.options.icon ? m.options.icon.options : null;
+        var size = o && o.iconSize ? L.point(o.iconSize) : L.point(44, 44), anchor = o && o.iconAnchor ? L.point(o.iconAnchor) : size.divideBy(2);
+        if (!o) { size = L.point(12, 12); anchor = L.point(6, 6); }
+        taken.push([q.x - anchor.x - 2, q.y - anchor.y - 2, q.x - anchor.x + size.x + 2, q.y - anchor.y + size.y + 2]);
+      });
       var reserved = taken.length;
       for (var i = 0; i < labels.length && taken.length - reserved < 250; i++) {
         var l = labels[i];
@@ -242,13 +253,20 @@
         span.style.top = Math.round(r[1]) + 'px';
       }
     }
+    var queued = false;
+    function later() {  // after the cluster layers have laid their icons out for the new view
+      if (queued) { return; }
+      queued = true;
+      requestAnimationFrame(function () { queued = false; draw(); });
+    }
+    layer.redraw = later;
     layer.onAdd = function (m) {
       box = L.DomUtil.create('div', 'geomap-labels', m.getPane(pane));
-      m.on('zoomend moveend resize', draw);
+      m.on('zoomend moveend resize overlayadd overlayremove', later);
       draw();
     };
     layer.onRemove = function (m) {
-      m.off('zoomend moveend resize', draw);
+      m.off('zoomend moveend resize overlayadd overlayremove', later);
       if (box) { box.remove(); box = null; }
     };
     return layer;
