@@ -45,7 +45,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_events.py
 	$(BIN)/python benchmarks/bench_map.py
 
-# Refresh docs/map.png (the README image) from the sample article, through the browser tests.
+# Refresh docs/map.png (the README image) and docs/map-compact.png from the sample article, through the browser tests.
 screenshot: install
 	GEOMAP_UPDATE_SCREENSHOT=1 $(BIN)/python -m pytest -q tests/browser -k screenshot_for_docs
 
