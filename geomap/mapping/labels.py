@@ -7,15 +7,14 @@ drops any label that would overlap one drawn before it, so bigger countries and 
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from shapely.geometry import shape
 from shapely.ops import polylabel
 
 from geomap.errors import OutputError
+from geomap.mapping.basemap import country_records
 
 #: Cities below this population are not labelled, capitals always are.
 MIN_CITY_POPULATION = 1_000_000
@@ -52,30 +51,16 @@ def _label_point(geometry: dict[str, Any]) -> tuple[float, float] | None:
 
 def _countries() -> tuple[list[list[Any]], dict[str, str]]:
     """Country labels and ISO code -> capital name, from countryinfo's data files."""
-    try:
-        data = resources.files("countryinfo").joinpath("data")
-        files = sorted((p for p in data.iterdir() if p.name.endswith(".json")), key=lambda p: p.name)
-    except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError) as exc:
-        raise OutputError("offline labels need the python package 'countryinfo'") from exc
-    labels, capitals, seen = [], {}, set()
-    for path in files:
-        try:
-            record = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if not isinstance(record, dict):
-            continue
-        code = str((record.get("ISO") or {}).get("alpha2") or "").upper()
+    records = country_records()
+    if not records:
+        raise OutputError("offline labels need the python package 'countryinfo'")
+    labels, capitals = [], {}
+    for code, record, geometry in records:
         name = str(record.get("name") or "").strip()
-        if len(code) != 2 or code in seen or not name:
+        if not name:
             continue
-        seen.add(code)
         if record.get("capital"):
             capitals[code] = str(record["capital"])
-        collection = record.get("geoJSON")
-        features = collection.get("features") if isinstance(collection, dict) else None
-        geometry = next((f.get("geometry") for f in features or [] if isinstance(f, dict)
-                         and isinstance(f.get("geometry"), dict)), None)
         point = _label_point(geometry) if geometry else None
         if point is None:  # no outline (a known gap of the data): the record's own centre
             latlng = record.get("latlng")
