@@ -46,7 +46,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_map.py
 	$(BIN)/python benchmarks/bench_spatial.py
 
-# Refresh docs/map.png (the README image) from the sample article, through the browser tests.
+# Refresh docs/map.png (the README image) and docs/map-compact.png from the sample article, through the browser tests.
 screenshot: install
 	GEOMAP_UPDATE_SCREENSHOT=1 $(BIN)/python -m pytest -q tests/browser -k screenshot_for_docs
 

@@ -3,7 +3,8 @@
 - write: make_map + write_map per 1,000 events vs ``GeoDataFrame.to_json()`` of the same frame
 - size: bytes per 1,000 events vs the to_json() text; the offline base layer
   (country outlines) is a fixed cost per page, printed on its own
-- page load in Chromium: a 10,000-event page vs the same map with 100 events
+- page load in Chromium: a 10,000-event page vs the same map with 100 events (one marker per
+  event, `aggregate=False`; see bench_bigmap.py for the aggregated view of big maps)
 
 Run: python benchmarks/bench_map.py [--n 10000] [--no-browser]
 """
@@ -49,7 +50,7 @@ def load_seconds(browser, path: Path, expected: int) -> float:
     took = time.perf_counter() - t0
     # responsiveness: time for one slider step (filters every marker)
     t1 = time.perf_counter()
-    page.locator(".geomap-slider .gm-range").fill("100")
+    page.locator(".geomap-timerange .gm-hi").fill("10")
     page.evaluate("() => new Promise(r => requestAnimationFrame(r))")
     step = time.perf_counter() - t1
     page.close()
@@ -69,7 +70,7 @@ def main() -> None:
         out = Path(tmp) / "big.html"
         t_base = best_of(lambda: events.to_json())
         base_size = len(events.to_json().encode("utf-8"))
-        t_map = best_of(lambda: write_map(make_map(events, tiles=None), out))
+        t_map = best_of(lambda: write_map(make_map(events, tiles=None, aggregate=False), out))
         size = out.stat().st_size
         print(f"events: {args.n} ({placed} placed)")
         print(f"write:  {t_map:.2f} s total, {t_map * per_k * 1000:.0f} ms per 1,000 events; "
@@ -86,7 +87,7 @@ def main() -> None:
 
         small = Path(tmp) / "small.html"
         small_events = events[~events.geometry.isna()].iloc[:100]
-        write_map(make_map(small_events, tiles=None), small)
+        write_map(make_map(small_events, tiles=None, aggregate=False), small)
         try:
             with chromium_browser() as browser:
                 load_seconds(browser, small, 100)  # warm-up

@@ -121,6 +121,10 @@ class EventPlace:
 
     mention: Mention
     role: PlaceRole = "event"
+    #: When the place was carried from another sentence: the passage quoting both the place and
+    #: the event (elided with " … " when long) and its start offset in the article.
+    passage: str = ""
+    passage_start: int = -1
 
     @property
     def geo_precision(self) -> GeoPrecision | None:

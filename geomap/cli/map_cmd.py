@@ -53,6 +53,19 @@ def check_outputs(output: Path, *, embed: str, png: Path | None, events_out: Pat
         raise InputError("-o, --events and --png must name different files")
 
 
+def read_events_datasets(inputs: list[Path]):
+    """The events tables named on the command line, as one frame."""
+    import geopandas as gpd
+    import pandas as pd
+
+    from geomap.io.events_dataset import read_events_dataset
+
+    tables = [read_events_dataset(p) for p in inputs]
+    if len(tables) == 1:
+        return tables[0]
+    return gpd.GeoDataFrame(pd.concat(tables, ignore_index=True), crs=tables[0].crs)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("map")
     def map_command(
@@ -81,6 +94,12 @@ def register(app: typer.Typer) -> None:
         types: Types = None,
         country: Countries = None,
         min_confidence: MinConfidence = None,
+        from_events: Annotated[bool, typer.Option(
+            "--from-events", help="The inputs are events tables (.parquet, .geojson, .gpkg, .csv, or a folder "
+                                  "of parquet parts), not articles; found by itself for all but .csv.")] = False,
+        aggregate: Annotated[Optional[bool], typer.Option(
+            "--aggregate/--no-aggregate", help="Grid counts until zoomed in (default: past 5,000 events).",
+            show_default=False)] = None,
         quiet: Quiet = False,
     ) -> None:
         """Geoparse articles and write an interactive map of their dated events.
@@ -90,6 +109,7 @@ def register(app: typer.Typer) -> None:
         """
         from geomap.api import frames
         from geomap.io.atomic import staged
+        from geomap.io.events_dataset import is_events_dataset
         from geomap.io.export import output_files, write_frame
         from geomap.mapping import make_map, render_png, write_map
 
@@ -100,13 +120,18 @@ def register(app: typer.Typer) -> None:
         event_filter = check_filters(since=since, until=until, types=types, countries=country,
                                      min_confidence=min_confidence)
 
-        documents = load_documents(inputs, published=published_date, model=model, geocoder=geocoder,
-                                   gazetteer=gazetteer, quiet=quiet, encoding=encoding)
-        _, events = frames(documents)
+        if from_events or all(is_events_dataset(p) for p in inputs):
+            documents = []
+            events = read_events_datasets(inputs)
+        else:
+            documents = load_documents(inputs, published=published_date, model=model, geocoder=geocoder,
+                                       gazetteer=gazetteer, quiet=quiet, encoding=encoding)
+            _, events = frames(documents)
         events = apply_filter(event_filter, events, quiet=quiet)
         if title is None and len(documents) == 1:
             title = documents[0].article.title
-        m = make_map(events, title=title, tiles=tile_name, cluster=cluster, time_slider=slider, offline=not cdn)
+        m = make_map(events, title=title, tiles=tile_name, cluster=cluster, time_slider=slider, offline=not cdn,
+                     aggregate=aggregate)
         # a Shapefile is several files: all of them are staged with the rest
         sidecars = output_files(events_out)[1:] if events_out is not None else []
         targets = [p for p in (output, events_out, png) if p is not None]
@@ -117,7 +142,9 @@ def register(app: typer.Typer) -> None:
                 write_frame(events, out_of[events_out])
             if png is not None:
                 render_png(out_of[output], out_of[png])  # the staged page, before it replaces the old one
-        if not quiet:
+        if not quiet and not documents:
+            typer.echo(f"{len(events)} event rows read from {len(inputs)} table(s)", err=True)
+        elif not quiet:
             placed = int(events.geometry.notna().sum()) if len(events) else 0
             typer.echo(f"{len(documents)} article(s), {sum(len(d.mentions) for d in documents)} place mentions, "
                        f"{sum(len(d.events) for d in documents)} events ({placed} mapped rows)", err=True)

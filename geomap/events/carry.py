@@ -111,7 +111,25 @@ def carry_places(events: list[Event], mentions: list[Mention], layout: Layout, d
         if chosen is None:
             chosen = dateline or (focus if layout.near(lead, event.sent_start) else None)
         if chosen is not None:
-            event.places = unique_places([EventPlace(chosen, "event"), *event.places])
+            passage, start = carried_passage(doc.text, chosen, event)
+            event.places = unique_places([EventPlace(chosen, "event", passage, start), *event.places])
+
+
+#: Longest passage quoted whole for a carried place; a longer one keeps the two sentences only.
+PASSAGE_CHARS = 600
+
+
+def carried_passage(text: str, mention: Mention, event: Event) -> tuple[str, int]:
+    """The text from the carried place's sentence through the event's (or the other way round),
+    so a quote of the event names its place; ('', -1) when the place is in the event's sentence."""
+    if event.sent_start <= mention.start and mention.end <= event.sent_end:
+        return "", -1
+    place = (min(mention.sent_start, mention.start), max(mention.sent_end, mention.end))
+    lo, hi = min(place[0], event.sent_start), max(place[1], event.sent_end)
+    if hi - lo <= PASSAGE_CHARS:
+        return text[lo:hi].strip(), lo + (len(text[lo:hi]) - len(text[lo:hi].lstrip()))
+    first, second = sorted([place, (event.sent_start, event.sent_end)])
+    return text[first[0]:first[1]].strip() + " \u2026 " + text[second[0]:second[1]].strip(), first[0]
 
 
 def _most_specific_in_sentence(sites: list[Mention], index: int, layout: Layout) -> Mention:

@@ -130,13 +130,55 @@ def _lead_event(sentences: list, mentions: list[Mention], dates: list[DateRef], 
     return []
 
 
+#: Characters that end a line which is not a hard wrap (a sentence, a quote or a list item ends there).
+_LINE_END = ".!?:;\"\u201d\u2019')]"
+#: A text is hard-wrapped when at least this share of its inner lines end mid-sentence at width.
+_WRAPPED_SHARE = 0.5
+#: Shortest line taken for a line cut at width (a shorter one is a headline or a list item).
+_WRAP_WIDTH = 40
+
+
+def _wrapped_text(text: str) -> bool:
+    """Lines cut at a fixed width (e-mail, plain-text wire copy): most lines inside a paragraph
+    are long and end without sentence punctuation."""
+    lines = [ln.rstrip() for ln in text.split("\n")]
+    inner = [ln for ln, nxt in zip(lines, lines[1:]) if ln.strip() and nxt.strip()]
+    if len(inner) < 3:
+        return False
+    cut = sum(1 for ln in inner if len(ln) >= _WRAP_WIDTH and ln[-1] not in _LINE_END)
+    return cut >= _WRAPPED_SHARE * len(inner)
+
+
+def _is_wrap(text: str, at: int, wrapped: bool) -> bool:
+    """Is the line break at ``text[at]`` a hard wrap inside a sentence (not a paragraph, headline
+    or list break)? One newline only, the line before ends mid-sentence, and the next line goes on
+    in lower case or the whole text is hard-wrapped."""
+    before = text[:at].rstrip(" \t")
+    after = text[at + 1:].lstrip(" \t")
+    if not before or not after or before[-1] in _LINE_END or after[0] == "\n" or before.endswith("\n"):
+        return False
+    last_line = before[before.rfind("\n") + 1:]
+    return after[0].islower() or (wrapped and len(last_line) >= _WRAP_WIDTH)
+
+
 def sentence_spans(doc) -> list:
-    """spaCy sentences, further cut at line breaks (headlines and datelines are their own lines)."""
+    """spaCy sentences, further cut at line breaks (headlines and datelines are their own lines);
+    a hard wrap inside a sentence ("...a castle popular\\nwith tourists") cuts nothing, and
+    sentences spaCy split at one are joined again."""
+    text = doc.text
+    wrapped = _wrapped_text(text)
+
+    def cuts(tok) -> bool:
+        if "\n" not in tok.text and "\n" not in tok.whitespace_:
+            return False
+        at = tok.idx + (tok.text.index("\n") if "\n" in tok.text else len(tok.text) + tok.whitespace_.index("\n"))
+        return not _is_wrap(text, at, wrapped)
+
     spans = []
     for sent in doc.sents:
         begin = None
         for tok in sent:
-            if "\n" in tok.text or "\n" in tok.whitespace_:
+            if cuts(tok):
                 if not tok.is_space and begin is None:
                     begin = tok.i
                 if begin is not None:
@@ -148,7 +190,15 @@ def sentence_spans(doc) -> list:
                 begin = tok.i
         if begin is not None and begin < sent.end:
             spans.append(doc[begin:sent.end])
-    return [s for s in spans if s.text.strip()]
+    joined: list = []
+    for span in (s for s in spans if s.text.strip()):
+        gap = text[joined[-1].end_char:span.start_char] if joined else ""
+        if joined and gap.count("\n") == 1 and not gap.strip() and _is_wrap(
+                text, joined[-1].end_char + gap.index("\n"), wrapped):
+            joined[-1] = doc[joined[-1].start:span.end]
+        else:
+            joined.append(span)
+    return joined
 
 
 def event_id(doc_id: str, sent_start: int, sent_end: int) -> str:

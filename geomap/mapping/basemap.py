@@ -108,14 +108,15 @@ def country_outlines_json(tolerance: float = TOLERANCE, decimals: int = DECIMALS
 
 
 @lru_cache(maxsize=1)
-def _outlines_by_code() -> dict[str, dict[str, Any]]:
-    """ISO 3166 alpha-2 code -> outline geometry, from the same countryinfo files."""
+def country_records() -> tuple[tuple[str, dict[str, Any], dict[str, Any] | None], ...]:
+    """(ISO alpha-2 code, countryinfo record, outline geometry or None), one per country, from
+    the same countryinfo files; () when the package is missing. Read-only, cached."""
     try:
         data = resources.files("countryinfo").joinpath("data")
         files = sorted((p for p in data.iterdir() if p.name.endswith(".json")), key=lambda p: p.name)
     except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError):
-        return {}
-    out: dict[str, dict[str, Any]] = {}
+        return ()
+    out: dict[str, tuple[str, dict[str, Any], dict[str, Any] | None]] = {}
     for path in files:
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
@@ -124,15 +125,21 @@ def _outlines_by_code() -> dict[str, dict[str, Any]]:
         if not isinstance(record, dict):
             continue
         code = str((record.get("ISO") or {}).get("alpha2") or "").upper()
-        collection = record.get("geoJSON")
-        if len(code) != 2 or code in out or not isinstance(collection, dict):
+        if len(code) != 2 or code in out:
             continue
-        for feature in collection.get("features") or []:
-            geometry = feature.get("geometry") if isinstance(feature, dict) else None
-            if isinstance(geometry, dict) and geometry.get("type") in ("Polygon", "MultiPolygon"):
-                out[code] = geometry
-                break
-    return out
+        collection = record.get("geoJSON")
+        features = collection.get("features") if isinstance(collection, dict) else None
+        outline = next((f["geometry"] for f in features or [] if isinstance(f, dict)
+                        and isinstance(f.get("geometry"), dict)
+                        and f["geometry"].get("type") in ("Polygon", "MultiPolygon")), None)
+        out[code] = (code, record, outline)
+    return tuple(out.values())
+
+
+@lru_cache(maxsize=1)
+def _outlines_by_code() -> dict[str, dict[str, Any]]:
+    """ISO 3166 alpha-2 code -> outline geometry."""
+    return {code: outline for code, _, outline in country_records() if outline is not None}
 
 
 @lru_cache(maxsize=256)

@@ -12,8 +12,10 @@ from folium.plugins import MarkerCluster
 from geomap.errors import InputError
 from geomap.mapping import popup
 from geomap.mapping.assets import make_offline
+from geomap.mapping.big import AGGREGATE_OVER, AggregatedEvents
 from geomap.mapping.plugins import (
-    CountryOutlines, EventLayer, Fit, Legend, Runtime, TileNotice, TimeSlider, Title, UnplacedPanel,
+    CountryOutlines, EventLayer, Fit, Legend, Runtime, TileNotice, TimeRange, Title, UnplacedPanel,
+    histogram,
 )
 from geomap.mapping.basemap import country_outline
 from geomap.mapping.symbols import assign_symbols
@@ -37,7 +39,8 @@ def _records(events: gpd.GeoDataFrame) -> tuple[list[dict[str, Any]], list[dict[
     if events.crs is not None and not events.crs.equals("EPSG:4326"):
         events = events.to_crs("EPSG:4326")
     geoms = events.geometry.array if events.geometry is not None else [None] * len(events)
-    frame = events.drop(columns=events.geometry.name)
+    # object columns: to_dict walks arrow-backed strings one boxed value at a time otherwise
+    frame = events.drop(columns=events.geometry.name).astype(object)
     placed, unplaced = [], []
     for row, geom in zip(frame.to_dict("records"), geoms):
         row["event_type"] = popup.text(row.get("event_type")).strip() or "other"
@@ -65,17 +68,8 @@ def _add_tiles(m: folium.Map, tiles: str | None) -> bool:
     return True
 
 
-def _date_labels(dates: list[str], placed_and_unplaced: list[dict[str, Any]]) -> list[str]:
-    precision: dict[str, str] = {}
-    for row in placed_and_unplaced:
-        d = popup.text(row.get("date"))
-        p = popup.text(row.get("date_precision")) or "day"
-        # the finest precision seen for a date decides its label
-        if d and (d not in precision or p == "day"):
-            precision[d] = p
-    return [popup.format_date(d, precision.get(d, "day")) for d in dates]
-
-
+#: Events without a site listed in the panel of a big (aggregated) map, at most.
+UNPLACED_LISTED = 200
 #: Layer-control name of the places that are not where an event happened (off by default).
 OTHER_PLACES = "Other places in the text"
 #: Precisions drawn as a small badge (plus the country's outline) instead of a pin.
@@ -115,6 +109,7 @@ def make_map(
     time_slider: bool = True,
     offline: bool = True,
     outlines: bool = True,
+    aggregate: bool | None = None,
 ) -> folium.Map:
     """Interactive map of dated events.
 
@@ -124,7 +119,11 @@ def make_map(
     ones. Places the text names only as context or in passing are in one more
     layer, faint and off by default. Legend and layer names count the same
     drawn rows; events without an event site are listed in a panel. A date
-    slider filters by date. ``offline`` inlines Leaflet so only tiles need the network.
+    range with a histogram of events per day, week or month filters by date. ``offline`` inlines Leaflet so only tiles need the network.
+
+    ``aggregate`` draws the event sites as one canvas layer, counted per grid cell until the
+    reader zooms in (:mod:`geomap.mapping.big`); None (the default) does so past
+    ``big.AGGREGATE_OVER`` sites, so 100,000 events stay a usable page.
 
     ``outlines`` adds the offline base layer of country outlines: shown when
     ``tiles`` is None, otherwise selectable and switched to if tiles fail to load."""
@@ -156,7 +155,15 @@ def make_map(
         by_type.setdefault(row["event_type"], []).append(row)
     counts: dict[str, int] = {}
     kinds: set[int] = set()
-    for etype in sorted(by_type):
+    big = len(sites) > AGGREGATE_OVER if aggregate is None else aggregate
+    n_listed = len(listed)
+    if big:
+        counts = {t: len(v) for t, v in by_type.items()}
+        kinds.add(KIND_PIN)
+        group = folium.FeatureGroup(name=f"Event sites ({len(sites)})", show=True).add_to(m)
+        AggregatedEvents(sites, symbols).add_to(group)
+        others, n_listed, listed = [], len(listed), listed[:UNPLACED_LISTED]
+    for etype in sorted(by_type) if not big else ():
         sym = symbols[etype]
         rows, areas = _layer_rows(by_type[etype], sym.color, faint=False)
         kinds.update(r[5] for r in rows)
@@ -181,13 +188,14 @@ def make_map(
             EventLayer(rows, symbol=sym, areas={}).add_to(group)
 
     if listed:
-        UnplacedPanel(listed, {t: symbols[t] for t in symbols}).add_to(m)
+        UnplacedPanel(listed, {t: symbols[t] for t in symbols}, total=n_listed).add_to(m)
     if counts or others or listed:
         Legend([symbols[t] for t in sorted(counts)], counts, badges=KIND_BADGE in kinds,
-               others=len(others), unplaced=len(listed)).add_to(m)
-    dates = sorted({popup.text(r.get("date"))[:10] for r in all_rows} - {""})
-    if time_slider and dates:
-        TimeSlider(dates, _date_labels(dates, all_rows)).add_to(m)
+               others=len(others), unplaced=n_listed).add_to(m)
+    hist = histogram((popup.text(r.get("date")), popup.text(r.get("date_basis")) in popup.DATE_BASIS)
+                     for r in sites)
+    if time_slider and hist:
+        TimeRange(hist, undated=sum(1 for r in sites if not popup.text(r.get("date")))).add_to(m)
     if title:
         Title(title).add_to(m)
     if has_tiles:
@@ -230,6 +238,7 @@ def _layer_rows(rows: list[dict[str, Any]], color: str, *, faint: bool) -> tuple
 def _fit(m: folium.Map, sites: list[dict[str, Any]]) -> None:
     """The first view shows every event site (their points, never a whole area)."""
     if not sites:
+        Fit(None, 0).add_to(m)  # still lays the controls out (compact or not)
         return
     lats = [r["_lat"] for r in sites]
     lons = [r["_lon"] for r in sites]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
+from pathlib import PurePath
 from html import escape
 from typing import Any, Mapping
 
@@ -41,6 +43,12 @@ def number(value: Any, default: float | None = None) -> float | None:
     return default if math.isnan(out) else out
 
 
+def integer(value: Any, default: int) -> int:
+    """A cell as an int; missing, unreadable or infinite values give ``default``."""
+    out = number(value)
+    return int(out) if out is not None and math.isfinite(out) else default
+
+
 def format_date(iso: str, precision: str, date_text: str = "") -> str:
     """'8 January 2020' / 'January 2020' / '2020' by precision; date_text when unparseable."""
     try:
@@ -62,22 +70,65 @@ def safe_url(url: str) -> str | None:
     return url if url.lower().startswith(("http://", "https://")) else None
 
 
-def highlight(sentence: str, start: int, end: int, place: str = "") -> str:
-    """Escaped sentence with sentence[start:end] wrapped in <mark>.
+def _squash(part: str) -> str:
+    """Runs of whitespace (a hard-wrapped line break included) as one space."""
+    return re.sub(r"\s+", " ", part)
 
-    Offsets that do not match the place text fall back to its first occurrence,
-    so a stale offset never highlights the wrong words.
+
+def highlight(sentence: str, start: int, end: int, place: str = "") -> str:
+    """Escaped sentence with sentence[start:end] wrapped in <mark>; line breaks and runs of
+    spaces read as one space, so a hard-wrapped quote reads as one line.
+
+    Offsets that do not match the place text fall back to its first occurrence (line breaks
+    inside the name allowed), so a stale offset never highlights the wrong words.
     """
     ok = 0 <= start < end <= len(sentence)
-    if place and (not ok or sentence[start:end] != place):
-        found = sentence.find(place)
-        ok, start, end = found >= 0, found, found + len(place)
+    if place and (not ok or _squash(sentence[start:end]) != _squash(place)):
+        found = re.search(r"\s+".join(map(re.escape, place.split())), sentence) if place.strip() else None
+        ok, start, end = (True, found.start(), found.end()) if found else (False, -1, -1)
     if not ok:
-        return escape(sentence)
+        return escape(_squash(sentence).strip())
     return (
-        escape(sentence[:start]) + "<mark>" + escape(sentence[start:end]) + "</mark>"
-        + escape(sentence[end:])
+        escape(_squash(sentence[:start]).lstrip()) + "<mark>" + escape(_squash(sentence[start:end])) + "</mark>"
+        + escape(_squash(sentence[end:]).rstrip())
     )
+
+
+def display_name(row: Mapping[str, Any]) -> tuple[str, str]:
+    """(name to show, local name for a tooltip or ''): the gazetteer's local spelling
+    ("\u1e28alab") gives way to the English name the article wrote ("Aleppo") when that is a
+    different name in plain letters, not the same name without its accents."""
+    name, written = text(row.get("place_name")), " ".join(text(row.get("place_text")).split())
+    if not name:
+        return written, ""
+    if name.isascii() or not written or not written.isascii() or not any(c.isalpha() for c in written):
+        return name, ""
+    if not written[0].isupper() or _plain(name) == _plain(written):
+        return name, ""
+    return written, name
+
+
+def _plain(name: str) -> str:
+    from unidecode import unidecode
+
+    return re.sub(r"[^a-z]", "", unidecode(name).lower())
+
+
+#: Places resolved with a confidence below this are flagged "check this" in their popup.
+CHECK_BELOW = 0.5
+
+
+def confidence_html(value: Any) -> str:
+    """'confidence 73%' (escaped), with a 'check this' flag under :data:`CHECK_BELOW`; '' if unknown."""
+    conf = number(value)
+    if conf is None or not math.isfinite(conf):
+        return ""
+    conf = min(max(conf, 0.0), 1.0)  # a confidence is a probability; a hand-edited table may hold anything
+    out = f'<span class="gm-conf">confidence {round(conf * 100)}%</span>'
+    if conf < CHECK_BELOW:
+        out += (' <span class="gm-check" title="the place was matched with low confidence: '
+                'check it against the text">check this</span>')
+    return out
 
 
 def _link(title: str, url: str) -> str:
@@ -97,8 +148,8 @@ def _sources(raw: str) -> list[Mapping[str, Any]]:
 
 
 def place_label(row: Mapping[str, Any]) -> str:
-    """Resolved name, else the name as written (plain text, not escaped)."""
-    return text(row.get("place_name")) or text(row.get("place_text"))
+    """The name to show (see :func:`display_name`), else the name as written (plain text)."""
+    return display_name(row)[0] or text(row.get("place_text"))
 
 
 #: Shown next to the date when it was not stated with the event (``date_basis``).
@@ -110,18 +161,22 @@ ROLES = {"context": "context: a wider area or a place around the event, not its 
 
 
 def source_name(row: Mapping[str, Any]) -> str:
-    """The article's title, else its URL, else its document id (usually the file name)."""
-    return text(row.get("title")) or text(row.get("url")) or text(row.get("doc_id"))
+    """The article's title, else its file name (the document id's last part), else its URL."""
+    doc = text(row.get("doc_id"))
+    return text(row.get("title")) or (PurePath(doc).name if doc else "") or text(row.get("url"))
 
 
 def source_html(row: Mapping[str, Any]) -> str:
-    """'Title (linked) · published' for one row; escaped."""
+    """'Title · 11 March 2020 · link' for one row; only an http(s) URL is linked; escaped."""
     url = text(row.get("url"))
     name = source_name(row)
-    source = [_link(name, url)] if name else []
+    source = [f'<span class="gm-title">{escape(name)}</span>'] if name else []
     published = text(row.get("published"))
     if published:
-        source.append(f'<span class="gm-muted">{escape(published)}</span>')
+        source.append(f'<span class="gm-muted">{escape(format_date(published, "day", published))}</span>')
+    href = safe_url(url)
+    if href is not None:
+        source.append(f'<a href="{escape(href, quote=True)}" target="_blank" rel="noopener noreferrer">link</a>')
     return " &middot; ".join(source)
 
 
@@ -145,40 +200,38 @@ def popup_html(row: Mapping[str, Any], color: str = "#555") -> str:
     if role:
         parts.append(f'<div class="gm-role">{escape(role)}</div>')
 
-    written, resolved = text(row.get("place_text")), text(row.get("place_name"))
-    if written or resolved:
-        where = [escape(written or resolved)]
-        detail = [x for x in (resolved if resolved and resolved != written else "",
-                              text(row.get("admin1")), text(row.get("country"))) if x]
+    written = text(row.get("place_text"))
+    shown, local = display_name(row)
+    if written or shown:
+        name = escape(shown or written)
+        where = [f'<span class="gm-name" title="{escape(local, quote=True)}">{name}</span>' if local else f'<span class="gm-name">{name}</span>']
+        detail = [x for x in (text(row.get("admin1")), text(row.get("country"))) if x and x != shown]
         if detail:
-            where.append(" &rarr; " + escape(", ".join(dict.fromkeys(detail))))
-        conf = number(row.get("confidence"))
-        extra = []
-        if conf is not None and math.isfinite(conf):
-            # a confidence is a probability; a hand-edited table may hold anything
-            extra.append(f"confidence {round(min(max(conf, 0.0), 1.0) * 100)}%")
+            where.append(", " + escape(", ".join(dict.fromkeys(detail))))
+        if written and " ".join(written.split()) != shown:
+            where.append(f' <span class="gm-muted">(&ldquo;{escape(" ".join(written.split()))}&rdquo; in the text)</span>')
+        extra = [confidence_html(row.get("confidence"))]
         approx = APPROXIMATE.get(text(row.get("geo_precision")))
         if approx:
-            extra.append(approx)
-        if extra:
-            where.append(f' <span class="gm-muted">({escape(", ".join(extra))})</span>')
+            extra.append(f'<span class="gm-muted">{escape(approx)}</span>')
+        if any(extra):
+            where.append('<div class="gm-meta">' + " &middot; ".join(e for e in extra if e) + "</div>")
         parts.append(f'<div class="gm-place">{"".join(where)}</div>')
 
     sentence = text(row.get("sentence"))
     if sentence:
-        sent_start = int(number(row.get("sent_start"), 0) or 0)
-        start = int(number(row.get("place_start"), -1) or 0) - sent_start
-        end = int(number(row.get("place_end"), -1) or 0) - sent_start
-        parts.append(
-            f'<blockquote class="gm-quote">&ldquo;{highlight(sentence, start, end, written)}&rdquo;</blockquote>'
-        )
+        sent_start = integer(row.get("sent_start"), 0)
+        start = integer(row.get("place_start"), -1) - sent_start
+        end = integer(row.get("place_end"), -1) - sent_start
+        quote = highlight(sentence, start, end, written)
+        parts.append(f'<blockquote class="gm-quote">&ldquo;{quote}&rdquo;</blockquote>')
 
     url = text(row.get("url"))
     source = source_html(row)
     if source:
         parts.append(f'<div class="gm-source">{source}</div>')
 
-    n_sources = int(number(row.get("n_sources"), 1) or 1)
+    n_sources = integer(row.get("n_sources"), 1)
     if n_sources > 1:
         more = n_sources - 1
         label = f"+{more} more source{'s' if more > 1 else ''}"
@@ -187,7 +240,7 @@ def popup_html(row: Mapping[str, Any], color: str = "#555") -> str:
         if others:
             items = "".join(
                 f"<li>{_link(text(s.get('title')), text(s.get('url')))}"
-                + (f"<br>&ldquo;{escape(text(s.get('sentence')))}&rdquo;" if s.get("sentence") else "")
+                + (f"<br>&ldquo;{escape(_squash(text(s.get('sentence'))).strip())}&rdquo;" if s.get("sentence") else "")
                 + "</li>"
                 for s in others
             )

@@ -103,6 +103,9 @@ def _event_rows(event: Event) -> list[tuple[dict, object]]:
             "place_role": ep.role if ep else "",
             "confidence": float(mention.confidence) if place is not None else float("nan"),
         })
+        if ep is not None and ep.passage:  # a place carried from a nearby sentence: quote both
+            row.update({"sentence": ep.passage, "sent_start": ep.passage_start,
+                        "sent_end": max(ep.passage_start + len(ep.passage), event.sent_end)})
         rows.append((row, _point(place)))
     return rows
 

@@ -114,31 +114,42 @@ def test_click_opens_popup_and_injected_script_does_not_run(events, tab, tmp_pat
     assert tab.errors == []
 
 
-def test_time_slider_filters(events, tab, tmp_path):
+def set_range(page, lo: int, hi: int) -> None:
+    """Move the two handles of the date range (bin indexes)."""
+    page.locator(".geomap-timerange .gm-lo").fill(str(lo))
+    page.locator(".geomap-timerange .gm-hi").fill(str(hi))
+
+
+def bins(page) -> list:
+    """[count, inferred] of every histogram bar."""
+    return page.evaluate("() => Array.from(document.querySelectorAll('.geomap-timerange .gm-hist g'))"
+                         ".map(g => [+g.dataset.count, +g.dataset.inferred])")
+
+
+def test_time_range_filters(events, tab, tmp_path):
     page = tab.open(write_map(make_map(events, tiles=None), tmp_path / "map.html"))
-    slider = page.locator(".geomap-slider .gm-range")
-    assert slider.count() == 1 and slider.get_attribute("max") == "5"  # six distinct dates
-    slider.fill("0")  # 2017: only the Kurdistan referendum
-    assert shown_count(page) == 1
-    assert "2017" in page.locator(".geomap-slider .gm-label").inner_text()
-    slider.fill("3")  # up to 8 January 2020
-    assert shown_count(page) == 4
-    page.locator(".geomap-slider .gm-mode").select_option("on")
-    assert shown_count(page) == 1
-    slider.fill("5")
-    page.locator(".geomap-slider .gm-mode").select_option("upto")
-    assert shown_count(page) == 6
-    # the unplaced event (no date) is listed only when all dates are shown
-    item = page.locator(".geomap-unplaced li").first
-    assert item.evaluate("li => li.hidden") is False
-    slider.fill("2")
+    # Jan 2017 .. Mar 2020 spans more than three years: one bar per month, empty months kept
+    bars = bins(page)
+    assert len(bars) == 39 and sum(c for c, _ in bars) == 6 and bars[0] == [1, 0]
+    assert [c for c, _ in bars[36:]] == [3, 0, 2]  # January (three sites), March 2020 (two)
+    set_range(page, 36, 36)  # January 2020 only
     assert shown_count(page) == 3
-    assert item.evaluate("li => li.hidden") is True
+    assert "Jan 2020 \u00b7 3 of 6 dated" in page.locator(".geomap-timerange .gm-range-label").inner_text()
+    set_range(page, 1, 38)  # everything but the 2017 referendum
+    assert shown_count(page) == 5
+    # the undated event stays listed whatever the range
+    assert page.locator(".geomap-unplaced li").first.evaluate("li => li.hidden") is False
+    # a click on a bar narrows the range to it; a double click shows everything again
+    page.locator(".geomap-timerange .gm-hist g").nth(38).click()
+    assert shown_count(page) == 2
+    page.locator(".geomap-timerange .gm-hist").dblclick()
+    assert shown_count(page) == 6
+    assert tab.errors == []
 
 
 def test_slider_can_be_turned_off(events, tab, tmp_path):
     page = tab.open(write_map(make_map(events, tiles=None, time_slider=False, cluster=False), tmp_path / "m.html"))
-    assert page.locator(".geomap-slider").count() == 0
+    assert page.locator(".geomap-timerange").count() == 0
     assert page.locator(".geomap-cluster").count() == 0 and page.locator(".geomap-pin").count() == 4
     assert tab.errors == []
 
@@ -244,34 +255,42 @@ def sample_article_events():
     return article, geomap.frames([doc])[1]
 
 
-def test_screenshot_for_docs(tab, tmp_path):
-    """docs/map.png (shown in the README): the sample article's map, offline, one popup open."""
+@pytest.mark.parametrize("width,height,name", [(1400, 900, "map.png"), (700, 420, "map-compact.png")])
+def test_screenshot_for_docs(browser, tmp_path, width, height, name):
+    """docs/map.png (shown in the README) and docs/map-compact.png (a report-sized embed): the
+    sample article's map, offline, with the popup of the strike on Ain al-Assad Airbase open."""
     from geomap.io.atomic import write_data
 
     article, events = sample_article_events()
-    page = tab.open(write_map(make_map(events, title=article.title), tmp_path / "map.html"))
-    page.wait_for_selector(".geomap-notice", timeout=5000)  # tiles are blocked: outlines instead
-    # the pin of the strike on Ain al-Assad Airbase (not clustered: the only strike pin)
-    found = page.evaluate("""() => {
-      const e = Object.values(geomap.maps)[0].entries.find(
-        e => e.layer._icon && /Ain al-Assad Airbase/.test(e.layer.getPopup().getContent()));
-      if (e) { e.layer._icon.setAttribute('data-shot', 'strike'); }
-      return !!e;
-    }""")
-    assert found
-    page.locator("[data-shot=strike]").click()
-    popup = page.locator(".leaflet-popup-content")
-    popup.wait_for(timeout=5000)
-    assert popup.locator("mark", has_text="Ain al-Assad Airbase").count() == 1
-    assert "Al Asad Air Base" in popup.inner_text() and "8 January 2020" in popup.inner_text()
-    page.mouse.move(600, 790)  # off the pin: its hover tooltip would repeat the popup
-    page.wait_for_timeout(400)  # the popup's auto-pan
-    assert outlines_drawn(page)["land"][3] == 255
-    assert tab.errors == [] or all("Failed to load resource" in e for e in tab.errors)
-    data = page.screenshot(full_page=False)
+    tab = Tab(browser, width, height)
+    try:
+        page = tab.open(write_map(make_map(events, title=article.title), tmp_path / "map.html"))
+        page.wait_for_selector(".geomap-notice", timeout=5000)  # tiles are blocked: outlines instead
+        page.locator(".geomap-notice .gm-close").click()
+        # the pin of the strike on Ain al-Assad Airbase (not clustered: the only strike pin)
+        found = page.evaluate("""() => {
+          const e = Object.values(geomap.maps)[0].entries.find(
+            e => e.layer._icon && /Ain al-Assad Airbase/.test(e.layer.getPopup().getContent()));
+          if (e) { e.layer._icon.setAttribute('data-shot', 'strike'); }
+          return !!e;
+        }""")
+        assert found
+        page.locator("[data-shot=strike]").click()
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for(timeout=5000)
+        assert popup.locator("mark", has_text="Ain al-Assad Airbase").count() == 1
+        assert "Al Asad Air Base" in popup.inner_text() and "8 January 2020" in popup.inner_text()
+        page.mouse.move(5, height // 2)  # off the pin: its hover tooltip would repeat the popup
+        page.wait_for_timeout(500)  # the popup's auto-pan
+        assert outlines_drawn(page)["land"][3] == 255
+        assert page.locator(".geomap-label").count() > 0
+        assert tab.errors == [] or all("Failed to load resource" in e for e in tab.errors)
+        data = page.screenshot(full_page=False)
+    finally:
+        tab.close()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
-    # The committed image is refreshed on request (`make screenshot`), so a test run leaves the tree clean.
-    target = DOCS / "map.png" if os.environ.get("GEOMAP_UPDATE_SCREENSHOT") else tmp_path / "map.png"
+    # The committed images are refreshed on request (`make screenshot`), so a test run leaves the tree clean.
+    target = DOCS / name if os.environ.get("GEOMAP_UPDATE_SCREENSHOT") else tmp_path / name
     write_data(target, data)
 
 
@@ -377,9 +396,12 @@ def test_inferred_dates_are_marked_and_still_filter(sample, tab, tmp_path):
     text = page.evaluate("""() => Object.values(geomap.maps)[0].entries
       .filter(e => e.type === 'deployment').map(e => e.mark.getPopup().getContent()).join(' ')""")
     assert "date inferred from publication" in text
-    slider = page.locator(".geomap-slider .gm-range")
-    dates = sorted(set(events.date) - {""})
-    slider.fill(str(dates.index("2020-03-10")))  # the day before publication: the deployment is hidden
+    # the histogram draws it as an inferred date, apart from the stated ones, in the last bar
+    bars = bins(page)
+    last = len(bars) - 1
+    assert bars[last][1] >= 1 and sum(i for _, i in bars) == bars[last][1]
+    before = last - 1
+    set_range(page, 0, before)  # up to the bar before publication: the deployment is hidden
     assert "deployment" not in {t for t, _, _ in visible(page)}
-    slider.fill(str(len(dates) - 1))
+    set_range(page, 0, last)
     assert "deployment" in {t for t, _, _ in visible(page)}

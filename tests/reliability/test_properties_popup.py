@@ -17,7 +17,7 @@ SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[Heal
 
 #: What popup_html itself writes.
 TAGS = {"div", "span", "blockquote", "mark", "a", "details", "summary", "ul", "li", "br"}
-ATTRIBUTES = {"class", "style", "href", "target", "rel"}
+ATTRIBUTES = {"class", "style", "href", "target", "rel", "title"}  # title: the local name, a hover hint
 COLOR = "#d62728"
 
 PAYLOADS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "javascript:alert(1)",

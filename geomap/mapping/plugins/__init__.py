@@ -9,9 +9,9 @@ from geomap.mapping.plugins.events import EventLayer
 from geomap.mapping.plugins.legend import Legend
 from geomap.mapping.plugins.outlines import OUTLINES_NAME, CountryOutlines
 from geomap.mapping.plugins.panels import Fit, TileNotice, Title, UnplacedPanel
-from geomap.mapping.plugins.timeslider import TimeSlider
+from geomap.mapping.plugins.timerange import TimeRange, histogram
 
 __all__ = [
-    "OUTLINES_NAME", "CountryOutlines", "EventLayer", "Fit", "Legend", "Runtime", "TileNotice", "TimeSlider", "Title",
-    "UnplacedPanel", "map_of",
+    "OUTLINES_NAME", "CountryOutlines", "EventLayer", "Fit", "Legend", "Runtime", "TileNotice", "TimeRange", "Title",
+    "UnplacedPanel", "histogram", "map_of",
 ]

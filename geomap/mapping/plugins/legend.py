@@ -34,8 +34,10 @@ def legend_html(symbols: list[Symbol], counts: dict[str, int], *, badges: bool =
     if unplaced:
         marks.append(f'<div class="gm-row" data-unplaced="{unplaced}">{unplaced} event'
                      f'{"s" if unplaced != 1 else ""} without a mapped place: see the list</div>')
-    head = "<h4>Event types <span class=\"gm-muted\">(on the map)</span></h4>" if symbols else ""
-    return head + "".join(rows) + ('<div class="gm-marks">' + "".join(marks) + "</div>" if marks else "")
+    head = "Event types <span class=\"gm-muted\">(on the map)</span>" if symbols else "Legend"
+    # folded to its heading on compact maps (see geomap.layout in the runtime)
+    return (f"<details open><summary>{head}</summary>" + "".join(rows)
+            + ('<div class="gm-marks">' + "".join(marks) + "</div>" if marks else "") + "</details>")
 
 
 class Legend(Control):

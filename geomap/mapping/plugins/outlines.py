@@ -1,4 +1,5 @@
-"""Offline base layer: country outlines drawn on a canvas in their own pane."""
+"""Offline base layer: country outlines drawn on a canvas in their own pane, with country and
+city names above them."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from folium.elements import ElementAddToElement
 from folium.map import Layer
 
 from geomap.mapping.basemap import country_outlines_json
+from geomap.mapping.labels import base_labels
 from geomap.mapping.plugins.base import map_of, render_macros, template
+from geomap.mapping.plugins.events import script_json
 
 #: Layer-control name of the offline base layer.
 OUTLINES_NAME = "Countries (offline)"
@@ -20,9 +23,15 @@ class CountryOutlines(Layer):
 
     _template = template("outlines.j2")
 
-    def __init__(self, name: str = OUTLINES_NAME, *, show: bool = True) -> None:
+    def __init__(self, name: str = OUTLINES_NAME, *, show: bool = True, labels: bool = True) -> None:
         super().__init__(name=name, overlay=False, control=True, show=show)
         self._name = "GeomapOutlines"
+        self.labels = labels
+
+    @property
+    def label_payload(self) -> str:
+        """Country and city names drawn with the outlines (see :mod:`geomap.mapping.labels`)."""
+        return script_json(base_labels() if self.labels else [])
 
     @property
     def payload(self) -> str:

@@ -10,7 +10,8 @@ from geomap.mapping.plugins.base import Control
 from geomap.mapping.symbols import Symbol, symbol_for
 
 
-def unplaced_html(rows: list[Mapping[str, Any]], symbols: Mapping[str, Symbol] | None = None) -> str:
+def unplaced_html(rows: list[Mapping[str, Any]], symbols: Mapping[str, Symbol] | None = None,
+                  total: int | None = None) -> str:
     """One item per event: its type, date, sentence, the article it comes from and, when the
     text names places only in passing (``_mentions``), those."""
     from geomap.mapping.plugins.legend import swatch
@@ -29,18 +30,20 @@ def unplaced_html(rows: list[Mapping[str, Any]], symbols: Mapping[str, Symbol] |
         items.append(
             f'<li data-date="{escape(popup.text(row.get("date")), quote=True)}">'
             f"{swatch(sym, 'gm-swatch')}<b>{escape(etype)}</b> &middot; {escape(date)}"
-            f"<br>&ldquo;{escape(popup.text(row.get('sentence')))}&rdquo;{where}"
+            f"<br>&ldquo;{popup.highlight(popup.text(row.get('sentence')), -1, -1)}&rdquo;{where}"
             f'<br><span class="gm-src">{popup.source_html(row)}</span></li>'
         )
-    return (f"<details><summary>Events without a mapped place ({len(rows)})</summary>"
+    shown = f"{total}, first {len(rows)} listed" if total and total > len(rows) else str(len(rows))
+    return (f"<details><summary>Events without a mapped place ({shown})</summary>"
             f"<ul>{''.join(items)}</ul></details>")
 
 
 class UnplacedPanel(Control):
     """Collapsible list of events that have no place to pin."""
 
-    def __init__(self, rows: list[Mapping[str, Any]], symbols: Mapping[str, Symbol] | None = None) -> None:
-        super().__init__("panel", unplaced_html(rows, symbols))
+    def __init__(self, rows: list[Mapping[str, Any]], symbols: Mapping[str, Symbol] | None = None,
+                 total: int | None = None) -> None:
+        super().__init__("panel", unplaced_html(rows, symbols, total))
         self._name = "GeomapUnplaced"
 
 

@@ -88,7 +88,45 @@
 
   /* Fit the first view to the event sites, keeping them clear of the controls
      in the map's corners (each side's padding is at most a third of the map). */
+  /* Maps under COMPACT px tall (report embeds, iframes) get slim controls: the class
+     geomap-compact, the layer list and the legend folded. Decided from the container's own
+     size, so it works the same in a page, a fragment and an iframe. */
+  gm.COMPACT = 500;
+  gm.layout = function (map) {
+    var c = map.getContainer(), compact = c.clientHeight > 0 && c.clientHeight < gm.COMPACT;
+    if (compact === state(map).compact) { return compact; }
+    state(map).compact = compact;
+    L.DomUtil[compact ? 'addClass' : 'removeClass'](c, 'geomap-compact');
+    Array.prototype.forEach.call(c.querySelectorAll('.leaflet-control-layers'), function (lc) {
+      if (compact) {
+        lc.classList.remove('leaflet-control-layers-expanded');
+        if (!lc.geomapFold) {  // open on click or hover, fold again when the pointer leaves
+          lc.geomapFold = true;
+          var open = function (e) { if (state(map).compact) { lc.classList.add('leaflet-control-layers-expanded'); if (e) { e.preventDefault(); } } };
+          lc.querySelector('.leaflet-control-layers-toggle').addEventListener('click', open);
+          lc.addEventListener('mouseenter', function () { open(); });
+          lc.addEventListener('mouseleave', function () { if (state(map).compact) { lc.classList.remove('leaflet-control-layers-expanded'); } });
+        }
+      } else if (lc.geomapFold) {
+        lc.classList.add('leaflet-control-layers-expanded');
+      }
+    });
+    Array.prototype.forEach.call(c.querySelectorAll('.geomap-legend details'), function (d) { d.open = !compact; });
+    return compact;
+  };
+
   gm.fit = function (map, bounds, maxZoom) {
+    gm.layout(map);
+    var names = state(map).labels;
+    if (names && names.redraw) {  // the marks exist now: keep names clear of them (again once settled)
+      names.redraw();
+      window.addEventListener('load', function () { setTimeout(names.redraw, 50); });
+    }
+    if (!state(map).layoutWatched) {
+      state(map).layoutWatched = true;
+      map.on('resize', function () { gm.layout(map); });
+    }
+    if (!bounds) { return; }
     var c = map.getContainer(), size = map.getSize();
     function corner(name, dim) {  // widest control, or stacked height, in one corner
       var el = c.querySelector('.leaflet-control-container .leaflet-' + name.split(' ').join('.leaflet-'));
@@ -133,6 +171,8 @@
     add.forEach(function (layers, g) {
       if (g.addLayers) { g.addLayers(layers); } else { layers.forEach(function (l) { g.addLayer(l); }); }
     });
+    (st.hooks || []).forEach(function (hook) { hook(test); });
+    if (st.labels && st.labels.redraw) { st.labels.redraw(); }  // names follow the marks shown  // e.g. the aggregated view of a big map
     st.panels.forEach(function (panel) {
       panel.querySelectorAll('[data-date]').forEach(function (li) {
         li.hidden = !test(li.getAttribute('data-date'));
@@ -167,54 +207,72 @@
     L.DomEvent.disableClickPropagation(div);
   };
 
-  /* A range input over the sorted distinct dates; 'up to' shows everything
-     until the chosen date, 'on' only that date. Undated events show only
-     when the slider is at its end (all dates). */
-  gm.slider = function (map, dates, labels) {
-    var last = dates.length - 1;
-    var div = control(map, 'bottomleft', 'geomap-box geomap-slider',
-      '<div class="gm-slider-row"><button type="button" class="gm-play" title="Play">&#9654;</button>' +
-      '<select class="gm-mode" aria-label="Date filter mode"><option value="upto">up to</option>' +
-      '<option value="on">only on</option></select> <span class="gm-label"></span></div>' +
-      '<input type="range" class="gm-range" min="0" max="' + last + '" step="1" value="' + last + '" aria-label="Event date">');
-    var input = div.querySelector('.gm-range'), mode = div.querySelector('.gm-mode');
-    var label = div.querySelector('.gm-label'), play = div.querySelector('.gm-play'), timer = null;
-    var sites = state(map).entries.filter(function (e) { return e.kind !== 2; });
-    function apply() {
-      var i = +input.value, cur = dates[i], only = mode.value === 'on';
-      gm.filter(map, function (d) {
-        if (!d) { return !only && i === last; }
-        return only ? d === cur : d <= cur;
-      });
-      var n = sites.filter(function (e) { return e.shown; }).length;
-      label.textContent = labels[i] + ' \u00b7 ' + n + ' of ' + sites.length + ' shown';
-      div.setAttribute('data-shown', n);
+  /* Names over the offline outlines: [lat, lon, name, minZoom, kind] (0 country, 1 city,
+     2 capital), most important first. Redrawn after each move: a label is drawn when the zoom
+     reaches its minZoom and it overlaps no label drawn before it, so names never pile up. */
+  gm.labelLayer = function (map, labels) {
+    var pane = 'geomapLabels';
+    if (!map.getPane(pane)) {
+      var el = map.createPane(pane);
+      el.style.zIndex = 390;  // over the outlines and tiles, under every overlay and marker
+      el.style.pointerEvents = 'none';
     }
-    function stop() { clearInterval(timer); timer = null; play.innerHTML = '&#9654;'; }
-    play.addEventListener('click', function () {
-      if (timer) { stop(); return; }
-      if (+input.value === last) { input.value = 0; apply(); }
-      play.innerHTML = '&#10073;&#10073;';
-      timer = setInterval(function () {
-        if (+input.value >= last) { stop(); return; }
-        input.value = +input.value + 1; apply();
-      }, 800);
-    });
-    var pending = false;
-    // dragging fires many input events; filter at most once per frame
-    input.addEventListener('input', function () {
-      if (pending) { return; }
-      pending = true;
-      requestAnimationFrame(function () { pending = false; apply(); });
-    });
-    mode.addEventListener('change', apply);
-    apply();
-    return div;
+    var layer = L.layerGroup([], { pane: pane }), box = null;
+    function draw() {
+      if (!box) { return; }
+      box.innerHTML = '';
+      var zoom = map.getZoom(), size = map.getSize(), taken = [];
+      L.DomUtil.setPosition(box, map.containerPointToLayerPoint([0, 0]));
+      // names keep clear of the event marks drawn: each icon's box from its anchor and size
+      // (a clustered pin counts as its cluster's icon), in container pixels
+      var seen = new Set();
+      gm.visible(map).slice(0, 3000).forEach(function (e) {
+        var m = e.mark;
+        if (e.group && e.group.getVisibleParent) { m = e.group.getVisibleParent(e.mark) || m; }
+        if (seen.has(m) || !m.getLatLng) { return; }
+        seen.add(m);
+        var q = map.latLngToContainerPoint(m.getLatLng()), o = m.options.icon ? m.options.icon.options : null;
+        var size = o && o.iconSize ? L.point(o.iconSize) : L.point(44, 44), anchor = o && o.iconAnchor ? L.point(o.iconAnchor) : size.divideBy(2);
+        if (!o) { size = L.point(12, 12); anchor = L.point(6, 6); }
+        taken.push([q.x - anchor.x - 2, q.y - anchor.y - 2, q.x - anchor.x + size.x + 2, q.y - anchor.y + size.y + 2]);
+      });
+      var reserved = taken.length;
+      for (var i = 0; i < labels.length && taken.length - reserved < 250; i++) {
+        var l = labels[i];
+        if (zoom < l[3]) { continue; }
+        var p = map.latLngToContainerPoint([l[0], l[1]]);
+        if (p.x < -50 || p.y < -20 || p.x > size.x + 50 || p.y > size.y + 20) { continue; }
+        var country = l[4] === 0, w = l[2].length * (country ? 7.2 : 6.2) + (country ? 4 : 10), h = 14;
+        var r = country ? [p.x - w / 2, p.y - h / 2, p.x + w / 2, p.y + h / 2] : [p.x - 4, p.y - h / 2, p.x - 4 + w, p.y + h / 2];
+        var clash = taken.some(function (t) { return r[0] < t[2] + 4 && r[2] + 4 > t[0] && r[1] < t[3] + 2 && r[3] + 2 > t[1]; });
+        if (clash) { continue; }
+        taken.push(r);
+        var span = L.DomUtil.create('span', 'geomap-label ' + (country ? 'gm-country' : l[4] === 2 ? 'gm-city gm-capital' : 'gm-city'), box);
+        span.textContent = l[2];
+        span.style.left = Math.round(r[0]) + 'px';
+        span.style.top = Math.round(r[1]) + 'px';
+      }
+    }
+    var queued = false;
+    function later() {  // after the cluster layers have laid their icons out for the new view
+      if (queued) { return; }
+      queued = true;
+      requestAnimationFrame(function () { queued = false; draw(); });
+    }
+    layer.redraw = later;
+    layer.onAdd = function (m) {
+      box = L.DomUtil.create('div', 'geomap-labels', m.getPane(pane));
+      m.on('zoomend moveend resize overlayadd overlayremove', later);
+      draw();
+    };
+    layer.onRemove = function (m) {
+      m.off('zoomend moveend resize overlayadd overlayremove', later);
+      if (box) { box.remove(); box = null; }
+    };
+    return layer;
   };
 
-  /* Offline base layer: country outlines on a canvas in a pane of their own,
-     under the event layers; the map background becomes the sea while it is on. */
-  gm.outlines = function (map, data) {
+  gm.outlines = function (map, data, labels) {
     var pane = 'geomapOutlines';
     if (!map.getPane(pane)) {
       var el = map.createPane(pane);
@@ -225,8 +283,16 @@
       pane: pane, interactive: false, renderer: L.canvas({ pane: pane, padding: 0.5 }),
       style: { color: '#a9a49b', weight: 0.7, opacity: 1, fillColor: '#f4f1ea', fillOpacity: 1 }
     });
-    layer.on('add', function () { L.DomUtil.addClass(map.getContainer(), 'geomap-sea'); });
-    layer.on('remove', function () { L.DomUtil.removeClass(map.getContainer(), 'geomap-sea'); });
+    var names = labels && labels.length ? gm.labelLayer(map, labels) : null;
+    layer.on('add', function () {
+      L.DomUtil.addClass(map.getContainer(), 'geomap-sea');
+      if (names && !map.hasLayer(names)) { names.addTo(map); }  // tiles carry their own names
+    });
+    layer.on('remove', function () {
+      L.DomUtil.removeClass(map.getContainer(), 'geomap-sea');
+      if (names) { map.removeLayer(names); }
+    });
+    state(map).labels = names;
     state(map).outlines = layer;
     return layer;
   };

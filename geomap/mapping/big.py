@@ -1,0 +1,99 @@
+"""Maps of many events (issue 12): one canvas layer fed by compact columns, aggregated by the
+runtime into grid counts until the reader zooms in.
+
+Past :data:`AGGREGATE_OVER` event sites, :func:`geomap.mapping.make_map` draws no marker per
+row. The sites go into the page as columns (coordinates, type and date indexes, and tables of
+distinct names, sentences and sources), so 100,000 events stay a page of a few tens of MB;
+``static/bigmap.js`` bins the sites in view into a grid of counts and, zoomed in far enough,
+draws each as a circle on one canvas whose popup it builds from text nodes (never HTML).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from geomap.mapping import popup
+from geomap.mapping.plugins.base import MapElement, static, template
+from geomap.mapping.plugins.events import script_json
+from geomap.mapping.symbols import Symbol
+
+#: More event sites than this switch a map to the aggregated view.
+AGGREGATE_OVER = 5_000
+#: Longest sentence kept for a popup in the aggregated view (characters).
+SENTENCE_CHARS = 300
+
+
+class _Table:
+    """Distinct values and the index of each (keeps repeated titles and sentences once)."""
+
+    def __init__(self) -> None:
+        self.index: dict[Any, int] = {}
+        self.values: list[Any] = []
+
+    def add(self, value: Any) -> int:
+        key = tuple(value) if isinstance(value, list) else value
+        found = self.index.get(key)
+        if found is None:
+            found = self.index[key] = len(self.values)
+            self.values.append(value)
+        return found
+
+
+def _clip(sentence: str) -> str:
+    sentence = " ".join(sentence.split())
+    return sentence if len(sentence) <= SENTENCE_CHARS else sentence[:SENTENCE_CHARS - 1].rstrip() + "\u2026"
+
+
+def columns(rows: list[dict[str, Any]], symbols: dict[str, Symbol]) -> dict[str, Any]:
+    """The compact payload of placed event-site rows (see the module doc)."""
+    types = sorted({r["event_type"] for r in rows})
+    type_index = {t: i for i, t in enumerate(types)}
+    dates, names, sentences, sources = _Table(), _Table(), _Table(), _Table()
+    lat, lon, t, d, n, s, src, conf, inferred = [], [], [], [], [], [], [], [], []
+    for r in rows:
+        lat.append(round(r["_lat"], 4))
+        lon.append(round(r["_lon"], 4))
+        t.append(type_index[r["event_type"]])
+        iso = popup.text(r.get("date"))[:10]
+        d.append(dates.add([iso, popup.format_date(iso, popup.text(r.get("date_precision")) or "day",
+                                                   popup.text(r.get("date_text")))]) if iso else -1)
+        shown, local = popup.display_name(r)
+        n.append(names.add([shown or popup.text(r.get("place_text")), local,
+                            " ".join(popup.text(r.get("place_text")).split())]))
+        s.append(sentences.add(_clip(popup.text(r.get("sentence")))))
+        url = popup.safe_url(popup.text(r.get("url"))) or ""
+        src.append(sources.add([popup.source_name(r), popup.text(r.get("published"))[:10], url]))
+        c = popup.number(r.get("confidence"))
+        conf.append(-1 if c is None or c != c else round(min(max(c, 0.0), 1.0) * 100))
+        inferred.append(1 if popup.text(r.get("date_basis")) in popup.DATE_BASIS and iso else 0)
+    return {
+        "types": [{"type": k, "color": symbols[k].color, "text": symbols[k].text, "glyph": symbols[k].glyph}
+                  for k in types],
+        "lat": lat, "lon": lon, "t": t, "d": d, "n": n, "s": s, "src": src, "conf": conf, "inf": inferred,
+        "dates": dates.values, "names": names.values, "sentences": sentences.values, "sources": sources.values,
+        "check": round(popup.CHECK_BELOW * 100),
+    }
+
+
+class AggregatedEvents(MapElement):
+    """Every event site of a big map in one element (added to a FeatureGroup)."""
+
+    _template = template("bigmap.j2")
+
+    def __init__(self, rows: list[dict[str, Any]], symbols: dict[str, Symbol]) -> None:
+        super().__init__()
+        self._name = "GeomapAggregated"
+        self.data = columns(rows, symbols)
+
+    @property
+    def payload(self) -> str:
+        return script_json(self.data)
+
+    @property
+    def js(self) -> str:
+        return static("bigmap.js").replace("</script", "<\\/script")
+
+    def render(self, **kwargs) -> None:
+        from geomap.mapping.plugins.base import render_macros
+
+        render_macros(self, kwargs, header_name="geomap_bigmap")

@@ -1,0 +1,124 @@
+/* geomap aggregated view for big maps: all event sites as columns, drawn on one canvas.
+   Zoomed out, the sites in view are counted per grid cell (a circle per cell, sized by its
+   count, coloured by its commonest type; a click zooms in). Zoomed in, or when few sites are
+   in view, each site is a circle whose popup is built from text nodes. The date range
+   filters through geomap.filter's hooks. */
+(function () {
+  if (!window.geomap || window.geomap.aggregated) { return; }
+  var gm = window.geomap;
+  var CELL = 56, DETAIL = 1500, DETAIL_ZOOM = 9;
+
+  function el(tag, cls, text, parent) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text) { e.textContent = text; }
+    if (parent) { parent.appendChild(e); }
+    return e;
+  }
+
+  function popupNode(data, i) {
+    var ty = data.types[data.t[i]], name = data.names[data.n[i]], date = data.d[i] >= 0 ? data.dates[data.d[i]] : null;
+    var root = el('div', 'geomap-popup'), head = el('div', 'gm-head', null, root);
+    var badge = el('span', 'gm-type', ty.type, head);
+    badge.style.background = ty.color;
+    head.appendChild(document.createTextNode(' '));
+    el('span', 'gm-date', date ? date[1] : 'date unknown', head);
+    if (data.inf[i]) { head.appendChild(document.createTextNode(' ')); el('span', 'gm-inferred', 'date inferred', head); }
+    var place = el('div', 'gm-place', null, root), nm = el('span', 'gm-name', name[0], place);
+    if (name[1]) { nm.title = name[1]; }
+    if (data.conf[i] >= 0) {
+      var meta = el('div', 'gm-meta', null, place);
+      el('span', 'gm-conf', 'confidence ' + data.conf[i] + '%', meta);
+      if (data.conf[i] < data.check) { meta.appendChild(document.createTextNode(' ')); el('span', 'gm-check', 'check this', meta); }
+    }
+    var sentence = data.sentences[data.s[i]];
+    if (sentence) {
+      var q = el('blockquote', 'gm-quote', null, root), at = name[2] ? sentence.indexOf(name[2]) : -1;
+      q.appendChild(document.createTextNode('\u201c' + (at < 0 ? sentence : sentence.slice(0, at))));
+      if (at >= 0) {
+        el('mark', null, name[2], q);
+        q.appendChild(document.createTextNode(sentence.slice(at + name[2].length)));
+      }
+      q.appendChild(document.createTextNode('\u201d'));
+    }
+    var src = data.sources[data.src[i]], line = el('div', 'gm-source', null, root);
+    if (src[0]) { el('span', 'gm-title', src[0], line); }
+    if (src[1]) { line.appendChild(document.createTextNode(' \u00b7 ' + src[1])); }
+    if (src[2]) {  // http(s) only, checked in Python
+      line.appendChild(document.createTextNode(' \u00b7 '));
+      var a = el('a', null, 'link', line);
+      a.href = src[2]; a.target = '_blank'; a.rel = 'noopener noreferrer';
+    }
+    return root;
+  }
+
+  gm.aggregated = function (map, group, data) {
+    var st = gm.state(map), n = data.lat.length, renderer = L.canvas({ padding: 0.2 });
+    var shown = new Uint8Array(n).fill(1), marks = L.layerGroup().addTo(group);
+    var px = new Float64Array(n), py = new Float64Array(n);
+    for (var i = 0; i < n; i++) {  // projected once at zoom 0; other zooms scale by 2^z
+      var p = map.project([data.lat[i], data.lon[i]], 0);
+      px[i] = p.x; py[i] = p.y;
+    }
+    var drawn = { mode: '', count: 0 };
+    st.big = { data: data, shown: shown, drawn: drawn };
+    st.count = function () {
+      var s = 0, dated = 0;
+      for (var k = 0; k < n; k++) { if (data.d[k] >= 0) { dated++; if (shown[k]) { s++; } } }
+      return { shown: s, dated: dated };
+    };
+    function draw() {
+      marks.clearLayers();
+      if (!map.hasLayer(group)) { drawn.mode = 'off'; drawn.count = 0; return; }
+      var z = map.getZoom(), scale = Math.pow(2, z), origin = map.getPixelBounds(), inView = [];
+      var x0 = origin.min.x, y0 = origin.min.y, x1 = origin.max.x, y1 = origin.max.y;
+      for (var k = 0; k < n; k++) {
+        if (!shown[k]) { continue; }
+        var x = px[k] * scale, y = py[k] * scale;
+        if (x >= x0 && x <= x1 && y >= y0 && y <= y1) { inView.push(k); }
+      }
+      if (inView.length <= DETAIL || z >= DETAIL_ZOOM) {
+        drawn.mode = 'detail';
+        inView.slice(0, 20000).forEach(function (k) {
+          var ty = data.types[data.t[k]];
+          L.circleMarker([data.lat[k], data.lon[k]], {
+            renderer: renderer, radius: 5, color: '#fff', weight: 1, fillColor: ty.color, fillOpacity: 0.9
+          }).bindPopup(function () { return popupNode(data, k); }, { maxWidth: 380, minWidth: 220 }).addTo(marks);
+        });
+        drawn.count = Math.min(inView.length, 20000);
+        return;
+      }
+      var cells = new Map();
+      inView.forEach(function (k) {
+        var key = Math.floor(px[k] * scale / CELL) + ':' + Math.floor(py[k] * scale / CELL);
+        var c = cells.get(key);
+        if (!c) { c = { n: 0, x: 0, y: 0, types: {} }; cells.set(key, c); }
+        c.n++; c.x += px[k] * scale; c.y += py[k] * scale;
+        c.types[data.t[k]] = (c.types[data.t[k]] || 0) + 1;
+      });
+      drawn.mode = 'grid'; drawn.count = cells.size;
+      cells.forEach(function (c) {
+        var top = 0, best = 0;
+        Object.keys(c.types).forEach(function (t) { if (c.types[t] > best) { best = c.types[t]; top = +t; } });
+        var at = map.unproject([c.x / c.n, c.y / c.n], z), ty = data.types[top];
+        var size = Math.round(Math.min(26 + 4 * Math.log2(c.n), 56));
+        var circle = L.marker(at, { icon: L.divIcon({
+          className: 'geomap-cluster geomap-cell', iconSize: [size, size],
+          html: '<div style="border-color:' + ty.color + '"><span>' + (c.n >= 10000 ? Math.round(c.n / 1000) + 'k' : c.n) + '</span></div>'
+        }) }).bindTooltip(c.n + ' event' + (c.n === 1 ? '' : 's') + ', most of them ' + ty.type + ': click to zoom in',
+                          { direction: 'top' });
+        circle.geomapCount = c.n;
+        circle.on('click', function () { map.setView(at, Math.min(z + 2, DETAIL_ZOOM)); });
+        circle.addTo(marks);
+      });
+    }
+    st.hooks = st.hooks || [];
+    st.hooks.push(function (test) {
+      for (var k = 0; k < n; k++) { shown[k] = test(data.d[k] >= 0 ? data.dates[data.d[k]][0] : '') ? 1 : 0; }
+      draw();
+    });
+    map.on('moveend zoomend', draw);
+    group.on('add remove', function () { setTimeout(draw, 0); });
+    map.whenReady(draw);
+  };
+})();
