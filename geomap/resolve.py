@@ -60,6 +60,9 @@ KIND_FEATURE = {"country": "country", "continent": "continent", "admin1": "admin
                 "region": "region", "city": "city", "airport": "facility", "site": "facility"}
 #: ``log10(population + 1)`` is divided by this, so a town of 10 million scores 1.
 POPULATION_SCALE = 7.0
+#: Ranking passes: the first without the other names' choices, each later one with the choices
+#: of the pass before (a town and its county settle each other).
+ROUNDS = 3
 #: Closeness to another chosen place falls to 1/e at this distance.
 PROXIMITY_KM = 400.0
 RANKER_FILE = Path(__file__).parent / "nlp" / "ranker.json"
@@ -352,8 +355,8 @@ class Resolver:
         """For each mention: its candidates and their feature rows (:data:`FEATURES`) as the ranker
         sees them in its second pass, for fitting the ranker on gold corpora."""
         groups, cands, feats = self.features(mentions, text)
-        first, _ = self._score(mentions, text)
-        picks = {k: r[0][1] for k, r in first.items() if r}
+        before_last, _ = self._score(mentions, text, rounds=ROUNDS - 1)  # what the last pass sees
+        picks = {k: r[0][1] for k, r in before_last.items() if r}
         out = []
         for m in mentions:
             key = group_key(m)
@@ -361,7 +364,7 @@ class Resolver:
             out.append((m, options, [feats(key, p, picks) for p in options]))
         return out
 
-    def _score(self, mentions: list[Mention], text: str
+    def _score(self, mentions: list[Mention], text: str, rounds: int = ROUNDS
                ) -> tuple[dict[str, list[tuple[float, Place]]], dict[str, list[float]]]:
         """Ranked (score, place) lists per group of same-name mentions, and each group's top
         candidate's feature row."""
@@ -371,12 +374,12 @@ class Resolver:
         picks: dict[str, Place] = {}
         scored: dict[str, list[tuple[float, Place]]] = {}
         top_rows: dict[str, list[float]] = {}
-        for rounds in range(2):
+        for n in range(rounds):
             for key in groups:
                 options = cands[key]
                 if not options:
                     continue
-                rows = [feats(key, p, picks if rounds else None) for p in options]
+                rows = [feats(key, p, picks if n else None) for p in options]
                 scores = [sum(c * x for c, x in zip(coef, row)) for row in rows]
                 order = sorted(range(len(options)), key=lambda i: -scores[i])
                 scored[key] = [(scores[i], options[i]) for i in order]
@@ -385,6 +388,15 @@ class Resolver:
         for key, containers in _enclosures(mentions, text).items():
             ranked = scored.get(key)
             if not ranked or ranked[0][1].kind in _AREAS + ("admin1",):
+                continue
+            stated = [scored[ck][0][1] for ck in containers
+                      if scored.get(ck) and scored[ck][0][1].kind in ("country", "admin1")]
+            inside = [(sc, p) for sc, p in ranked if any(_inside(p, c) for c in stated)]
+            if inside and inside[0][1] is not ranked[0][1]:
+                # "Tripoli (Lebanon)": the text says which country or state; its namesake
+                # elsewhere is out, however well known.
+                scored[key] = inside
+                top_rows[key] = feats(key, inside[0][1], picks)
                 continue
             bounds = [q for ck in containers for q in cands.get(ck, ())[:5]]
             countries = {q.country_code for q in bounds}
