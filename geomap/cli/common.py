@@ -24,6 +24,13 @@ GeocoderOpt = Annotated[str, typer.Option(
 Gazetteer = Annotated[Optional[Path], typer.Option(
     "--gazetteer", help="Gazetteer SQLite file [default: built once in the user cache].")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
+Bias = Annotated[Optional[str], typer.Option(
+    "--bias", metavar="CC[,CC]", help="Countries the texts are about (ISO alpha-2, e.g. IQ,SY): their "
+    "places win close calls.")]
+Corrections = Annotated[Optional[Path], typer.Option(
+    "--corrections", help="CSV of fixes: name[,context,country],geonameid or lat,lon (docs/review.md).")]
+Deny = Annotated[Optional[Path], typer.Option(
+    "--deny", help="File of names that are never places, one a line.")]
 Encoding = Annotated[Optional[str], typer.Option(
     "--encoding", help="Text encoding of the input files, e.g. latin-1 or cp1252 [default: UTF-8; "
     "a UTF-8/16/32 byte order mark always wins].")]
@@ -122,8 +129,24 @@ def progress_bar(total: int, *, enabled: bool = True) -> Iterator:
         yield lambda n=1: bar.advance(task, n)
 
 
+def check_review(*, bias: str | None, corrections: Path | None, deny: Path | None) -> None:
+    """The review options, checked before any work: a bad --bias is a usage error, an unreadable
+    file an input error (a corrections file is read in full when the geoparser loads)."""
+    from geomap.errors import InputError
+    from geomap.review import parse_bias
+
+    try:
+        parse_bias(bias)
+    except InputError as exc:
+        raise typer.BadParameter(str(exc).removeprefix("--bias "), param_hint="'--bias'") from None
+    for path, what in ((corrections, "--corrections"), (deny, "--deny")):
+        if path is not None and not path.is_file():
+            raise InputError(f"{what}: {path}: no such file")
+
+
 def load_documents(inputs: list[str], *, published, model: str | None, geocoder: str,
-                   gazetteer: Path | None, quiet: bool, encoding: str | None = None):
+                   gazetteer: Path | None, quiet: bool, encoding: str | None = None,
+                   bias: str | None = None, corrections: Path | None = None, deny: Path | None = None):
     """Read the inputs and geoparse them, with a progress bar when there are several.
 
     ``published`` is a date (see :func:`check_published`) that overrides every article's own.
@@ -134,6 +157,7 @@ def load_documents(inputs: list[str], *, published, model: str | None, geocoder:
     if not inputs:
         raise InputError("no input given")
     articles = read_articles(inputs, encoding=encoding, published=published)
-    gp = get_geoparser(model, str(gazetteer) if gazetteer else None, geocoder)
+    gp = get_geoparser(model, str(gazetteer) if gazetteer else None, geocoder, bias,
+                       str(corrections) if corrections else None, str(deny) if deny else None)
     with progress_bar(len(articles), enabled=not quiet) as advance:
         return parse_articles(articles, geoparser=gp, progress=advance)

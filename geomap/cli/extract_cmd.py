@@ -8,8 +8,9 @@ from typing import Annotated, Optional
 import typer
 
 from geomap.cli.common import (
-    Countries, Encoding, GeocoderOpt, Gazetteer, Inputs, MinConfidence, Model, Published, Quiet, Since, Types,
-    Until, apply_filter, check_encoding, check_filters, check_published, load_documents,
+    Bias, Corrections, Countries, Deny, Encoding, GeocoderOpt, Gazetteer, Inputs, MinConfidence, Model, Published,
+    Quiet, Since, Types,
+    Until, apply_filter, check_encoding, check_filters, check_published, check_review, load_documents,
 )
 
 
@@ -27,6 +28,9 @@ def register(app: typer.Typer) -> None:
         geocoder: GeocoderOpt = "offline",
         gazetteer: Gazetteer = None,
         encoding: Encoding = None,
+        bias: Bias = None,
+        corrections: Corrections = None,
+        deny: Deny = None,
         since: Since = None,
         until: Until = None,
         types: Types = None,
@@ -42,13 +46,15 @@ def register(app: typer.Typer) -> None:
         format_for(output, fmt)
         published_date = check_published(published)
         encoding = check_encoding(encoding)
+        check_review(bias=bias, corrections=corrections, deny=deny)
         event_filter = check_filters(since=since, until=until, types=types, countries=country,
                                      min_confidence=min_confidence)
         if mentions and event_filter.active:
             raise typer.BadParameter("the filters select events; they cannot be used with --mentions",
                                      param_hint="'--mentions'")
         documents = load_documents(inputs, published=published_date, model=model, geocoder=geocoder,
-                                   gazetteer=gazetteer, quiet=quiet, encoding=encoding)
+                                   gazetteer=gazetteer, quiet=quiet, encoding=encoding,
+                                   bias=bias, corrections=corrections, deny=deny)
         mentions_gdf, events_gdf = frames(documents)
         table = mentions_gdf if mentions else apply_filter(event_filter, events_gdf, quiet=quiet)
         written = write_frame(table, output, fmt=fmt)

@@ -10,15 +10,16 @@ from typing import Annotated, Optional
 
 import typer
 
+from geomap.cli.common import Corrections, Deny, check_review
 from geomap.errors import GeocodingError, InputError, PlaceNotFound
 from geomap.gazetteer.spatial import DEFAULT_MAX_KM
 from geomap.records import Place
 
 
 def _rows(name: str, *, country: str | None, limit: int, geocoder: str,
-          gazetteer: Path | None) -> list[tuple[Place, float | None]]:
+          gazetteer: Path | None, review=None) -> list[tuple[Place, float | None]]:
     if geocoder.strip().lower() == "offline":
-        return _offline_rows(name, country=country, limit=limit, gazetteer=gazetteer)
+        return _offline_rows(name, country=country, limit=limit, gazetteer=gazetteer, review=review)
     from geomap.geocoders.online import FALLBACK_SOURCE, make_geocoder
 
     service = make_geocoder(geocoder)
@@ -28,15 +29,17 @@ def _rows(name: str, *, country: str | None, limit: int, geocoder: str,
         # an outage, a rate limit or a spent time budget: answer offline, say so, mark the rows
         logging.getLogger("geomap").warning("%s; answering from the offline gazetteer (source=%s)",
                                             exc, FALLBACK_SOURCE)
-        rows = _offline_rows(name, country=country, limit=limit, gazetteer=gazetteer)
+        rows = _offline_rows(name, country=country, limit=limit, gazetteer=gazetteer, review=review)
         return [(replace(p, source=FALLBACK_SOURCE), s) for p, s in rows]
 
 
 def _offline_rows(name: str, *, country: str | None, limit: int,
-                  gazetteer: Path | None) -> list[tuple[Place, float | None]]:
+                  gazetteer: Path | None, review=None) -> list[tuple[Place, float | None]]:
     from geomap.geocoders.offline import OfflineGeocoder
+    from geomap.gazetteer import Gazetteer
 
-    return OfflineGeocoder(gazetteer).search(name, country_codes=country, limit=limit)
+    gaz = Gazetteer.open(gazetteer)
+    return OfflineGeocoder(gaz, review=review).search(name, country_codes=country, limit=limit)
 
 
 def _reverse_rows(point: str, *, limit: int, max_km: float,
@@ -70,7 +73,7 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a ta
 
 def geocode_cmd(name: Name = None, country: Country = None, limit: Limit = 5, geocoder: GeocoderOpt = "offline",
                 gazetteer: GazetteerOpt = None, reverse: Reverse = None, max_km: MaxKm = DEFAULT_MAX_KM,
-                as_json: AsJson = False) -> None:
+                as_json: AsJson = False, corrections: Corrections = None, deny: Deny = None) -> None:
     """Ranked candidates for a place name, with scores; or, with --reverse, the nearest towns to a point."""
     if limit < 1:
         raise InputError(f"-n must be at least 1, not {limit}")
@@ -90,7 +93,14 @@ def geocode_cmd(name: Name = None, country: Country = None, limit: Limit = 5, ge
     if country is not None and (len(country.strip()) != 2 or not country.strip().isalpha()):
         raise InputError(f"--country takes a two-letter ISO code such as IQ, not {country!r}")
     country = country.strip().upper() if country else None
-    rows = _rows(name, country=country, limit=limit, geocoder=geocoder, gazetteer=gazetteer)
+    review = None
+    if corrections is not None or deny is not None:
+        from geomap.gazetteer import Gazetteer
+        from geomap.review import Review
+
+        check_review(bias=None, corrections=corrections, deny=deny)
+        review = Review.load(corrections=corrections, deny=deny, gazetteer=Gazetteer.open(gazetteer))
+    rows = _rows(name, country=country, limit=limit, geocoder=geocoder, gazetteer=gazetteer, review=review)
     if not rows:
         where = f" in {country}" if country else ""
         raise PlaceNotFound(f"no place named {name!r}{where} ({geocoder})")

@@ -8,8 +8,9 @@ from typing import Annotated, Optional
 import typer
 
 from geomap.cli.common import (
-    Countries, Encoding, GeocoderOpt, Gazetteer, Inputs, MinConfidence, Model, Published, Quiet, Since, Types,
-    Until, apply_filter, check_encoding, check_filters, check_published, load_documents,
+    Bias, Corrections, Countries, Deny, Encoding, GeocoderOpt, Gazetteer, Inputs, MinConfidence, Model, Published,
+    Quiet, Since, Types,
+    Until, apply_filter, check_encoding, check_filters, check_published, check_review, load_documents,
 )
 
 EMBEDS = ("page", "fragment", "iframe")
@@ -76,6 +77,9 @@ def register(app: typer.Typer) -> None:
         geocoder: GeocoderOpt = "offline",
         gazetteer: Gazetteer = None,
         encoding: Encoding = None,
+        bias: Bias = None,
+        corrections: Corrections = None,
+        deny: Deny = None,
         title: Annotated[Optional[str], typer.Option("--title", help="Map title.")] = None,
         embed: Annotated[str, typer.Option("--embed", help="page (full HTML), fragment (a div + scripts "
                                                             "to paste into a report) or iframe (srcdoc).")] = "page",
@@ -117,6 +121,7 @@ def register(app: typer.Typer) -> None:
         tile_name = check_tiles(tiles)
         published_date = check_published(published)
         encoding = check_encoding(encoding)
+        check_review(bias=bias, corrections=corrections, deny=deny)
         event_filter = check_filters(since=since, until=until, types=types, countries=country,
                                      min_confidence=min_confidence)
 
@@ -125,7 +130,8 @@ def register(app: typer.Typer) -> None:
             events = read_events_datasets(inputs)
         else:
             documents = load_documents(inputs, published=published_date, model=model, geocoder=geocoder,
-                                       gazetteer=gazetteer, quiet=quiet, encoding=encoding)
+                                       gazetteer=gazetteer, quiet=quiet, encoding=encoding,
+                                   bias=bias, corrections=corrections, deny=deny)
             _, events = frames(documents)
         events = apply_filter(event_filter, events, quiet=quiet)
         if title is None and len(documents) == 1:

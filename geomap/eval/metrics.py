@@ -125,6 +125,19 @@ class ResolutionScores:
         return asdict(self)
 
 
+def area_hit(kind: str | None, pred_country: str | None, pred_admin1: str | None,
+             gold_country: str | None, gold_admin1: str | None, error_km: float,
+             threshold_km: float = ACC_KM) -> bool:
+    """Is a resolution right as a reader sees it? A country or first-level region is right when
+    the gold point lies inside it (whatever point the corpus gave the area), anything else when
+    it lies within ``threshold_km`` of the gold point."""
+    if kind == "country" and pred_country:
+        return pred_country == gold_country
+    if kind == "admin1" and pred_admin1:
+        return pred_admin1 == gold_admin1
+    return error_km <= threshold_km
+
+
 def auc_of_errors(errors_km: Sequence[float]) -> float | None:
     """Mean of ln(1 + error) / ln(20039) over the errors: 0 is perfect, about 1 is worst."""
     if not errors_km:

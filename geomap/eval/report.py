@@ -38,6 +38,7 @@ def results_table(results: Sequence[EvalResult]) -> Table:
     table.add_column("P / R / F1 overlap", justify="right")
     table.add_column("n res", justify="right")
     table.add_column("Acc@161", justify="right")
+    table.add_column("area hit", justify="right")
     table.add_column("mean km", justify="right")
     table.add_column("median km", justify="right")
     table.add_column("AUC", justify="right")
@@ -53,6 +54,7 @@ def results_table(results: Sequence[EvalResult]) -> Table:
             _prf(r.recognition_overlap),
             f"{r.resolution.n}/{r.n_gold_with_coords}",
             _f(r.resolution.acc161),
+            _f(getattr(r, "area_acc", None)),
             _f(r.resolution.mean_km, 0),
             _f(r.resolution.median_km, 0),
             _f(r.resolution.auc),

@@ -60,6 +60,9 @@ class ToponymOutcome:
     pred_geonameid: int | None = None
     gold_geonameid: int | None = None
     context: str = ""
+    pred_admin1_code: str | None = None
+    #: right as a reader sees it (see :func:`geomap.eval.metrics.area_hit`); None until measured
+    area_hit: bool | None = None
 
     def to_dict(self) -> dict:
         return {k: getattr(self, k) for k in self.__slots__}
@@ -91,9 +94,13 @@ class EvalResult:
     #: every scored gold toponym, then (full mode) every placed prediction matching no gold name;
     #: written by ``write_outcomes`` (``geomap eval --errors``), not part of ``to_dict``
     outcomes: list[ToponymOutcome] = field(default_factory=list)
+    #: share of the scored toponyms right as a reader sees it: countries and first-level regions
+    #: that contain the gold point, other places within 161 km (None when not measured)
+    area_acc: float | None = None
 
     def to_dict(self) -> dict:
         return {
+            "area_acc": self.area_acc,
             "corpus": self.corpus,
             "path": self.path,
             "split": self.split,
@@ -139,8 +146,27 @@ def evaluate(
         logging.getLogger("geomap").warning(message)
     predictions, seconds = _run(docs, geoparser, gold_spans=gold_spans, progress=progress,
                                 label=corpus_name(corpus_path))
-    return score(docs, predictions, seconds=seconds, gold_spans=gold_spans,
-                 corpus=corpus_name(corpus_path), path=str(corpus_path), split=split)
+    result = score(docs, predictions, seconds=seconds, gold_spans=gold_spans,
+                   corpus=corpus_name(corpus_path), path=str(corpus_path), split=split)
+    gazetteer = getattr(geoparser, "gazetteer", None)
+    if gazetteer is not None:
+        measure_areas(result, gazetteer)
+    return result
+
+
+def measure_areas(result: EvalResult, gazetteer) -> None:
+    """Set each scored outcome's ``area_hit`` and the result's ``area_acc``: the country and
+    first-level region of every gold point come from the gazetteer's nearest town."""
+    from geomap.gazetteer.spatial import areas_at
+
+    scored = [o for o in result.outcomes if o.status in ("right", "wrong", "unplaced")]
+    if not scored:
+        return
+    countries, regions = areas_at(gazetteer, [o.gold_lat for o in scored], [o.gold_lon for o in scored])
+    for o, cc, a1 in zip(scored, countries, regions):
+        o.area_hit = o.status != "unplaced" and metrics.area_hit(
+            o.pred_kind, o.pred_country_code, o.pred_admin1_code, cc, a1, o.error_km)
+    result.area_acc = sum(o.area_hit for o in scored) / len(scored)
 
 
 def gold_warnings(docs: Sequence[GoldDocument], corpus_path: str | Path, *, split: str = "all",
@@ -327,6 +353,7 @@ def _outcome(doc: GoldDocument, t, m: Mention | None, err: float, status: str = 
         pred_kind=None if place is None else place.kind,
         pred_country_code=None if place is None else place.country_code,
         pred_geonameid=None if place is None else place.geonameid,
+        pred_admin1_code=None if place is None else place.admin1_code,
         gold_geonameid=t.geonameid,
         context=_context(doc.text, t.start, t.end),
     )

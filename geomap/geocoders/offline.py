@@ -25,6 +25,7 @@ from geomap.gazetteer.spatial import DEFAULT_MAX_KM, check_points, nearest_place
 from geomap.nlp.patterns import FACILITY_HEADS, FACILITY_HEADS_2, FACILITY_PREFIXES
 from geomap.records import Mention, Place
 from geomap.resolve import Resolver
+from geomap.review import Review
 from geomap.tools.distance import place_km
 
 #: Kinds a container can be when the query names its area outright.
@@ -51,10 +52,11 @@ class OfflineGeocoder(Geocoder):
     ``max_km``: a point farther than this from every town reverse-geocodes to None.
     """
 
-    def __init__(self, gazetteer: Gazetteer | str | None = None, *, max_km: float = DEFAULT_MAX_KM) -> None:
+    def __init__(self, gazetteer: Gazetteer | str | None = None, *, max_km: float = DEFAULT_MAX_KM,
+                 review: Review | None = None) -> None:
         super().__init__(scheme="https", timeout=1, proxies={}, user_agent="geomap-offline")
         self.gazetteer = gazetteer if isinstance(gazetteer, Gazetteer) else Gazetteer.open(gazetteer)
-        self.resolver = Resolver(self.gazetteer)
+        self.resolver = Resolver(self.gazetteer, review=review)
         self.max_km = float(max_km)
         self._subdivisions: dict[str, list[str]] | None = None
 
