@@ -17,22 +17,13 @@ from typing import Iterable
 
 from geomap.errors import GazetteerCorrupt, GazetteerError
 from geomap.gazetteer.build import BUILD_VERSION, build
+from geomap.gazetteer.heads import GENERIC_HEADS
 from geomap.gazetteer.normalize import normalize_name
 from geomap.records import Place
 
 ENV_VAR = "GEOMAP_GAZETTEER"
 _COLUMNS = ("id, name, kind, lat, lon, geonameid, country_code, admin1_code, admin1, feature_code, "
             "population, source")
-#: Words that end a name but are not part of the gazetteer name ("Anbar Province" -> "Anbar").
-GENERIC_HEADS = {
-    "province": ("admin1", "admin2", "region"), "governorate": ("admin1", "admin2"),
-    "region": ("admin1", "admin2", "region"), "state": ("admin1",), "county": ("admin2", "admin1"),
-    "district": ("admin1", "admin2", "city"), "oblast": ("admin1",), "prefecture": ("admin1",),
-    "city": ("city",), "town": ("city",), "village": ("city",), "municipality": ("city", "admin2"),
-    "territory": ("admin1",), "department": ("admin1",),
-    "air base": ("airport",), "airport": ("airport",), "international airport": ("airport",),
-    "base": ("airport", "site"), "outpost": ("airport", "site"),
-}
 _OPEN_LOCK = threading.Lock()
 _OPENED: dict[Path, "Gazetteer"] = {}
 
