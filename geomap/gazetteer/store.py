@@ -20,6 +20,7 @@ from geomap.gazetteer.build import BUILD_VERSION, build
 from geomap.gazetteer.heads import GENERIC_HEADS
 from geomap.gazetteer.normalize import normalize_name
 from geomap.records import Place
+from geomap.tools.ranks import KIND_PREFERENCE
 
 ENV_VAR = "GEOMAP_GAZETTEER"
 _COLUMNS = ("id, name, kind, lat, lon, geonameid, country_code, admin1_code, admin1, feature_code, "
@@ -178,7 +179,7 @@ class Gazetteer:
                limit: int | None = None) -> list[Place]:
         """Candidates for ``name``, biggest first (ranking in context is the resolver's job)."""
         found = sorted(self.candidates(name, tuple(kinds) if kinds else None, country),
-                       key=lambda p: (-_KIND_ORDER.get(p.kind, 0), -p.population))
+                       key=lambda p: (-KIND_PREFERENCE.get(p.kind, 0), -p.population))
         return found[:limit] if limit else found
 
     def fuzzy(self, name: str, *, kinds: Iterable[str] = ("airport",), country: str | None = None,
@@ -276,6 +277,3 @@ class Gazetteer:
         return {"path": str(self.path), "places": sum(kinds.values()), "names": names,
                 "by_kind": kinds, "demonyms": len(self._demonyms), **self.meta}
 
-
-#: How much a bare name prefers each kind before context is known (countries over towns).
-_KIND_ORDER = {"country": 6, "continent": 5, "admin1": 4, "region": 3, "city": 2, "admin2": 1, "airport": 0}
