@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+import logging
 from pathlib import Path
-from typing import Annotated, Iterator, Optional
+from typing import Annotated, Optional
 
 import typer
+
+from geomap.tools.progress import progress_bar
+
+log = logging.getLogger("geomap")
 
 Inputs = Annotated[list[Path], typer.Argument(
     help="Articles: .txt/.md/.html files, folders of them, or JSONL/CSV with a text column.",
@@ -46,21 +50,6 @@ def check_encoding(encoding: str | None) -> str | None:
         raise InputError(f"--encoding: {exc}") from None
 
 
-@contextmanager
-def progress_bar(total: int, *, enabled: bool = True) -> Iterator:
-    """A rich progress bar on stderr for multi-document input; a no-op for one document."""
-    if not enabled or total < 2:
-        yield lambda n=1: None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    with Progress(TextColumn("geoparsing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("articles", total=total)
-        yield lambda n=1: bar.advance(task, n)
-
-
 def load_documents(inputs: list[Path], *, published, model: str | None, geocoder: str,
                    gazetteer: Path | None, quiet: bool, encoding: str | None = None):
     """Read the inputs and geoparse them, with a progress bar when there are several.
@@ -73,6 +62,8 @@ def load_documents(inputs: list[Path], *, published, model: str | None, geocoder
     if not inputs:
         raise InputError("no input given")
     articles = read_articles(inputs, encoding=encoding, published=published)
+    log.info("%d article(s) read from %d input(s)", len(articles), len(inputs))
     gp = get_geoparser(model, str(gazetteer) if gazetteer else None, geocoder)
-    with progress_bar(len(articles), enabled=not quiet) as advance:
+    log.info("geoparser ready (model %s, geocoder %s)", model or "default", geocoder)
+    with progress_bar(len(articles), label="geoparsing", enabled=not quiet) as advance:
         return parse_articles(articles, geoparser=gp, progress=advance)

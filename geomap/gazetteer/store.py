@@ -7,9 +7,9 @@ by ``geomap gazetteer import`` from the official GeoNames dumps).
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
-import sys
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +23,7 @@ from geomap.records import Place
 from geomap.tools.ranks import KIND_PREFERENCE
 
 ENV_VAR = "GEOMAP_GAZETTEER"
+log = logging.getLogger(__name__)
 _COLUMNS = ("id, name, kind, lat, lon, geonameid, country_code, admin1_code, admin1, feature_code, "
             "population, source")
 _OPEN_LOCK = threading.Lock()
@@ -109,6 +110,8 @@ class Gazetteer:
             raise damaged(self.path, exc) from None
         self._countries = {p.country_code: p for p in self._query("kind = 'country'")}
         self._lower_demonyms = {k.lower(): v for k, v in self._demonyms.items()}
+        log.info("gazetteer %s opened (%s)", self.path, self.meta.get("source", "unknown source"))
+        log.debug("gazetteer build version %s, %d countries", self.meta.get("build_version"), len(self._countries))
         self.candidates = lru_cache(maxsize=100_000)(self._candidates)  # type: ignore[method-assign]
 
     @classmethod
@@ -121,7 +124,7 @@ class Gazetteer:
             if not target.exists():
                 if path is not None or not build_missing:
                     raise GazetteerError(f"gazetteer not found: {target}")
-                print(f"geomap: building the offline gazetteer once at {target} …", file=sys.stderr)
+                log.warning("building the offline gazetteer once at %s …", target)
                 build(target)
             try:
                 gaz = cls(target)
@@ -130,7 +133,7 @@ class Gazetteer:
                 # is safe. A file the user named (an import, say) is reported, not replaced.
                 if path is not None or not build_missing or os.environ.get(ENV_VAR):
                     raise
-                print(f"geomap: {exc.args[0].split(';')[0]}; rebuilding it …", file=sys.stderr)
+                log.warning("%s; rebuilding it …", exc.args[0].split(";")[0])
                 build(target)
                 gaz = cls(target)
             _OPENED[target] = gaz
