@@ -1,3 +1,3 @@
-from geomap.cli.main import main
+from geomap.cli.entry import main
 
 main()

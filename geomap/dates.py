@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from geomap.errors import DateError
 from geomap.io.readers import parse_date
 from geomap.records import DatePrecision, DateRef
+from geomap.tools.ranks import coarser_precision
 from geomap.tools.spans import overlaps_any
 
 _MONTHS = {
@@ -49,7 +50,6 @@ _NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": None, "few": None,
 }
-_RANK = {"day": 0, "month": 1, "year": 2, "unknown": 3}
 
 # Month names are matched case-sensitively (capitalised) so "may" and "march" stay verbs.
 _MONTH = (
@@ -322,10 +322,6 @@ def _shift(anchor: dt.date, n: int, unit: str) -> dt.date:
     return dt.date(anchor.year + n, 1, 1)
 
 
-def _coarser(a: DatePrecision, b: DatePrecision) -> DatePrecision:
-    return a if _RANK[a] >= _RANK[b] else b
-
-
 def _truncate(date: dt.date, precision: DatePrecision) -> dt.date:
     if precision == "year":
         return dt.date(date.year, 1, 1)
@@ -476,7 +472,7 @@ def _r_shift(m, span, published, anchor):
     if n is None or not unit:
         return None
     sign = 1 if direction.lower() in ("later", "after") else -1
-    precision = _coarser(anchor.precision, _unit_precision(unit))
+    precision = coarser_precision(anchor.precision, _unit_precision(unit))
     return _truncate(_shift(anchor.date, sign * n, unit.lower()), precision), precision
 
 

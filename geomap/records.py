@@ -54,6 +54,9 @@ class Place:
     feature_code: str | None = None
     population: int = 0
     source: str = "gazetteer"
+    #: The service that placed it: ``"offline"`` (the gazetteer), a geopy service name
+    #: (``"nominatim"``), or ``"offline-fallback"`` (the gazetteer, because the service failed).
+    geocoder: str = "offline"
 
     @property
     def geo_precision(self) -> GeoPrecision:

@@ -30,6 +30,7 @@ MENTION_COLUMNS: dict[str, str] = {
     "lat": "float64",
     "lon": "float64",
     "confidence": "float64",     # calibrated probability that the point is right
+    "geocoder": "str",           # offline | a geopy service (nominatim, ...) | offline-fallback | ''
     "title": "str",
     "url": "str",
     "published": "str",          # ISO date or ''
@@ -64,6 +65,7 @@ EVENT_COLUMNS: dict[str, str] = {
     "lat": "float64",
     "lon": "float64",
     "confidence": "float64",
+    "geocoder": "str",
     "title": "str",
     "url": "str",
     "published": "str",

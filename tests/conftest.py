@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
+
+
+@pytest.fixture(autouse=True)
+def _geomap_logger_restored():
+    """The command line gives the "geomap" logger its own stderr handler, a level and no
+    propagation; undo that after each test so the next one (and caplog) starts afresh."""
+    log = logging.getLogger("geomap")
+    saved = (list(log.handlers), log.level, log.propagate)
+    yield
+    log.handlers[:], log.level, log.propagate = saved
 
 
 @pytest.fixture(scope="session")

@@ -111,6 +111,24 @@ def test_help_and_version(capsys):
     assert code == 0 and out.startswith("geomap ")
 
 
+@pytest.fixture(scope="module")
+def small_gazetteer(tmp_path_factory) -> Path:
+    from geomap.gazetteer.geonames_import import import_geonames
+
+    data = ROOT / "tests" / "data" / "geonames"
+    return import_geonames(tmp_path_factory.mktemp("gz") / "g.sqlite", places=data / "places.txt",
+                           admin1=data / "admin1CodesASCII.txt")
+
+
+@pytest.mark.parametrize("flags,levels", [([], set()), (["-v"], {"info"}), (["--verbose", "-v"], {"info", "debug"})])
+def test_verbose_adds_info_then_debug_lines(capsys, small_gazetteer, flags, levels):
+    code, out, err = run(capsys, *flags, "gazetteer", "info", "--path", small_gazetteer)
+    assert code == 0 and "places" in out, err
+    lines = err.strip().splitlines()
+    assert {line.split(":")[0] for line in lines} == levels, err
+    assert all(str(small_gazetteer) in line or "build version" in line for line in lines)
+
+
 def test_python_dash_m_runs_as_a_real_process(tmp_path):
     """The installed entry point, in a fresh interpreter: exit codes and stderr as a user sees them."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

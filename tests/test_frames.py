@@ -13,7 +13,8 @@ from geomap.schema import CRS, EVENT_COLUMNS, MENTION_COLUMNS
 from geomap.tools.frames import events_frame, mentions_frame
 
 AIN = Place("Ain al-Asad Air Base", 33.79, 42.44, kind="airport", country_code="IQ", admin1="Anbar")
-ANBAR = Place("Al Anbar", 33.0, 42.0, kind="admin1", geonameid=99592, country_code="IQ", country="Iraq")
+ANBAR = Place("Al Anbar", 33.0, 42.0, kind="admin1", geonameid=99592, country_code="IQ", country="Iraq",
+              geocoder="nominatim")
 TEXT = "On January 8, strikes hit Ain al-Assad Airbase in Anbar Province. The toll rose on February 10."
 
 
@@ -51,6 +52,8 @@ def test_events_frame_schema_and_rows(events):
     assert ain.published == "2020-03-11" and ain.date == "2020-01-08"
     assert toll.geometry is None and toll.place_start == -1 and toll.place_text == ""
     assert pd.isna(toll.lat) and toll.n_sources == 1
+    # which service placed each row: the gazetteer, an online service, or none for no place
+    assert (ain.geocoder, anbar.geocoder, toll.geocoder) == ("offline", "nominatim", "")
 
 
 def test_events_frame_empty():
@@ -70,3 +73,4 @@ def test_mentions_frame_schema():
     assert gdf.iloc[0].sentence == TEXT[:66] and gdf.iloc[0].feature_type == "airport"
     assert gdf.iloc[1].geonameid == 99592 and gdf.iloc[1].published == "2020-03-11"
     assert gdf.iloc[2].geometry is None and gdf.iloc[2].place_name == ""
+    assert list(gdf.geocoder) == ["offline", "nominatim", ""]

@@ -169,6 +169,7 @@ def test_refine_replaces_and_keeps(geocoder, fake):
     out = geocoder.refine(mentions)
     # Agreement within 50 km: the service's place, the offline confidence.
     assert out[0].place.source == "fakenom" and out[0].confidence == 0.9
+    assert out[0].place.geocoder == "fakenom" and out[1].place.geocoder == "offline"
     assert out[3].place == out[0].place
     # The service knows no Paris in France (the offline country is the hint): untouched.
     assert out[1] is mentions[1]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import re
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Iterator, Optional
+from typing import Annotated, Optional
 
 import typer
+
+from geomap.tools.progress import progress_bar
+
+log = logging.getLogger("geomap")
 
 # str, not Path: a Path would fold the "//" of an http:// URL
 Inputs = Annotated[list[str], typer.Argument(
@@ -114,21 +118,6 @@ def check_encoding(encoding: str | None) -> str | None:
         raise InputError(f"--encoding: {exc}") from None
 
 
-@contextmanager
-def progress_bar(total: int, *, enabled: bool = True) -> Iterator:
-    """A rich progress bar on stderr for multi-document input; a no-op for one document."""
-    if not enabled or total < 2:
-        yield lambda n=1: None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    with Progress(TextColumn("geoparsing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("articles", total=total)
-        yield lambda n=1: bar.advance(task, n)
-
-
 def check_review(*, bias: str | None, corrections: Path | None, deny: Path | None) -> None:
     """The review options, checked before any work: a bad --bias is a usage error, an unreadable
     file an input error (a corrections file is read in full when the geoparser loads)."""
@@ -157,7 +146,9 @@ def load_documents(inputs: list[str], *, published, model: str | None, geocoder:
     if not inputs:
         raise InputError("no input given")
     articles = read_articles(inputs, encoding=encoding, published=published)
+    log.info("%d article(s) read from %d input(s)", len(articles), len(inputs))
     gp = get_geoparser(model, str(gazetteer) if gazetteer else None, geocoder, bias,
                        str(corrections) if corrections else None, str(deny) if deny else None)
-    with progress_bar(len(articles), enabled=not quiet) as advance:
+    log.info("geoparser ready (model %s, geocoder %s)", model or "default", geocoder)
+    with progress_bar(len(articles), label="geoparsing", enabled=not quiet) as advance:
         return parse_articles(articles, geoparser=gp, progress=advance)

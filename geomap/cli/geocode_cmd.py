@@ -20,7 +20,7 @@ def _rows(name: str, *, country: str | None, limit: int, geocoder: str,
           gazetteer: Path | None, review=None) -> list[tuple[Place, float | None]]:
     if geocoder.strip().lower() == "offline":
         return _offline_rows(name, country=country, limit=limit, gazetteer=gazetteer, review=review)
-    from geomap.geocoders.online import FALLBACK_SOURCE, make_geocoder
+    from geomap.geocoders.online import FALLBACK_GEOCODER, FALLBACK_SOURCE, make_geocoder
 
     service = make_geocoder(geocoder)
     try:
@@ -30,7 +30,7 @@ def _rows(name: str, *, country: str | None, limit: int, geocoder: str,
         logging.getLogger("geomap").warning("%s; answering from the offline gazetteer (source=%s)",
                                             exc, FALLBACK_SOURCE)
         rows = _offline_rows(name, country=country, limit=limit, gazetteer=gazetteer, review=review)
-        return [(replace(p, source=FALLBACK_SOURCE), s) for p, s in rows]
+        return [(replace(p, source=FALLBACK_SOURCE, geocoder=FALLBACK_GEOCODER), s) for p, s in rows]
 
 
 def _offline_rows(name: str, *, country: str | None, limit: int,
@@ -113,7 +113,8 @@ def _show(rows: list[tuple[Place, float | None]], *, title: str, score: str, as_
         typer.echo(json.dumps([{"name": p.name, "country_code": p.country_code, "country": p.country,
                                 "admin1": p.admin1, "kind": p.kind, "feature_code": p.feature_code,
                                 "lat": p.lat, "lon": p.lon, "population": p.population,
-                                "geonameid": p.geonameid, "source": p.source, score: s}
+                                "geonameid": p.geonameid, "source": p.source,
+                                "geocoder": p.geocoder, score: s}
                                for p, s in rows], ensure_ascii=False, indent=2))
         return
     from rich.console import Console

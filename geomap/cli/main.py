@@ -7,37 +7,15 @@ command or option, a missing argument, a value of the wrong type) are one line t
 
 from __future__ import annotations
 
-import os
+import logging
 import sys
+from typing import Annotated, Optional
 
+import typer
 
-def _interrupted_hook(kind, value, tb, _previous=sys.excepthook) -> None:
-    """Ctrl-C before ``main`` runs (while the command line imports): one line and status 130."""
-    if issubclass(kind, KeyboardInterrupt):
-        try:
-            print("error: interrupted", file=sys.stderr)
-            sys.stdout.flush()
-            sys.stderr.flush()
-        finally:
-            os._exit(130)
-    _previous(kind, value, tb)
-
-
-def _run_as_command() -> bool:
-    """True when this process is the ``geomap`` command (the script or ``python -m geomap``)."""
-    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
-    return getattr(spec, "name", None) == "geomap.__main__" or os.path.basename(sys.argv[0] or "") == "geomap"
-
-
-if _run_as_command():  # a library user's or a test runner's excepthook is left alone
-    sys.excepthook = _interrupted_hook
-
-import logging  # noqa: E402
-from typing import Annotated, Optional  # noqa: E402
-
-import typer  # noqa: E402
-
-from geomap.errors import GeomapError  # noqa: E402
+from geomap.cli.entry import INTERRUPTED
+from geomap.errors import GeomapError
+from geomap.tools.version import geomap_version
 
 app = typer.Typer(
     name="geomap", no_args_is_help=True, add_completion=False,
@@ -48,21 +26,23 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            typer.echo(f"geomap {version('geomap')}")
-        except PackageNotFoundError:
-            typer.echo("geomap 0.1.0 (source tree)")
+        typer.echo(f"geomap {geomap_version()}")
         raise typer.Exit()
+
+
+#: Level of the "geomap" logger for each count of -v: warnings only, then progress, then details.
+_VERBOSITY = (logging.WARNING, logging.INFO, logging.DEBUG)
 
 
 @app.callback()
 def _root(
     version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
                                                     help="Show the version and exit.")] = None,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True,
+                                         help="Say more on stderr: -v what geomap does, -vv details.")] = 0,
 ) -> None:
     """geomap: news articles in, a map of dated events out."""
+    logging.getLogger("geomap").setLevel(_VERBOSITY[min(verbose, len(_VERBOSITY) - 1)])
 
 
 def _register_all() -> None:
@@ -103,16 +83,14 @@ def _usage_error(exc) -> int:
     return exc.exit_code
 
 
-#: Exit status of a run stopped by Ctrl-C (128 + SIGINT), as shells report it.
-INTERRUPTED = 130
-
-
 class _StderrHandler(logging.Handler):
-    """Log records as lines on whatever ``sys.stderr`` is at the time (it may be replaced)."""
+    """Log records as lines on whatever ``sys.stderr`` is at the time (it may be replaced):
+    ``warning: …``, ``info: …``, ``debug: …``."""
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            print(" ".join(self.format(record).split()), file=sys.stderr)
+            line = f"{record.levelname.lower()}: {self.format(record)}"
+            print(" ".join(line.split()), file=sys.stderr)
         except Exception:  # noqa: BLE001 - logging must never break a run
             self.handleError(record)
 
@@ -125,12 +103,12 @@ def main(argv: list[str] | None = None) -> None:
     # already one geomap warning naming the URL
     for name in ("trafilatura", "htmldate", "courlan", "justext"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
-    # warnings of the library (e.g. an article skipped) as one "warning: …" line each on stderr
+    # warnings of the library (e.g. an article skipped) as one "warning: …" line each on stderr;
+    # -v/--verbose adds info and debug lines
     log = logging.getLogger("geomap")
+    log.setLevel(logging.WARNING)
     if not any(isinstance(h, _StderrHandler) for h in log.handlers):
-        handler = _StderrHandler()
-        handler.setFormatter(logging.Formatter("warning: %(message)s"))
-        log.addHandler(handler)
+        log.addHandler(_StderrHandler())
         log.propagate = False
     exceptions = _click_exceptions()
     exits = tuple({typer.Exit, getattr(exceptions, "Exit", typer.Exit)})

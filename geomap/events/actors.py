@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from geomap.events.places import clause_of
+from geomap.events.syntax import clause_of
 
 _ACTOR_LABELS = {"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC"}
 

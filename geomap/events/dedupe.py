@@ -5,8 +5,7 @@ from __future__ import annotations
 from geomap.events.places import same_place, unique_places
 from geomap.events.taxonomy import STATEMENT
 from geomap.records import Event
-
-PREC_RANK = {"day": 0, "month": 1, "year": 2, "unknown": 3}
+from geomap.tools.ranks import PRECISION_RANK, coarser_precision
 
 
 def known_date(event: Event):
@@ -17,7 +16,7 @@ def known_date(event: Event):
 def _dates_compatible(a: Event, b: Event) -> bool:
     if known_date(a) is None or known_date(b) is None:
         return True
-    coarse = a.date_precision if PREC_RANK[a.date_precision] >= PREC_RANK[b.date_precision] else b.date_precision
+    coarse = coarser_precision(a.date_precision, b.date_precision)
     if coarse == "year":
         return a.date.year == b.date.year
     if coarse == "month":
@@ -67,7 +66,7 @@ def _merge(into: Event, other: Event) -> None:
             keys.add(_source_key(source))
             into.sources.append(source)
     if known_date(other) is not None and (
-        known_date(into) is None or PREC_RANK[other.date_precision] < PREC_RANK[into.date_precision]
+        known_date(into) is None or PRECISION_RANK[other.date_precision] < PRECISION_RANK[into.date_precision]
     ):
         into.set_date(other.date, other.date_precision, other.date_text, other.date_basis)
     into.places = unique_places(into.places + other.places)

@@ -25,8 +25,9 @@ from geomap.events.actors import actors_targets
 from geomap.events.carry import Layout, carry_dates, carry_places
 from geomap.events.dedupe import dedupe_events
 from geomap.events.places import (
-    can_be_site, in_location_phrase, place_roles, sentence_places, unique_places,
+    can_be_site, in_location_phrase, is_actor_like, is_coarse, place_roles, unique_places,
 )
+from geomap.events.syntax import mention_tokens
 from geomap.events.taxonomy import OTHER, STATEMENT, EventType, Taxonomy, default_taxonomy
 from geomap.events.triggers import Trigger, best_trigger
 from geomap.records import Article, DateRef, Event, Mention, SourceRef
@@ -286,3 +287,25 @@ def _absorb(event: Event, span, mentions: list[Mention], trigger: Trigger | None
         attached = [m for m in mentions if m.role == "location" and in_location_phrase(m, span.doc)]
         new = place_roles(attached, [ep.mention for ep in new if ep.mention not in attached], span.doc)
     event.places = unique_places(event.places + new)
+
+
+def sentence_places(trigger: Trigger | None, mentions: list[Mention], doc) -> list[EventPlace]:
+    """Places of an event told in one sentence.
+
+    The places attached to the trigger are the event's. When none of them is resolved below
+    country level, the sentence's own location mentions join them ("Two were killed … in Kaski"):
+    every place that is not an actor or a modifier, except a country or continent that is only
+    mentioned (a country counts only inside a location phrase, "protests in Chad"). Broader ones
+    become context.
+    """
+    attached = trigger.places if trigger else []
+    others = [
+        m for m in mentions
+        if m.role == "location" and m not in attached
+        and not any(is_actor_like(t) for t in mention_tokens(m, doc))
+    ]
+    if trigger is not None and not any(m.place is not None and not is_coarse(m.place) for m in attached):
+        promoted = [m for m in others if can_be_site(m, doc)]
+        attached = attached + promoted
+        others = [m for m in others if m not in promoted]
+    return place_roles(attached, others, doc)

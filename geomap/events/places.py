@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
+from geomap.events.syntax import clause_of, mention_tokens
 from geomap.events.taxonomy import STATEMENT, EventType
+from geomap.gazetteer.heads import ADMIN_HEADS
 from geomap.gazetteer.normalize import normalize_name
 from geomap.records import EventPlace, Mention, Place
-
-if TYPE_CHECKING:
-    from geomap.events.triggers import Trigger
+from geomap.tools.ranks import KIND_BREADTH
 
 #: Prepositions that put an event somewhere ("from" only for movements).
 LOC_PREPS = {
@@ -23,38 +22,6 @@ OBJECT_IS_PLACE = {"strike", "fighting", "protest", "meeting", "disaster", "depl
 MOVE_TYPES = {"deployment", "abduction"}
 #: Dependencies that keep a token inside the same noun phrase when walking up to its preposition.
 _NOMINAL = {"compound", "appos", "conj", "amod", "nmod", "flat", "nummod", "cc"}
-KIND_RANK = {
-    "continent": 6, "country": 5, "admin1": 4, "region": 4, "admin2": 3, "city": 2, "other": 2,
-    "airport": 1, "site": 1,
-}
-
-
-def clause_of(tok):
-    """The clause an event noun lives in: 'launched strikes' → launched."""
-    if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("dobj", "nsubj", "nsubjpass", "attr"):
-        if tok.head.pos_ in ("VERB", "AUX"):
-            return tok.head
-    return tok
-
-
-def hops_to(mention: Mention, target, doc) -> int:
-    best = 99
-    for tok in mention_tokens(mention, doc):
-        cur, hops = tok, 0
-        while cur.i != target.i and cur.head.i != cur.i and hops < 50:
-            cur, hops = cur.head, hops + 1
-        if cur.i == target.i:
-            best = min(best, hops)
-    if best == 99 and clause_of(target).i != target.i:
-        return hops_to(mention, clause_of(target), doc) + 1
-    return best
-
-
-def mention_tokens(mention: Mention, doc):
-    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-    if span is None or len(span) == 0:
-        return []
-    return [t for t in span if t.head.i < span.start or t.head.i >= span.end or t.head.i == t.i]
 
 
 def is_actor_like(tok) -> bool:
@@ -110,7 +77,7 @@ def attached_places(trigger, etype: EventType, mentions: list[Mention], doc) -> 
     return found
 
 
-_GENERIC = re.compile(r"\b(province|governorate|region|state|district|oblast|county)\b")
+_GENERIC = re.compile(r"\b(" + "|".join(ADMIN_HEADS) + r")\b")
 
 
 def _norm(name: str | None) -> str:
@@ -130,7 +97,7 @@ def contains(a: Place | None, b: Place | None) -> bool:
     """True when place ``a`` is a country/region that ``b`` lies in, by gazetteer codes or names."""
     if a is None or b is None or same_place(a, b):
         return False
-    if KIND_RANK.get(a.kind, 2) <= KIND_RANK.get(b.kind, 2):
+    if KIND_BREADTH.get(a.kind, 2) <= KIND_BREADTH.get(b.kind, 2):
         return False
     if a.kind in ("country", "continent"):
         return a.kind == "country" and bool(a.country_code) and a.country_code == b.country_code
@@ -190,28 +157,6 @@ def unique_places(places: list[EventPlace]) -> list[EventPlace]:
     return kept
 
 
-def sentence_places(trigger: Trigger | None, mentions: list[Mention], doc) -> list[EventPlace]:
-    """Places of an event told in one sentence.
-
-    The places attached to the trigger are the event's. When none of them is resolved below
-    country level, the sentence's own location mentions join them ("Two were killed … in Kaski"):
-    every place that is not an actor or a modifier, except a country or continent that is only
-    mentioned (a country counts only inside a location phrase, "protests in Chad"). Broader ones
-    become context.
-    """
-    attached = trigger.places if trigger else []
-    others = [
-        m for m in mentions
-        if m.role == "location" and m not in attached
-        and not any(is_actor_like(t) for t in mention_tokens(m, doc))
-    ]
-    if trigger is not None and not any(m.place is not None and not is_coarse(m.place) for m in attached):
-        promoted = [m for m in others if can_be_site(m, doc)]
-        attached = attached + promoted
-        others = [m for m in others if m not in promoted]
-    return place_roles(attached, others, doc)
-
-
 #: Place kinds too coarse to say where an event happened when a finer place is named with it.
 COARSE_KINDS = {"country", "continent"}
 
@@ -238,7 +183,7 @@ def place_rank(place: Place | None) -> int:
     (an area of no country, such as an ocean, ranks with countries; no place ranks last)."""
     if place is None:
         return 9
-    return KIND_RANK["country"] if is_coarse(place) else KIND_RANK.get(place.kind, 2)
+    return KIND_BREADTH["country"] if is_coarse(place) else KIND_BREADTH.get(place.kind, 2)
 
 
 def specificity(ep: EventPlace) -> int:

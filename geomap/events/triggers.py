@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from geomap.events.places import attached_places, hops_to
+from geomap.events.places import attached_places
+from geomap.events.syntax import hops_to
 from geomap.events.taxonomy import STATEMENT, EventType, Taxonomy
 from geomap.records import Mention
 

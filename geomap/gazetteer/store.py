@@ -7,9 +7,9 @@ by ``geomap gazetteer import`` from the official GeoNames dumps).
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
-import sys
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -17,22 +17,15 @@ from typing import Iterable
 
 from geomap.errors import GazetteerCorrupt, GazetteerError
 from geomap.gazetteer.build import BUILD_VERSION, build
+from geomap.gazetteer.heads import GENERIC_HEADS
 from geomap.gazetteer.normalize import normalize_name
 from geomap.records import Place
+from geomap.tools.ranks import KIND_PREFERENCE
 
 ENV_VAR = "GEOMAP_GAZETTEER"
+log = logging.getLogger(__name__)
 _COLUMNS = ("id, name, kind, lat, lon, geonameid, country_code, admin1_code, admin1, feature_code, "
             "population, source")
-#: Words that end a name but are not part of the gazetteer name ("Anbar Province" -> "Anbar").
-GENERIC_HEADS = {
-    "province": ("admin1", "admin2", "region"), "governorate": ("admin1", "admin2"),
-    "region": ("admin1", "admin2", "region"), "state": ("admin1",), "county": ("admin2", "admin1"),
-    "district": ("admin1", "admin2", "city"), "oblast": ("admin1",), "prefecture": ("admin1",),
-    "city": ("city",), "town": ("city",), "village": ("city",), "municipality": ("city", "admin2"),
-    "territory": ("admin1",), "department": ("admin1",),
-    "air base": ("airport",), "airport": ("airport",), "international airport": ("airport",),
-    "base": ("airport", "site"), "outpost": ("airport", "site"),
-}
 _OPEN_LOCK = threading.Lock()
 _OPENED: dict[Path, "Gazetteer"] = {}
 
@@ -122,6 +115,8 @@ class Gazetteer:
             raise damaged(self.path, exc) from None
         self._countries = {p.country_code: p for p in self._query("kind = 'country'")}
         self._lower_demonyms = {k.lower(): v for k, v in self._demonyms.items()}
+        log.info("gazetteer %s opened (%s)", self.path, self.meta.get("source", "unknown source"))
+        log.debug("gazetteer build version %s, %d countries", self.meta.get("build_version"), len(self._countries))
         self.candidates = lru_cache(maxsize=100_000)(self._candidates)  # type: ignore[method-assign]
 
     @classmethod
@@ -134,7 +129,7 @@ class Gazetteer:
             if not target.exists():
                 if path is not None or not build_missing:
                     raise GazetteerError(f"gazetteer not found: {target}")
-                print(f"geomap: building the offline gazetteer once at {target} …", file=sys.stderr)
+                log.warning("building the offline gazetteer once at %s …", target)
                 build(target)
             try:
                 gaz = cls(target)
@@ -143,7 +138,7 @@ class Gazetteer:
                 # is safe. A file the user named (an import, say) is reported, not replaced.
                 if path is not None or not build_missing or os.environ.get(ENV_VAR):
                     raise
-                print(f"geomap: {exc.args[0].split(';')[0]}; rebuilding it …", file=sys.stderr)
+                log.warning("%s; rebuilding it …", exc.args[0].split(";")[0])
                 build(target)
                 gaz = cls(target)
             _OPENED[target] = gaz
@@ -192,7 +187,7 @@ class Gazetteer:
                limit: int | None = None) -> list[Place]:
         """Candidates for ``name``, biggest first (ranking in context is the resolver's job)."""
         found = sorted(self.candidates(name, tuple(kinds) if kinds else None, country),
-                       key=lambda p: (-_KIND_ORDER.get(p.kind, 0), -p.population))
+                       key=lambda p: (-KIND_PREFERENCE.get(p.kind, 0), -p.population))
         return found[:limit] if limit else found
 
     def fuzzy(self, name: str, *, kinds: Iterable[str] = ("airport",), country: str | None = None,
@@ -322,5 +317,3 @@ class Gazetteer:
         return found[0] if found else None
 
 
-#: How much a bare name prefers each kind before context is known (countries over towns).
-_KIND_ORDER = {"country": 6, "continent": 5, "admin1": 4, "region": 3, "city": 2, "admin2": 1, "airport": 0}

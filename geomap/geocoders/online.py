@@ -45,6 +45,8 @@ DEFAULT_BUDGET_SECONDS = 60.0
 BUDGET_ENV = "GEOMAP_GEOCODER_BUDGET"
 #: ``Place.source`` of a place the offline gazetteer gave because the service could not be used.
 FALLBACK_SOURCE = "offline"
+#: ``Place.geocoder`` of such a place (the ``geocoder`` column of exported rows).
+FALLBACK_GEOCODER = "offline-fallback"
 
 log = logging.getLogger("geomap")
 
@@ -255,7 +257,7 @@ class OnlineGeocoder:
                      country=country, admin1=admin1,
                      feature_class=raw.get("class") or props.get("osm_key"),
                      feature_code=raw.get("addresstype") or raw.get("type") or props.get("type")
-                     or attrs.get("Type"), population=pop, source=self.service)
+                     or attrs.get("Type"), population=pop, source=self.service, geocoder=self.service)
 
     # -- pipeline hook --------------------------------------------------------------------------
     def refine(self, mentions: list[Mention]) -> list[Mention]:
@@ -302,7 +304,7 @@ class OnlineGeocoder:
         """``m`` as the offline resolver left it, its place marked as an offline fallback."""
         if m.place is None:
             return m
-        return replace(m, place=replace(m.place, source=FALLBACK_SOURCE))
+        return replace(m, place=replace(m.place, source=FALLBACK_SOURCE, geocoder=FALLBACK_GEOCODER))
 
 
 def service_kind(raw: dict) -> str:

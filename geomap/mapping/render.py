@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from contextlib import contextmanager
@@ -9,6 +10,8 @@ from pathlib import Path
 from typing import Iterator
 
 from geomap.errors import OutputError
+
+log = logging.getLogger(__name__)
 
 #: Flags for a quiet, CI-friendly headless Chromium.
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -75,10 +78,13 @@ def wait_for_map(page, timeout_ms: int = 15_000) -> None:
         "() => !!window.L && document.querySelectorAll('.leaflet-container .leaflet-map-pane').length > 0",
         timeout=timeout_ms,
     )
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    idle_ms = min(timeout_ms, 5_000)
     try:
-        page.wait_for_load_state("networkidle", timeout=min(timeout_ms, 5_000))
-    except Exception:  # slow tiles should not fail a screenshot
-        pass
+        page.wait_for_load_state("networkidle", timeout=idle_ms)
+    except PlaywrightTimeout:  # slow tiles should not fail a screenshot
+        log.debug("the page's network was still busy after %d ms; taking the screenshot anyway", idle_ms)
     page.wait_for_timeout(400)  # let cluster/zoom animations finish
 
 
@@ -109,9 +115,11 @@ def render_png(html_path: str | os.PathLike[str], png_path: str | os.PathLike[st
     if not html_path.is_file():
         raise OutputError(f"cannot render {html_path}: no such file")
     def shoot(b) -> bytes:
+        from playwright.sync_api import Error as PlaywrightError  # a browser exists: so does playwright
+
         try:
             return screenshot(b, html_path, width=width, height=height, offline=offline)
-        except Exception as exc:
+        except PlaywrightError as exc:  # a timeout, a crashed page, a closed browser
             first = (str(exc).strip().splitlines() or ["unknown error"])[0]
             raise OutputError(f"cannot render {html_path}: {first}") from exc
 

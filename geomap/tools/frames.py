@@ -24,7 +24,7 @@ def _place_fields(place: Place | None) -> dict:
     if place is None:
         return {
             "place_name": "", "geonameid": None, "country_code": "", "country": "", "admin1": "",
-            "feature_type": "", "geo_precision": "", "lat": float("nan"), "lon": float("nan"),
+            "feature_type": "", "geo_precision": "", "lat": float("nan"), "lon": float("nan"), "geocoder": "",
         }
     return {
         "place_name": place.name,
@@ -36,6 +36,7 @@ def _place_fields(place: Place | None) -> dict:
         "geo_precision": place.geo_precision,
         "lat": float(place.lat),
         "lon": float(place.lon),
+        "geocoder": place.geocoder,
     }
 
 

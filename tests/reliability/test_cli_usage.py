@@ -7,6 +7,7 @@ does not catch; these tests run ``main`` itself so that kind of break shows here
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -31,7 +32,8 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 USAGE = [
     (["map"], "Missing argument"),
-    (["map", SAMPLE, "--bogus"], "No such option: --bogus"),
+    # click 8.2 (and typer's own copy) say "No such option: --bogus", click 8.3+ "No such option '--bogus'"
+    (["map", SAMPLE, "--bogus"], r"No such option:? '?--bogus"),
     (["extract", "x.jsonl"], "--output"),
     (["geocode", "X", "-n", "abc"], "-n"),
     (["render", "--width", "5", "a.html", "b.png"], "--width"),
@@ -49,7 +51,7 @@ def test_usage_error_is_one_line_and_status_2(capsys, monkeypatch, args, message
     assert code == 2, err
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
-    assert lines[0].startswith("error: ") and message in lines[0]
+    assert lines[0].startswith("error: ") and re.search(message, lines[0]), lines[0]
     assert "--help" in lines[0]  # says where to look
     assert "Traceback" not in err + out
 

@@ -6,6 +6,7 @@ those places ``source="offline"``. Nothing here leaves 127.0.0.1."""
 from __future__ import annotations
 
 import contextlib
+import csv
 import http.server
 import json
 import logging
@@ -20,7 +21,7 @@ from tests.cli_app import run_cli as run
 from geomap.errors import GeocodingError
 from geomap.gazetteer.geonames_import import import_geonames
 from geomap.geocoders import online as online_mod
-from geomap.geocoders.online import FALLBACK_SOURCE, OnlineGeocoder
+from geomap.geocoders.online import FALLBACK_GEOCODER, FALLBACK_SOURCE, OnlineGeocoder
 from geomap.records import Mention, Place
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -139,7 +140,7 @@ def assert_fell_back(before: list[Mention], after: list[Mention], warnings: list
         else:
             assert (new.place.lat, new.place.lon, new.place.name) == (old.place.lat, old.place.lon,
                                                                       old.place.name)
-            assert new.place.source == FALLBACK_SOURCE
+            assert new.place.source == FALLBACK_SOURCE and new.place.geocoder == FALLBACK_GEOCODER
     assert len(warnings) == 1, warnings
     assert "offline gazetteer" in warnings[0] and "\n" not in warnings[0]
 
@@ -232,6 +233,7 @@ def test_geocode_command_answers_offline_during_an_outage(tmp_path, capsys, loca
     assert len(lines) == 1 and lines[0].startswith("warning: nominatim") and "offline" in lines[0], err
     rows = json.loads(out)
     assert rows and {r["source"] for r in rows} == {FALLBACK_SOURCE}
+    assert {r["geocoder"] for r in rows} == {"offline-fallback"}
 
 
 def test_extract_finishes_during_an_outage_within_the_budget(tmp_path, capsys, local_nominatim, geoparser):
@@ -249,3 +251,7 @@ def test_extract_finishes_during_an_outage_within_the_budget(tmp_path, capsys, l
     assert "Traceback" not in err
     assert took < BUDGET + SLACK + 20, took  # + the model's own work on the article
     assert "Baghdad" in out_file.read_text(encoding="utf-8")
+    # the exported rows say which service placed them: the gazetteer, standing in for nominatim
+    rows = list(csv.DictReader(out_file.open(encoding="utf-8")))
+    assert {r["geocoder"] for r in rows if r["place_name"]} == {"offline-fallback"}
+    assert {r["geocoder"] for r in rows if not r["place_name"]} <= {""}

@@ -4,6 +4,7 @@ recover, never ``sqlite3.DatabaseError`` in the middle of a parse."""
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import subprocess
@@ -159,7 +160,7 @@ def test_cli_reports_a_damaged_gazetteer_in_one_line(small_gazetteer, capsys):
     assert "build --force" in lines[0] and "Traceback" not in err + out
 
 
-def test_default_cached_gazetteer_is_rebuilt_automatically(tmp_path, monkeypatch, small_gazetteer, capsys):
+def test_default_cached_gazetteer_is_rebuilt_automatically(tmp_path, monkeypatch, small_gazetteer, caplog):
     """The user-cache gazetteer is made from installed packages: a damaged one is rebuilt (atomically)."""
     cached = tmp_path / "cache" / "gazetteer.sqlite"
     cached.parent.mkdir()
@@ -176,9 +177,11 @@ def test_default_cached_gazetteer_is_rebuilt_automatically(tmp_path, monkeypatch
         return Path(path)
 
     monkeypatch.setattr(store, "build", fake_build)
-    gaz = Gazetteer.open()
+    with caplog.at_level(logging.WARNING, logger="geomap"):
+        gaz = Gazetteer.open()
     assert built == [cached] and gaz.lookup("Paris")
-    assert "damaged" in capsys.readouterr().err
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "damaged" in warnings[0] and "rebuilding" in warnings[0], warnings
 
 
 def test_gazetteer_named_by_the_environment_is_not_rebuilt(tmp_path, monkeypatch, small_gazetteer):

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 import types
 from pathlib import Path
 
@@ -136,19 +138,53 @@ def test_sigint_in_a_real_process(tmp_path):
     assert out_file.read_bytes() == b"old" and sorted(p.name for p in tmp_path.iterdir()) == ["map.html"]
 
 
-def test_interrupt_while_the_command_line_imports():
-    """Before ``main`` runs there is no try block: the command's excepthook makes it one line."""
-    code = ("import sys; from geomap.cli.main import _interrupted_hook; sys.excepthook = _interrupted_hook; "
-            "raise KeyboardInterrupt")
+def _loaded(pid: int, library: str) -> bool:
+    try:
+        return library in Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs /proc to see what the process loaded")
+def test_sigint_while_the_command_line_imports(tmp_path):
+    """Ctrl-C while ``python -m geomap`` is still importing spaCy: one line and 130, no traceback.
+
+    The signal is sent once numpy's library is mapped: nothing before the command line's heavy
+    imports loads it, and spaCy, geopandas and the commands take far longer to import after it.
+    """
+    out_file = tmp_path / "map.html"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "geomap", "map", str(SAMPLE), "-o", str(out_file)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    deadline = time.monotonic() + 60
+    while not _loaded(proc.pid, "numpy") and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert err.strip() == "error: interrupted" and "Traceback" not in out + err
+    assert not out_file.exists()
+
+
+def test_the_console_script_is_the_entry_wrapper():
+    import tomllib
+
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    assert scripts["geomap"] == "geomap.cli.entry:main"
+    assert "geomap.cli.entry" in (ROOT / "geomap" / "__main__.py").read_text(encoding="utf-8")
+
+
+def test_import_geomap_is_light():
+    """The public names load on first use: ``import geomap`` pulls in neither spaCy nor pandas."""
+    code = "import sys, geomap; print(sorted(m for m in ('spacy', 'pandas', 'geopandas', 'typer') if m in sys.modules))"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
-    assert proc.returncode == 130 and proc.stderr.strip() == "error: interrupted", proc.stderr
+    assert proc.returncode == 0 and proc.stdout.strip() == "[]", proc.stdout + proc.stderr
+    import geomap
 
-
-def test_excepthook_is_left_alone_for_library_users():
-    import geomap.cli.main  # noqa: F401
-
-    assert sys.excepthook is not geomap.cli.main._interrupted_hook
+    assert geomap.Place.__module__ == "geomap.records" and callable(geomap.extract)
+    with pytest.raises(AttributeError):
+        geomap.no_such_name  # noqa: B018
 
 
 # -- layer names ----------------------------------------------------------------------------------
