@@ -28,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from geomap.gazetteer import Gazetteer, normalize_name
+from geomap.gazetteer.heads import OMITTED_TAILS
 from typing import Callable
 
 from geomap.nlp.patterns import PLACE_TYPE_NOUNS
@@ -611,13 +612,11 @@ def _facility_stem(text: str) -> str:
     return " ".join(words)
 
 
-#: Generic last words of gazetteer names that text often leaves out ("the Atlantic").
-_GENERIC_TAILS = ("ocean", "sea", "river", "county", "parish", "province", "governorate", "mountains")
 
 
 def _main_key(name: str) -> str:
     key = normalize_name(name)
-    for tail in _GENERIC_TAILS:
+    for tail in OMITTED_TAILS:
         if key.endswith(" " + tail):
             return key[: -len(tail) - 1]
     return key

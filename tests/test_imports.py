@@ -150,10 +150,7 @@ def _private_imports() -> list[str]:
 
 #: Private names the lead's modules still share (issue 15, item 3: named ranker features and a
 #: public training API); remove each from here once it is fixed.
-KNOWN_PRIVATE = {
-    "geomap.nlp.train_ranker imports geomap.resolve._RANKER_FILE",
-    "geomap.nlp.train_ranker imports geomap.resolve._group_key",
-}
+KNOWN_PRIVATE: set[str] = set()
 
 
 @pytest.mark.parametrize("name", sorted(set(MODULES) - {"geomap.__main__"}))  # __main__ runs the CLI
@@ -173,12 +170,6 @@ def test_no_import_circles():
 
 def test_no_private_names_across_modules():
     assert [p for p in _private_imports() if p not in KNOWN_PRIVATE] == []
-
-
-@pytest.mark.xfail(strict=True, reason="nlp/train_ranker.py imports resolve.py's _RANKER_FILE and "
-                   "_group_key (the ranker's public training API is issue 15, item 3)")
-def test_no_known_private_names_left():
-    assert set(_private_imports()) & KNOWN_PRIVATE == set()
 
 
 def test_the_private_check_sees_a_private_import(tmp_path, monkeypatch):

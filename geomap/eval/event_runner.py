@@ -69,12 +69,10 @@ def evaluate_events(path: str | Path, geoparser: EventParserLike, *, limit: int 
 def _parse(geoparser: EventParserLike, articles: list[Article], progress: bool, label: str) -> list[Document]:
     if not progress:
         return geoparser.parse_articles(articles)
-    from rich.console import Console
-    from rich.progress import Progress
+    from geomap.tools.progress import progress_bar
 
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(f"events {label}", total=len(articles))
-        return geoparser.parse_articles(articles, progress=lambda n=1: bar.advance(task, n))
+    with progress_bar(len(articles), label=f"events {label}", min_total=1) as advance:
+        return geoparser.parse_articles(articles, progress=advance)
 
 
 def _point(mention: Mention | None) -> tuple[float, float] | None:

@@ -21,6 +21,7 @@ from geomap.errors import GeomapError
 from geomap.eval import metrics
 from geomap.eval.corpus import GoldDocument, corpus_name, read_corpus, select
 from geomap.records import Mention
+from geomap.tools.progress import progress_bar
 
 #: Documents handed to ``mentions_many`` at once: big enough for spaCy's batching, small enough
 #: for the progress bar to move.
@@ -189,16 +190,14 @@ def _run(
     """Call the geoparser on every document; returns its mentions and the seconds spent in it."""
     out: list[list[Mention]] = []
     seconds = 0.0
-    bar = _Bar(len(docs), label) if progress else None
-    try:
+    with progress_bar(len(docs), label=f"eval {label}", enabled=progress, min_total=1) as advance:
         if gold_spans:
             for doc in docs:
                 t0 = time.perf_counter()
                 got = geoparser.resolve_spans(doc.text, [t.span for t in doc.toponyms], doc.published)
                 seconds += time.perf_counter() - t0
                 out.append(_checked(list(got), doc))
-                if bar:
-                    bar.advance(1)
+                advance(1)
         else:
             for i in range(0, len(docs), BATCH_SIZE):
                 batch = docs[i:i + BATCH_SIZE]
@@ -209,32 +208,8 @@ def _run(
                 if len(got) != len(batch):
                     raise GeomapError(f"geoparser returned {len(got)} results for {len(batch)} documents")
                 out.extend(_checked(list(ms), d) for ms, d in zip(got, batch))
-                if bar:
-                    bar.advance(len(batch))
-    finally:
-        if bar:
-            bar.close()
+                advance(len(batch))
     return out, seconds
-
-
-class _Bar:
-    """A rich progress bar on stderr, so stdout stays the report."""
-
-    def __init__(self, total: int, label: str) -> None:
-        from rich.console import Console
-        from rich.progress import Progress
-
-        self._p = Progress(console=Console(stderr=True), transient=True)
-        self._p.start()
-        self._task = self._p.add_task(f"eval {label}", total=total)
-
-    def advance(self, n: int) -> None:
-        self._p.advance(self._task, n)
-
-    def close(self) -> None:
-        self._p.stop()
-
-
 
 
 def _checked(mentions: list[Mention], doc: GoldDocument) -> list[Mention]:

@@ -25,3 +25,7 @@ ADMIN2_HEADS: tuple[str, ...] = ("county", "parish", "borough", "district", "mun
 #: Administrative heads that two names of one region may differ by ("Al Anbar Governorate" and
 #: "Anbar"): left out when event places compare names.
 ADMIN_HEADS: tuple[str, ...] = ("province", "governorate", "region", "state", "district", "oblast", "county")
+
+#: Generic last words of gazetteer names that text often leaves out ("the Atlantic" for the
+#: Atlantic Ocean): the resolver still counts the name as the place's own.
+OMITTED_TAILS: tuple[str, ...] = ("ocean", "sea", "river", "county", "parish", "province", "governorate", "mountains")

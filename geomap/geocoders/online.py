@@ -28,6 +28,7 @@ from geopy import exc as geopy_exc
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import SERVICE_TO_GEOCODER, get_geocoder_for_service
 
+from geomap.tools.version import geomap_version
 from geomap.errors import GeocodingError
 from geomap.geocoders.cache import GeocodeCache, default_cache_path
 from geomap.tools.distance import place_km as km
@@ -106,13 +107,6 @@ _KIND_WORDS = {
 }
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("geomap")
-    except PackageNotFoundError:
-        return "0.1.0"
 
 
 def _one_line(exc: BaseException, limit: int = 200) -> str:
@@ -151,7 +145,7 @@ class OnlineGeocoder:
             # limiter's job, whose waits respect the budget.
             service_kwargs.setdefault("adapter_factory", _adapter_without_retries)
         try:
-            self.geocoder = cls(user_agent=user_agent or f"geomap/{_version()}", timeout=timeout,
+            self.geocoder = cls(user_agent=user_agent or f"geomap/{geomap_version()}", timeout=timeout,
                                 **service_kwargs)
         except (geopy_exc.GeopyError, TypeError, ValueError) as exc:
             raise GeocodingError(f"cannot set up {self.service}: {_one_line(exc)}") from exc

@@ -58,13 +58,6 @@ def region_patterns() -> list[list[dict]]:
     ]
 
 
-def demonym_patterns(demonyms: list[str]) -> dict[str, list[list[dict]]]:
-    """Patterns that need the demonym list: "<Demonym> <Name>" and "the <Demonym> capital"."""
-    return {
-        "DEMONYM_PLACE": [[{"ORTH": {"IN": demonyms}}, {"IS_TITLE": True, "POS": "PROPN"}]],
-        "CAPITAL": [[{"LOWER": "the"}, {"ORTH": {"IN": demonyms}}, {"LOWER": "capital"}]],
-    }
-
 #: Two-word heads as lower-case text, to cut a head off a matched name.
 TWO_WORD_HEADS = {f"{a} {b}" for a, b in FACILITY_HEADS_2}
 #: Lower-case words that start a cue match but are descriptions, not names ("Western Province" is a
