@@ -100,7 +100,7 @@ class Geoparser:
     def doc_mentions(self, doc: Doc, doc_id: str = "") -> list[Mention]:
         """Resolved place mentions of a parsed Doc."""
         review = self.resolver.review
-        mentions = [_mention(span, doc_id) for span in doc.spans.get(SPAN_KEY, [])
+        mentions = [as_mention(span, doc_id) for span in doc.spans.get(SPAN_KEY, [])
                     if not (review.deny and review.denies(span.text))]
         resolved = self.resolver.resolve(mentions, doc.text)
         if self.geocoder is not None:
@@ -135,7 +135,7 @@ class Geoparser:
     def with_context(self, doc: Doc, given: list[Mention]) -> list[Mention]:
         """``given`` and the recognizer's other place mentions of ``doc``, in text order."""
         taken = [(m.start, m.end) for m in given]
-        context = [_mention(span, "") for span in doc.spans.get(SPAN_KEY, [])
+        context = [as_mention(span) for span in doc.spans.get(SPAN_KEY, [])
                    if not overlaps_any(span.start_char, span.end_char, taken)]
         return sorted(given + context, key=lambda m: (m.start, m.end))
 
@@ -235,7 +235,8 @@ class Geoparser:
         return out
 
 
-def _mention(span: Span, doc_id: str) -> Mention:
+def as_mention(span: Span, doc_id: str = "") -> Mention:
+    """An unresolved Mention of a recognizer span."""
     sent = span.sent
     return Mention(text=span.text, start=span.start_char, end=span.end_char,
                    sent_start=sent.start_char, sent_end=sent.end_char, label=span.label_,

@@ -121,10 +121,10 @@ class Weights:
                                  "intercept": round(float(self.confidence[-1]), 4)}
         return {**out, **about}
 
-    def confidence_of(self, scores: list[float], top_row: list[float]) -> float:
+    def confidence_of(self, scores: list[float], top_row: list[float], reading: list[float]) -> float:
         """Probability that the best of candidates with these ranker ``scores`` is right; its
-        feature row is ``top_row``."""
-        z = confidence_features(scores, top_row, self.temperature)
+        feature row is ``top_row``, its name's reading ``reading``."""
+        z = confidence_features(scores, top_row, reading, self.temperature)
         if self.confidence is not None:
             logit = sum(c * x for c, x in zip(self.confidence, z)) + self.confidence[-1]
         else:
@@ -136,23 +136,40 @@ class Weights:
 #: What the confidence model reads about a ranked candidate list: how far the top candidate
 #: leads (its softmax log-odds, its score margin over the second, how many candidates there
 #: are), and the top candidate's own features: its kind and the evidence for it.
+#: How the text gives the name (see :func:`reading_features`).
+READING = ("by_model", "by_gazetteer", "by_locative", "label_loc", "label_fac", "demonym", "log_mentions")
 CONFIDENCE_FEATURES = (
     "top_logit", "margin", "log_candidates",
     "country", "admin1", "region", "continent", "admin2", "facility",
     "main_name", "pair", "doc_country", "doc_admin1", "city_population", "proximity", "hint_country",
+    *READING,
 )
 #: A score margin over the second candidate counts up to this much (a lone candidate has it).
 MAX_MARGIN = 10.0
 
 
-def confidence_features(scores: list[float], top_row: list[float], temperature: float = 1.0) -> list[float]:
-    """The :data:`CONFIDENCE_FEATURES` of a candidate list (``scores`` best first)."""
+def confidence_features(scores: list[float], top_row: list[float], reading: list[float],
+                        temperature: float = 1.0) -> list[float]:
+    """The :data:`CONFIDENCE_FEATURES` of a candidate list (``scores`` best first) whose name the
+    text reads as ``reading`` (:func:`reading_features`)."""
     p = _softmax(scores, temperature)[0]
     p = min(max(p, 1e-6), 1 - 1e-6)
     margin = min(scores[0] - scores[1], MAX_MARGIN) if len(scores) > 1 else MAX_MARGIN
     row = dict(zip(FEATURES, top_row))
     return [math.log(p / (1 - p)), margin, math.log(len(scores)),
-            *(row[name] for name in CONFIDENCE_FEATURES[3:])]
+            *(row[name] for name in CONFIDENCE_FEATURES[3:-len(READING)]), *reading]
+
+
+def reading_features(mentions: list[Mention]) -> list[float]:
+    """How the text gives a name (its mentions): found by the language model, by the gazetteer
+    alone or after "in"/"near"; labelled a location, a facility or a people; how often named.
+    A name the model missed and the gazetteer found is more often no place at all."""
+    sources = {m.source for m in mentions}
+    labels = {m.label for m in mentions}
+    return [float("NER" in sources), float(bool(sources & {"GAZ", "EMBEDDED"})), float("LOCATIVE" in sources),
+            float("LOC" in labels), float("FAC" in labels),
+            float("NORP" in labels or any((m.hint or {}).get("demonym") for m in mentions)),
+            math.log(len(mentions))]
 
 
 class Resolver:
@@ -266,6 +283,9 @@ class Resolver:
                 place = review.correction(group_key(m), text, countries)
                 if place is not None:
                     scored[group_key(m)] = [(math.inf, place)]
+        by_group: dict[str, list[Mention]] = defaultdict(list)
+        for m in kept:
+            by_group[group_key(m)].append(m)
         out: list[Mention] = []
         for m in mentions:
             key = group_key(m)
@@ -276,7 +296,8 @@ class Resolver:
             if ranked[0][0] == math.inf:  # the user's correction
                 out.append(replace(m, place=ranked[0][1], confidence=1.0, candidates=[ranked[0][1]]))
                 continue
-            conf = self.weights.confidence_of([s for s, _ in ranked], top_rows[key])
+            conf = self.weights.confidence_of([s for s, _ in ranked], top_rows[key],
+                                              reading_features(by_group[key]))
             out.append(replace(m, place=ranked[0][1], confidence=round(conf, 4),
                                candidates=[p for _, p in ranked[:5]]))
         return out
@@ -370,9 +391,11 @@ class Resolver:
 
         return groups, cands, feats
 
-    def training_lists(self, mentions: list[Mention], text: str) -> list[tuple[Mention, list[Place], list[list[float]]]]:
-        """For each mention: its candidates and their feature rows (:data:`FEATURES`) as the ranker
-        sees them in its second pass, for fitting the ranker on gold corpora."""
+    def training_lists(self, mentions: list[Mention], text: str
+                       ) -> list[tuple[Mention, list[Place], list[list[float]], list[float]]]:
+        """For each mention: its candidates, their feature rows (:data:`FEATURES`) as the ranker
+        sees them in its last pass, and its name's reading (:func:`reading_features`), for
+        fitting the ranker and the confidence model on gold corpora."""
         groups, cands, feats = self.features(mentions, text)
         before_last, _ = self._score(mentions, text, rounds=ROUNDS - 1)  # what the last pass sees
         picks = {k: r[0][1] for k, r in before_last.items() if r}
@@ -380,7 +403,8 @@ class Resolver:
         for m in mentions:
             key = group_key(m)
             options = cands.get(key) or []
-            out.append((m, options, [feats(key, p, picks) for p in options]))
+            reading = reading_features([mentions[i] for i in groups[key]])
+            out.append((m, options, [feats(key, p, picks) for p in options], reading))
         return out
 
     def _score(self, mentions: list[Mention], text: str, rounds: int = ROUNDS

@@ -31,17 +31,19 @@ import numpy as np
 
 from geomap.eval.corpus import corpus_name, read_corpus, select
 from geomap.eval.metrics import ACC_KM, haversine_km
-from geomap.resolve import CONFIDENCE_FEATURES, FEATURES, RANKER_FILE, Weights, confidence_features
+from geomap.resolve import CONFIDENCE_FEATURES, FEATURES, RANKER_FILE, READING, Weights, confidence_features
 
-__all__ = ["RankingList", "collect", "fit", "fit_confidence", "fit_weights", "score_lists", "leave_one_out"]
+__all__ = ["RankingList", "collect", "collect_full", "fit", "fit_confidence", "fit_weights", "score_lists", "leave_one_out"]
 
 
 @dataclass(frozen=True)
 class RankingList:
-    """One gold toponym's candidates: features (candidates x FEATURES) and which are right."""
+    """One name's candidates: features (candidates x FEATURES), which are right, and how the
+    text gives the name (:data:`geomap.resolve.READING`)."""
 
     x: np.ndarray
     y: np.ndarray
+    reading: tuple[float, ...] = (0.0,) * len(READING)
 
 
 def collect(geoparser, path: str | Path, split: str = "all", limit: int | None = None) -> list[RankingList]:
@@ -51,14 +53,45 @@ def collect(geoparser, path: str | Path, split: str = "all", limit: int | None =
     out: list[RankingList] = []
     for gold, doc in zip(docs, geoparser.nlp.pipe((d.text for d in docs), batch_size=16)):
         given = geoparser.span_mentions(doc, [t.span for t in gold.toponyms])
-        rows = {(m.start, m.end): (places, x) for m, places, x in
+        rows = {(m.start, m.end): (places, x, reading) for m, places, x, reading in
                 geoparser.resolver.training_lists(geoparser.with_context(doc, given), gold.text)}
         for t in gold.toponyms:
             if not t.has_coords:
                 continue
-            places, x = rows.get(t.span, ([], []))
-            y = np.array([haversine_km(t.lat, t.lon, p.lat, p.lon) <= ACC_KM for p in places], dtype=bool)
-            out.append(RankingList(np.array(x, dtype=float).reshape(len(places), len(FEATURES)), y))
+            places, x, reading = rows.get(t.span, ([], [], [0.0] * len(READING)))
+            out.append(_ranking_list(places, x, reading, (t.lat, t.lon)))
+    return out
+
+
+def _ranking_list(places, x, reading, gold: tuple[float, float] | None) -> RankingList:
+    """A list whose right candidates lie within 161 km of ``gold`` (none when gold is None)."""
+    y = np.array([gold is not None and haversine_km(gold[0], gold[1], p.lat, p.lon) <= ACC_KM
+                  for p in places], dtype=bool)
+    return RankingList(np.array(x, dtype=float).reshape(len(places), len(FEATURES)), y, tuple(reading))
+
+
+def collect_full(geoparser, path: str | Path, split: str = "all", limit: int | None = None) -> list[RankingList]:
+    """Ranking lists of every name the recognizer finds in one corpus, as users' runs see them:
+    a name matching a gold toponym with coordinates is right where a candidate lies within
+    161 km of it; a name matching no gold toponym (not a place, or not annotated) has no right
+    candidate. For fitting the confidence, which must also doubt names that are no places."""
+    from geomap.eval.metrics import match_spans
+    from geomap.nlp.components import SPAN_KEY
+    from geomap.pipeline import as_mention
+
+    docs = select(read_corpus(path), split, limit)
+    out: list[RankingList] = []
+    for gold, doc in zip(docs, geoparser.nlp.pipe((d.text for d in docs), batch_size=16)):
+        mentions = [as_mention(span) for span in doc.spans.get(SPAN_KEY, [])]
+        if not mentions:
+            continue
+        matched = {p: g for g, p in match_spans([t.span for t in gold.toponyms],
+                                                [(m.start, m.end) for m in mentions], "overlap")}
+        for i, (m, places, x, reading) in enumerate(geoparser.resolver.training_lists(mentions, gold.text)):
+            t = gold.toponyms[matched[i]] if i in matched else None
+            if t is not None and not t.has_coords:
+                continue
+            out.append(_ranking_list(places, x, reading, (t.lat, t.lon) if t is not None else None))
     return out
 
 
@@ -119,7 +152,7 @@ def _tops(lists: list[RankingList], w: np.ndarray) -> tuple[np.ndarray, np.ndarr
             continue
         s = d.x @ w
         order = np.argsort(-s, kind="stable")
-        zs.append(confidence_features([float(v) for v in s[order]], list(d.x[order[0]])))
+        zs.append(confidence_features([float(v) for v in s[order]], list(d.x[order[0]]), list(d.reading)))
         ys.append(float(d.y[order[0]]))
     return np.array(zs).reshape(-1, len(CONFIDENCE_FEATURES)), np.array(ys)
 
@@ -148,10 +181,11 @@ def fit_confidence(corpora: list[list[RankingList]], w: np.ndarray, *, l2: float
     return tuple(float(b) for b in beta)
 
 
-def fit_weights(corpora: list[list[RankingList]]) -> Weights:
-    """Ranker weights and confidence model fitted on ``corpora`` (a list of lists per corpus)."""
+def fit_weights(corpora: list[list[RankingList]], found: list[list[RankingList]] | None = None) -> Weights:
+    """Ranker weights fitted on ``corpora`` (a list of lists per corpus, from gold spans) and the
+    confidence model on those and ``found`` (per corpus, the names the recognizer found)."""
     w = fit(corpora)
-    return Weights(coef=tuple(float(c) for c in w), confidence=fit_confidence(corpora, w))
+    return Weights(coef=tuple(float(c) for c in w), confidence=fit_confidence(corpora + (found or []), w))
 
 
 def score_lists(lists: list[RankingList], weights: Weights) -> dict[str, float]:
@@ -171,12 +205,18 @@ def _confidence(weights: Weights, z: np.ndarray) -> float:
     return float(1 / (1 + np.exp(-np.clip(z @ beta[:-1] + beta[-1], -30, 30))))
 
 
-def leave_one_out(data: dict[str, list[RankingList]]) -> dict[str, dict[str, float]]:
-    """For each corpus: the scores of weights fitted on all the others."""
+def leave_one_out(data: dict[str, list[RankingList]], found: dict[str, list[RankingList]] | None = None
+                  ) -> dict[str, dict[str, float]]:
+    """For each corpus: the scores of weights fitted on all the others (resolution of the gold
+    spans; with ``found``, also the confidence's ROC-AUC over the names the recognizer found)."""
+    found = found or {}
     out = {}
     for name, lists in data.items():
-        weights = fit_weights([d for other, d in data.items() if other != name])
+        weights = fit_weights([d for other, d in data.items() if other != name],
+                              [d for other, d in found.items() if other != name])
         out[name] = score_lists(lists, weights)
+        if name in found:
+            out[name]["found_roc_auc"] = score_lists(found[name], weights)["roc_auc"]
     return out
 
 
@@ -188,20 +228,28 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", default=str(RANKER_FILE))
     ap.add_argument("--leave-one-out", action="store_true",
                     help="score each corpus with weights fitted on the others; write nothing")
+    ap.add_argument("--gold-spans-only", nargs="*", default=[], metavar="CORPUS",
+                    help="corpora whose recognized names are not used for the confidence (their "
+                         "annotation covers one name a text, e.g. hu2014 ju2016)")
     args = ap.parse_args(argv)
     from geomap.pipeline import Geoparser
 
     gp = Geoparser.load()
     data = {corpus_name(p): collect(gp, p, args.split, args.limit) for p in args.corpora}
+    found = {corpus_name(p): collect_full(gp, p, args.split, args.limit) for p in args.corpora
+             if corpus_name(p) not in args.gold_spans_only}
     if args.leave_one_out:
-        table = leave_one_out(data)
-        print("| held out | lists | Acc@161 | conf. ROC-AUC | Brier |\n|---|---|---|---|---|")
+        table = leave_one_out(data, found)
+        print("| held out | lists | Acc@161 | conf. ROC-AUC (gold spans) | conf. ROC-AUC (found names) | Brier |\n"
+              "|---|---|---|---|---|---|")
         for name, r in table.items():
-            print(f"| {name} | {r['n']} | {r['acc161']:.3f} | {r['roc_auc']:.3f} | {r['brier']:.3f} |")
+            fr = r.get("found_roc_auc")
+            print(f"| {name} | {r['n']} | {r['acc161']:.3f} | {r['roc_auc']:.3f} | "
+                  f"{'–' if fr is None else f'{fr:.3f}'} | {r['brier']:.3f} |")
         print(f"| mean | | {np.mean([r['acc161'] for r in table.values()]):.3f} | "
-              f"{np.mean([r['roc_auc'] for r in table.values()]):.3f} | |")
+              f"{np.mean([r['roc_auc'] for r in table.values()]):.3f} | | |")
         return
-    weights = fit_weights(list(data.values()))
+    weights = fit_weights(list(data.values()), list(found.values()))
     out = weights.to_json(trained_on=f"{args.split} split of " + ", ".join(data),
                           n_lists={name: len(d) for name, d in data.items()})
     Path(args.out).write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
