@@ -24,6 +24,9 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or s
 Encoding = Annotated[Optional[str], typer.Option(
     "--encoding", help="Text encoding of the input files, e.g. latin-1 or cp1252 [default: UTF-8; "
     "a UTF-8/16/32 byte order mark always wins].")]
+Jobs = Annotated[Optional[int], typer.Option(
+    "--jobs", "-j", min=1, help="Worker processes, each loading the model once [default: all cores]; "
+    "1 runs in this process.", show_default=False)]
 
 
 def check_published(published: str | None):
@@ -62,17 +65,20 @@ def progress_bar(total: int, *, enabled: bool = True) -> Iterator:
 
 
 def load_documents(inputs: list[Path], *, published, model: str | None, geocoder: str,
-                   gazetteer: Path | None, quiet: bool, encoding: str | None = None):
+                   gazetteer: Path | None, quiet: bool, encoding: str | None = None, jobs: int | None = 1):
     """Read the inputs and geoparse them, with a progress bar when there are several.
 
-    ``published`` is a date (see :func:`check_published`) that overrides every article's own.
+    ``published`` is a date (see :func:`check_published`) that overrides every article's own;
+    ``jobs`` worker processes parse them (None: all cores), with the same result as one.
     """
-    from geomap.api import get_geoparser, parse_articles, read_articles
+    from geomap.api import read_articles
     from geomap.errors import InputError
+    from geomap.scale import Settings, check_jobs, parse_documents
 
     if not inputs:
         raise InputError("no input given")
+    jobs = check_jobs(jobs)
     articles = read_articles(inputs, encoding=encoding, published=published)
-    gp = get_geoparser(model, str(gazetteer) if gazetteer else None, geocoder)
+    settings = Settings(model, str(gazetteer) if gazetteer else None, geocoder)
     with progress_bar(len(articles), enabled=not quiet) as advance:
-        return parse_articles(articles, geoparser=gp, progress=advance)
+        return parse_documents(articles, jobs=jobs, settings=settings, progress=advance)

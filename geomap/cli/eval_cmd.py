@@ -25,6 +25,8 @@ def eval_command(
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Write every figure to this JSON file.")] = None,
     model: Annotated[Optional[str], typer.Option("--model", help="spaCy model for the geoparser.")] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Progress bar on stderr.")] = True,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes, each loading "
+                                                "the model once [default: all cores].", show_default=False)] = None,
 ) -> None:
     from rich.console import Console
 
@@ -41,9 +43,17 @@ def eval_command(
         from geomap.pipeline import Geoparser
     except ImportError as exc:
         raise ModelError(f"the geoparser cannot be imported ({exc})") from None
-    geoparser = Geoparser.load(model=model)
-    results = [evaluate(f, geoparser, gold_spans=gold_spans, split=split, limit=limit, progress=progress)
-               for f in files]
+    from geomap.scale import GeoparserPool, Settings, check_jobs
+
+    jobs = check_jobs(jobs)
+    if jobs == 1:
+        geoparser = Geoparser.load(model=model)
+        results = [evaluate(f, geoparser, gold_spans=gold_spans, split=split, limit=limit, progress=progress)
+                   for f in files]
+    else:
+        with GeoparserPool(jobs, Settings(model=model)) as pool:
+            results = [evaluate(f, None, gold_spans=gold_spans, split=split, limit=limit, progress=progress,
+                                pool=pool) for f in files]
     console = Console()
     if not console.is_terminal:
         # logs and pipes get the whole table on one line per corpus instead of wrapped cells

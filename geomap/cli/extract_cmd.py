@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from geomap.cli.common import (
-    Encoding, GeocoderOpt, Gazetteer, Inputs, Model, Published, Quiet, check_encoding, check_published,
+    Encoding, GeocoderOpt, Gazetteer, Inputs, Jobs, Model, Published, Quiet, check_encoding, check_published,
     load_documents,
 )
 
@@ -26,6 +26,7 @@ def register(app: typer.Typer) -> None:
         geocoder: GeocoderOpt = "offline",
         gazetteer: Gazetteer = None,
         encoding: Encoding = None,
+        jobs: Jobs = None,
         quiet: Quiet = False,
     ) -> None:
         """Geoparse articles and write their events (one row per event and place) as a table."""
@@ -37,7 +38,7 @@ def register(app: typer.Typer) -> None:
         published_date = check_published(published)
         encoding = check_encoding(encoding)
         documents = load_documents(inputs, published=published_date, model=model, geocoder=geocoder,
-                                   gazetteer=gazetteer, quiet=quiet, encoding=encoding)
+                                   gazetteer=gazetteer, quiet=quiet, encoding=encoding, jobs=jobs)
         mentions_gdf, events_gdf = frames(documents)
         table = mentions_gdf if mentions else events_gdf
         written = write_frame(table, output, fmt=fmt)

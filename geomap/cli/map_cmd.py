@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from geomap.cli.common import (
-    Encoding, GeocoderOpt, Gazetteer, Inputs, Model, Published, Quiet, check_encoding, check_published,
+    Encoding, GeocoderOpt, Gazetteer, Inputs, Jobs, Model, Published, Quiet, check_encoding, check_published,
     load_documents,
 )
 
@@ -75,6 +75,7 @@ def register(app: typer.Typer) -> None:
                                                            "or none (offline outlines).")] = "OpenStreetMap",
         slider: Annotated[bool, typer.Option("--slider/--no-slider", help="Time slider over event dates.")] = True,
         cluster: Annotated[bool, typer.Option("--cluster/--no-cluster", help="Cluster nearby markers.")] = True,
+        jobs: Jobs = None,
         quiet: Quiet = False,
     ) -> None:
         """Geoparse articles and write an interactive map of their dated events.
@@ -93,7 +94,7 @@ def register(app: typer.Typer) -> None:
         encoding = check_encoding(encoding)
 
         documents = load_documents(inputs, published=published_date, model=model, geocoder=geocoder,
-                                   gazetteer=gazetteer, quiet=quiet, encoding=encoding)
+                                   gazetteer=gazetteer, quiet=quiet, encoding=encoding, jobs=jobs)
         _, events = frames(documents)
         if title is None and len(documents) == 1:
             title = documents[0].article.title

@@ -262,7 +262,8 @@ def _pick(record: dict, field: str):
     return None
 
 
-def _record_article(path: Path, where: str, record: dict, index: int) -> Article:
+def record_article(path: Path, where: str, record: dict, index: int) -> Article:
+    """The article of one JSONL/CSV/Parquet record (InputError naming ``where`` when it has no text)."""
     text = _pick(record, "text")
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"{where}: record has no 'text'")
@@ -277,22 +278,28 @@ def _record_article(path: Path, where: str, record: dict, index: int) -> Article
     )
 
 
-def json_lines(path: Path, raw: str) -> Iterator[tuple[int, dict]]:
+def json_lines(path: Path, raw: str, first_line: int = 1) -> Iterator[tuple[int, dict]]:
     """(line number, object) for each non-blank line of a JSON Lines text.
 
     Lines split on "\n" only: str.splitlines() would also break at U+2028 inside JSON strings.
+    ``first_line`` is the number of the text's first line (a slice of a bigger file).
     """
-    for lineno, line in enumerate(raw.split("\n"), 1):
+    for lineno, line in enumerate(raw.split("\n"), first_line):
         if not line.strip():
             continue
-        where = f"{path}:{lineno}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{where}: invalid JSON ({exc.msg} at column {exc.colno})") from None
-        if not isinstance(record, dict):
-            raise InputError(f"{where}: expected a JSON object, got {type(record).__name__}")
-        yield lineno, _no_lone_surrogates(record)
+        yield lineno, json_record(path, lineno, line)
+
+
+def json_record(path: Path, lineno: int, line: str) -> dict:
+    """The JSON object on one line of a JSON Lines file (InputError naming ``path:lineno`` otherwise)."""
+    where = f"{path}:{lineno}"
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where}: invalid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(record, dict):
+        raise InputError(f"{where}: expected a JSON object, got {type(record).__name__}")
+    return _no_lone_surrogates(record)
 
 
 #: A UTF-16 surrogate left alone: JSON can escape one ("\ud800") but no UTF-8 output can hold it.
@@ -315,7 +322,7 @@ def _jsonl_articles(path: Path, raw: str) -> Iterator[Article]:
     found = False
     for lineno, record in json_lines(path, raw):
         found = True
-        yield _record_article(path, f"{path}:{lineno}", record, lineno)
+        yield record_article(path, f"{path}:{lineno}", record, lineno)
     if not found:
         raise InputError(f"{path}: no records")
 
@@ -351,7 +358,7 @@ def _csv_articles(path: Path, raw: str) -> Iterator[Article]:
         if len(row) != len(header):
             raise InputError(f"{where}: expected {len(header)} fields, found {len(row)}")
         found = True
-        yield _record_article(path, where, dict(zip(header, row)), reader.line_num)
+        yield record_article(path, where, dict(zip(header, row)), reader.line_num)
     if not found:
         raise InputError(f"{path}: no records")
 
