@@ -64,6 +64,21 @@ def progress_bar(total: int, *, enabled: bool = True) -> Iterator:
         yield lambda n=1: bar.advance(task, n)
 
 
+@contextmanager
+def counting_bar(*, enabled: bool = True) -> Iterator:
+    """A progress bar whose total is set later: yields ``(set_total, advance)``."""
+    if not enabled:
+        yield (lambda n: None), (lambda n=1: None)
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("geoparsing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("articles", total=None)
+        yield (lambda n: bar.update(task, total=n)), (lambda n=1: bar.advance(task, n))
+
+
 def load_documents(inputs: list[Path], *, published, model: str | None, geocoder: str,
                    gazetteer: Path | None, quiet: bool, encoding: str | None = None, jobs: int | None = 1):
     """Read the inputs and geoparse them, with a progress bar when there are several.

@@ -29,16 +29,16 @@ def parse_chunk(geoparser, articles: list[Article]) -> tuple[list[Document], lis
 
 def parse_documents(articles: list[Article], *, jobs: int, settings: Settings,
                     progress: Callable[[int], None] | None = None, geoparser=None,
-                    min_parallel: int = MIN_PARALLEL) -> list[Document]:
+                    min_parallel: int | None = None) -> list[Document]:
     """Parse ``articles`` with ``jobs`` worker processes (in this process for one job or fewer
-    than ``min_parallel`` articles).
+    than ``min_parallel`` articles, default :data:`MIN_PARALLEL`).
 
     ``geoparser`` is used for the in-process path (else one is loaded with ``settings``).
     """
-    from geomap.api import get_geoparser, parse_articles
+    from geomap.api import parse_articles
 
-    if jobs <= 1 or len(articles) < max(min_parallel, 2):
-        gp = geoparser or get_geoparser(settings.model, settings.gazetteer, settings.geocoder)
+    if jobs <= 1 or len(articles) < max(MIN_PARALLEL if min_parallel is None else min_parallel, 2):
+        gp = geoparser or settings.load()
         return parse_articles(articles, geoparser=gp, progress=progress)
     articles = prepare_articles(articles)
     warn_undated(articles)

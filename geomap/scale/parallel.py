@@ -29,7 +29,13 @@ class Settings:
 
     model: str | None = None
     gazetteer: str | None = None
-    geocoder: str | None = "offline"
+    geocoder: str | None = None     # None or "offline": the gazetteer alone
+
+    def load(self):
+        """The Geoparser of these settings, loaded once per process (shared with the library's)."""
+        from geomap.api import get_geoparser
+
+        return get_geoparser(self.model, self.gazetteer, None if self.geocoder == "offline" else self.geocoder)
 
 
 def default_jobs() -> int:
@@ -59,10 +65,8 @@ _load_error: GeomapError | None = None
 def _load(settings: Settings) -> None:
     """Pool initializer: load the Geoparser once per worker process (or keep why it failed)."""
     global _geoparser, _load_error
-    from geomap.api import get_geoparser
-
     try:
-        _geoparser = get_geoparser(settings.model, settings.gazetteer, settings.geocoder)
+        _geoparser = settings.load()
     except GeomapError as exc:  # raised again by every task, so the parent reports it on one line
         _load_error = exc
 
