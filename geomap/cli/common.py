@@ -66,17 +66,30 @@ def progress_bar(total: int, *, enabled: bool = True) -> Iterator:
 
 @contextmanager
 def counting_bar(*, enabled: bool = True) -> Iterator:
-    """A progress bar whose total is set later: yields ``(set_total, advance)``."""
-    if not enabled:
-        yield (lambda n: None), (lambda n=1: None)
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    """A progress bar whose total is known later: yields ``(set_total, advance)``; the bar shows
+    from ``set_total`` on (so nothing is drawn before the work starts)."""
+    state: dict = {}
 
-    with Progress(TextColumn("geoparsing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("articles", total=None)
-        yield (lambda n: bar.update(task, total=n)), (lambda n=1: bar.advance(task, n))
+    def set_total(total: int) -> None:
+        if not enabled or total < 2 or state:
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        bar = Progress(TextColumn("geoparsing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                       console=Console(stderr=True), transient=True)
+        bar.start()
+        state.update(bar=bar, task=bar.add_task("articles", total=total))
+
+    def advance(n: int = 1) -> None:
+        if state:
+            state["bar"].advance(state["task"], n)
+
+    try:
+        yield set_total, advance
+    finally:
+        if state:
+            state["bar"].stop()
 
 
 def load_documents(inputs: list[Path], *, published, model: str | None, geocoder: str,
