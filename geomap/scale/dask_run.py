@@ -9,6 +9,7 @@ process, and writes its parts into the output folder, which must be visible to e
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any, Callable, Iterable, Iterator
 
 from geomap.errors import GeomapError
@@ -71,6 +72,15 @@ def run_tasks(client, task: Callable[[Any, Any], Any], payloads: Iterable[Any], 
         client.cancel(futures)
 
 
+_thread = threading.local()
+
+
 def _on_worker(payload: Any, *, task: Callable[[Any, Any], Any], settings) -> Any:
-    """Run on a worker: the Geoparser is loaded by the first task of each worker process."""
-    return task(settings.load(), payload)
+    """Run on a worker: the Geoparser is loaded by the first task of each worker thread (one
+    thread per worker process is best: ``dask worker --nthreads 1``)."""
+    loaded = getattr(_thread, "geoparsers", None)
+    if loaded is None:
+        loaded = _thread.geoparsers = {}
+    if settings not in loaded:
+        loaded[settings] = settings.load(fresh=True)
+    return task(loaded[settings], payload)

@@ -31,11 +31,14 @@ class Settings:
     gazetteer: str | None = None
     geocoder: str | None = None     # None or "offline": the gazetteer alone
 
-    def load(self):
-        """The Geoparser of these settings, loaded once per process (shared with the library's)."""
+    def load(self, *, fresh: bool = False):
+        """The Geoparser of these settings, loaded once per process (shared with the library's),
+        or a new one with ``fresh`` (for a thread of its own: the gazetteer's SQLite connection
+        belongs to the thread that opened it)."""
         from geomap.api import get_geoparser
 
-        return get_geoparser(self.model, self.gazetteer, None if self.geocoder == "offline" else self.geocoder)
+        loader = get_geoparser.__wrapped__ if fresh else get_geoparser
+        return loader(self.model, self.gazetteer, None if self.geocoder == "offline" else self.geocoder)
 
 
 def default_jobs() -> int:
