@@ -50,21 +50,6 @@ def check_encoding(encoding: str | None) -> str | None:
 
 
 @contextmanager
-def progress_bar(total: int, *, enabled: bool = True) -> Iterator:
-    """A rich progress bar on stderr for multi-document input; a no-op for one document."""
-    if not enabled or total < 2:
-        yield lambda n=1: None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    with Progress(TextColumn("geoparsing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("articles", total=total)
-        yield lambda n=1: bar.advance(task, n)
-
-
-@contextmanager
 def counting_bar(*, enabled: bool = True) -> Iterator:
     """A progress bar whose total is known later: yields ``(set_total, advance)``; the bar shows
     from ``set_total`` on (so nothing is drawn before the work starts)."""
@@ -90,6 +75,14 @@ def counting_bar(*, enabled: bool = True) -> Iterator:
     finally:
         if state:
             state["bar"].stop()
+
+
+@contextmanager
+def progress_bar(total: int, *, enabled: bool = True) -> Iterator:
+    """A rich progress bar on stderr for multi-document input; a no-op for one document."""
+    with counting_bar(enabled=enabled) as (set_total, advance):
+        set_total(total)
+        yield advance
 
 
 def load_documents(inputs: list[Path], *, published, model: str | None, geocoder: str,

@@ -327,23 +327,39 @@ def _jsonl_articles(path: Path, raw: str) -> Iterator[Article]:
         raise InputError(f"{path}: no records")
 
 
-def _csv_articles(path: Path, raw: str) -> Iterator[Article]:
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    # csv refuses fields over 128 kB by default, where the same article in JSONL is fine; no field
-    # can be longer than the file (the limit is a C long, so at most 2**31 - 1 everywhere).
-    wanted = min(len(raw) + 1, 2**31 - 1, sys.maxsize)
+def csv_delimiter(path: Path) -> str:
+    return "\t" if path.suffix.lower() == ".tsv" else ","
+
+
+def csv_field_limit(size: int) -> None:
+    """Let csv read fields of up to ``size`` characters.
+
+    csv refuses fields over 128 kB by default, where the same article in JSONL is fine; no field
+    can be longer than the text read (the limit is a C long, so at most 2**31 - 1 everywhere).
+    """
+    wanted = min(size + 1, 2**31 - 1, sys.maxsize)
     if csv.field_size_limit() < wanted:
         csv.field_size_limit(wanted)
+
+
+def csv_header(path: Path, row: list[str]) -> list[str]:
+    """The column names of a CSV header row, lower case; InputError when none holds the text."""
+    header = [h.strip().lower() for h in row]
+    if not any(name in header for name in FIELD_ALIASES["text"]):
+        raise InputError(f"{path}: no 'text' column (columns: {', '.join(header) or 'none'})")
+    return header
+
+
+def _csv_articles(path: Path, raw: str) -> Iterator[Article]:
+    delimiter = csv_delimiter(path)
+    csv_field_limit(len(raw))
     reader = csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter, strict=True)
     try:
-        header = next(reader)
+        header = csv_header(path, next(reader))
     except StopIteration:
         raise InputError(f"{path}: no header row") from None
     except csv.Error as exc:
         raise InputError(f"{path}:1: malformed CSV ({exc})") from None
-    header = [h.strip().lower() for h in header]
-    if not any(name in header for name in FIELD_ALIASES["text"]):
-        raise InputError(f"{path}: no 'text' column (columns: {', '.join(header) or 'none'})")
     found = False
     while True:
         try:

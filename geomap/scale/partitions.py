@@ -24,7 +24,8 @@ from typing import Iterable, Iterator
 
 from geomap.errors import InputError
 from geomap.io.readers import (
-    BOMS, FIELD_ALIASES, SUPPORTED_SUFFIXES, TABLE_SUFFIXES, json_record, read_file, record_article,
+    BOMS, FIELD_ALIASES, SUPPORTED_SUFFIXES, TABLE_SUFFIXES, csv_delimiter, csv_field_limit, csv_header,
+    json_record, read_file, record_article,
 )
 from geomap.records import Article
 
@@ -241,13 +242,12 @@ def _csv(part: Partition, encoding: str | None) -> Iterator[Article | RecordErro
     except UnicodeDecodeError as exc:
         yield RecordError(where, None, f"not valid {encoding or 'UTF-8'} text ({exc.reason})")
         return
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    wanted = min(len(text) + len(header_text) + 1, 2**31 - 1)
-    if csv.field_size_limit() < wanted:
-        csv.field_size_limit(wanted)
-    header = [h.strip().lower() for h in next(csv.reader([header_text.rstrip("\r\n")], delimiter=delimiter))]
-    if not any(name in header for name in FIELD_ALIASES["text"]):
-        yield RecordError(str(path), None, f"no 'text' column (columns: {', '.join(header) or 'none'})")
+    delimiter = csv_delimiter(path)
+    csv_field_limit(len(text) + len(header_text))
+    try:
+        header = csv_header(path, next(csv.reader([header_text.rstrip("\r\n")], delimiter=delimiter)))
+    except (InputError, csv.Error, StopIteration) as exc:
+        yield RecordError(str(path), None, _reason(exc, str(path)) or "no header row")
         return
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     while True:
