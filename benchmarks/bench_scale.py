@@ -3,7 +3,9 @@
     python benchmarks/bench_scale.py [--docs 400] [--jobs 2] [--small 1000] [--large 20000] [--skip-memory]
 
 1. throughput: ``geomap extract --jobs N`` against ``--jobs 1`` on the same documents, end to end
-   (each a fresh process: start-up and model loading count, as a user sees them);
+   (each a fresh process: start-up and model loading count, as a user sees them), and the CPU
+   seconds each spends (workers included): their ratio is the cost of splitting the work, which
+   the machine's load does not change, where the wall-clock speed-up needs N idle cores;
 2. memory: peak RSS of ``geomap extract -o FOLDER --jobs 1`` (the streaming, partitioned output)
    on ``--large`` against ``--small`` documents; these are short one-paragraph articles so that
    20k of them parse in minutes (memory is about what is held, not how long texts are);
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -34,12 +37,15 @@ from benchmarks.synthetic_articles import articles, write_jsonl  # noqa: E402
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
 
 
-def geomap(*args) -> float:
-    """Run ``geomap ARGS`` in a fresh process; its wall seconds."""
+def geomap(*args) -> tuple[float, float]:
+    """Run ``geomap ARGS`` in a fresh process: (wall seconds, CPU seconds of it and its workers)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-m", "geomap", *map(str, args), "-q"], check=True, env=ENV,
                    stdout=subprocess.DEVNULL)
-    return time.perf_counter() - t0
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def load() -> str:
@@ -48,14 +54,16 @@ def load() -> str:
 
 def throughput(tmp: Path, n: int, jobs: int) -> dict:
     corpus = write_jsonl(tmp / "throughput.jsonl", n)
-    one = geomap("extract", corpus, "-o", tmp / "one.parquet", "--jobs", 1)
-    many = geomap("extract", corpus, "-o", tmp / "many.parquet", "--jobs", jobs)
+    one, cpu_one = geomap("extract", corpus, "-o", tmp / "one.parquet", "--jobs", 1)
+    many, cpu_many = geomap("extract", corpus, "-o", tmp / "many.parquet", "--jobs", jobs)
     import geopandas as gpd
 
     same = gpd.read_parquet(tmp / "one.parquet").equals(gpd.read_parquet(tmp / "many.parquet"))
     return {"docs": n, "jobs": jobs, "seconds_jobs1": round(one, 1), f"seconds_jobs{jobs}": round(many, 1),
             "docs_per_s_jobs1": round(n / one, 2), f"docs_per_s_jobs{jobs}": round(n / many, 2),
-            "speedup": round(one / many, 2), "identical_output": bool(same), "load_after": load()}
+            "speedup": round(one / many, 2), "cpu_seconds_jobs1": round(cpu_one, 1),
+            f"cpu_seconds_jobs{jobs}": round(cpu_many, 1), "cpu_overhead": round(cpu_many / cpu_one, 3),
+            "identical_output": bool(same), "load_after": load()}
 
 
 def short_corpus(path: Path, n: int) -> Path:

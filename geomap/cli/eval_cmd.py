@@ -32,20 +32,19 @@ def eval_command(
 
     from geomap.eval.corpus import SPLITS, read_corpus, select
     from geomap.eval.report import print_results, write_json
-    from geomap.eval.runner import evaluate
+    from geomap.eval.runner import BATCH_SIZE, evaluate
 
     if split not in SPLITS:
         raise InputError(f"--split must be one of {', '.join(SPLITS)}, not {split!r}")
     # check every corpus before loading the model, so a typo fails in a second, not a minute
-    for f in files:
-        select(read_corpus(f), split, limit)
+    n_docs = max([len(select(read_corpus(f), split, limit)) for f in files] or [0])
     try:
         from geomap.pipeline import Geoparser
     except ImportError as exc:
         raise ModelError(f"the geoparser cannot be imported ({exc})") from None
-    from geomap.scale import GeoparserPool, Settings, check_jobs
+    from geomap.scale import GeoparserPool, Settings, check_jobs, effective_jobs
 
-    jobs = check_jobs(jobs)
+    jobs = effective_jobs(check_jobs(jobs), n_docs, chunk=BATCH_SIZE)
     if jobs == 1:
         geoparser = Geoparser.load(model=model)
         results = [evaluate(f, geoparser, gold_spans=gold_spans, split=split, limit=limit, progress=progress)

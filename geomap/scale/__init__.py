@@ -2,6 +2,6 @@
 (``--resume``, an errors file) and Dask clusters (``--dask``)."""
 
 from geomap.scale.documents import parse_documents
-from geomap.scale.parallel import GeoparserPool, Settings, check_jobs, default_jobs
+from geomap.scale.parallel import GeoparserPool, Settings, check_jobs, default_jobs, effective_jobs
 
-__all__ = ["GeoparserPool", "Settings", "check_jobs", "default_jobs", "parse_documents"]
+__all__ = ["GeoparserPool", "Settings", "check_jobs", "default_jobs", "effective_jobs", "parse_documents"]

@@ -12,12 +12,9 @@ from typing import Callable
 
 from geomap.api import dedupe_documents, prepare_articles, warn_undated
 from geomap.records import Article, Document
-from geomap.scale.parallel import CHUNK, GeoparserPool, Settings, chunked
+from geomap.scale.parallel import GeoparserPool, Settings, chunked, effective_jobs
 
 log = logging.getLogger("geomap")
-#: Fewer articles than this are parsed in this process: starting workers (each loads the model,
-#: a few seconds) costs more than it saves on a small input.
-MIN_PARALLEL = 128
 
 
 def parse_chunk(geoparser, articles: list[Article]) -> tuple[list[Document], list[tuple[str, str]]]:
@@ -31,18 +28,18 @@ def parse_documents(articles: list[Article], *, jobs: int, settings: Settings,
                     progress: Callable[[int], None] | None = None, geoparser=None,
                     min_parallel: int | None = None) -> list[Document]:
     """Parse ``articles`` with ``jobs`` worker processes (in this process for one job or fewer
-    than ``min_parallel`` articles, default :data:`MIN_PARALLEL`).
+    than ``min_parallel`` articles, default :data:`geomap.scale.parallel.MIN_PARALLEL`).
 
     ``geoparser`` is used for the in-process path (else one is loaded with ``settings``).
     """
     from geomap.api import parse_articles
 
-    if jobs <= 1 or len(articles) < max(MIN_PARALLEL if min_parallel is None else min_parallel, 2):
+    jobs = effective_jobs(jobs, len(articles), min_parallel=min_parallel)
+    if jobs == 1:
         gp = geoparser or settings.load()
         return parse_articles(articles, geoparser=gp, progress=progress)
     articles = prepare_articles(articles)
     warn_undated(articles)
-    jobs = min(jobs, -(-len(articles) // CHUNK))
     documents: list[Document] = []
     with GeoparserPool(jobs, settings) as pool:
         for chunk_docs, skipped in pool.imap(parse_chunk, chunked(articles)):

@@ -21,6 +21,9 @@ from geomap.errors import GeomapError
 
 #: Articles per task: a few spaCy batches, small enough for the progress bar to move.
 CHUNK = 32
+#: Fewer documents than this are parsed in this process: starting workers (each loads the model,
+#: a few seconds) costs more than it saves on a small input.
+MIN_PARALLEL = 128
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,15 @@ def check_jobs(jobs: int | None) -> int:
     if jobs < 1:
         raise InputError(f"--jobs must be 1 or more, not {jobs}")
     return jobs
+
+
+def effective_jobs(jobs: int, n_items: int, *, min_parallel: int | None = None, chunk: int = CHUNK) -> int:
+    """How many workers are worth starting for ``n_items`` documents: 1 (this process) below
+    ``min_parallel`` (default :data:`MIN_PARALLEL`), else at most one per chunk."""
+    floor = MIN_PARALLEL if min_parallel is None else min_parallel
+    if jobs <= 1 or n_items < max(floor, 2):
+        return 1
+    return min(jobs, -(-n_items // chunk))
 
 
 # -- the worker side ---------------------------------------------------------------------------

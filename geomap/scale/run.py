@@ -68,10 +68,7 @@ def process_partition(geoparser, job: PartJob) -> PartResult:
         (errors if isinstance(item, RecordError) else articles).append(item)
     articles = prepare_articles(articles)
 
-    def skip(article: Article, reason: str) -> None:
-        errors.append(RecordError(article.source_path or job.part.path, article.doc_id, reason))
-
-    documents = dedupe_documents(geoparser.parse_articles(articles, on_skip=skip))
+    documents = dedupe_documents(_parse(geoparser, articles, errors, job.part.path))
     if job.table == "mentions":
         frame = mentions_frame(documents)
     else:
@@ -80,6 +77,29 @@ def process_partition(geoparser, job: PartJob) -> PartResult:
                        [dict(e.to_dict(), partition=job.part.index) for e in errors])
     return PartResult(job.part.index, job.name, job.part.n_records, len(documents), len(frame), len(errors),
                       sum(1 for a in articles if a.published is None))
+
+
+def _parse(geoparser, articles: list[Article], errors: list[RecordError], where: str) -> list:
+    """The documents of ``articles``; one whose parse raises is listed in ``errors`` and skipped
+    (the partition is parsed again article by article to find it)."""
+    def skipper(into: list[RecordError]):
+        return lambda a, reason: into.append(RecordError(a.source_path or where, a.doc_id, reason))
+
+    first: list[RecordError] = []
+    try:
+        documents = geoparser.parse_articles(articles, on_skip=skipper(first))
+        errors.extend(first)
+        return documents
+    except Exception:  # noqa: BLE001 - find the article that failed, keep the others
+        pass
+    documents = []
+    for article in articles:
+        try:
+            documents += geoparser.parse_articles([article], on_skip=skipper(errors))
+        except Exception as exc:  # noqa: BLE001 - one bad record never stops the run
+            reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+            errors.append(RecordError(article.source_path or where, article.doc_id, reason))
+    return documents
 
 
 def run_dataset(inputs: Iterable[str | Path], folder: str | Path, *, settings: Settings | None = None,
