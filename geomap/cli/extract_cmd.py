@@ -50,14 +50,19 @@ def register(app: typer.Typer) -> None:
         from geomap.scale.run import is_folder_target
 
         # every option is checked before the slow part
-        dask = scheduler_address(dask)
         published_date = check_published(published)
         encoding = check_encoding(encoding)
+        # --dask makes -o a folder; $GEOMAP_DASK is used when -o is a folder anyway
         if is_folder_target(output, fmt, dask=dask, resume=resume):
+            dask = scheduler_address(dask)
             _extract_folder(inputs, output, mentions=mentions, published=published_date, model=model,
                             geocoder=geocoder, gazetteer=gazetteer, encoding=encoding, jobs=jobs, dask=dask,
                             resume=resume, errors=errors, size=partition_size, quiet=quiet)
             return
+        if errors is not None:
+            from geomap.errors import InputError
+
+            raise InputError("--errors lists the records a folder output skips; give -o a folder (no extension)")
         format_for(output, fmt)
         documents = load_documents(inputs, published=published_date, model=model, geocoder=geocoder,
                                    gazetteer=gazetteer, quiet=quiet, encoding=encoding, jobs=jobs)

@@ -183,11 +183,14 @@ def _execute(todo: list[PartJob], *, settings: Settings, jobs: int, client) -> I
 
 def is_folder_target(output: Path, fmt: str | None, *, dask: str | None = None, resume: bool = False) -> bool:
     """True when ``-o`` names a partitioned dataset folder: an existing folder, a name without
-    extension (and no --format), or any name with --dask or --resume (which need one)."""
+    extension (and no --format), or a folder-like name (none, .parquet) with --dask or --resume,
+    which need one."""
     from geomap.errors import InputError
 
     if dask is not None or resume:
-        if fmt is not None and fmt.lower().lstrip(".") not in ("parquet", "geoparquet"):
-            raise InputError(f"--dask and --resume write a partitioned GeoParquet folder, not {fmt!r}")
+        what = fmt.lower().lstrip(".") if fmt is not None else output.suffix.lower().lstrip(".")
+        if not output.is_dir() and what not in ("", "parquet", "geoparquet"):
+            raise InputError(f"--dask and --resume write a partitioned GeoParquet folder; name -o without "
+                             f"an extension (or .parquet), not {output.name!r}")
         return True
     return output.is_dir() or (output.suffix == "" and fmt is None)
