@@ -4,6 +4,7 @@
 >>> doc = geomap.parse(text, published="2020-03-11")        # mentions, dates, events
 >>> mentions, events = geomap.extract("articles/")          # two GeoDataFrames (EPSG:4326)
 >>> geomap.make_map(events).save("map.html")                # an interactive folium map
+>>> geomap.run_dataset(["wire.jsonl"], "events/", jobs=4)     # partitioned GeoParquet, restartable
 """
 
 from importlib.metadata import PackageNotFoundError, version as _version
@@ -23,11 +24,12 @@ from geomap.io.readers import read_inputs
 from geomap.mapping import make_map, map_html, render_png, write_map
 from geomap.pipeline import Geoparser
 from geomap.records import Article, DateRef, Document, Event, EventPlace, Mention, Place, SourceRef
+from geomap.scale.run import run_dataset
 
 __all__ = [
     "Article", "DateError", "DateRef", "Document", "Event", "EventPlace", "Gazetteer", "GazetteerError",
     "GeocodingError", "GeomapError", "Geoparser", "InputError", "Mention", "ModelError", "OfflineGeocoder",
     "OutputError", "Place", "PlaceNotFound", "SourceRef", "__version__", "extract", "frames",
     "get_geoparser", "make_map", "map_html", "parse", "parse_articles", "read_frame", "read_inputs",
-    "render_png", "write_frame", "write_map",
+    "render_png", "run_dataset", "write_frame", "write_map",
 ]
