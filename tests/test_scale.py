@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import time
 from pathlib import Path
@@ -250,3 +251,35 @@ def test_env_names_the_scheduler(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("GEOMAP_DASK", "tcp://127.0.0.1:1")
     code, _, err = run_cli(capsys, "extract", SAMPLE, "-o", tmp_path / "ds")
     assert code == 1 and "tcp://127.0.0.1:1" in err
+
+
+def test_killed_run_keeps_its_parts_and_resume_finishes_it(tmp_path, capsys):
+    import signal
+    import subprocess
+    import sys
+
+    src = write_jsonl(tmp_path / "wire.jsonl", 48, seed=8)
+    out = tmp_path / "events"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen([sys.executable, "-m", "geomap", "extract", str(src), "-o", str(out), "--jobs", "1",
+                             "--partition-size", "8", "-q"], env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while len(list(out.glob("part-*.parquet"))) < 2 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    kept = {p.name: p.read_bytes() for p in out.glob("part-*.parquet")}
+    assert 2 <= len(kept) < 6, "the run was not killed half-way"
+    for name in kept:  # every part there is whole
+        assert list(gpd.read_parquet(out / name).columns)[:2] == ["event_id", "doc_id"]
+    code, stdout, err = run_cli(capsys, "extract", src, "-o", out, "--jobs", "1", "--partition-size", "8",
+                                "--resume")
+    assert code == 0, err
+    assert f"resumed: {len(kept)} of 6 parts" in err
+    assert {n: (out / n).read_bytes() for n in kept} == kept  # finished parts are not redone
+    fresh = run_dataset([src], tmp_path / "fresh", size=8, settings=Settings(geocoder="offline"))
+    assert fresh.n_parts == 6
+    pd.testing.assert_frame_equal(pd.DataFrame(gpd.read_parquet(out)), pd.DataFrame(gpd.read_parquet(tmp_path / "fresh")))

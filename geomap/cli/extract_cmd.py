@@ -89,4 +89,5 @@ def _extract_folder(inputs, output: Path, *, mentions: bool, published, model, g
         typer.echo(f"resumed: {summary.n_resumed} of {summary.n_parts} parts were already made", err=True)
     if summary.n_errors:
         typer.echo(f"{summary.n_errors} record(s) skipped: see {summary.errors_file}", err=True)
-    typer.echo(f"{summary.n_rows} rows in {summary.n_parts - summary.n_resumed} new part(s): {output}")
+    typer.echo(f"{summary.n_rows} rows in {summary.n_parts - summary.n_resumed} new part(s) "
+               f"({summary.n_parts} in all): {output}")
