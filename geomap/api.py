@@ -68,11 +68,16 @@ def parse(text: str, published: dt.date | str | None = None, *, title: str | Non
 def warn_undated(articles: list[Article]) -> None:
     """Warn once (per call) when articles have no publication date: their relative dates stay open."""
     undated = [a.doc_id for a in articles if a.published is None]
-    if undated:
-        first = ", ".join(undated[:3]) + (" …" if len(undated) > 3 else "")
+    report_undated(len(undated), len(articles), undated[:3])
+
+
+def report_undated(n_undated: int, n_articles: int, first_ids: list[str]) -> None:
+    """The warning of :func:`warn_undated` from counts (for articles parsed elsewhere)."""
+    if n_undated:
+        first = ", ".join(first_ids[:3]) + (" …" if n_undated > 3 else "")
         logger.warning(
             "warning: %d of %d articles have no publication date (%s): 'yesterday' or 'on Tuesday' "
-            "cannot be dated there; give --published or a date field", len(undated), len(articles), first)
+            "cannot be dated there; give --published or a date field", n_undated, n_articles, first)
 
 
 def parse_articles(articles: Iterable[Article], *, model: str | None = None, geocoder: str | None = None,

@@ -223,7 +223,7 @@ def test_cli_folder_output_and_errors_option(tmp_path, capsys):
 # -- Dask --------------------------------------------------------------------------------------
 def test_dask_local_cluster_writes_the_local_dataset(corpus, tmp_path, capsys):
     distributed = pytest.importorskip("distributed")
-    local = run_dataset([corpus], tmp_path / "local", size=20, settings=Settings(geocoder="offline"))
+    local = run_dataset([corpus], tmp_path / "local", size=20, settings=Settings())
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:
         code, out, err = run_cli(capsys, "extract", corpus, "-o", tmp_path / "dask", "--dask",
@@ -280,6 +280,6 @@ def test_killed_run_keeps_its_parts_and_resume_finishes_it(tmp_path, capsys):
     assert code == 0, err
     assert f"resumed: {len(kept)} of 6 parts" in err
     assert {n: (out / n).read_bytes() for n in kept} == kept  # finished parts are not redone
-    fresh = run_dataset([src], tmp_path / "fresh", size=8, settings=Settings(geocoder="offline"))
+    fresh = run_dataset([src], tmp_path / "fresh", size=8, settings=Settings())
     assert fresh.n_parts == 6
     pd.testing.assert_frame_equal(pd.DataFrame(gpd.read_parquet(out)), pd.DataFrame(gpd.read_parquet(tmp_path / "fresh")))

@@ -34,6 +34,11 @@ class Settings:
     gazetteer: str | None = None
     geocoder: str | None = None     # None or "offline": the gazetteer alone
 
+    def key(self) -> dict:
+        """What of these settings decides the output (for resume keys)."""
+        return {"model": self.model, "gazetteer": self.gazetteer,
+                "geocoder": None if self.geocoder == "offline" else self.geocoder}
+
     def load(self, *, fresh: bool = False):
         """The Geoparser of these settings, loaded once per process (shared with the library's),
         or a new one with ``fresh`` (for a thread of its own: the gazetteer's SQLite connection

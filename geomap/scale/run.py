@@ -7,19 +7,18 @@ memory); the in-process single-file output merges over the whole input.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from geomap.api import dedupe_documents, prepare_articles
+from geomap.api import dedupe_documents, prepare_articles, report_undated
 from geomap.records import Article
 from geomap.scale import dataset
 from geomap.scale.parallel import GeoparserPool, Settings
 from geomap.scale.partitions import PARTITION_SIZE, Partition, RecordError, partition_key, plan, read_partition
 
-log = logging.getLogger("geomap")
 TABLES = ("events", "mentions")
 
 
@@ -44,6 +43,7 @@ class PartResult:
     n_rows: int
     n_errors: int
     n_undated: int
+    undated_ids: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -75,8 +75,9 @@ def process_partition(geoparser, job: PartJob) -> PartResult:
         frame = events_frame([e for d in documents for e in d.events])
     dataset.write_part(frame, Path(job.folder), job.name,
                        [dict(e.to_dict(), partition=job.part.index) for e in errors])
+    undated = [a.doc_id for a in articles if a.published is None]
     return PartResult(job.part.index, job.name, job.part.n_records, len(documents), len(frame), len(errors),
-                      sum(1 for a in articles if a.published is None))
+                      len(undated), tuple(undated[:3]))
 
 
 def _parse(geoparser, articles: list[Article], errors: list[RecordError], where: str) -> list:
@@ -115,17 +116,24 @@ def run_dataset(inputs: Iterable[str | Path], folder: str | Path, *, settings: S
     are done. Skipped records go to ``errors`` (default ``<folder>/_errors.jsonl``).
     """
     settings = settings or Settings()
-    if dask is None:
-        return _run_dataset(inputs, folder, settings=settings, table=table, published=published,
-                            encoding=encoding, jobs=jobs, client=None, resume=resume, errors=errors, size=size,
-                            progress=progress, on_plan=on_plan)
-    from geomap.scale.dask_run import connect
-
-    client = connect(dask)  # first: an unreachable scheduler fails in seconds, before any work
-    try:
+    with _client(dask) as client:
         return _run_dataset(inputs, folder, settings=settings, table=table, published=published,
                             encoding=encoding, jobs=jobs, client=client, resume=resume, errors=errors, size=size,
                             progress=progress, on_plan=on_plan)
+
+
+@contextlib.contextmanager
+def _client(address: str | None):
+    """A Dask client of ``address`` (connected first: an unreachable scheduler fails in seconds,
+    before any work), or None."""
+    if address is None:
+        yield None
+        return
+    from geomap.scale.dask_run import connect
+
+    client = connect(address)
+    try:
+        yield client
     finally:
         client.close()
 
@@ -134,8 +142,7 @@ def _run_dataset(inputs, folder, *, settings: Settings, table: str, published, e
                  resume: bool, errors, size: int, progress, on_plan) -> RunSummary:
     folder = Path(folder).resolve()
     parts = plan(inputs, size=size, encoding=encoding)
-    config = {"model": settings.model, "gazetteer": settings.gazetteer, "geocoder": settings.geocoder,
-              "published": published, "encoding": encoding, "table": table}
+    config = {**settings.key(), "published": published, "encoding": encoding, "table": table}
     names = [dataset.part_name(p.index, partition_key(p, config)) for p in parts]
     done = dataset.check_target(folder, names, resume=resume)
     folder.mkdir(parents=True, exist_ok=True)
@@ -146,22 +153,21 @@ def _run_dataset(inputs, folder, *, settings: Settings, table: str, published, e
                          errors_file=errors or folder / dataset.ERRORS)
     if progress:
         progress(sum(p.n_records for p, n in zip(parts, names) if n in done))
-    undated = 0
+    undated: list[PartResult] = []
     try:
         for result in _execute(todo, settings=settings, jobs=jobs, client=client):
             summary.results.append(result)
             summary.n_docs += result.n_docs
             summary.n_rows += result.n_rows
-            undated += result.n_undated
+            if result.n_undated:
+                undated.append(result)
             if progress:
                 progress(result.n_records)
     finally:
         written = [n for n in names if (folder / n).is_file()]
         summary.n_errors = dataset.gather_errors(folder, written, summary.errors_file)
     dataset.write_metadata(folder, names)
-    if undated:
-        log.warning("%d of %d articles have no publication date: 'yesterday' or 'on Tuesday' cannot be "
-                    "dated there; give --published or a date field", undated, summary.n_docs)
+    report_undated(sum(r.n_undated for r in undated), summary.n_docs, [i for r in undated for i in r.undated_ids])
     return summary
 
 
