@@ -5,7 +5,9 @@
 1. throughput: ``geomap extract --jobs N`` against ``--jobs 1`` on the same documents, end to end
    (each a fresh process: start-up and model loading count, as a user sees them), and the CPU
    seconds each spends (workers included): their ratio is the cost of splitting the work, which
-   the machine's load does not change, where the wall-clock speed-up needs N idle cores;
+   the machine's load does not change, where the wall-clock speed-up needs N idle cores; and the
+   marginal speed-up, on the second half of the documents (time on all minus time on the first
+   half), which leaves out the fixed start-up;
 2. memory: peak RSS of ``geomap extract -o FOLDER --jobs 1`` (the streaming, partitioned output)
    on ``--large`` against ``--small`` documents; these are short one-paragraph articles so that
    20k of them parse in minutes (memory is about what is held, not how long texts are);
@@ -53,16 +55,27 @@ def load() -> str:
 
 
 def throughput(tmp: Path, n: int, jobs: int) -> dict:
+    """End-to-end times on ``n`` articles, and on their first half: the difference is the time of
+    the second half, without the fixed start-up (the marginal rate)."""
     corpus = write_jsonl(tmp / "throughput.jsonl", n)
+    half = tmp / "half.jsonl"
+    half.write_text("".join(corpus.read_text(encoding="utf-8").splitlines(keepends=True)[:n // 2]), encoding="utf-8")
     one, cpu_one = geomap("extract", corpus, "-o", tmp / "one.parquet", "--jobs", 1)
     many, cpu_many = geomap("extract", corpus, "-o", tmp / "many.parquet", "--jobs", jobs)
+    one_half, _ = geomap("extract", half, "-o", tmp / "one-half.parquet", "--jobs", 1)
+    many_half, _ = geomap("extract", half, "-o", tmp / "many-half.parquet", "--jobs", jobs)
     import geopandas as gpd
 
     same = gpd.read_parquet(tmp / "one.parquet").equals(gpd.read_parquet(tmp / "many.parquet"))
+    rest = n - n // 2
     return {"docs": n, "jobs": jobs, "seconds_jobs1": round(one, 1), f"seconds_jobs{jobs}": round(many, 1),
             "docs_per_s_jobs1": round(n / one, 2), f"docs_per_s_jobs{jobs}": round(n / many, 2),
             "speedup": round(one / many, 2), "cpu_seconds_jobs1": round(cpu_one, 1),
             f"cpu_seconds_jobs{jobs}": round(cpu_many, 1), "cpu_overhead": round(cpu_many / cpu_one, 3),
+            f"seconds_first_{n // 2}_jobs1": round(one_half, 1), f"seconds_first_{n // 2}_jobs{jobs}": round(many_half, 1),
+            "marginal_docs_per_s_jobs1": round(rest / max(one - one_half, 1e-9), 2),
+            f"marginal_docs_per_s_jobs{jobs}": round(rest / max(many - many_half, 1e-9), 2),
+            "marginal_speedup": round((one - one_half) / max(many - many_half, 1e-9), 2),
             "identical_output": bool(same), "load_after": load()}
 
 
