@@ -45,6 +45,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_events.py
 	$(BIN)/python benchmarks/bench_map.py
 	$(BIN)/python benchmarks/bench_spatial.py
+	$(BIN)/python benchmarks/bench_scale.py --skip-memory
 
 # Refresh docs/map.png (the README image) and docs/map-compact.png from the sample article, through the browser tests.
 screenshot: install

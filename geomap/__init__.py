@@ -5,6 +5,7 @@
 >>> mentions, events = geomap.extract("articles/")          # two GeoDataFrames (EPSG:4326)
 >>> events = geomap.filter_events(events, since="2020-01-01", types="strike,protest")
 >>> geomap.make_map(events).save("map.html")                # an interactive folium map
+>>> geomap.run_dataset(["wire.jsonl"], "events/", jobs=4)     # partitioned GeoParquet, restartable
 
 The public names are imported on first use: ``import geomap`` itself is instant, so the command
 line can take Ctrl-C (or print its help) before spaCy and geopandas load.
@@ -32,6 +33,7 @@ _PUBLIC = {
     "make_map": "geomap.mapping", "map_html": "geomap.mapping", "render_png": "geomap.mapping",
     "write_map": "geomap.mapping",
     "Geoparser": "geomap.pipeline",
+    "run_dataset": "geomap.scale.run",
     "EventFilter": "geomap.tools.filters", "filter_events": "geomap.tools.filters",
     **dict.fromkeys(["Article", "DateRef", "Document", "Event", "EventPlace", "Mention", "Place",
                      "SourceRef"], "geomap.records"),
@@ -64,4 +66,5 @@ if TYPE_CHECKING:  # what type checkers and IDEs see
     from geomap.mapping import make_map, map_html, render_png, write_map
     from geomap.pipeline import Geoparser
     from geomap.records import Article, DateRef, Document, Event, EventPlace, Mention, Place, SourceRef
+    from geomap.scale.run import run_dataset
     from geomap.tools.filters import EventFilter, filter_events

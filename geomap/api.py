@@ -75,21 +75,39 @@ def parse(text: str, published: dt.date | str | None = None, *, title: str | Non
 def warn_undated(articles: list[Article]) -> None:
     """Warn once (per call) when articles have no publication date: their relative dates stay open."""
     undated = [a.doc_id for a in articles if a.published is None]
-    if undated:
-        first = ", ".join(undated[:3]) + (" …" if len(undated) > 3 else "")
+    report_undated(len(undated), len(articles), undated[:3])
+
+
+def report_undated(n_undated: int, n_articles: int, first_ids: list[str]) -> None:
+    """The warning of :func:`warn_undated` from counts (for articles parsed elsewhere)."""
+    if n_undated:
+        first = ", ".join(first_ids[:3]) + (" …" if n_undated > 3 else "")
         logger.warning(
             "%d of %d articles have no publication date (%s): 'yesterday' or 'on Tuesday' "
-            "cannot be dated there; give --published or a date field", len(undated), len(articles), first)
+            "cannot be dated there; give --published or a date field", n_undated, n_articles, first)
 
 
 def parse_articles(articles: Iterable[Article], *, model: str | None = None, geocoder: str | None = None,
                    geoparser: Geoparser | None = None,
-                   progress: Callable[[int], None] | None = None) -> list[Document]:
-    """Parse many articles; the same event told in several articles becomes one event."""
+                   progress: Callable[[int], None] | None = None,
+                   on_skip: Callable[[Article, str], None] | None = None) -> list[Document]:
+    """Parse many articles; the same event told in several articles becomes one event.
+
+    An article spaCy cannot process is skipped: ``on_skip(article, reason)`` is called (else a
+    warning is logged)."""
     gp = geoparser or get_geoparser(model, None, geocoder)
-    articles = [_with_date(a) for a in articles]
+    articles = prepare_articles(articles)
     warn_undated(articles)
-    documents = gp.parse_articles(articles, progress=progress)
+    return dedupe_documents(gp.parse_articles(articles, progress=progress, on_skip=on_skip))
+
+
+def prepare_articles(articles: Iterable[Article]) -> list[Article]:
+    """The articles with a dateline's date filled in where none was given."""
+    return [_with_date(a) for a in articles]
+
+
+def dedupe_documents(documents: list[Document]) -> list[Document]:
+    """``documents`` with each event told in several of them kept once (in its first telling)."""
     if len(documents) > 1:
         merged = dedupe_events([e for d in documents for e in d.events])
         keep = {id(e) for e in merged}

@@ -38,6 +38,9 @@ Deny = Annotated[Optional[Path], typer.Option(
 Encoding = Annotated[Optional[str], typer.Option(
     "--encoding", help="Text encoding of the input files, e.g. latin-1 or cp1252 [default: UTF-8; "
     "a UTF-8/16/32 byte order mark always wins].")]
+Jobs = Annotated[Optional[int], typer.Option(
+    "--jobs", "-j", min=1, help="Worker processes, each loading the model once [default: all cores]; "
+    "1 runs in this process.", show_default=False)]
 
 
 def _checked(parser: str, **kwargs):
@@ -135,20 +138,23 @@ def check_review(*, bias: str | None, corrections: Path | None, deny: Path | Non
 
 def load_documents(inputs: list[str], *, published, model: str | None, geocoder: str,
                    gazetteer: Path | None, quiet: bool, encoding: str | None = None,
-                   bias: str | None = None, corrections: Path | None = None, deny: Path | None = None):
+                   bias: str | None = None, corrections: Path | None = None, deny: Path | None = None,
+                   jobs: int | None = 1):
     """Read the inputs and geoparse them, with a progress bar when there are several.
 
-    ``published`` is a date (see :func:`check_published`) that overrides every article's own.
+    ``published`` is a date (see :func:`check_published`) that overrides every article's own;
+    ``jobs`` worker processes parse them (None: all cores), with the same result as one.
     """
-    from geomap.api import get_geoparser, parse_articles, read_articles
+    from geomap.api import read_articles
     from geomap.errors import InputError
+    from geomap.scale import Settings, check_jobs, parse_documents
 
     if not inputs:
         raise InputError("no input given")
+    jobs = check_jobs(jobs)
     articles = read_articles(inputs, encoding=encoding, published=published)
     log.info("%d article(s) read from %d input(s)", len(articles), len(inputs))
-    gp = get_geoparser(model, str(gazetteer) if gazetteer else None, geocoder, bias,
-                       str(corrections) if corrections else None, str(deny) if deny else None)
-    log.info("geoparser ready (model %s, geocoder %s)", model or "default", geocoder)
+    settings = Settings(model, str(gazetteer) if gazetteer else None, geocoder, bias,
+                        str(corrections) if corrections else None, str(deny) if deny else None)
     with progress_bar(len(articles), label="geoparsing", enabled=not quiet) as advance:
-        return parse_articles(articles, geoparser=gp, progress=advance)
+        return parse_documents(articles, jobs=jobs, settings=settings, progress=advance)

@@ -28,25 +28,36 @@ def eval_command(
                          "to this JSON Lines file, for error analysis.")] = None,
     model: Annotated[Optional[str], typer.Option("--model", help="spaCy model for the geoparser.")] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Progress bar on stderr.")] = True,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes, each loading "
+                                                "the model once [default: all cores].", show_default=False)] = None,
 ) -> None:
     from rich.console import Console
 
     from geomap.eval.corpus import SPLITS, read_corpus, select
     from geomap.eval.report import print_results, write_json
-    from geomap.eval.runner import evaluate, write_outcomes
+    from geomap.eval.runner import BATCH_SIZE, evaluate, write_outcomes
 
     if split not in SPLITS:
         raise InputError(f"--split must be one of {', '.join(SPLITS)}, not {split!r}")
     # check every corpus before loading the model, so a typo fails in a second, not a minute
-    for f in files:
-        select(read_corpus(f), split, limit)
+    n_docs = max([len(select(read_corpus(f), split, limit)) for f in files] or [0])
     try:
         from geomap.pipeline import Geoparser
     except ImportError as exc:
         raise ModelError(f"the geoparser cannot be imported ({exc})") from None
-    geoparser = Geoparser.load(model=model)
-    results = [evaluate(f, geoparser, gold_spans=gold_spans, split=split, limit=limit, progress=progress)
-               for f in files]
+    from geomap.scale import GeoparserPool, Settings, check_jobs, effective_jobs
+
+    jobs = effective_jobs(check_jobs(jobs), n_docs, chunk=BATCH_SIZE)
+    if jobs == 1:
+        geoparser = Geoparser.load(model=model)
+        results = [evaluate(f, geoparser, gold_spans=gold_spans, split=split, limit=limit, progress=progress)
+                   for f in files]
+    else:
+        from geomap.gazetteer import Gazetteer
+
+        with GeoparserPool(jobs, Settings(model=model)) as pool:
+            results = [evaluate(f, None, gold_spans=gold_spans, split=split, limit=limit, progress=progress,
+                                pool=pool, gazetteer=Gazetteer.open()) for f in files]
     console = Console()
     if not console.is_terminal:
         # logs and pipes get the whole table on one line per corpus instead of wrapped cells

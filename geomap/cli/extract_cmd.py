@@ -8,10 +8,11 @@ from typing import Annotated, Optional
 import typer
 
 from geomap.cli.common import (
-    Bias, Corrections, Countries, Deny, Encoding, GeocoderOpt, Gazetteer, Inputs, MinConfidence, Model, Published,
-    Quiet, Since, Types,
-    Until, apply_filter, check_encoding, check_filters, check_published, check_review, load_documents,
+    Bias, Corrections, Countries, Deny, Encoding, GeocoderOpt, Gazetteer, Inputs, Jobs, MinConfidence, Model,
+    Published, Quiet, Since, Types, Until, apply_filter, check_encoding, check_filters, check_published,
+    check_review, load_documents,
 )
+from geomap.tools.progress import counting_bar
 
 
 def register(app: typer.Typer) -> None:
@@ -36,14 +37,30 @@ def register(app: typer.Typer) -> None:
         types: Types = None,
         country: Countries = None,
         min_confidence: MinConfidence = None,
+        jobs: Jobs = None,
+        dask: Annotated[Optional[str], typer.Option(
+            "--dask", help="Run on the dask.distributed scheduler at this address (or $GEOMAP_DASK); "
+            "-o is then a partitioned GeoParquet folder on storage every worker sees.")] = None,
+        resume: Annotated[bool, typer.Option(
+            "--resume", help="Keep the parts of the -o folder already made from the same inputs and "
+            "settings; make the rest.")] = False,
+        errors: Annotated[Optional[Path], typer.Option(
+            "--errors", help="Where a folder output lists skipped records [default: <folder>/_errors.jsonl].")] = None,
+        partition_size: Annotated[int, typer.Option(
+            "--partition-size", min=1, help="Records per partition of a folder output.")] = 500,
         quiet: Quiet = False,
     ) -> None:
-        """Geoparse articles and write their events (one row per event and place) as a table."""
+        """Geoparse articles and write their events (one row per event and place) as a table.
+
+        An -o without extension (or --dask, --resume) writes a partitioned GeoParquet folder,
+        one part per input partition, streaming: bad records are skipped and listed, not fatal.
+        """
         from geomap.api import frames
         from geomap.io.export import format_for, write_frame
+        from geomap.scale.dask_run import scheduler_address
+        from geomap.scale.run import is_folder_target
 
         # every option is checked before the slow part
-        format_for(output, fmt)
         published_date = check_published(published)
         encoding = check_encoding(encoding)
         check_review(bias=bias, corrections=corrections, deny=deny)
@@ -52,10 +69,47 @@ def register(app: typer.Typer) -> None:
         if mentions and event_filter.active:
             raise typer.BadParameter("the filters select events; they cannot be used with --mentions",
                                      param_hint="'--mentions'")
+        # --dask makes -o a folder; $GEOMAP_DASK is used when -o is a folder anyway
+        if is_folder_target(output, fmt, dask=dask, resume=resume):
+            if event_filter.active or bias or corrections or deny:
+                raise typer.BadParameter("a folder output takes no filters or review settings yet; "
+                                         "filter the dataset with `geomap map DIR --since …`",
+                                         param_hint="'-o'")
+            dask = scheduler_address(dask)
+            _extract_folder(inputs, output, mentions=mentions, published=published_date, model=model,
+                            geocoder=geocoder, gazetteer=gazetteer, encoding=encoding, jobs=jobs, dask=dask,
+                            resume=resume, errors=errors, size=partition_size, quiet=quiet)
+            return
+        if errors is not None:
+            from geomap.errors import InputError
+
+            raise InputError("--errors lists the records a folder output skips; give -o a folder (no extension)")
+        format_for(output, fmt)
         documents = load_documents(inputs, published=published_date, model=model, geocoder=geocoder,
-                                   gazetteer=gazetteer, quiet=quiet, encoding=encoding,
+                                   gazetteer=gazetteer, quiet=quiet, encoding=encoding, jobs=jobs,
                                    bias=bias, corrections=corrections, deny=deny)
         mentions_gdf, events_gdf = frames(documents)
         table = mentions_gdf if mentions else apply_filter(event_filter, events_gdf, quiet=quiet)
         written = write_frame(table, output, fmt=fmt)
         typer.echo(f"{len(table)} rows: {written}")
+
+
+def _extract_folder(inputs, output: Path, *, mentions: bool, published, model, geocoder, gazetteer,
+                    encoding, jobs, dask, resume, errors, size, quiet) -> None:
+    from geomap.errors import InputError
+    from geomap.scale import Settings, check_jobs
+    from geomap.scale.run import run_dataset
+
+    if not inputs:
+        raise InputError("no input given")
+    settings = Settings(model, str(gazetteer) if gazetteer else None, geocoder)
+    with counting_bar(enabled=not quiet) as (set_total, advance):
+        summary = run_dataset(inputs, output, settings=settings, table="mentions" if mentions else "events",
+                              published=published, encoding=encoding, jobs=check_jobs(jobs), dask=dask,
+                              resume=resume, errors=errors, size=size, progress=advance, on_plan=set_total)
+    if not quiet and summary.n_resumed:
+        typer.echo(f"resumed: {summary.n_resumed} of {summary.n_parts} parts were already made", err=True)
+    if summary.n_errors:
+        typer.echo(f"{summary.n_errors} record(s) skipped: see {summary.errors_file}", err=True)
+    typer.echo(f"{summary.n_rows} rows in {summary.n_parts - summary.n_resumed} new part(s) "
+               f"({summary.n_parts} in all): {output}")

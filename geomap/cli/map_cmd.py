@@ -8,9 +8,9 @@ from typing import Annotated, Optional
 import typer
 
 from geomap.cli.common import (
-    Bias, Corrections, Countries, Deny, Encoding, GeocoderOpt, Gazetteer, Inputs, MinConfidence, Model, Published,
-    Quiet, Since, Types,
-    Until, apply_filter, check_encoding, check_filters, check_published, check_review, load_documents,
+    Bias, Corrections, Countries, Deny, Encoding, GeocoderOpt, Gazetteer, Inputs, Jobs, MinConfidence, Model,
+    Published, Quiet, Since, Types, Until, apply_filter, check_encoding, check_filters, check_published,
+    check_review, load_documents,
 )
 
 EMBEDS = ("page", "fragment", "iframe")
@@ -104,6 +104,7 @@ def register(app: typer.Typer) -> None:
         aggregate: Annotated[Optional[bool], typer.Option(
             "--aggregate/--no-aggregate", help="Grid counts until zoomed in (default: past 5,000 events).",
             show_default=False)] = None,
+        jobs: Jobs = None,
         quiet: Quiet = False,
     ) -> None:
         """Geoparse articles and write an interactive map of their dated events.
@@ -130,8 +131,8 @@ def register(app: typer.Typer) -> None:
             events = read_events_datasets(inputs)
         else:
             documents = load_documents(inputs, published=published_date, model=model, geocoder=geocoder,
-                                       gazetteer=gazetteer, quiet=quiet, encoding=encoding,
-                                   bias=bias, corrections=corrections, deny=deny)
+                                       gazetteer=gazetteer, quiet=quiet, encoding=encoding, jobs=jobs,
+                                       bias=bias, corrections=corrections, deny=deny)
             _, events = frames(documents)
         events = apply_filter(event_filter, events, quiet=quiet)
         if title is None and len(documents) == 1:

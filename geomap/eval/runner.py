@@ -130,8 +130,13 @@ def evaluate(
     split: str = "all",
     limit: int | None = None,
     progress: bool = True,
+    pool=None,
+    gazetteer=None,
 ) -> EvalResult:
     """Score ``geoparser`` on one gold corpus file.
+
+    With a :class:`geomap.scale.GeoparserPool` as ``pool`` its workers run the geoparser (and
+    ``geoparser`` may be None); the predictions, and so the scores, are the same.
 
     Full mode scores recognition (exact and overlap P/R/F1) and, over gold toponyms with
     coordinates that some prediction overlaps, resolution (Acc@161, mean/median km, AUC).
@@ -145,11 +150,12 @@ def evaluate(
         raise GeomapError(f"{corpus_path}: no documents in split {split!r}")
     for message in gold_warnings(docs, corpus_path, split=split, gold_spans=gold_spans):
         logging.getLogger("geomap").warning(message)
-    predictions, seconds = _run(docs, geoparser, gold_spans=gold_spans, progress=progress,
-                                label=corpus_name(corpus_path))
+    run = _run if pool is None else _run_pool
+    predictions, seconds = run(docs, pool if pool is not None else geoparser, gold_spans=gold_spans,
+                               progress=progress, label=corpus_name(corpus_path))
     result = score(docs, predictions, seconds=seconds, gold_spans=gold_spans,
                    corpus=corpus_name(corpus_path), path=str(corpus_path), split=split)
-    gazetteer = getattr(geoparser, "gazetteer", None)
+    gazetteer = gazetteer or getattr(geoparser, "gazetteer", None)
     if gazetteer is not None:
         measure_areas(result, gazetteer)
     return result
@@ -210,6 +216,33 @@ def _run(
                 out.extend(_checked(list(ms), d) for ms, d in zip(got, batch))
                 advance(len(batch))
     return out, seconds
+
+
+def predict_batch(geoparser: GeoparserLike, payload: tuple[bool, list[tuple[str, Any, list]]]
+                  ) -> list[list[Mention]]:
+    """Worker task: the geoparser's mentions for a batch of (text, published, gold spans)."""
+    gold_spans, batch = payload
+    if gold_spans:
+        return [list(geoparser.resolve_spans(text, spans, published)) for text, published, spans in batch]
+    got = list(geoparser.mentions_many([t for t, _, _ in batch], [p for _, p, _ in batch]))
+    if len(got) != len(batch):
+        raise GeomapError(f"geoparser returned {len(got)} results for {len(batch)} documents")
+    return [list(ms) for ms in got]
+
+
+def _run_pool(docs: Sequence[GoldDocument], pool, *, gold_spans: bool, progress: bool, label: str
+              ) -> tuple[list[list[Mention]], float]:
+    """:func:`_run` through a pool of worker processes; the seconds are wall-clock seconds."""
+    batches = [docs[i:i + BATCH_SIZE] for i in range(0, len(docs), BATCH_SIZE)]
+    payloads = ((gold_spans, [(d.text, d.published, [t.span for t in d.toponyms]) for d in batch])
+                for batch in batches)
+    out: list[list[Mention]] = []
+    t0 = time.perf_counter()
+    with progress_bar(len(docs), label=f"eval {label}", enabled=progress, min_total=1) as advance:
+        for batch, got in zip(batches, pool.imap(predict_batch, payloads)):
+            out.extend(_checked(ms, d) for ms, d in zip(got, batch))
+            advance(len(batch))
+    return out, time.perf_counter() - t0
 
 
 def _checked(mentions: list[Mention], doc: GoldDocument) -> list[Mention]:

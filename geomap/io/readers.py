@@ -263,7 +263,8 @@ def _pick(record: dict, field: str):
     return None
 
 
-def _record_article(path: Path, where: str, record: dict, index: int) -> Article:
+def record_article(path: Path, where: str, record: dict, index: int) -> Article:
+    """The article of one JSONL/CSV/Parquet record (InputError naming ``where`` when it has no text)."""
     text = _pick(record, "text")
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"{where}: record has no 'text'")
@@ -278,22 +279,28 @@ def _record_article(path: Path, where: str, record: dict, index: int) -> Article
     )
 
 
-def json_lines(path: Path, raw: str) -> Iterator[tuple[int, dict]]:
+def json_lines(path: Path, raw: str, first_line: int = 1) -> Iterator[tuple[int, dict]]:
     """(line number, object) for each non-blank line of a JSON Lines text.
 
     Lines split on "\n" only: str.splitlines() would also break at U+2028 inside JSON strings.
+    ``first_line`` is the number of the text's first line (a slice of a bigger file).
     """
-    for lineno, line in enumerate(raw.split("\n"), 1):
+    for lineno, line in enumerate(raw.split("\n"), first_line):
         if not line.strip():
             continue
-        where = f"{path}:{lineno}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{where}: invalid JSON ({exc.msg} at column {exc.colno})") from None
-        if not isinstance(record, dict):
-            raise InputError(f"{where}: expected a JSON object, got {type(record).__name__}")
-        yield lineno, _no_lone_surrogates(record)
+        yield lineno, json_record(path, lineno, line)
+
+
+def json_record(path: Path, lineno: int, line: str) -> dict:
+    """The JSON object on one line of a JSON Lines file (InputError naming ``path:lineno`` otherwise)."""
+    where = f"{path}:{lineno}"
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where}: invalid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(record, dict):
+        raise InputError(f"{where}: expected a JSON object, got {type(record).__name__}")
+    return _no_lone_surrogates(record)
 
 
 #: A UTF-16 surrogate left alone: JSON can escape one ("\ud800") but no UTF-8 output can hold it.
@@ -316,28 +323,44 @@ def _jsonl_articles(path: Path, raw: str) -> Iterator[Article]:
     found = False
     for lineno, record in json_lines(path, raw):
         found = True
-        yield _record_article(path, f"{path}:{lineno}", record, lineno)
+        yield record_article(path, f"{path}:{lineno}", record, lineno)
     if not found:
         raise InputError(f"{path}: no records")
 
 
-def _csv_articles(path: Path, raw: str) -> Iterator[Article]:
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    # csv refuses fields over 128 kB by default, where the same article in JSONL is fine; no field
-    # can be longer than the file (the limit is a C long, so at most 2**31 - 1 everywhere).
-    wanted = min(len(raw) + 1, 2**31 - 1, sys.maxsize)
+def csv_delimiter(path: Path) -> str:
+    return "\t" if path.suffix.lower() == ".tsv" else ","
+
+
+def csv_field_limit(size: int) -> None:
+    """Let csv read fields of up to ``size`` characters.
+
+    csv refuses fields over 128 kB by default, where the same article in JSONL is fine; no field
+    can be longer than the text read (the limit is a C long, so at most 2**31 - 1 everywhere).
+    """
+    wanted = min(size + 1, 2**31 - 1, sys.maxsize)
     if csv.field_size_limit() < wanted:
         csv.field_size_limit(wanted)
+
+
+def csv_header(path: Path, row: list[str]) -> list[str]:
+    """The column names of a CSV header row, lower case; InputError when none holds the text."""
+    header = [h.strip().lower() for h in row]
+    if not any(name in header for name in FIELD_ALIASES["text"]):
+        raise InputError(f"{path}: no 'text' column (columns: {', '.join(header) or 'none'})")
+    return header
+
+
+def _csv_articles(path: Path, raw: str) -> Iterator[Article]:
+    delimiter = csv_delimiter(path)
+    csv_field_limit(len(raw))
     reader = csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter, strict=True)
     try:
-        header = next(reader)
+        header = csv_header(path, next(reader))
     except StopIteration:
         raise InputError(f"{path}: no header row") from None
     except csv.Error as exc:
         raise InputError(f"{path}:1: malformed CSV ({exc})") from None
-    header = [h.strip().lower() for h in header]
-    if not any(name in header for name in FIELD_ALIASES["text"]):
-        raise InputError(f"{path}: no 'text' column (columns: {', '.join(header) or 'none'})")
     found = False
     while True:
         try:
@@ -352,7 +375,7 @@ def _csv_articles(path: Path, raw: str) -> Iterator[Article]:
         if len(row) != len(header):
             raise InputError(f"{where}: expected {len(header)} fields, found {len(row)}")
         found = True
-        yield _record_article(path, where, dict(zip(header, row)), reader.line_num)
+        yield record_article(path, where, dict(zip(header, row)), reader.line_num)
     if not found:
         raise InputError(f"{path}: no records")
 

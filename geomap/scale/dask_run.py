@@ -1,0 +1,86 @@
+"""Run partition tasks on a dask.distributed cluster (``geomap extract --dask ADDRESS``).
+
+The client ships only :class:`~geomap.scale.partitions.Partition` descriptions (paths and
+ranges); each worker reads its slices, parses them with a Geoparser it loads once per worker
+process, and writes its parts into the output folder, which must be visible to every worker
+(a shared file system). Dask schedules; geomap adds no scheduler of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any, Callable, Iterable, Iterator
+
+from geomap.errors import GeomapError
+
+#: Environment variable naming the scheduler when ``--dask`` is not given.
+ENV = "GEOMAP_DASK"
+#: Seconds to wait for the scheduler before giving up with a one-line error.
+CONNECT_TIMEOUT = 5
+
+
+def scheduler_address(option: str | None) -> str | None:
+    """``--dask`` or else ``$GEOMAP_DASK`` (blank means none)."""
+    value = option if option is not None else os.environ.get(ENV)
+    return value.strip() if value and value.strip() else None
+
+
+def connect(address: str, timeout: float = CONNECT_TIMEOUT):
+    """A ``distributed.Client`` of the scheduler at ``address``; GeomapError within ``timeout`` s
+    when it cannot be reached."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise GeomapError("--dask needs dask.distributed and dask-geopandas "
+                          "(pip install 'dask[distributed]' dask-geopandas)") from None
+    check_address(address)
+    try:
+        return Client(address, timeout=timeout, set_as_default=False)
+    except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, ValueError for a bad address …
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise GeomapError(f"cannot reach the Dask scheduler at {address!r} within {timeout:g} s ({reason})") from None
+
+
+def check_address(address: str) -> None:
+    """GeomapError for an address no scheduler can have (before any connection is tried)."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(address)
+        if scheme in ("tcp", "tls", "ws", "wss"):
+            parse_host_port(location)
+    except (ValueError, TypeError) as exc:
+        reason = " ".join(str(exc).split())[:200]
+        raise GeomapError(f"--dask: {address!r} is not a scheduler address such as tcp://host:8786 ({reason})") from None
+
+
+def run_tasks(client, task: Callable[[Any, Any], Any], payloads: Iterable[Any], settings) -> Iterator[Any]:
+    """``task(geoparser, payload)`` for each payload on the cluster's workers, yielded as they finish.
+
+    A task that fails stops the run (its error is raised here) after cancelling the rest; what
+    the finished tasks wrote stays.
+    """
+    from distributed import as_completed
+
+    futures = []
+    try:
+        futures = client.map(_on_worker, list(payloads), task=task, settings=settings, pure=False)
+        for future in as_completed(futures, loop=client.loop):
+            yield future.result()
+    finally:
+        client.cancel(futures)
+
+
+_thread = threading.local()
+
+
+def _on_worker(payload: Any, *, task: Callable[[Any, Any], Any], settings) -> Any:
+    """Run on a worker: the Geoparser is loaded by the first task of each worker thread (one
+    thread per worker process is best: ``dask worker --nthreads 1``)."""
+    loaded = getattr(_thread, "geoparsers", None)
+    if loaded is None:
+        loaded = _thread.geoparsers = {}
+    if settings not in loaded:
+        loaded[settings] = settings.load(fresh=True)
+    return task(loaded[settings], payload)

@@ -1,0 +1,158 @@
+"""Local worker processes, each holding one loaded Geoparser, that run tasks in input order.
+
+A :class:`GeoparserPool` starts ``jobs`` processes; each loads the model and gazetteer once (the
+pool initializer) and then runs ``task(geoparser, payload)`` calls. Results come back in the order
+the payloads were given, whatever order the workers finish in, so a parallel run gives the same
+rows as an in-process one. At most ``2 * jobs`` payloads are in flight: memory does not grow with
+the input.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator
+
+from geomap.errors import GeomapError
+
+#: Articles per task: a few spaCy batches, small enough for the progress bar to move.
+CHUNK = 32
+#: Fewer documents than this are parsed in this process: starting workers (each loads the model,
+#: a few seconds) costs more than it saves on a small input.
+MIN_PARALLEL = 128
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What a worker needs to load the same Geoparser as the parent would."""
+
+    model: str | None = None
+    gazetteer: str | None = None
+    geocoder: str | None = None     # None or "offline": the gazetteer alone
+    bias: str | None = None         # the review settings (geomap.review): "IQ,SY"
+    corrections: str | None = None  # a corrections CSV
+    deny: str | None = None         # a deny list
+
+    def key(self) -> dict:
+        """What of these settings decides the output (for resume keys)."""
+        return {"model": self.model, "gazetteer": self.gazetteer,
+                "geocoder": None if self.geocoder == "offline" else self.geocoder,
+                "bias": self.bias, "corrections": self.corrections, "deny": self.deny}
+
+    def load(self, *, fresh: bool = False):
+        """The Geoparser of these settings, loaded once per process (shared with the library's),
+        or a new one with ``fresh`` (for a thread of its own: the gazetteer's SQLite connection
+        belongs to the thread that opened it)."""
+        from geomap.api import get_geoparser
+
+        loader = get_geoparser.__wrapped__ if fresh else get_geoparser
+        return loader(self.model, self.gazetteer, None if self.geocoder == "offline" else self.geocoder,
+                      self.bias, self.corrections, self.deny)
+
+
+def default_jobs() -> int:
+    """All cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def check_jobs(jobs: int | None) -> int:
+    """``--jobs`` as a worker count: None means all cores; below 1 is an InputError."""
+    from geomap.errors import InputError
+
+    if jobs is None:
+        return default_jobs()
+    if jobs < 1:
+        raise InputError(f"--jobs must be 1 or more, not {jobs}")
+    return jobs
+
+
+def effective_jobs(jobs: int, n_items: int, *, min_parallel: int | None = None, chunk: int = CHUNK) -> int:
+    """How many workers are worth starting for ``n_items`` documents: 1 (this process) below
+    ``min_parallel`` (default :data:`MIN_PARALLEL`), else at most one per chunk."""
+    floor = MIN_PARALLEL if min_parallel is None else min_parallel
+    if jobs <= 1 or n_items < max(floor, 2):
+        return 1
+    return min(jobs, -(-n_items // chunk))
+
+
+# -- the worker side ---------------------------------------------------------------------------
+_geoparser = None
+_load_error: GeomapError | None = None
+
+
+def _load(settings: Settings) -> None:
+    """Pool initializer: load the Geoparser once per worker process (or keep why it failed)."""
+    global _geoparser, _load_error
+    try:
+        _geoparser = settings.load()
+    except GeomapError as exc:  # raised again by every task, so the parent reports it on one line
+        _load_error = exc
+
+
+def _call(task: Callable[[Any, Any], Any], payload: Any) -> Any:
+    if _load_error is not None:
+        raise _load_error
+    return task(_geoparser, payload)
+
+
+# -- the parent side ---------------------------------------------------------------------------
+class GeoparserPool:
+    """``jobs`` worker processes with a loaded Geoparser each; use as a context manager."""
+
+    def __init__(self, jobs: int, settings: Settings | None = None) -> None:
+        self.jobs = jobs
+        self.settings = settings or Settings()
+        self._executor: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> "GeoparserPool":
+        # spawn: a worker never inherits the parent's threads or half-loaded state (fork would)
+        context = multiprocessing.get_context("spawn")
+        self._executor = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_load,
+                                             initargs=(self.settings,))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def imap(self, task: Callable[[Any, Any], Any], payloads: Iterable[Any]) -> Iterator[Any]:
+        """``task(geoparser, payload)`` for each payload, run by the workers, yielded in order.
+
+        ``task`` must be a module-level function (it is pickled by name).
+        """
+        if self._executor is None:
+            raise RuntimeError("GeoparserPool is used outside its with block")
+        pending: deque[Future] = deque()
+        window = 2 * self.jobs
+        try:
+            for payload in payloads:
+                pending.append(self._executor.submit(_call, task, payload))
+                if len(pending) >= window:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        except BrokenProcessPool:
+            raise GeomapError("a worker process died (out of memory?); rerun with fewer --jobs") from None
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def chunked(items: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    """Lists of ``size`` consecutive items (the last may be shorter)."""
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
