@@ -99,21 +99,16 @@ def parse_bias(value: str | list[str] | None) -> list[str]:
     return codes
 
 
-def _read_text(path: str | Path, what: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such {what} file") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: the {what} file is not UTF-8 text") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the {what} file ({exc.strerror or exc})") from None
+def _read_text(path: str | Path) -> str:
+    from geomap.io.readers import read_text
+
+    return read_text(Path(path))
 
 
 def read_deny(path: str | Path) -> list[str]:
     """Name keys from a deny file: one name a line, ``#`` comments and blank lines ignored."""
     keys = []
-    for line in _read_text(path, "deny").splitlines():
+    for line in _read_text(path).splitlines():
         name = line.split("#", 1)[0].strip()
         if name and normalize_name(name):
             keys.append(normalize_name(name))
@@ -122,7 +117,7 @@ def read_deny(path: str | Path) -> list[str]:
 
 def read_corrections(path: str | Path, gazetteer: Gazetteer) -> list[Correction]:
     """The rows of a corrections CSV (see the module docstring)."""
-    text = _read_text(path, "corrections")
+    text = _read_text(path)
     reader = csv.DictReader(text.splitlines())
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if "name" not in header or not ({"geonameid"} <= set(header) or {"lat", "lon"} <= set(header)):

@@ -177,6 +177,8 @@ class PlaceRecognizer:
         for ent in doc.ents:
             if ent.label_ in PLACE_LABELS:
                 span = _strip_determiner(ent)
+                if span is not None:
+                    span = self._whole_name(span)
                 if span is not None and self._plausible_place(span):
                     add("NER", span, ent.label_)
                     ner_tokens.update(range(span.start, span.end))
@@ -428,6 +430,20 @@ class PlaceRecognizer:
             out.append((_PRIORITY["PROPAGATED"], span))
         return out
 
+    def _whole_name(self, span: Span) -> Span:
+        """The model's span grown to the whole gazetteer name it cuts ("San Cristobal de" ->
+        "San Cristobal de las Casas"): the longest run of particles and capitalised words after
+        it that the gazetteer knows; the span itself when there is none."""
+        doc = span.doc
+        end = span.end
+        while end < len(doc) and end - span.end < _MAX_NAME_GROWTH and (
+                doc[end].lower_ in patterns.NAME_PARTICLES or doc[end].is_title):
+            end += 1
+        for stop in range(end, span.end, -1):
+            if doc[stop - 1].is_title and self.gazetteer.is_known_name(doc[span.start:stop].text):
+                return doc[span.start:stop]
+        return span
+
     def _plausible_place(self, span: Span) -> bool:
         """Reject GPE/LOC spans that are organisations or groups the model mislabels."""
         text = span.text
@@ -542,6 +558,9 @@ def _non_overlapping(found: list[tuple[int, Span]]) -> list[tuple[int, Span]]:
         taken.append((prio, span))
     return sorted(taken, key=lambda ps: ps[1].start)
 
+
+#: At most this many words are added to a place name the model cut short.
+_MAX_NAME_GROWTH = 4
 
 #: Last words of organisations named after a land they fight or speak for ("Kurdistan Workers'
 #: Party", "Oromo Liberation Front"): the land is no place of the story.

@@ -25,7 +25,7 @@ REGION_HEADS = [
 
 #: Lower-case Arabic/Romance particles inside a name ("al Khadir", "Lanao del Sur").
 NAME_PARTICLES = ("al", "el", "ad", "as", "ash", "an", "ar", "at", "az", "bin", "ibn", "abu", "de", "du", "des",
-                  "la", "le", "del", "da", "di")
+                  "la", "le", "del", "da", "di", "las", "los", "les", "y")
 # A name token: capitalised word, a particle or a hyphen inside a name.
 _NAME_TOKEN = {"TEXT": {"REGEX": r"^(?:[A-Z][\w'’.]*|" + "|".join(NAME_PARTICLES) + r"|-)$"}}
 _FIRST_TOKEN = {"IS_TITLE": True, "IS_SENT_START": False}
