@@ -70,3 +70,30 @@ def test_county_and_state_abbreviation(geoparser):
 def test_state_university_is_no_region(geoparser):
     got = by_text(geoparser, "Colorado State University students marched in Fort Collins.")
     assert "Colorado State" not in got
+
+
+NEWS_WITH_FALSE_FRIENDS = (
+    "CAIRO - A suicide bomber attacked St. Peter's church in Cairo on Sunday, killing 25 people, "
+    "the Interior Minister said. \"God help us,\" said a priest at St. Mark's Cathedral. The White "
+    "House condemned the attack. Federal officials and Central Bank staff met Xinhua reporters. "
+    "Abu Bakr al-Baghdadi's group claimed it. The Kurdistan Workers' Party denied involvement. "
+    "In Lima, police arrested two men; in Montréal, protesters gathered near San Cristobal de las Casas."
+)
+
+
+def test_words_of_news_are_no_places(geoparser):
+    """Common words, titles, churches and parties that gazetteers also list as places."""
+    got = {m.text: m for m in geoparser.mentions(NEWS_WITH_FALSE_FRIENDS)}
+    for word in ("God", "White", "Interior", "Federal", "Central", "Xinhua", "Abu", "Kurdistan",
+                 "St. Peter's", "St. Mark's"):
+        assert word not in got, word
+    assert got["Cairo"].place.country_code == "EG"
+    assert got["Lima"].place.country_code == "PE" and got["Lima"].place.kind == "city"
+    assert got["Montréal"].place.admin1_code == "CA-QC"  # GeoNames' own region code, not the nearest centre
+    assert got["San Cristobal de las Casas"].place.country_code == "MX"  # the whole name, not "San Cristobal de"
+
+
+def test_accents_are_not_folded_into_a_word(gazetteer):
+    assert not gazetteer.spelled_alike("God")   # only Göd, Hungary, is spelled so
+    assert gazetteer.spelled_alike("Göd")
+    assert gazetteer.spelled_alike("Sao Paulo")  # the gazetteer lists the unaccented spelling too
