@@ -166,7 +166,7 @@ def reading_features(mentions: list[Mention]) -> list[float]:
     A name the model missed and the gazetteer found is more often no place at all."""
     sources = {m.source for m in mentions}
     labels = {m.label for m in mentions}
-    return [float("NER" in sources), float(bool(sources & {"GAZ", "EMBEDDED"})), float("LOCATIVE" in sources),
+    return [float("NER" in sources), float(bool(sources & {"GAZ", "EMBEDDED", "HASHTAG"})), float("LOCATIVE" in sources),
             float("LOC" in labels), float("FAC" in labels),
             float("NORP" in labels or any((m.hint or {}).get("demonym") for m in mentions)),
             math.log(len(mentions))]

@@ -97,3 +97,10 @@ def test_accents_are_not_folded_into_a_word(gazetteer):
     assert not gazetteer.spelled_alike("God")   # only Göd, Hungary, is spelled so
     assert gazetteer.spelled_alike("Göd")
     assert gazetteer.spelled_alike("Sao Paulo")  # the gazetteer lists the unaccented spelling too
+
+
+def test_hashtags_that_name_places(geoparser):
+    got = {m.text: m for m in geoparser.mentions("Curfew lifted in #Ferguson as #SierraLeone fights #Ebola. #tornado")}
+    assert got["Ferguson"].place.admin1_code == "US-MO"
+    assert got["SierraLeone"].place.country_code == "SL"  # camel case read as "Sierra Leone"
+    assert "Ebola" not in got and "tornado" not in got

@@ -12,6 +12,8 @@ Results land in ``doc.spans["places"]`` (labels GPE, LOC, FAC, NORP for demonyms
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +32,7 @@ PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _PROTECTED = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE"}
 # Match sources, best first, for resolving overlaps.
 _PRIORITY = {"FACILITY": 0, "REGION": 0, "CAPITAL": 0, "DEMONYM_PLACE": 1, "PROPAGATED": 1, "LOCATIVE": 1,
-             "NER": 2, "GAZ": 3, "EMBEDDED": 3}
+             "NER": 2, "HASHTAG": 2, "GAZ": 3, "EMBEDDED": 3}
 #: Entity labels whose names often start with a place ("Ohio Department of Development",
 #: "DeKalb Police", "American Legion"): the place inside is a toponym too.
 _EMBEDDING = {"ORG", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"}
@@ -196,6 +198,9 @@ class PlaceRecognizer:
 
         for span in self._locative_names(doc, ner_tokens):
             add("LOCATIVE", span, "GPE")
+
+        for span, name in self._hashtag_names(doc):
+            add("HASHTAG", span, "GPE", {"name": name} if name != span.text else None)
 
         if self.use_gazetteer_terms:
             for span in self._gazetteer_names(doc):
@@ -430,6 +435,20 @@ class PlaceRecognizer:
             out.append((_PRIORITY["PROPAGATED"], span))
         return out
 
+    def _hashtag_names(self, doc: Doc):
+        """"#Ferguson", "#SierraLeone": a capitalised hashtag whose words name a notable place
+        (the model reads hashtags as anything, often as persons)."""
+        gaz = self.gazetteer
+        for tok in doc[:-1]:
+            if tok.text != "#" or tok.whitespace_:
+                continue
+            word = doc[tok.i + 1]
+            if not word.text[:1].isupper() or not word.is_alpha:
+                continue
+            name = _CAMEL_CASE.sub(" ", word.text)
+            if gaz.is_notable_name(name, min_population=self.min_population) and gaz.spelled_alike(name):
+                yield doc[word.i:word.i + 1], name
+
     def _whole_name(self, span: Span) -> Span:
         """The model's span grown to the whole gazetteer name it cuts ("San Cristobal de" ->
         "San Cristobal de las Casas"): the longest run of particles and capitalised words after
@@ -559,6 +578,8 @@ def _non_overlapping(found: list[tuple[int, Span]]) -> list[tuple[int, Span]]:
     return sorted(taken, key=lambda ps: ps[1].start)
 
 
+#: Where a camel-cased hashtag's words meet ("SierraLeone", "NewYork").
+_CAMEL_CASE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 #: At most this many words are added to a place name the model cut short.
 _MAX_NAME_GROWTH = 4
 
