@@ -72,9 +72,12 @@ def load_model(name: str | None = None, *, gazetteer: Gazetteer | None = None) -
         raise ModelError(f"spaCy model {name!r} is not installed (pip install it, or pass --model)") from exc
     if "ner" not in nlp.pipe_names:
         raise ModelError(f"spaCy model {name!r} has no 'ner' component")
-    recognizer = nlp.add_pipe("geomap_places", after="ner")
+    # The gazetteer's path goes into the pipeline's config (and so into nlp.to_disk); the open
+    # gazetteer is shared rather than opened a second time.
+    config = {"gazetteer": str(gazetteer.path)} if gazetteer is not None else {}
+    recognizer = nlp.add_pipe("geomap_places", after="ner", config=config)
     if gazetteer is not None:
-        recognizer._gazetteer = gazetteer
+        recognizer.use_gazetteer(gazetteer)
     return nlp
 
 

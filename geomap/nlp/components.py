@@ -102,6 +102,12 @@ class PlaceRecognizer:
         self.cue_matcher.add("DEMONYM_PLACE", [[{"IS_TITLE": True}, {"IS_TITLE": True, "POS": "PROPN"}]])
         self.cue_matcher.add("CAPITAL", [[{"LOWER": "the"}, {"IS_TITLE": True}, {"LOWER": "capital"}]])
 
+    def use_gazetteer(self, gazetteer) -> None:
+        """Share an open gazetteer (its path is what the pipeline's config and ``to_disk`` keep,
+        so a saved and reloaded pipeline opens the same file)."""
+        self._gazetteer = gazetteer
+        self.gazetteer_path = str(gazetteer.path)
+
     @property
     def gazetteer(self):
         # Opened on first use so that loading a saved pipeline stays cheap.
