@@ -577,6 +577,8 @@ def _named_counties(groups: dict[str, list[int]], cands: dict[str, list[Place]])
             if p.kind == "admin2" and normalize_name(p.name) == key and _COUNTY_WORD.search(p.name)]
 
 
+#: A site or town this close to a city's point counts as inside it ("Sadr City, Baghdad").
+_NEAR_CITY_KM = 50.0
 #: A town this close to the point of a county the text names lies in or next to it.
 _COUNTY_KM = 50.0
 #: Second-level areas named with their type word ("Hempstead County", "County Cork", "Orleans Parish").
@@ -711,7 +713,7 @@ def _inside(p: Place, container: Place) -> bool:
     if container.kind in ("admin1", "admin2"):
         return bool(p.admin1_code) and p.admin1_code == container.admin1_code and p is not container
     if container.kind == "city":
-        return place_km(p, container) < 50 and p.kind in ("site", "airport", "city")
+        return place_km(p, container) < _NEAR_CITY_KM and p.kind in ("site", "airport", "city")
     return False
 
 

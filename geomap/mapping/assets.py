@@ -136,16 +136,17 @@ class OfflineAssets(MacroElement):
             figure.header.add_child(Verbatim(str(header(self, kwargs))), name="geomap_offline_assets", index=1)
 
 
-def _walk(element: Element):
+def walk(element: Element):
+    """``element`` and every element below it (a folium tree), parents first."""
     yield element
     for child in list(element._children.values()):
-        yield from _walk(child)
+        yield from walk(child)
 
 
 def strip_cdn(element: Element) -> list[str]:
     """Drop CDN links of *element* and its children; return the ones we cannot replace."""
     unknown: list[str] = []
-    for el in _walk(element):
+    for el in walk(element):
         for attr in ("default_js", "default_css"):
             links = getattr(el, attr, None)
             if not links:

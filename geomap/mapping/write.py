@@ -15,7 +15,7 @@ from branca.element import Element
 
 from geomap.errors import OutputError
 from geomap.io.atomic import write_data
-from geomap.mapping.assets import OfflineAssets, make_offline
+from geomap.mapping.assets import OfflineAssets, make_offline, walk
 
 Embed = Literal["page", "fragment", "iframe"]
 
@@ -23,12 +23,6 @@ Embed = Literal["page", "fragment", "iframe"]
 _PAGE_ONLY = re.compile(
     r"<meta[^>]*>|<style>\s*html,\s*body\s*\{.*?</style>|<style>\s*#map\s*\{.*?</style>", re.S
 )
-
-
-def _walk(element: Element):
-    yield element
-    for child in element._children.values():
-        yield from _walk(child)
 
 
 def _is_offline(m: folium.Map) -> bool:
@@ -44,9 +38,9 @@ def _page(m: folium.Map) -> str:
 def _fragment(m: folium.Map, height: str) -> str:
     # Render a copy with fresh ids so the same map can be embedded twice on a page.
     fig = copy.deepcopy(m.get_root())
-    for el in _walk(fig):
+    for el in walk(fig):
         el._id = uuid.uuid4().hex
-    mcopy = next(el for el in _walk(fig) if isinstance(el, folium.Map))
+    mcopy = next(el for el in walk(fig) if isinstance(el, folium.Map))
     if _is_offline(mcopy):
         make_offline(mcopy)
     fig.render()
