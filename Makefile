@@ -30,7 +30,7 @@ test-min: pyproject.toml
 	$(VENV_MIN)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV_MIN)/bin/python -c "import re, tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
 	reqs = p['dependencies'] + p['optional-dependencies']['test']; \
-	print('\n'.join(re.sub(r'\s*>=\s*([^,;\s]+).*', r'==\1', r) for r in reqs if '>=' in r))" \
+	print('\n'.join(re.sub(r'\[[^]]*\]', '', re.sub(r'\s*>=\s*([^,;\s]+).*', r'==\1', r)) for r in reqs if '>=' in r))" \
 	> $(VENV_MIN)/constraints-min.txt
 	$(VENV_MIN)/bin/python -m pip install --quiet -c $(VENV_MIN)/constraints-min.txt -e '.[test]'
 	$(VENV_MIN)/bin/python -m pip check

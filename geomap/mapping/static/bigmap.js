@@ -83,7 +83,7 @@
           var ty = data.types[data.t[k]];
           L.circleMarker([data.lat[k], data.lon[k]], {
             renderer: renderer, radius: 5, color: '#fff', weight: 1, fillColor: ty.color, fillOpacity: 0.9
-          }).bindPopup(function () { return popupNode(data, k); }, { maxWidth: 380, minWidth: 220 }).addTo(marks);
+          }).bindPopup(function () { return popupNode(data, k); }, gm.POPUP).addTo(marks);
         });
         drawn.count = Math.min(inView.length, 20000);
         return;

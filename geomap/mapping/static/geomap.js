@@ -72,7 +72,7 @@
         target = cluster || group;
         pins.push(layer);
       }
-      mark.bindPopup(r[2], { maxWidth: 380, minWidth: 220 });
+      mark.bindPopup(r[2], gm.POPUP);
       mark.bindTooltip(r[3]);
       mark.geomapDate = layer.geomapDate = r[4];
       st.entries.push({ layer: layer, mark: mark, group: target, date: r[4], shown: true, type: data.type,
@@ -92,6 +92,8 @@
      geomap-compact, the layer list and the legend folded. Decided from the container's own
      size, so it works the same in a page, a fragment and an iframe. */
   gm.COMPACT = 500;
+  /* Popups open clear of the title (top) and the time control (bottom). */
+  gm.POPUP = { maxWidth: 380, minWidth: 220, autoPanPaddingTopLeft: [12, 56], autoPanPaddingBottomRight: [12, 24] };
   gm.layout = function (map) {
     var c = map.getContainer(), compact = c.clientHeight > 0 && c.clientHeight < gm.COMPACT;
     if (compact === state(map).compact) { return compact; }
@@ -125,6 +127,15 @@
     if (!state(map).layoutWatched) {
       state(map).layoutWatched = true;
       map.on('resize', function () { gm.layout(map); });
+      map.on('popupopen', function (e) {  // a compact map gets a narrower popup that scrolls
+        var o = e.popup.options, small = state(map).compact;
+        var want = small ? Math.max(120, Math.round(map.getSize().y * 0.5)) : undefined;
+        if (o.maxHeight !== want) {
+          o.maxHeight = want;
+          o.maxWidth = small ? 300 : gm.POPUP.maxWidth;
+          e.popup.update();
+        }
+      });
     }
     if (!bounds) { return; }
     var c = map.getContainer(), size = map.getSize();
