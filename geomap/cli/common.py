@@ -46,14 +46,16 @@ Jobs = Annotated[Optional[int], typer.Option(
 def _checked(parser: str, **kwargs):
     """A typer callback running a :mod:`geomap.tools.filters` parser on the option's value: a bad
     value is a usage error (status 2) while the command line is parsed, before any work."""
-    def callback(value):
+    def callback(param: typer.CallbackParam, value):
         from geomap.errors import InputError
         from geomap.tools import filters
 
         try:
             getattr(filters, parser)(value, **kwargs)
         except InputError as exc:  # "--since: cannot read …" -> "Invalid value for '--since': cannot read …"
-            raise typer.BadParameter(re.sub(r"^--[\w-]+: ", "", str(exc))) from None
+            # the hint is given, not left to click (8.2 writes "(env var: 'None')" into it)
+            raise typer.BadParameter(re.sub(r"^--[\w-]+: ", "", str(exc)),
+                                     param_hint=f"'{param.opts[0]}'") from None
         return value
     return callback
 

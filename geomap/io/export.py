@@ -20,7 +20,7 @@ from shapely import wkt as shapely_wkt
 
 from geomap.errors import InputError, OutputError
 from geomap.io.atomic import staged
-from geomap.io.kml import columns_from_gdal, write_kml
+from geomap.io.kml import read_kml, write_kml
 from geomap.io.shapefile import long_names, shapefile_files, write_shapefile
 from geomap.schema import CRS, EVENT_COLUMNS, MENTION_COLUMNS
 
@@ -152,10 +152,9 @@ def read_frame(path: str | os.PathLike, *, fmt: str | None = None) -> gpd.GeoDat
         geometry = [shapely_wkt.loads(w) if w else None for w in wkts]
         gdf = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=CRS), crs=CRS)
     else:
-        gdf = gpd.read_file(source, engine="pyogrio")
-        if kind == "kml":
-            gdf = columns_from_gdal(gdf, source)
-        elif kind in ("shp", "shp.zip"):
+        ours = read_kml(source) if kind == "kml" else None
+        gdf = ours if ours is not None else gpd.read_file(source, engine="pyogrio")
+        if kind in ("shp", "shp.zip"):
             gdf = long_names(gdf)
     return conform(gdf)
 

@@ -109,18 +109,36 @@ def schema_fields(path: str | Path) -> list[str]:
     return []
 
 
-def columns_from_gdal(gdf: gpd.GeoDataFrame, path: str | Path) -> gpd.GeoDataFrame:
-    """A frame GDAL read from our KML, with our columns only, under their own names.
+def read_kml(path: str | Path, crs: str = "EPSG:4326") -> gpd.GeoDataFrame | None:
+    """The frame of a KML file written by :func:`write_kml` (every column as text, for the
+    caller to cast), read by its own schema rather than through GDAL, whose KML readers name and
+    order the columns differently from version to version; None for any other KML."""
+    from shapely.geometry import Point
 
-    GDAL's readers put their own Placemark fields first (name, description, timestamp, begin,
-    end …) and rename ours that clash ("end" becomes "end2"); ours are the last columns, in order.
-    """
     fields = schema_fields(path)
-    data = [c for c in gdf.columns if c != gdf.geometry.name]
-    if not fields or len(data) < len(fields):
-        return gdf
-    ours = data[len(data) - len(fields):]
-    return gdf[[*ours, gdf.geometry.name]].rename(columns=dict(zip(ours, fields)))
+    if not fields:
+        return None
+    rows, points = [], []
+    try:
+        for _, element in ET.iterparse(str(path), events=("end",)):
+            if element.tag.rsplit("}", 1)[-1] != "Placemark":
+                continue
+            row = dict.fromkeys(fields, "")
+            point = None
+            for child in element.iter():
+                tag = child.tag.rsplit("}", 1)[-1]
+                if tag == "SimpleData" and child.get("name") in row:
+                    row[child.get("name")] = child.text or ""
+                elif tag == "coordinates" and child.text:
+                    lon, lat = (float(v) for v in child.text.strip().split(",")[:2])
+                    point = Point(lon, lat)
+            rows.append(row)
+            points.append(point)
+            element.clear()
+    except (ET.ParseError, ValueError):
+        return None
+    frame = pd.DataFrame(rows, columns=fields).replace("", None)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(points, crs=crs), crs=crs)
 
 
-__all__ = ["KML_NS", "columns_from_gdal", "placemark_name", "schema_fields", "write_kml", "xml_text"]
+__all__ = ["KML_NS", "placemark_name", "read_kml", "schema_fields", "write_kml", "xml_text"]

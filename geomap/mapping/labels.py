@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from shapely.geometry import shape
+from shapely.errors import TopologicalError
 from shapely.ops import polylabel
 
 from geomap.errors import OutputError
@@ -43,8 +44,11 @@ def _label_point(geometry: dict[str, Any]) -> tuple[float, float] | None:
         geom = shape(geometry)
         parts = list(getattr(geom, "geoms", [geom]))
         biggest = max(parts, key=lambda g: g.area)
+        if not biggest.is_valid:  # some outlines cross themselves; older shapely refuses them
+            biggest = biggest.buffer(0)
+            biggest = max(getattr(biggest, "geoms", [biggest]), key=lambda g: g.area)
         point = polylabel(biggest, tolerance=0.5)
-    except (ValueError, TypeError, AttributeError, KeyError):
+    except (ValueError, TypeError, AttributeError, KeyError, TopologicalError):
         return None
     return round(point.y, 3), round(point.x, 3)
 
