@@ -137,7 +137,11 @@ class Weights:
 #: leads (its softmax log-odds, its score margin over the second, how many candidates there
 #: are), and the top candidate's own features: its kind and the evidence for it.
 #: How the text gives the name (see :func:`reading_features`).
-READING = ("by_model", "by_gazetteer", "by_locative", "label_loc", "label_fac", "demonym", "log_mentions")
+READING = ("by_model", "by_gazetteer", "by_locative", "by_cue", "label_loc", "label_fac", "demonym",
+           "log_mentions")
+#: Recognizer sources that read a name from the words around it ("Anbar Province", "the Iraqi
+#: capital", "Ain al-Assad Airbase").
+CUE_SOURCES = frozenset({"FACILITY", "REGION", "CAPITAL", "DEMONYM_PLACE", "PROPAGATED"})
 CONFIDENCE_FEATURES = (
     "top_logit", "margin", "log_candidates",
     "country", "admin1", "region", "continent", "admin2", "facility",
@@ -167,7 +171,7 @@ def reading_features(mentions: list[Mention]) -> list[float]:
     sources = {m.source for m in mentions}
     labels = {m.label for m in mentions}
     return [float("NER" in sources), float(bool(sources & {"GAZ", "EMBEDDED", "HASHTAG"})), float("LOCATIVE" in sources),
-            float("LOC" in labels), float("FAC" in labels),
+            float(bool(sources & CUE_SOURCES)), float("LOC" in labels), float("FAC" in labels),
             float("NORP" in labels or any((m.hint or {}).get("demonym") for m in mentions)),
             math.log(len(mentions))]
 

@@ -181,10 +181,12 @@ def fit_confidence(corpora: list[list[RankingList]], w: np.ndarray, *, l2: float
     return tuple(float(b) for b in beta)
 
 
-def fit_weights(corpora: list[list[RankingList]], found: list[list[RankingList]] | None = None) -> Weights:
-    """Ranker weights fitted on ``corpora`` (a list of lists per corpus, from gold spans) and the
-    confidence model on those and ``found`` (per corpus, the names the recognizer found)."""
-    w = fit(corpora)
+def fit_weights(corpora: list[list[RankingList]], found: list[list[RankingList]] | None = None,
+                ranker: Weights | None = None) -> Weights:
+    """Ranker weights fitted on ``corpora`` (a list of lists per corpus, from gold spans), or
+    ``ranker``'s kept, and the confidence model on those and ``found`` (per corpus, the names the
+    recognizer found)."""
+    w = np.array(ranker.coef) if ranker is not None else fit(corpora)
     return Weights(coef=tuple(float(c) for c in w), confidence=fit_confidence(corpora + (found or []), w))
 
 
@@ -228,6 +230,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", default=str(RANKER_FILE))
     ap.add_argument("--leave-one-out", action="store_true",
                     help="score each corpus with weights fitted on the others; write nothing")
+    ap.add_argument("--keep-ranker", action="store_true",
+                    help="keep the shipped ranker weights; fit the confidence model only")
     ap.add_argument("--gold-spans-only", nargs="*", default=[], metavar="CORPUS",
                     help="corpora whose recognized names are not used for the confidence (their "
                          "annotation covers one name a text, e.g. hu2014 ju2016)")
@@ -249,7 +253,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"| mean | | {np.mean([r['acc161'] for r in table.values()]):.3f} | "
               f"{np.mean([r['roc_auc'] for r in table.values()]):.3f} | | |")
         return
-    weights = fit_weights(list(data.values()), list(found.values()))
+    weights = fit_weights(list(data.values()), list(found.values()),
+                          ranker=Weights.shipped() if args.keep_ranker else None)
     out = weights.to_json(trained_on=f"{args.split} split of " + ", ".join(data),
                           n_lists={name: len(d) for name, d in data.items()})
     Path(args.out).write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
