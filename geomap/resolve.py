@@ -133,15 +133,15 @@ class Weights:
         return 1.0 / (1.0 + math.exp(-max(min(logit, 30.0), -30.0)))
 
 
-#: What the confidence model reads about a ranked candidate list: how far the top candidate
-#: leads (its softmax log-odds, its score margin over the second, how many candidates there
-#: are), and the top candidate's own features: its kind and the evidence for it.
 #: How the text gives the name (see :func:`reading_features`).
 READING = ("by_model", "by_gazetteer", "by_locative", "by_cue", "label_loc", "label_fac", "demonym",
            "log_mentions")
 #: Recognizer sources that read a name from the words around it ("Anbar Province", "the Iraqi
 #: capital", "Ain al-Assad Airbase").
 CUE_SOURCES = frozenset({"FACILITY", "REGION", "CAPITAL", "DEMONYM_PLACE", "PROPAGATED"})
+#: What the confidence model reads about a ranked candidate list: how far the top candidate
+#: leads (its softmax log-odds, its score margin over the second, how many candidates there
+#: are), the top candidate's own features (its kind and the evidence for it) and the reading.
 CONFIDENCE_FEATURES = (
     "top_logit", "margin", "log_candidates",
     "country", "admin1", "region", "continent", "admin2", "facility",
@@ -166,7 +166,8 @@ def confidence_features(scores: list[float], top_row: list[float], reading: list
 
 def reading_features(mentions: list[Mention]) -> list[float]:
     """How the text gives a name (its mentions): found by the language model, by the gazetteer
-    alone or after "in"/"near"; labelled a location, a facility or a people; how often named.
+    alone, after "in"/"near" or from a cue word; labelled a location, a facility or a people; how
+    often named.
     A name the model missed and the gazetteer found is more often no place at all."""
     sources = {m.source for m in mentions}
     labels = {m.label for m in mentions}
