@@ -29,6 +29,7 @@ from pathlib import Path
 
 from geomap.errors import InputError
 from geomap.gazetteer import Gazetteer, normalize_name
+from geomap.io.readers import read_text
 from geomap.records import Place
 
 #: Added to the ranker's score of a candidate in a focus country: more than a text that names only
@@ -99,16 +100,10 @@ def parse_bias(value: str | list[str] | None) -> list[str]:
     return codes
 
 
-def _read_text(path: str | Path) -> str:
-    from geomap.io.readers import read_text
-
-    return read_text(Path(path))
-
-
 def read_deny(path: str | Path) -> list[str]:
     """Name keys from a deny file: one name a line, ``#`` comments and blank lines ignored."""
     keys = []
-    for line in _read_text(path).splitlines():
+    for line in read_text(Path(path)).splitlines():
         name = line.split("#", 1)[0].strip()
         if name and normalize_name(name):
             keys.append(normalize_name(name))
@@ -117,7 +112,7 @@ def read_deny(path: str | Path) -> list[str]:
 
 def read_corrections(path: str | Path, gazetteer: Gazetteer) -> list[Correction]:
     """The rows of a corrections CSV (see the module docstring)."""
-    text = _read_text(path)
+    text = read_text(Path(path))
     reader = csv.DictReader(text.splitlines())
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if "name" not in header or not ({"geonameid"} <= set(header) or {"lat", "lon"} <= set(header)):

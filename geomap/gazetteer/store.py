@@ -237,6 +237,7 @@ class Gazetteer:
             return True
         return 0 < len({cc for _, cc in rows}) <= GENERIC_REGION_COUNTRIES
 
+    @lru_cache(maxsize=200_000)
     def spelled_alike(self, name: str) -> bool:
         """False when every gazetteer name that ``name`` matches differs from it by accents the
         text does not have ("God" is not "Göd"): a lookup folds accents away, a reader does not."""

@@ -95,7 +95,7 @@ def collect_full(geoparser, path: str | Path, split: str = "all", limit: int | N
     return out
 
 
-def _pad(data: list[RankingList], weights: np.ndarray | None = None):
+def _pad(data: list[RankingList]):
     """Stack lists into (lists, candidates, features) arrays with a validity mask."""
     k = max(len(d.y) for d in data)
     X = np.zeros((len(data), k, len(FEATURES)))
