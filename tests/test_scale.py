@@ -61,6 +61,46 @@ def test_jobs_give_the_rows_of_one_process(corpus, one_process):
     assert list(two[1].event_id) == list(one[1].event_id)
 
 
+def test_spawned_workers_give_the_same_rows(corpus, one_process, monkeypatch):
+    """Where workers cannot be forked (macOS, Windows, an online geocoder) each loads its own."""
+    import geomap.scale.parallel as parallel
+
+    monkeypatch.setattr(parallel, "forks", lambda settings: False)
+    two = frames(parse_documents(read_articles([corpus]), jobs=2, settings=Settings(), min_parallel=2))
+    for a, b in zip(one_process, two):
+        pd.testing.assert_frame_equal(pd.DataFrame(a), pd.DataFrame(b))
+
+
+@pytest.mark.skipif(not hasattr(os, "register_at_fork"), reason="no fork here")
+def test_a_forked_process_reads_the_gazetteer_through_its_own_connection(geoparser):
+    import multiprocessing
+
+    from geomap.gazetteer import Gazetteer
+
+    gaz = Gazetteer.open()
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        own, names = pool.apply(_child_lookup, ("Ramadi",))
+    assert own
+    assert names == [p.name for p in gaz.candidates("Ramadi")] and names
+
+
+def _child_lookup(name: str):
+    from geomap.gazetteer import Gazetteer
+
+    gaz = Gazetteer.open()
+    gaz.candidates.cache_clear()  # look it up through SQLite, not in the inherited cache
+    return gaz._conn is not gaz._inherited, [p.name for p in gaz.candidates(name)]
+
+
+def test_forked_workers_fail_on_one_line_when_the_model_is_missing():
+    from geomap.errors import GeomapError
+    from geomap.scale import GeoparserPool
+
+    with pytest.raises(GeomapError, match="no_such_model"):
+        with GeoparserPool(2, Settings(model="no_such_model")):
+            pass
+
+
 def test_cli_jobs_two_writes_the_same_file(corpus, one_process, tmp_path, capsys, monkeypatch):
     import geomap.scale.parallel as parallel
     from geomap.io.export import write_frame
@@ -224,16 +264,27 @@ def test_cli_folder_output_and_errors_option(tmp_path, capsys):
 def test_dask_local_cluster_writes_the_local_dataset(corpus, tmp_path, capsys):
     distributed = pytest.importorskip("distributed")
     local = run_dataset([corpus], tmp_path / "local", size=20, settings=Settings())
+    # the workers load the Geoparser as they start (geomap.scale.preload), and the run uses those
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
-        code, out, err = run_cli(capsys, "extract", corpus, "-o", tmp_path / "dask", "--dask",
-                                 cluster.scheduler_address, "--partition-size", "20", "-q")
+                                  dashboard_address=None, preload=["geomap.scale.preload"]) as cluster:
+        with distributed.Client(cluster) as client:
+            ready = client.run(_preloaded_count)
+            code, out, err = run_cli(capsys, "extract", corpus, "-o", tmp_path / "dask", "--dask",
+                                     cluster.scheduler_address, "--partition-size", "20", "-q")
+            left = client.run(_preloaded_count)
     assert code == 0, err
+    assert list(ready.values()) == [1, 1] and list(left.values()) == [0, 0]
     names = sorted(p.name for p in (tmp_path / "dask").glob("part-*.parquet"))
     assert names == sorted(p.name for p in (tmp_path / "local").glob("part-*.parquet"))
     assert len(names) == local.n_parts == 4
     pd.testing.assert_frame_equal(pd.DataFrame(gpd.read_parquet(tmp_path / "dask")),
                                   pd.DataFrame(gpd.read_parquet(tmp_path / "local")))
+
+
+def _preloaded_count() -> int:
+    from geomap.scale import dask_run
+
+    return len(dask_run._preloaded)
 
 
 @pytest.mark.parametrize("address", ["tcp://127.0.0.1:1", "not::an::address"])

@@ -11,6 +11,7 @@ import logging
 import os
 import sqlite3
 import threading
+import weakref
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -28,6 +29,8 @@ _COLUMNS = ("id, name, kind, lat, lon, geonameid, country_code, admin1_code, adm
             "population, source")
 _OPEN_LOCK = threading.Lock()
 _OPENED: dict[Path, "Gazetteer"] = {}
+#: Every open gazetteer, so that a forked child process gets connections of its own.
+_LIVE: "weakref.WeakSet[Gazetteer]" = weakref.WeakSet()
 
 
 def default_path() -> Path:
@@ -118,6 +121,15 @@ class Gazetteer:
         log.info("gazetteer %s opened (%s)", self.path, self.meta.get("source", "unknown source"))
         log.debug("gazetteer build version %s, %d countries", self.meta.get("build_version"), len(self._countries))
         self.candidates = lru_cache(maxsize=100_000)(self._candidates)  # type: ignore[method-assign]
+        _LIVE.add(self)
+
+    def _reopen_in_child(self) -> None:
+        """After a fork: a connection and lock of this process's own. An SQLite connection must not
+        be used across a fork; the inherited one is kept (not closed) so that closing it cannot
+        touch the parent's file state."""
+        self._inherited = self._conn
+        self._conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        self._lock = threading.Lock()
 
     @classmethod
     def open(cls, path: str | os.PathLike | None = None, *, build_missing: bool = True) -> "Gazetteer":
@@ -318,3 +330,12 @@ class Gazetteer:
         return found[0] if found else None
 
 
+def _after_fork_in_child() -> None:
+    for gaz in list(_LIVE):
+        gaz._reopen_in_child()
+    global _OPEN_LOCK
+    _OPEN_LOCK = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX: a forked worker (geomap's --jobs, or a user's own) reads safely
+    os.register_at_fork(after_in_child=_after_fork_in_child)

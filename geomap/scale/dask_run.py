@@ -8,6 +8,7 @@ process, and writes its parts into the output folder, which must be visible to e
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from typing import Any, Callable, Iterable, Iterator
@@ -73,14 +74,31 @@ def run_tasks(client, task: Callable[[Any, Any], Any], payloads: Iterable[Any], 
 
 
 _thread = threading.local()
+#: Geoparsers loaded when the worker started (:mod:`geomap.scale.preload`), by settings key; the
+#: first worker thread to run a task with those settings takes it.
+_preloaded: dict[str, Any] = {}
+_preloaded_lock = threading.Lock()
+
+
+def _settings_key(settings) -> str:
+    return json.dumps(settings.key(), sort_keys=True)
+
+
+def preload(settings) -> None:
+    """Load a Geoparser for ``settings`` now, for this process's first task that needs it."""
+    geoparser = settings.load(fresh=True)
+    with _preloaded_lock:
+        _preloaded[_settings_key(settings)] = geoparser
 
 
 def _on_worker(payload: Any, *, task: Callable[[Any, Any], Any], settings) -> Any:
-    """Run on a worker: the Geoparser is loaded by the first task of each worker thread (one
-    thread per worker process is best: ``dask worker --nthreads 1``)."""
+    """Run on a worker: the Geoparser is the preloaded one or loaded by the first task of each
+    worker thread (one thread per worker process is best: ``dask worker --nthreads 1``)."""
     loaded = getattr(_thread, "geoparsers", None)
     if loaded is None:
         loaded = _thread.geoparsers = {}
     if settings not in loaded:
-        loaded[settings] = settings.load(fresh=True)
+        with _preloaded_lock:
+            ready = _preloaded.pop(_settings_key(settings), None)
+        loaded[settings] = ready if ready is not None else settings.load(fresh=True)
     return task(loaded[settings], payload)

@@ -41,7 +41,7 @@ def parse_documents(articles: list[Article], *, jobs: int, settings: Settings,
     articles = prepare_articles(articles)
     warn_undated(articles)
     documents: list[Document] = []
-    with GeoparserPool(jobs, settings) as pool:
+    with GeoparserPool(jobs, settings, geoparser=geoparser) as pool:
         for chunk_docs, skipped in pool.imap(parse_chunk, chunked(articles)):
             for doc_id, reason in skipped:
                 log.warning("skipped article %s: %s", doc_id, reason)

@@ -1,7 +1,11 @@
 """Local worker processes, each holding one loaded Geoparser, that run tasks in input order.
 
-A :class:`GeoparserPool` starts ``jobs`` processes; each loads the model and gazetteer once (the
-pool initializer) and then runs ``task(geoparser, payload)`` calls. Results come back in the order
+A :class:`GeoparserPool` starts ``jobs`` processes, each holding a loaded model and gazetteer, which
+then run ``task(geoparser, payload)`` calls. On Linux, with the offline gazetteer, the parent loads
+the Geoparser once and forks the workers from it: they start at once and share its memory pages
+(the gazetteer opens a connection of its own in each child). Elsewhere, or with an online geocoder
+(an HTTP session and a writable cache must not cross a fork), each worker is a fresh interpreter
+that loads its own (the pool initializer). Results come back in the order
 the payloads were given, whatever order the workers finish in, so a parallel run gives the same
 rows as an in-process one. At most ``2 * jobs`` payloads are in flight: memory does not grow with
 the input.
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -87,6 +92,12 @@ _geoparser = None
 _load_error: GeomapError | None = None
 
 
+def forks(settings: Settings) -> bool:
+    """Whether workers for ``settings`` are forked from a loaded parent (see the module's doc)."""
+    return (sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+            and settings.geocoder in (None, "offline"))
+
+
 def _load(settings: Settings) -> None:
     """Pool initializer: load the Geoparser once per worker process (or keep why it failed)."""
     global _geoparser, _load_error
@@ -106,22 +117,34 @@ def _call(task: Callable[[Any, Any], Any], payload: Any) -> Any:
 class GeoparserPool:
     """``jobs`` worker processes with a loaded Geoparser each; use as a context manager."""
 
-    def __init__(self, jobs: int, settings: Settings | None = None) -> None:
+    def __init__(self, jobs: int, settings: Settings | None = None, *, geoparser=None) -> None:
+        """``geoparser``: one already loaded with ``settings``, for forked workers to inherit."""
         self.jobs = jobs
         self.settings = settings or Settings()
+        self._geoparser = geoparser
         self._executor: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> "GeoparserPool":
-        # spawn: a worker never inherits the parent's threads or half-loaded state (fork would)
-        context = multiprocessing.get_context("spawn")
-        self._executor = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_load,
-                                             initargs=(self.settings,))
+        global _geoparser, _load_error
+        if forks(self.settings):
+            # Load before forking (a load error is raised here, once); the workers inherit it.
+            _geoparser, _load_error = self._geoparser or self.settings.load(), None
+            self._executor = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
+            # Fork every worker now, before the caller starts any thread (a progress bar).
+            for future in [self._executor.submit(os.getpid) for _ in range(self.jobs)]:
+                future.result()
+        else:
+            # spawn: a fresh interpreter that loads its own Geoparser (the pool initializer)
+            self._executor = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=_load, initargs=(self.settings,))
         return self
 
     def __exit__(self, *exc) -> None:
+        global _geoparser
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+        _geoparser = None
 
     def imap(self, task: Callable[[Any, Any], Any], payloads: Iterable[Any]) -> Iterator[Any]:
         """``task(geoparser, payload)`` for each payload, run by the workers, yielded in order.
