@@ -104,3 +104,24 @@ def test_hashtags_that_name_places(geoparser):
     assert got["Ferguson"].place.admin1_code == "US-MO"
     assert got["SierraLeone"].place.country_code == "SL"  # camel case read as "Sierra Leone"
     assert "Ebola" not in got and "tornado" not in got
+
+
+def test_part_of_a_place_is_placed_at_that_place(geoparser):
+    got = by_text(geoparser, "Storms knocked out power across East Tennessee, and schools in West Michigan closed.")
+    assert got["East Tennessee"].place.kind == "admin1" and got["East Tennessee"].place.admin1_code == "US-TN"
+    assert got["West Michigan"].place.admin1_code == "US-MI"
+    # a name the gazetteer knows whole keeps its own place
+    assert by_text(geoparser, "Talks with North Korea stalled.")["North Korea"].place.country_code == "KP"
+
+
+def test_a_local_institution_is_placed_in_the_town_it_serves(geoparser):
+    text = ("Deputies of the Harris County Sheriff's Office arrested a man after a chase that began "
+            "near the Pasadena Civic Center, in Texas.")
+    got = by_text(geoparser, text)
+    civic = [m for name, m in got.items() if name.startswith("Pasadena")]
+    assert civic and civic[0].place.name == "Pasadena" and civic[0].place.admin1_code == "US-TX"
+    county = [m for name, m in got.items() if name.startswith("Harris County")]
+    assert county and county[0].place.admin1_code == "US-TX"
+    # a park or a lake is often named after a person, not a town: no such guess
+    got = by_text(geoparser, "Hikers gathered at Griffith Park in Los Angeles.")
+    assert got["Griffith Park"].place is None and got["Los Angeles"].place.admin1_code == "US-CA"

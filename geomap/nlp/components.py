@@ -123,6 +123,9 @@ class PlaceRecognizer:
         chosen = _non_overlapping(found)
         chosen = _non_overlapping(chosen + self._propagate(doc, chosen))
         places = [span for _, span in chosen]
+        for span in places:
+            if span.label_ in PLACE_LABELS:
+                self._name_after_its_place(span)
         doc.spans[SPAN_KEY] = places
         geo = [s for s in places if s.label_ in PLACE_LABELS]
         kept = [e for e in doc.ents if not any(_overlaps(e, s) for s in geo)]
@@ -440,6 +443,35 @@ class PlaceRecognizer:
             span._.geomap_source = "PROPAGATED"
             out.append((_PRIORITY["PROPAGATED"], span))
         return out
+
+    def _name_after_its_place(self, span: Span) -> None:
+        """A place span the gazetteer does not know as a whole that names a part of a place or a
+        local institution of it ("North Texas", "South Philadelphia", "Mount Pleasant City
+        Council", "Titus County Jail") is placed at that place: its hint names it (and groups the
+        span with the place's other mentions)."""
+        gaz = self.gazetteer
+        if len(span) < 2 or gaz.is_known_name(span.text):
+            return
+        place = None
+        if span[0].lower_ in patterns.PART_OF_PLACE_WORDS:
+            rest = span[1:]
+            if (rest[0].is_title and gaz.spelled_alike(rest.text)
+                    and (gaz.is_notable_name(rest.text, min_population=_COMMON_WORD_MIN_POPULATION)
+                         or (not (len(rest) == 1 and rest[0].lower_ in self.common_nouns)
+                             and gaz.is_notable_name(rest.text, min_population=self.min_population)))):
+                place = rest.text
+        else:
+            for size in range(min(3, len(span) - 1), 0, -1):
+                head, tail = span[:size], span[size:]
+                if (tail[0].lower_ in patterns.CIVIC_WORDS or tail[-1].lower_ in patterns.CIVIC_WORDS) and all(
+                        t.is_title for t in head) and gaz.spelled_alike(head.text) and (
+                        gaz.is_notable_name(head.text, min_population=self.min_population)
+                        or self._known_area(head.text)):
+                    place = head.text
+                    break
+        if place is not None:
+            hint = {k: v for k, v in (span._.geomap_hint or {}).items() if k == "country"}
+            span._.geomap_hint = {**hint, "name": place, "same_as": place}
 
     def _hashtag_names(self, doc: Doc):
         """"#Ferguson", "#SierraLeone": a capitalised hashtag whose words name a notable place

@@ -89,7 +89,18 @@ LOCALITY_NOUNS = {"villages", "towns", "cities", "districts", "areas", "hamlet",
                   "quarter", "ward", "municipality", "provinces", "regions", "island", "islands"}
 #: Compass words: a place name's part ("West Bank", "Wa West"), never a place alone.
 COMPASS_WORDS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
-                 "northern", "southern", "eastern", "western", "central", "upper", "lower"}
+                 "northern", "southern", "eastern", "western", "central", "upper", "lower",
+                 "northeastern", "northwestern", "southeastern", "southwestern"}
+#: Words before a place's name that make a part of it ("North Texas", "Greater Cairo") when the
+#: gazetteer does not know the whole as a name of its own.
+PART_OF_PLACE_WORDS = COMPASS_WORDS | {"greater", "downtown", "metro", "metropolitan", "suburban", "rural"}
+#: Words of a local institution's name after the place it serves ("Mount Pleasant City Council",
+#: "Titus County Jail", "Norfolk High School"): the institution is in that place.
+CIVIC_WORDS = {"council", "commission", "board", "school", "schools", "high", "h.s.", "elementary", "academy",
+               "college", "university", "library", "hall", "center", "centre", "police", "sheriff",
+               "sheriff's", "fire", "department", "office", "jail", "courthouse", "hospital", "clinic",
+               "museum", "stadium", "arena", "chamber", "hotel", "inn", "mall", "galleria", "cemetery",
+               "prison", "seminary", "institute"}
 #: Every noun that names a kind of place ("Anbar province", "Wumbi village", "Dagestan republic"):
 #: the union of the region heads, the locality nouns and the general place nouns below.
 PLACE_NOUNS_GENERAL = {"region", "province", "area", "city", "town", "village", "district", "county", "state",
