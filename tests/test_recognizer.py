@@ -125,3 +125,12 @@ def test_a_local_institution_is_placed_in_the_town_it_serves(geoparser):
     # a park or a lake is often named after a person, not a town: no such guess
     got = by_text(geoparser, "Hikers gathered at Griffith Park in Los Angeles.")
     assert got["Griffith Park"].place is None and got["Los Angeles"].place.admin1_code == "US-CA"
+
+
+def test_a_country_before_a_region_head_is_no_region(geoparser):
+    for text in ("A U.S. District Court judge in Boston dismissed the suit.",
+                 "The case is U.S. v. Smith, U.S. District Court, District of Oregon."):
+        got = geoparser.mentions(text)
+        assert got and all(m.place is not None for m in got)
+        us = [m for m in got if m.text.startswith("U.S.")]
+        assert us and all(m.place.kind == "country" and m.place.country_code == "US" for m in us)

@@ -163,6 +163,9 @@ class PlaceRecognizer:
                 # is an organisation, not a province.
                 if source == "REGION" and not gaz.is_known_name(span[:-1].text):
                     continue
+                # "U.S. District (Court)": a country's name before a region head is no region.
+                if source == "REGION" and _only_a_country(gaz, span[:-1].text):
+                    continue
                 # "Colorado State University": the head is inside a longer proper name, an
                 # institution rather than the region.
                 if (source == "REGION" and span[-1].lower_ == "state" and span.end < len(doc)
@@ -450,8 +453,8 @@ class PlaceRecognizer:
         Council", "Titus County Jail") is placed at that place: its hint names it (and groups the
         span with the place's other mentions)."""
         gaz = self.gazetteer
-        if len(span) < 2 or gaz.is_known_name(span.text):
-            return
+        if len(span) < 2 or span._.geomap_source == "REGION" or gaz.is_known_name(span.text):
+            return  # a region cue ("Ramsey District" Court) already says what the name is
         place = None
         if span[0].lower_ in patterns.PART_OF_PLACE_WORDS:
             rest = span[1:]
@@ -461,9 +464,12 @@ class PlaceRecognizer:
                              and gaz.is_notable_name(rest.text, min_population=self.min_population)))):
                 place = rest.text
         else:
+            # the institution's word may follow the span ("U.S. District" Court)
+            after = span.doc[span.end].lower_ if span.end < len(span.doc) else ""
             for size in range(min(3, len(span) - 1), 0, -1):
                 head, tail = span[:size], span[size:]
-                if (tail[0].lower_ in patterns.CIVIC_WORDS or tail[-1].lower_ in patterns.CIVIC_WORDS) and all(
+                if (tail[0].lower_ in patterns.CIVIC_WORDS or tail[-1].lower_ in patterns.CIVIC_WORDS
+                        or after in patterns.CIVIC_WORDS) and all(
                         t.is_title for t in head) and gaz.spelled_alike(head.text) and (
                         gaz.is_notable_name(head.text, min_population=self.min_population)
                         or self._known_area(head.text)):
@@ -637,3 +643,9 @@ def _names_an_institution(span: Span) -> bool:
     if span.end >= len(doc) or doc[span.end].lower_ not in patterns.INSTITUTION_WORDS:
         return False
     return span[-1].lower_ in ("'s", "’s", "s'") or span[0].lower_.rstrip(".") in ("st", "saint", "ste", "sainte")
+
+
+def _only_a_country(gaz, text: str) -> bool:
+    """The gazetteer knows ``text`` as a country's name and as nothing else."""
+    found = gaz.lookup(text)
+    return bool(found) and all(p.kind == "country" for p in found)

@@ -100,7 +100,7 @@ CIVIC_WORDS = {"council", "commission", "board", "school", "schools", "high", "h
                "college", "university", "library", "hall", "center", "centre", "police", "sheriff",
                "sheriff's", "fire", "department", "office", "jail", "courthouse", "hospital", "clinic",
                "museum", "stadium", "arena", "chamber", "hotel", "inn", "mall", "galleria", "cemetery",
-               "prison", "seminary", "institute"}
+               "prison", "seminary", "institute", "court", "judge", "attorney"}
 #: Every noun that names a kind of place ("Anbar province", "Wumbi village", "Dagestan republic"):
 #: the union of the region heads, the locality nouns and the general place nouns below.
 PLACE_NOUNS_GENERAL = {"region", "province", "area", "city", "town", "village", "district", "county", "state",
