@@ -485,6 +485,11 @@ class _Cues:
 _TOWN_NOUN = r"(?:town|city|village|borough|township|hamlet|municipality)"
 _TOWN_BEFORE = re.compile(rf"\b(?:{_TOWN_NOUN}\s+of|downtown)\s+$", re.I)
 _TOWN_AFTER = re.compile(rf"^\s+(?:{_TOWN_NOUN})\b(?!\s+(?:council|hall|manager|limits|police|school|centre|center)\b)", re.I)
+#: A town's own institutions after its name: "X City Council", "X Police Department", "X High School".
+_TOWN_INSTITUTION = re.compile(r"^\s+(?:(?:city|town|village|borough|township)\s+(?:council|hall|manager|commission|clerk|"
+                               r"attorney|administrator|limits)|police\s+(?:department|dept|chief)|fire\s+(?:department|"
+                               r"dept|chief)|high\s+school|middle\s+school|elementary|mayor|board\s+of\s+education|"
+                               r"school\s+board|public\s+library|city\s+schools)\b", re.I)
 #: Words of a sentence about a town: its size, charter, seat, people.
 _TOWN_TALK = re.compile(r"\b(?:town|village|borough|township|population|inhabitants|residents|incorporated|"
                         r"county seat|settled|founded|downtown|census)\b", re.I)
@@ -507,7 +512,7 @@ def _cues(mentions: list[Mention], text: str, groups: dict[str, list[int]]) -> _
                 continue
             before = text[max(0, m.start - _CUE_WINDOW):m.start]
             after = text[m.end:m.end + _CUE_WINDOW]
-            if _TOWN_BEFORE.search(before) or _TOWN_AFTER.match(after):
+            if _TOWN_BEFORE.search(before) or _TOWN_AFTER.match(after) or _TOWN_INSTITUTION.match(after):
                 tw = 1.0
             if _STATE_BEFORE.search(before) or _STATE_AFTER.match(after):
                 sw = 1.0
@@ -605,7 +610,8 @@ def _word_key(word: str) -> str:
 
 def _vote_by_group(groups: dict[str, list[int]], cands: dict[str, list[Place]]) -> dict[str, str]:
     """The country each unambiguous group vouches for: all its candidates lie in one country,
-    or its best-known candidate is a country or continent."""
+    or its best-known candidate is a country or continent that no first-level region of another
+    country shares the name of ("Georgia" vouches for neither Georgia nor the United States)."""
     votes: dict[str, str] = {}
     for key in groups:
         options = cands[key]
@@ -613,7 +619,9 @@ def _vote_by_group(groups: dict[str, list[int]], cands: dict[str, list[Place]]) 
             continue
         ccs = {p.country_code for p in options if p.country_code}
         top = options[0]
-        if len(ccs) == 1 or top.kind in ("country", "continent"):
+        if len(ccs) == 1 or (top.kind in ("country", "continent") and not any(
+                p.kind == "admin1" and p.country_code != top.country_code and normalize_name(p.name) == key
+                for p in options)):
             cc = top.country_code or next(iter(ccs), None)
             if cc:
                 votes[key] = cc

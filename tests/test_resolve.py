@@ -32,6 +32,15 @@ def test_georgia_among_us_states_is_the_state(geoparser):
     assert got["Georgia"].place.kind == "admin1" and got["Georgia"].place.country_code == "US"
 
 
+def test_a_name_of_a_country_and_a_state_is_no_evidence_for_either(geoparser):
+    # repeated, "Georgia" must not outvote the one state named beside it and pull Atlanta to Texas
+    text = ("Georgia lawmakers want a help line for Georgia families. In Georgia, agencies led by the "
+            "Atlanta office will draft a plan; Texas started one in 2005. Atlanta officials agree.")
+    got = places(geoparser, text)
+    assert got["Georgia"].place.admin1_code == "US-GA"
+    assert got["Atlanta"].place.admin1_code == "US-GA"
+
+
 def test_georgia_beside_russia_is_the_country(geoparser):
     got = places(geoparser, "Russia and Georgia fought a short war over South Ossetia in 2008.")
     assert got["Georgia"].place.kind == "country" and got["Georgia"].place.country_code == "GE"
