@@ -134,3 +134,10 @@ def test_a_country_before_a_region_head_is_no_region(geoparser):
         assert got and all(m.place is not None for m in got)
         us = [m for m in got if m.text.startswith("U.S.")]
         assert us and all(m.place.kind == "country" and m.place.country_code == "US" for m in us)
+
+
+def test_a_demonym_phrase_needs_a_place_of_that_country(geoparser):
+    got = by_text(geoparser, "The Canadian Coast Guard found the sailboat off Nova Scotia.")
+    assert "Canadian Coast" not in got
+    assert got["Canadian"].place.country_code == "CA"
+    assert by_text(geoparser, "Fighting in Syrian Kurdistan went on.")["Syrian Kurdistan"].place.name == "Kurdistan"

@@ -179,8 +179,12 @@ class PlaceRecognizer:
                 country = gaz.demonym_country(span[0].text)
                 # "Iraqi Kurdistan" yes, "Russian Minister" or "Nigerian Air" no: the second word
                 # must name a country or region, or be one the model read as a place.
+                # And a known name must have a place in that country (or across borders): the
+                # "Canadian Coast" (Guard) is no Tanzanian region.
+                known = gaz.lookup(span[1].text, country=country)
                 if country and (span[1].ent_type_ in PLACE_LABELS
-                                or gaz.is_notable_name(span[1].text, min_population=10**10)):
+                                or gaz.is_notable_name(span[1].text, min_population=10**10)) and (
+                        not known or any(p.country_code in (country, None) for p in known)):
                     add(source, span, "GPE", {"country": country, "name": span[1].text})
             elif source == "CAPITAL":
                 country = gaz.demonym_country(span[1].text)
