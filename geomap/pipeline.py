@@ -99,6 +99,11 @@ class Geoparser:
         gaz = gazetteer if isinstance(gazetteer, Gazetteer) else Gazetteer.open(gazetteer)
         return cls(load_model(model, gazetteer=gaz), gaz, geocoder=geocoder, review=review)
 
+    @property
+    def recognizer(self):
+        """The model's geomap place recognizer (a ``geomap_places`` component), or None."""
+        return self.nlp.get_pipe("geomap_places") if "geomap_places" in self.nlp.pipe_names else None
+
     # -- place mentions ---------------------------------------------------------------------
     def doc_mentions(self, doc: Doc, doc_id: str = "") -> list[Mention]:
         """Resolved place mentions of a parsed Doc."""
@@ -153,12 +158,18 @@ class Geoparser:
             if known is None and span is not None:
                 # Borrow the recognizer's reading of an overlapping span (e.g. its demonym hint).
                 known = next((s for s in found.values() if s.start_char <= start and end <= s.end_char), None)
+            hint = known._.geomap_hint if known is not None else self._demonym_hint(text[start:end])
+            if known is None and hint is None and span is not None:
+                # "Harare City Council", "Colorado State University": placed at the place within
+                within = self.recognizer.place_within(span) if self.recognizer is not None else None
+                if within is not None:
+                    hint = {"name": within, "same_as": within}
             m = Mention(text=text[start:end], start=start, end=end,
                         sent_start=span.sent.start_char if span is not None else start,
                         sent_end=span.sent.end_char if span is not None else end,
                         label=known.label_ if known is not None else "GPE",
                         source=(known._.geomap_source or "NER") if known is not None else "GOLD",
-                        hint=known._.geomap_hint if known is not None else self._demonym_hint(text[start:end]))
+                        hint=hint)
             mentions.append(m)
         return mentions
 

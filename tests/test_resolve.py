@@ -161,3 +161,15 @@ def test_state_words_in_lower_case_do_not_count_in_cased_text(geoparser):
     groups, cands, feats = geoparser.resolver.features(mentions, text)
     (key,) = groups
     assert all(feats(key, p, None)[FEATURES.index("doc_admin1")] == 0 for p in cands[key])
+
+
+def test_a_given_span_is_placed_at_the_place_it_is_an_institution_of(geoparser):
+    text = ("A researcher at Colorado State University said the Mount Pleasant City Council met. "
+            "Storms hit the Tennessee Colony area.")
+    spans = [(text.index(n), text.index(n) + len(n))
+             for n in ("Colorado State University", "Mount Pleasant City Council", "Tennessee Colony")]
+    uni, council, colony = geoparser.resolve_spans(text, spans)
+    assert uni.place.kind == "admin1" and uni.place.admin1_code == "US-CO"
+    assert council.place.name == "Mount Pleasant" and council.place.kind == "city"
+    # a place name inside an unknown name that is no institution of it says nothing
+    assert colony.place is None or colony.place.kind == "city"

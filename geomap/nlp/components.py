@@ -124,8 +124,12 @@ class PlaceRecognizer:
         chosen = _non_overlapping(chosen + self._propagate(doc, chosen))
         places = [span for _, span in chosen]
         for span in places:
-            if span.label_ in PLACE_LABELS:
-                self._name_after_its_place(span)
+            if span.label_ in PLACE_LABELS and span._.geomap_source != "REGION":
+                # a region cue ("Ramsey District" Court) already says what the name is
+                place = self.place_within(span)
+                if place is not None:
+                    hint = {k: v for k, v in (span._.geomap_hint or {}).items() if k == "country"}
+                    span._.geomap_hint = {**hint, "name": place, "same_as": place}
         doc.spans[SPAN_KEY] = places
         geo = [s for s in places if s.label_ in PLACE_LABELS]
         kept = [e for e in doc.ents if not any(_overlaps(e, s) for s in geo)]
@@ -451,37 +455,33 @@ class PlaceRecognizer:
             out.append((_PRIORITY["PROPAGATED"], span))
         return out
 
-    def _name_after_its_place(self, span: Span) -> None:
-        """A place span the gazetteer does not know as a whole that names a part of a place or a
-        local institution of it ("North Texas", "South Philadelphia", "Mount Pleasant City
-        Council", "Titus County Jail") is placed at that place: its hint names it (and groups the
-        span with the place's other mentions)."""
+    def place_within(self, span: Span) -> str | None:
+        """The place a name the gazetteer does not know as a whole is part of or an institution
+        of: "North Texas" -> "Texas", "South Philadelphia" -> "Philadelphia", "Mount Pleasant City
+        Council" -> "Mount Pleasant", "Titus County Jail" -> "Titus County"; else None. Such a
+        span is placed at that place (its hint names it and groups it with its other mentions)."""
         gaz = self.gazetteer
-        if len(span) < 2 or span._.geomap_source == "REGION" or gaz.is_known_name(span.text):
-            return  # a region cue ("Ramsey District" Court) already says what the name is
-        place = None
+        if len(span) < 2 or gaz.is_known_name(span.text):
+            return None
         if span[0].lower_ in patterns.PART_OF_PLACE_WORDS:
             rest = span[1:]
             if (rest[0].is_title and gaz.spelled_alike(rest.text)
                     and (gaz.is_notable_name(rest.text, min_population=_COMMON_WORD_MIN_POPULATION)
                          or (not (len(rest) == 1 and rest[0].lower_ in self.common_nouns)
                              and gaz.is_notable_name(rest.text, min_population=self.min_population)))):
-                place = rest.text
-        else:
-            # the institution's word may follow the span ("U.S. District" Court)
-            after = span.doc[span.end].lower_ if span.end < len(span.doc) else ""
-            for size in range(min(3, len(span) - 1), 0, -1):
-                head, tail = span[:size], span[size:]
-                if (tail[0].lower_ in patterns.CIVIC_WORDS or tail[-1].lower_ in patterns.CIVIC_WORDS
-                        or after in patterns.CIVIC_WORDS) and all(
-                        t.is_title for t in head) and gaz.spelled_alike(head.text) and (
-                        gaz.is_notable_name(head.text, min_population=self.min_population)
-                        or self._known_area(head.text)):
-                    place = head.text
-                    break
-        if place is not None:
-            hint = {k: v for k, v in (span._.geomap_hint or {}).items() if k == "country"}
-            span._.geomap_hint = {**hint, "name": place, "same_as": place}
+                return rest.text
+            return None
+        # the institution's word may follow the span ("U.S. District" Court)
+        after = span.doc[span.end].lower_ if span.end < len(span.doc) else ""
+        for size in range(min(3, len(span) - 1), 0, -1):
+            head, tail = span[:size], span[size:]
+            if (tail[0].lower_ in patterns.CIVIC_WORDS or tail[-1].lower_ in patterns.CIVIC_WORDS
+                    or after in patterns.CIVIC_WORDS) and all(
+                    t.is_title for t in head) and gaz.spelled_alike(head.text) and (
+                    gaz.is_notable_name(head.text, min_population=self.min_population)
+                    or self._known_area(head.text)):
+                return head.text
+        return None
 
     def _hashtag_names(self, doc: Doc):
         """"#Ferguson", "#SierraLeone": a capitalised hashtag whose words name a notable place
