@@ -135,7 +135,7 @@ class Weights:
 
 #: How the text gives the name (see :func:`reading_features`).
 READING = ("by_model", "by_gazetteer", "by_locative", "by_cue", "label_loc", "label_fac", "demonym",
-           "log_mentions")
+           "log_mentions", "placed_within", "in_container")
 #: Recognizer sources that read a name from the words around it ("Anbar Province", "the Iraqi
 #: capital", "Ain al-Assad Airbase").
 CUE_SOURCES = frozenset({"FACILITY", "REGION", "CAPITAL", "DEMONYM_PLACE", "PROPAGATED"})
@@ -164,17 +164,20 @@ def confidence_features(scores: list[float], top_row: list[float], reading: list
             *(row[name] for name in CONFIDENCE_FEATURES[3:-len(READING)]), *reading]
 
 
-def reading_features(mentions: list[Mention]) -> list[float]:
+def reading_features(mentions: list[Mention], in_container: bool = False) -> list[float]:
     """How the text gives a name (its mentions): found by the language model, by the gazetteer
     alone, after "in"/"near" or from a cue word; labelled a location, a facility or a people; how
-    often named.
+    often named; placed through another name ("North Texas", "Iraqi Kurdistan") or, with
+    ``in_container``, at the town the text puts it in ("Palais des Nations in Geneva").
     A name the model missed and the gazetteer found is more often no place at all."""
     sources = {m.source for m in mentions}
     labels = {m.label for m in mentions}
+    within = any((m.hint or {}).get("name") and normalize_name(m.hint["name"]) != normalize_name(m.text)
+                 for m in mentions)
     return [float("NER" in sources), float(bool(sources & {"GAZ", "EMBEDDED", "HASHTAG"})), float("LOCATIVE" in sources),
             float(bool(sources & CUE_SOURCES)), float("LOC" in labels), float("FAC" in labels),
             float("NORP" in labels or any((m.hint or {}).get("demonym") for m in mentions)),
-            math.log(len(mentions))]
+            math.log(len(mentions)), float(within), float(in_container)]
 
 
 class Resolver:
@@ -281,7 +284,7 @@ class Resolver:
             return []
         review = self.review
         kept = [m for m in mentions if not review.denies(m.text)] if review.deny else mentions
-        scored, top_rows = self._score(kept, text) if kept else ({}, {})
+        scored, top_rows, contained = self._score(kept, text) if kept else ({}, {}, {})
         if review.corrections:
             countries = {ranked[0][1].country_code for ranked in scored.values() if ranked}
             for m in kept:
@@ -291,6 +294,16 @@ class Resolver:
         by_group: dict[str, list[Mention]] = defaultdict(list)
         for m in kept:
             by_group[group_key(m)].append(m)
+        def confidence(key: str) -> float:
+            ranked = scored[key]
+            if ranked[0][0] == math.inf:  # the user's correction
+                return 1.0
+            conf = self.weights.confidence_of([s for s, _ in ranked], top_rows[key],
+                                              reading_features(by_group[key], key in contained))
+            if key in contained:  # a guess from its container is no surer than the container
+                conf = min(conf, confidence(contained[key]))
+            return conf
+
         out: list[Mention] = []
         for m in mentions:
             key = group_key(m)
@@ -298,12 +311,7 @@ class Resolver:
             if not ranked:
                 out.append(replace(m, place=None, confidence=0.0, candidates=[]))
                 continue
-            if ranked[0][0] == math.inf:  # the user's correction
-                out.append(replace(m, place=ranked[0][1], confidence=1.0, candidates=[ranked[0][1]]))
-                continue
-            conf = self.weights.confidence_of([s for s, _ in ranked], top_rows[key],
-                                              reading_features(by_group[key]))
-            out.append(replace(m, place=ranked[0][1], confidence=round(conf, 4),
+            out.append(replace(m, place=ranked[0][1], confidence=round(confidence(key), 4),
                                candidates=[p for _, p in ranked[:5]]))
         return out
 
@@ -402,20 +410,25 @@ class Resolver:
         sees them in its last pass, and its name's reading (:func:`reading_features`), for
         fitting the ranker and the confidence model on gold corpora."""
         groups, cands, feats = self.features(mentions, text)
-        before_last, _ = self._score(mentions, text, rounds=ROUNDS - 1)  # what the last pass sees
+        before_last, _, _ = self._score(mentions, text, rounds=ROUNDS - 1)  # what the last pass sees
         picks = {k: r[0][1] for k, r in before_last.items() if r}
+        final, final_rows, contained = self._score(mentions, text)
         out = []
         for m in mentions:
             key = group_key(m)
+            reading = reading_features([mentions[i] for i in groups[key]], key in contained)
+            if key in contained:  # no candidate of its own: the container it was placed at
+                out.append((m, [final[key][0][1]], [final_rows[key]], reading))
+                continue
             options = cands.get(key) or []
-            reading = reading_features([mentions[i] for i in groups[key]])
             out.append((m, options, [feats(key, p, picks) for p in options], reading))
         return out
 
     def _score(self, mentions: list[Mention], text: str, rounds: int = ROUNDS
-               ) -> tuple[dict[str, list[tuple[float, Place]]], dict[str, list[float]]]:
-        """Ranked (score, place) lists per group of same-name mentions, and each group's top
-        candidate's feature row."""
+               ) -> tuple[dict[str, list[tuple[float, Place]]], dict[str, list[float]], dict[str, str]]:
+        """Ranked (score, place) lists per group of same-name mentions, each group's top
+        candidate's feature row, and the groups placed at their container (no candidate of
+        their own) -> the container's group."""
         coef = self.weights.coef
         bias = self.review.bias
         groups, cands, feats = self.features(mentions, text)
@@ -466,10 +479,35 @@ class Resolver:
         for key, ranked in scored.items():
             if ranked and _false_friend(key, [p for _, p in ranked], votes, picked):
                 scored[key] = []
-        return scored, top_rows
+        contained = self._place_at_containers(groups, cands, feats, text, mentions, picks, scored, top_rows)
+        return scored, top_rows, contained
+
+    def _place_at_containers(self, groups, cands, feats, text, mentions, picks, scored, top_rows
+                             ) -> dict[str, str]:
+        """A name the gazetteer does not know that the text puts in a town or county ("Palais des
+        Nations in Geneva", "Hampton Avenue, Lemay") is placed at that town or county; the
+        groups so placed -> their container's group."""
+        placed: dict[str, str] = {}
+        unknown = [key for key in groups if not cands[key]]
+        if not unknown:
+            return placed
+        pairs = _containment_pairs(mentions, text, groups)
+        for key in unknown:
+            for other in pairs.get(key, ()):
+                ranked = scored.get(other)
+                if ranked and ranked[0][1].kind in _CONTAINER_KINDS:
+                    place = ranked[0][1]
+                    row = feats(key, place, picks)
+                    scored[key] = [(sum(c * x for c, x in zip(self.weights.coef, row)), place)]
+                    top_rows[key] = row
+                    placed[key] = other
+                    break
+        return placed
 
 
 _AREAS = ("country", "continent", "region")
+#: Places whose point stands for what the text puts in them (not a state or a country: too large).
+_CONTAINER_KINDS = ("city", "admin2")
 
 
 @dataclass(frozen=True)

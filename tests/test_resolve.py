@@ -173,3 +173,13 @@ def test_a_given_span_is_placed_at_the_place_it_is_an_institution_of(geoparser):
     assert council.place.name == "Mount Pleasant" and council.place.kind == "city"
     # a place name inside an unknown name that is no institution of it says nothing
     assert colony.place is None or colony.place.kind == "city"
+
+
+def test_an_unknown_name_is_placed_at_the_town_the_text_puts_it_in(geoparser):
+    got = places(geoparser, "Thieves hit a smoker on Hampton Avenue in Lemay, Missouri.")
+    avenue, town = got["Hampton Avenue"], got["Lemay"]
+    assert avenue.place == town.place and avenue.place.kind == "city"
+    assert avenue.confidence <= town.confidence  # no surer than its container
+    # a state is too large to stand for what lies in it
+    got = places(geoparser, "Crews closed Elm Ridge Road in Texas.")
+    assert got["Elm Ridge Road"].place is None and got["Texas"].place.kind == "admin1"
