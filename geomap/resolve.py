@@ -210,7 +210,8 @@ class Resolver:
         if kinds and not any(p.kind in kinds for p in found):
             # Facilities are often written differently from the gazetteer ("Ain al-Assad
             # Airbase" for "Al Asad Air Base"): fall back to fuzzy matching within the kind.
-            fuzzy = [p for p, _ in gaz.fuzzy(mention.text, kinds=kinds, country=hint.get("country"))]
+            fuzzy = [p for p, _ in gaz.fuzzy(mention.text, kinds=kinds, country=hint.get("country"))
+                     if _same_stem(mention.text, p.name)]
             found = fuzzy or found
         if not found and not kinds:
             found = self._name_and_container(mention.text)
@@ -219,8 +220,11 @@ class Resolver:
             # at the town or district it is named after.
             stem = _facility_stem(mention.text)
             if stem and stem != mention.text:
+                # by the place's own name, word for word: "Fort Hood" is neither Al Hudaydah, which
+                # "Hood" also spells, nor 'En Hod
                 found = [p for p in gaz.lookup(stem, country=hint.get("country"))
-                         if p.kind in ("city", "admin2")]
+                         if p.kind in ("city", "admin2") and _main_key(p.name) == _main_key(stem)
+                         and len(p.name.split()) == len(stem.split())]
         return found
 
     def _name_and_container(self, text: str) -> list[Place]:
@@ -689,6 +693,19 @@ def _facility_stem(text: str) -> str:
     return " ".join(words)
 
 
+
+
+#: How alike two facility names must be once their facility words are gone (rapidfuzz, 0-100).
+_STEM_MATCH = 85.0
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """The names of two facilities agree without their facility words ("Ain al-Assad Airbase" and
+    "Al Asad Air Base" do; "Bagram Airfield" and "Sj Airfield" do not)."""
+    from rapidfuzz import fuzz
+
+    sa, sb = normalize_name(_facility_stem(a)), normalize_name(_facility_stem(b))
+    return bool(sa and sb) and fuzz.token_set_ratio(sa, sb) >= _STEM_MATCH
 
 
 def _main_key(name: str) -> str:

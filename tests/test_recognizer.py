@@ -143,3 +143,10 @@ def test_a_demonym_phrase_needs_a_place_of_that_country(geoparser):
     assert "Canadian Coast" not in got
     assert got["Canadian"].place.country_code == "CA"
     assert by_text(geoparser, "Fighting in Syrian Kurdistan went on.")["Syrian Kurdistan"].place.name == "Kurdistan"
+
+
+def test_a_facility_name_is_matched_by_its_own_name_not_its_head_word(geoparser):
+    got = by_text(geoparser, "US troops left Bagram Airfield on Friday.")
+    assert got["Bagram Airfield"].place.country_code == "AF"  # not "Sj Airfield", Texas
+    fort = by_text(geoparser, "The Fort Hood shooting was an act of terror.")["Fort Hood"]
+    assert fort.place is None or fort.place.country_code == "US"  # not Al Hudaydah, Yemen
