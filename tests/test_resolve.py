@@ -183,3 +183,8 @@ def test_an_unknown_name_is_placed_at_the_town_the_text_puts_it_in(geoparser):
     # a state is too large to stand for what lies in it
     got = places(geoparser, "Crews closed Elm Ridge Road in Texas.")
     assert got["Elm Ridge Road"].place is None and got["Texas"].place.kind == "admin1"
+
+
+def test_dc_is_the_district_of_columbia(geoparser):
+    got = places(geoparser, "Lawmakers in DC are silent while Washington, D.C. waits.")
+    assert got["DC"].place.admin1_code == "US-DC"
