@@ -45,6 +45,7 @@ _GENERIC_WORDS = _FRAME_NOUNS | patterns.COMPASS_WORDS | patterns.INSTITUTION_WO
 #: A common word ("Court", "Union", "God") names a place on a bare "in X" only when the place is this big.
 _COMMON_WORD_MIN_POPULATION = 100_000
 _DETERMINERS = {"the", "The"}
+_POSSESSIVES = {"'s", "’s", "'", "’"}
 
 if not Span.has_extension("geomap_hint"):
     Span.set_extension("geomap_hint", default=None)
@@ -256,8 +257,8 @@ class PlaceRecognizer:
                 continue
             labels = {t.ent_type_ for t in span if t.ent_type_}
             person = "PERSON" in labels
-            if self._person_evidence(doc, span, person):
-                continue
+            if self._person_evidence(doc, span, person) or _names_an_institution(span):
+                continue  # "outside St. Peter's church": the building, not the parish
             known = self._known_place(span.text)
             if known:
                 if (span.end - span.start == 1 and left != "strong" and right not in ("postfix", "container")
@@ -605,11 +606,13 @@ def _name_chunks(doc: Doc) -> list[Span]:
 
 
 def _strip_determiner(span: Span) -> Span | None:
+    """The name in a model's entity without its article or possessive ending ("the Sudan",
+    "South Africa's" -> "South Africa"); None when nothing is left."""
     if span[0].text in _DETERMINERS:
-        if len(span) == 1:
-            return None
-        return span[1:]
-    return span
+        span = span[1:]
+    while len(span) and (span[-1].tag_ == "POS" or span[-1].text in _POSSESSIVES):
+        span = span[:-1]
+    return span if len(span) else None
 
 
 def _non_overlapping(found: list[tuple[int, Span]]) -> list[tuple[int, Span]]:
@@ -644,9 +647,13 @@ def _names_an_institution(span: Span) -> bool:
     """"St. Peter's church", "St Mark's Cathedral": a saint's or a possessive name followed by an
     institution word names the building, not the parish or town."""
     doc = span.doc
-    if span.end >= len(doc) or doc[span.end].lower_ not in patterns.INSTITUTION_WORDS:
+    after = span.end
+    possessive = span[-1].lower_ in ("'s", "’s", "s'")
+    if after < len(doc) and doc[after].text in _POSSESSIVES:  # the possessive left outside the span
+        after, possessive = after + 1, True
+    if after >= len(doc) or doc[after].lower_ not in patterns.INSTITUTION_WORDS:
         return False
-    return span[-1].lower_ in ("'s", "’s", "s'") or span[0].lower_.rstrip(".") in ("st", "saint", "ste", "sainte")
+    return possessive or span[0].lower_.rstrip(".") in ("st", "saint", "ste", "sainte")
 
 
 def _only_a_country(gaz, text: str) -> bool:
