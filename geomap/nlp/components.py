@@ -647,13 +647,15 @@ def _names_an_institution(span: Span) -> bool:
     """"St. Peter's church", "St Mark's Cathedral": a saint's or a possessive name followed by an
     institution word names the building, not the parish or town."""
     doc = span.doc
+    saint = span[0].lower_.rstrip(".") in ("st", "saint", "ste", "sainte")
     after = span.end
-    possessive = span[-1].lower_ in ("'s", "’s", "s'")
     if after < len(doc) and doc[after].text in _POSSESSIVES:  # the possessive left outside the span
-        after, possessive = after + 1, True
+        if not saint:
+            return False  # "Iraq's parliament": the country's institution; the country is a place
+        after += 1
     if after >= len(doc) or doc[after].lower_ not in patterns.INSTITUTION_WORDS:
         return False
-    return possessive or span[0].lower_.rstrip(".") in ("st", "saint", "ste", "sainte")
+    return saint or span[-1].lower_ in ("'s", "’s", "s'")
 
 
 def _only_a_country(gaz, text: str) -> bool:
