@@ -127,9 +127,11 @@ class Gazetteer:
         """After a fork: a connection and lock of this process's own. An SQLite connection must not
         be used across a fork; the inherited one is kept (not closed) so that closing it cannot
         touch the parent's file state."""
-        self._inherited = self._conn
-        self._conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
-        self._lock = threading.Lock()
+        try:
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        except sqlite3.Error:  # the file is gone: this child cannot read it either way
+            return
+        self._inherited, self._conn, self._lock = self._conn, conn, threading.Lock()
 
     @classmethod
     def open(cls, path: str | os.PathLike | None = None, *, build_missing: bool = True) -> "Gazetteer":
