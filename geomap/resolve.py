@@ -295,6 +295,9 @@ class Resolver:
                 place = review.correction(group_key(m), text, countries)
                 if place is not None:
                     scored[group_key(m)] = [(math.inf, place)]
+            for key, container in contained.items():  # placed at a container the user corrected
+                if scored[key][0][0] != math.inf and scored.get(container) and scored[container][0][0] == math.inf:
+                    scored[key] = [(scored[key][0][0], scored[container][0][1])]
         by_group: dict[str, list[Mention]] = defaultdict(list)
         for m in kept:
             by_group[group_key(m)].append(m)

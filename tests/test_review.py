@@ -66,6 +66,15 @@ def test_corrections_by_geonameid_and_point(tmp_path, load, gazetteer):
     assert gp.resolver.rank("Lima")[0][0].geonameid == ohio.geonameid  # geocode too
 
 
+def test_a_name_placed_at_its_container_follows_the_containers_correction(tmp_path, load):
+    text = "Gunmen raided Kolongo (Sonsonate) on Monday."
+    got = places(load(), text)
+    assert got["Kolongo"].place == got["Sonsonate"].place
+    got = places(load(corrections=_corrections(tmp_path, "Sonsonate,,,,13.70,-89.70,Sonsonate (department)\n")), text)
+    assert got["Sonsonate"].place.name == "Sonsonate (department)"
+    assert got["Kolongo"].place == got["Sonsonate"].place
+
+
 def test_correction_with_context_applies_only_there(tmp_path, load):
     path = _corrections(tmp_path, "Springfield,Sangamon,,,39.80,-89.64,Springfield (capital of Illinois)\n")
     gp = load(corrections=path)
