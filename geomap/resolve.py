@@ -301,6 +301,7 @@ class Resolver:
         by_group: dict[str, list[Mention]] = defaultdict(list)
         for m in kept:
             by_group[group_key(m)].append(m)
+
         def confidence(key: str) -> float:
             ranked = scored[key]
             if ranked[0][0] == math.inf:  # the user's correction
@@ -530,11 +531,11 @@ class _Cues:
 _TOWN_NOUN = r"(?:town|city|village|borough|township|hamlet|municipality)"
 _TOWN_BEFORE = re.compile(rf"\b(?:{_TOWN_NOUN}\s+of|downtown)\s+$", re.I)
 _TOWN_AFTER = re.compile(rf"^\s+(?:{_TOWN_NOUN})\b(?!\s+(?:council|hall|manager|limits|police|school|centre|center)\b)", re.I)
-#: A town's own institutions after its name: "X City Council", "X Police Department", "X High School".
-_TOWN_INSTITUTION = re.compile(r"^\s+(?:(?:city|town|village|borough|township)\s+(?:council|hall|manager|commission|clerk|"
-                               r"attorney|administrator|limits)|police\s+(?:department|dept|chief)|fire\s+(?:department|"
-                               r"dept|chief)|high\s+school|middle\s+school|elementary|mayor|board\s+of\s+education|"
-                               r"school\s+board|public\s+library|city\s+schools)\b", re.I)
+#: A town's own institutions after its name: "X Police Department", "X High School", "X Mayor"
+#: (not "X City Council": "Oklahoma" before "City Council" is no town, see _TOWN_AFTER).
+_TOWN_INSTITUTION = re.compile(r"^\s+(?:police\s+(?:department|dept|chief)|fire\s+(?:department|dept|chief)|"
+                               r"high\s+school|middle\s+school|elementary|mayor|board\s+of\s+education|"
+                               r"school\s+board|public\s+library)\b", re.I)
 #: Words of a sentence about a town: its size, charter, seat, people.
 _TOWN_TALK = re.compile(r"\b(?:town|village|borough|township|population|inhabitants|residents|incorporated|"
                         r"county seat|settled|founded|downtown|census)\b", re.I)

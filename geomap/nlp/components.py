@@ -186,10 +186,9 @@ class PlaceRecognizer:
                 # must name a country or region, or be one the model read as a place.
                 # And a known name must have a place in that country (or across borders): the
                 # "Canadian Coast" (Guard) is no Tanzanian region.
-                known = gaz.lookup(span[1].text, country=country)
                 if country and (span[1].ent_type_ in PLACE_LABELS
-                                or gaz.is_notable_name(span[1].text, min_population=10**10)) and (
-                        not known or any(p.country_code in (country, None) for p in known)):
+                                or gaz.is_notable_name(span[1].text, min_population=10**10)) and _has_place_in(
+                        gaz, span[1].text, country):
                     add(source, span, "GPE", {"country": country, "name": span[1].text})
             elif source == "CAPITAL":
                 country = gaz.demonym_country(span[1].text)
@@ -662,3 +661,9 @@ def _only_a_country(gaz, text: str) -> bool:
     """The gazetteer knows ``text`` as a country's name and as nothing else."""
     found = gaz.lookup(text)
     return bool(found) and all(p.kind == "country" for p in found)
+
+
+def _has_place_in(gaz, text: str, country: str) -> bool:
+    """``text`` names a place of ``country`` or one across borders, or no known place at all."""
+    known = gaz.lookup(text, country=country)
+    return not known or any(p.country_code in (country, None) for p in known)
