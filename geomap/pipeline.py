@@ -151,6 +151,7 @@ class Geoparser:
         """Unresolved mentions for given character spans, with the recognizer's reading of them."""
         text = doc.text
         found = {(s.start_char, s.end_char): s for s in doc.spans.get(SPAN_KEY, [])}
+        recognizer = self.recognizer
         mentions = []
         for start, end in spans:
             span = doc.char_span(start, end, alignment_mode="expand")
@@ -159,9 +160,9 @@ class Geoparser:
                 # Borrow the recognizer's reading of an overlapping span (e.g. its demonym hint).
                 known = next((s for s in found.values() if s.start_char <= start and end <= s.end_char), None)
             hint = known._.geomap_hint if known is not None else self._demonym_hint(text[start:end])
-            if known is None and hint is None and span is not None:
+            if known is None and hint is None and span is not None and recognizer is not None:
                 # "Harare City Council", "Colorado State University": placed at the place within
-                within = self.recognizer.place_within(span) if self.recognizer is not None else None
+                within = recognizer.place_within(span)
                 if within is not None:
                     hint = {"name": within, "same_as": within}
             m = Mention(text=text[start:end], start=start, end=end,
