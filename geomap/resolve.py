@@ -453,7 +453,7 @@ class Resolver:
                 scores = [sum(c * x for c, x in zip(coef, row)) for row in rows]
                 if bias:
                     scores = [sc + BIAS_SCORE * (p.country_code in bias) for sc, p in zip(scores, options)]
-                order = sorted(range(len(options)), key=lambda i: -scores[i])
+                order = _ranked_order(scores, options)
                 scored[key] = [(scores[i], options[i]) for i in order]
                 top_rows[key] = rows[order[0]]
             picks = {key: ranked[0][1] for key, ranked in scored.items()}
@@ -511,6 +511,17 @@ class Resolver:
                     placed[key] = other
                     break
         return placed
+
+
+def _ranked_order(scores: list[float], options: list[Place]) -> list[int]:
+    """Candidate indexes best first. Equal scores go to the country that holds more of the
+    name's weight: "Gaza" is Palestine's region, beside Palestine's city and strip, before
+    Mozambique's province of the same standing."""
+    top = max(scores)
+    mass: Counter = Counter()
+    for sc, p in zip(scores, options):
+        mass[p.country_code] += math.exp(sc - top)
+    return sorted(range(len(options)), key=lambda i: (-round(scores[i], 9), -mass[options[i].country_code]))
 
 
 _AREAS = ("country", "continent", "region")

@@ -188,3 +188,11 @@ def test_an_unknown_name_is_placed_at_the_town_the_text_puts_it_in(geoparser):
 def test_dc_is_the_district_of_columbia(geoparser):
     got = places(geoparser, "Lawmakers in DC are silent while Washington, D.C. waits.")
     assert got["DC"].place.admin1_code == "US-DC"
+
+
+def test_equal_scores_go_to_the_country_that_holds_more_of_the_name(geoparser):
+    # Mozambique's Gaza province and Palestine's Gaza region score alike; Palestine also has the
+    # city and the strip of that name, so a tweet with nothing else goes there
+    for text in ("Ceasefire talks on Gaza resume.", "Israeli strikes on Gaza killed 20 people."):
+        got = places(geoparser, text)
+        assert got["Gaza"].place.country_code == "PS", text
