@@ -255,6 +255,13 @@ class Resolver:
             if abbr and not overlaps_any(abbr.start(1), abbr.end(1), taken):
                 out.extend((abbr.start(1), abbr.end(1), p) for p in self.gazetteer.lookup(abbr.group(1))
                            if p.kind == "admin1")
+            # "Portland, OR", "Richmond, CA", "Nelson, BC": a postal code of a state or province.
+            postal = _POSTAL_CODE.match(text, m.end) if cased else None
+            if postal and not overlaps_any(postal.start(1), postal.end(1), taken):
+                for cc in _POSTAL_COUNTRIES:
+                    state = self.gazetteer.country(f"{cc}-{postal.group(1)}")
+                    if state is not None and state.kind == "admin1":
+                        out.append((postal.start(1), postal.end(1), state))
         words = [(w.start(), w.end(), _word_key(w.group())) for w in _WORD.finditer(text)]
         i = 0
         while i < len(words):
@@ -653,6 +660,11 @@ _COUNTY_WORD = re.compile(r"\b(?:county|parish|borough)\b", re.I)
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 #: A dotted state abbreviation after a comma ("Mo.", "N.H.", "Ga.").
 _STATE_ABBR = re.compile(r",\s*((?:[A-Z][a-z]{0,3}\.\s?){1,2})(?=[\s,;:)]|$)")
+#: Two or three capitals after a comma: a state's or province's postal code ("Portland, OR").
+_POSTAL_CODE = re.compile(r",\s*([A-Z]{2,3})(?=[\s,;:.)]|$)")
+#: Countries whose postal codes of states and provinces are their ISO 3166-2 codes, and are
+#: written after town names.
+_POSTAL_COUNTRIES = ("US", "CA", "AU")
 #: Only spaces (or a hyphen) may stand between the words of one name.
 _SAME_NAME = re.compile(r"^[ -]$")
 _MAX_ADMIN_WORDS = 4

@@ -196,3 +196,18 @@ def test_equal_scores_go_to_the_country_that_holds_more_of_the_name(geoparser):
     for text in ("Ceasefire talks on Gaza resume.", "Israeli strikes on Gaza killed 20 people."):
         got = places(geoparser, text)
         assert got["Gaza"].place.country_code == "PS", text
+
+
+def test_postal_code_of_a_state_or_province_after_a_comma(geoparser):
+    for text, name, code in [("A storm hit Portland, OR on Monday.", "Portland", "US-OR"),
+                             ("The police chief of Richmond, CA, joined the protest.", "Richmond", "US-CA"),
+                             ("Flooding in Springfield, IL closed roads.", "Springfield", "US-IL"),
+                             ("A new office opened in Nelson, BC this week.", "Nelson", "CA-BC")]:
+        assert places(geoparser, text)[name].place.admin1_code == code, text
+
+
+def test_capitals_that_are_no_postal_code_say_nothing(geoparser):
+    # "XYZ" is no state's code; Springfield stays the town the resolver picks without it
+    alone = places(geoparser, "Flooding in Springfield closed roads.")["Springfield"].place
+    got = places(geoparser, "Flooding in Springfield, XYZ closed roads.")["Springfield"].place
+    assert got.admin1_code == alone.admin1_code != "US-IL"
