@@ -372,6 +372,13 @@ class Resolver:
         biggest = {key: max((p.population for p in found if p.kind == "city"), default=0)
                    for key, found in cands.items()}
         cues = _cues(mentions, text, groups)
+        for key, found in cands.items():
+            # "Portland", "Manchester", "Charlotte": a parish of a few thousand people is not what
+            # the name of a city of half a million means, unless the text speaks of a region
+            # ("Portland parish") or of the region's country.
+            cands[key] = [p for p in found if not (
+                p.kind == "admin1" and 0 < p.population * _OUTSIZED < biggest[key]
+                and not cues.state_word[key] and not country_votes.get(p.country_code))]
 
         def feats(key: str, p: Place, picks: dict[str, Place] | None) -> list[float]:
             m = mentions[groups[key][0]]
@@ -532,6 +539,9 @@ def _ranked_order(scores: list[float], options: list[Place]) -> list[int]:
 
 
 _AREAS = ("country", "continent", "region")
+#: A first-level region with fewer people than a town of its name has, by this factor, is out
+#: of the running for that name unless the text speaks of a region or of its country.
+_OUTSIZED = 3
 #: Places whose point stands for what the text puts in them (not a state or a country: too large).
 _CONTAINER_KINDS = ("city", "admin2")
 

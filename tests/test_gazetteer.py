@@ -71,3 +71,13 @@ def test_capitals(gazetteer):
 def test_fuzzy_facility_lookup(gazetteer):
     hits = gazetteer.fuzzy("Ain al-Assad Airbase", kinds=("airport",), country="IQ")
     assert hits and km(hits[0][0], 33.80, 42.44) < 25
+
+
+def test_first_level_regions_count_the_people_of_their_towns(gazetteer):
+    def region(name, cc):
+        return next(p for p in gazetteer.lookup(name) if p.kind == "admin1" and p.country_code == cc)
+
+    texas, parish = region("Texas", "US"), region("Portland", "JM")
+    houston = max((p for p in gazetteer.lookup("Houston") if p.admin1_code == "US-TX"), key=lambda p: p.population)
+    assert texas.population > houston.population > 0
+    assert 0 < parish.population < texas.population / 100

@@ -211,3 +211,13 @@ def test_capitals_that_are_no_postal_code_say_nothing(geoparser):
     alone = places(geoparser, "Flooding in Springfield closed roads.")["Springfield"].place
     got = places(geoparser, "Flooding in Springfield, XYZ closed roads.")["Springfield"].place
     assert got.admin1_code == alone.admin1_code != "US-IL"
+
+
+def test_a_small_region_does_not_take_the_name_of_a_big_city(geoparser):
+    # Jamaica's Portland and Manchester parishes and St Vincent's Charlotte parish hold fewer
+    # people than the cities of those names; they stay candidates when the text is about them
+    assert places(geoparser, "A storm hit Portland on Monday.")["Portland"].place.admin1_code == "US-OR"
+    assert places(geoparser, "Poppies were sold in Manchester.")["Manchester"].place.country_code == "GB"
+    assert places(geoparser, "Charlotte police said.")["Charlotte"].place.admin1_code == "US-NC"
+    got = places(geoparser, "The Portland parish council in Jamaica met.")["Portland"].place
+    assert got.kind == "admin1" and got.country_code == "JM"
