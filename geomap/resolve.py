@@ -372,6 +372,7 @@ class Resolver:
         biggest = {key: max((p.population for p in found if p.kind == "city"), default=0)
                    for key, found in cands.items()}
         cues = _cues(mentions, text, groups)
+        owned = {key: any(_is_own_name(key, p) for p in found) for key, found in cands.items()}
         for key, found in cands.items():
             # "Portland", "Manchester", "Charlotte": a parish of a few thousand people is not what
             # the name of a city of half a million means, unless the text speaks of a region
@@ -388,14 +389,16 @@ class Resolver:
             size = math.log10(p.population + 1) / POPULATION_SCALE
             if p.kind == "city":
                 f["city_population"] = size
-                f["capital"] = float(p.feature_code == "PPLC")
+                # a capital by a name that other places bear as their own is not the capital's
+                # ("Salisbury" is Harare's old name, and a city in England)
+                f["capital"] = float(p.feature_code == "PPLC" and (_is_own_name(key, p) or not owned[key]))
                 f["biggest_town"] = float(p.population > 0 and p.population == biggest[key])
                 f["town_word"], f["town_sentence"] = cues.town_word[key], cues.town_sentence[key]
             elif p.kind == "admin2":
                 f["admin2_population"] = size
             elif p.kind == "admin1":
                 f["state_word"] = cues.state_word[key]
-            f["main_name"] = float(_main_key(p.name) == key or normalize_name(p.name) == key)
+            f["main_name"] = float(_is_own_name(key, p))
             if p.country_code:
                 f["doc_country"] = country_votes.get(p.country_code, 0) / total_votes
                 f["doc_top_country"] = float(p.country_code == top_country)
@@ -525,6 +528,11 @@ class Resolver:
                     placed[key] = other
                     break
         return placed
+
+
+def _is_own_name(key: str, p: Place) -> bool:
+    """Is ``key`` (a group's name) the place's own name rather than an alternate one?"""
+    return _main_key(p.name) == key or normalize_name(p.name) == key
 
 
 def _ranked_order(scores: list[float], options: list[Place]) -> list[int]:
