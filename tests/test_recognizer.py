@@ -159,3 +159,12 @@ def test_a_possessive_ending_is_not_part_of_the_name(geoparser):
     got = by_text(geoparser, "Some of South Africa's top lawyers and North Carolina's teachers objected.")
     assert got["South Africa"].place.country_code == "ZA"
     assert got["North Carolina"].place.admin1_code == "US-NC"
+
+
+def test_a_big_city_by_its_english_exonym(geoparser):
+    # GeoNames' own name is Kyiv; the model reads "Kiev" as a person, and its lemmatizer lists
+    # "kiev" as a noun. After "in", the city's other name is the city.
+    got = by_text(geoparser, "The embassy in Kiev reopened.")
+    assert got["Kiev"].place.country_code == "UA" and got["Kiev"].place.kind == "city"
+    # a common word stays a word even where some small town bears it as another name
+    assert "Court" not in by_text(geoparser, "The case is in Court today.")

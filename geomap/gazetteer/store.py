@@ -251,6 +251,16 @@ class Gazetteer:
             return True
         return 0 < len({cc for _, cc in rows}) <= GENERIC_REGION_COUNTRIES
 
+    @lru_cache(maxsize=50_000)
+    def is_city_alias(self, name: str, *, min_population: int = 500_000) -> bool:
+        """True when ``name``, written exactly so, is another name of a city of at least
+        ``min_population`` ("Kiev", "Bombay", "Peking"): the gazetteer holds it as an alternate
+        name, which :meth:`is_notable_name` does not count."""
+        rows = self._rows("SELECT n.surface FROM names n JOIN places p ON p.id = n.place_id "
+                          "WHERE n.key = ? AND n.main = 0 AND p.kind = 'city' AND p.population >= ?",
+                          (normalize_name(name), min_population))
+        return any(surface == name for surface, in rows)
+
     @lru_cache(maxsize=200_000)
     def spelled_alike(self, name: str) -> bool:
         """False when every gazetteer name that ``name`` matches differs from it by accents the

@@ -263,7 +263,8 @@ class PlaceRecognizer:
                 if (span.end - span.start == 1 and left != "strong" and right not in ("postfix", "container")
                         and span[0].lower_ in self.common_nouns
                         and not self.gazetteer.is_notable_name(span.text,
-                                                               min_population=_COMMON_WORD_MIN_POPULATION)):
+                                                               min_population=_COMMON_WORD_MIN_POPULATION)
+                        and not self.gazetteer.is_city_alias(span.text)):
                     continue  # "in Court", "trust in God": a common word, not a small town
                 ok = (left in ("prep", "strong", "paren") or right is not None
                       or (left in ("weak", "inherited") and not person))
@@ -371,7 +372,7 @@ class PlaceRecognizer:
     def _known_place(self, text: str) -> bool:
         """The gazetteer knows ``text`` as a populated place (by its own name) or an admin area."""
         gaz = self.gazetteer
-        if gaz.is_notable_name(text, min_population=0):
+        if gaz.is_notable_name(text, min_population=0) or gaz.is_city_alias(text):
             return True
         return self._known_area(text)
 
