@@ -378,7 +378,7 @@ class Resolver:
             # the name of a city of half a million means, unless the text speaks of a region
             # ("Portland parish") or of the region's country.
             cands[key] = [p for p in found if not (
-                p.kind == "admin1" and 0 < p.population * _OUTSIZED < biggest[key]
+                p.kind == "admin1" and _outsized(p, found)
                 and not cues.state_word[key] and not country_votes.get(p.country_code))]
 
         def feats(key: str, p: Place, picks: dict[str, Place] | None) -> list[float]:
@@ -458,6 +458,7 @@ class Resolver:
         bias = self.review.bias
         groups, cands, feats = self.features(mentions, text)
         votes = _vote_by_group(groups, cands)
+        spread = Counter(cc for key in groups for cc in {p.country_code for p in cands[key]})
         picks: dict[str, Place] = {}
         scored: dict[str, list[tuple[float, Place]]] = {}
         top_rows: dict[str, list[float]] = {}
@@ -470,7 +471,7 @@ class Resolver:
                 scores = [sum(c * x for c, x in zip(coef, row)) for row in rows]
                 if bias:
                     scores = [sc + BIAS_SCORE * (p.country_code in bias) for sc, p in zip(scores, options)]
-                order = _ranked_order(scores, options)
+                order = _ranked_order(scores, options, spread)
                 scored[key] = [(scores[i], options[i]) for i in order]
                 top_rows[key] = rows[order[0]]
             picks = {key: ranked[0][1] for key, ranked in scored.items()}
@@ -535,21 +536,35 @@ def _is_own_name(key: str, p: Place) -> bool:
     return _main_key(p.name) == key or normalize_name(p.name) == key
 
 
-def _ranked_order(scores: list[float], options: list[Place]) -> list[int]:
-    """Candidate indexes best first. Equal scores go to the country that holds more of the
-    name's weight: "Gaza" is Palestine's region, beside Palestine's city and strip, before
-    Mozambique's province of the same standing."""
+def _ranked_order(scores: list[float], options: list[Place], spread: Counter) -> list[int]:
+    """Candidate indexes best first. Equal scores go to the country where more of the text's
+    names have a candidate ("Atlantique and Littoral": Benin's, not Cameroon's Littoral), then to
+    the country that holds more of the name's weight ("Gaza" is Palestine's region, beside
+    Palestine's city and strip, before Mozambique's province of the same standing).
+    ``spread``: country -> the number of name groups with a candidate there."""
     top = max(scores)
     mass: Counter = Counter()
     for sc, p in zip(scores, options):
         mass[p.country_code] += math.exp(sc - top)
-    return sorted(range(len(options)), key=lambda i: (-round(scores[i], 9), -mass[options[i].country_code]))
+    return sorted(range(len(options)), key=lambda i: (
+        -round(scores[i], 9), -spread[options[i].country_code], -mass[options[i].country_code]))
 
 
 _AREAS = ("country", "continent", "region")
-#: A first-level region with fewer people than a town of its name has, by this factor, is out
-#: of the running for that name unless the text speaks of a region or of its country.
+#: A first-level region with fewer people than a town of its name abroad has, by this factor, is
+#: out of the running for that name unless the text speaks of a region or of its country.
 _OUTSIZED = 3
+#: ... and the town abroad has at least this many people.
+_OUTSIZING_TOWN = 100_000
+
+
+def _outsized(region: Place, found: list[Place]) -> bool:
+    """Is a first-level region dwarfed by a big town of its name in another country?"""
+    abroad = max((q.population for q in found if q.kind == "city" and q.country_code != region.country_code),
+                 default=0)
+    return abroad >= _OUTSIZING_TOWN and region.population * _OUTSIZED < abroad
+
+
 #: Places whose point stands for what the text puts in them (not a state or a country: too large).
 _CONTAINER_KINDS = ("city", "admin2")
 

@@ -221,3 +221,9 @@ def test_a_small_region_does_not_take_the_name_of_a_big_city(geoparser):
     assert places(geoparser, "Charlotte police said.")["Charlotte"].place.admin1_code == "US-NC"
     got = places(geoparser, "The Portland parish council in Jamaica met.")["Portland"].place
     assert got.kind == "admin1" and got.country_code == "JM"
+
+
+def test_a_town_is_not_lost_to_tiny_regions_spelled_alike(geoparser):
+    # "Saaba" (Burkina Faso, over 100,000 people) folds to the key of two Caribbean "Saba" regions
+    got = places(geoparser, "Two groups clashed near Saaba on Monday.")["Saaba"].place
+    assert got.country_code == "BF" and got.kind == "city"
