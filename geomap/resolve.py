@@ -375,8 +375,8 @@ class Resolver:
         owned = {key: any(_is_own_name(key, p) for p in found) for key, found in cands.items()}
         for key, found in cands.items():
             # "Portland", "Manchester", "Charlotte": a parish of a few thousand people is not what
-            # the name of a city of half a million means, unless the text speaks of a region
-            # ("Portland parish") or of the region's country.
+            # the name of a city of half a million means, unless the text calls the name a region
+            # ("the province of X", "X province") or names the region's country ("Jamaica").
             cands[key] = [p for p in found if not (
                 p.kind == "admin1" and _outsized(p, found)
                 and not cues.state_word[key] and not country_votes.get(p.country_code))]
