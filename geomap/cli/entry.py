@@ -11,8 +11,7 @@ import os
 import signal
 import sys
 
-#: Exit status of a run stopped by Ctrl-C (128 + SIGINT), as shells report it.
-INTERRUPTED = 130
+from geomap.cli.status import INTERRUPTED
 
 
 def _interrupted_while_loading(signum, frame) -> None:

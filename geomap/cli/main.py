@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from geomap.cli.entry import INTERRUPTED
+from geomap.cli.status import INTERRUPTED
 from geomap.errors import GeomapError
 from geomap.tools.version import geomap_version
 

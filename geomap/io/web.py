@@ -27,6 +27,7 @@ from typing import Iterator
 
 from geomap.errors import InputError
 from geomap.records import Article
+from geomap.tools.version import geomap_version
 
 logger = logging.getLogger("geomap")
 
@@ -48,9 +49,7 @@ _FEED_ROOT = re.compile(rb"\A(\xef\xbb\xbf)?\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)
 
 
 def user_agent() -> str:
-    from geomap import __version__
-
-    return f"geomap/{__version__} (news-to-map article reader)"
+    return f"geomap/{geomap_version()} (news-to-map article reader)"
 
 
 def is_url(item: object) -> bool:
