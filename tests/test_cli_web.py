@@ -64,9 +64,14 @@ def test_filters_on_the_command_line_match_the_library(tmp_path, capsys):
     assert 0 < len(some) < len(everything)
     assert some.drop(columns="geometry").equals(expected.drop(columns="geometry"))
     assert set(some.event_type) <= {"strike", "assassination"}
-    undated = int((everything.date == "").sum())
-    assert f"{undated} undated event row(s) dropped by --since/--until" in err
-    assert f"filters kept {len(some)} of {len(everything)} event rows" in err
+    # one line: what each filter dropped, and the undated rows kept past --since
+    result = geomap.EventFilter.create(types="strike,assassination", countries="IQ", since="2020-01-01").apply(everything)
+    (line,) = [x for x in err.splitlines() if x.startswith("filters kept")]
+    assert line.startswith(f"filters kept {len(some)} of {len(everything)} event rows; dropped: "
+                           f"--since/--until {result.dropped['dates']}, --types {result.dropped['types']}, "
+                           f"--country {result.dropped['countries']}")
+    undated = int((some.date == "").sum())
+    assert undated > 0 and f"kept {undated} undated (--undated drop drops them)" in line
     # --quiet says nothing of it
     code, _, err = run(capsys, "extract", SAMPLE, "-q", "-o", tmp_path / "q.csv", "--since", "2020-01-01")
     assert code == 0 and err == ""

@@ -52,20 +52,20 @@ def _checked(parser: str, **kwargs):
 
         try:
             getattr(filters, parser)(value, **kwargs)
-        except InputError as exc:  # "--since: cannot read …" -> "Invalid value for '--since': cannot read …"
+        except InputError as exc:  # "since: cannot read …" -> "Invalid value for '--since': cannot read …"
             # the hint is given, not left to click (8.2 writes "(env var: 'None')" into it)
-            raise typer.BadParameter(re.sub(r"^--[\w-]+: ", "", str(exc)),
+            raise typer.BadParameter(re.sub(r"^[\w-]+: ", "", str(exc)),
                                      param_hint=f"'{param.opts[0]}'") from None
         return value
     return callback
 
 
 Since = Annotated[Optional[str], typer.Option(
-    "--since", callback=_checked("parse_day", what="--since"), metavar="YYYY-MM-DD",
-    help="Keep events on or after this day (undated events are dropped).")]
+    "--since", callback=_checked("parse_day", what="since"), metavar="YYYY-MM-DD",
+    help="Keep events on or after this day (undated ones: see --undated).")]
 Until = Annotated[Optional[str], typer.Option(
-    "--until", callback=_checked("parse_day", what="--until"), metavar="YYYY-MM-DD",
-    help="Keep events on or before this day (undated events are dropped).")]
+    "--until", callback=_checked("parse_day", what="until"), metavar="YYYY-MM-DD",
+    help="Keep events on or before this day (undated ones: see --undated).")]
 Types = Annotated[Optional[str], typer.Option(
     "--types", callback=_checked("parse_types"), metavar="TYPE[,TYPE]",
     help="Keep these event types, e.g. strike,protest.")]
@@ -75,10 +75,20 @@ Countries = Annotated[Optional[str], typer.Option(
 MinConfidence = Annotated[Optional[float], typer.Option(
     "--min-confidence", callback=_checked("parse_confidence"), metavar="0..1",
     help="Keep event places at least this likely to be right (0 to 1).")]
+Undated = Annotated[str, typer.Option(
+    "--undated", callback=_checked("parse_keep", what="undated"), metavar="keep|drop",
+    help="Rows without a date: kept (also past --since/--until) or dropped.")]
+Unplaced = Annotated[str, typer.Option(
+    "--unplaced", callback=_checked("parse_keep", what="unplaced"), metavar="keep|drop",
+    help="Rows without a place: kept (also past --country/--min-confidence) or dropped.")]
+
+#: The option that sets each filter of :data:`geomap.tools.filters.FILTERS`, for the summary line.
+FILTER_OPTIONS = {"undated": "--undated drop", "unplaced": "--unplaced drop", "dates": "--since/--until",
+                  "types": "--types", "countries": "--country", "min_confidence": "--min-confidence"}
 
 
 def check_filters(*, since: str | None, until: str | None, types: str | None, countries: str | None,
-                  min_confidence: float | None):
+                  min_confidence: float | None, undated: str | None = None, unplaced: str | None = None):
     """The filter options as an :class:`~geomap.tools.filters.EventFilter` (each was checked while
     parsing; this adds the checks across options): a bad combination is a usage error."""
     from geomap.errors import InputError
@@ -86,20 +96,30 @@ def check_filters(*, since: str | None, until: str | None, types: str | None, co
 
     try:
         return EventFilter.create(since=since, until=until, types=types, countries=countries,
-                                  min_confidence=min_confidence)
-    except InputError as exc:
-        raise typer.BadParameter(str(exc), param_hint="'--since' / '--until'") from None
+                                  min_confidence=min_confidence, undated=undated, unplaced=unplaced)
+    except InputError as exc:  # "since 2021-05-02 is after until 2021-05-01"
+        raise typer.BadParameter(re.sub(r"\b(since|until) ", r"--\1 ", str(exc)),
+                                 param_hint="'--since' / '--until'") from None
+
+
+def filter_summary(result) -> str:
+    """One line: the rows the filters kept, what each one dropped, and the rows without a date or
+    place that were kept (with the option that would drop them)."""
+    dropped = ", ".join(f"{FILTER_OPTIONS[name]} {n}" for name, n in result.dropped.items())
+    line = f"filters kept {len(result.frame)} of {result.rows_in} event rows; dropped: {dropped}"
+    kept = [f"{n} undated (--undated drop drops them)" for n in [result.undated_kept] if n]
+    kept += [f"{n} unplaced (--unplaced drop drops them)" for n in [result.unplaced_kept] if n]
+    return line + (f"; kept {', '.join(kept)}" if kept else "")
 
 
 def apply_filter(event_filter, events, *, quiet: bool):
-    """``events`` narrowed by ``event_filter``, telling on stderr what it dropped (unless quiet)."""
+    """``events`` narrowed by ``event_filter``, telling on stderr in one line what each filter
+    dropped (unless quiet)."""
     if not event_filter.active:
         return events
     result = event_filter.apply(events)
     if not quiet:
-        if result.undated_dropped:
-            typer.echo(f"{result.undated_dropped} undated event row(s) dropped by --since/--until", err=True)
-        typer.echo(f"filters kept {len(result.frame)} of {result.rows_in} event rows", err=True)
+        typer.echo(filter_summary(result), err=True)
     return result.frame
 
 

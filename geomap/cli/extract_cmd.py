@@ -8,9 +8,9 @@ from typing import Annotated, Optional
 import typer
 
 from geomap.cli.common import (
-    Bias, Corrections, Countries, Deny, Encoding, GeocoderOpt, Gazetteer, Inputs, Jobs, MinConfidence, Model,
-    Published, Quiet, Since, Types, Until, apply_filter, check_encoding, check_filters, check_published,
-    check_review, load_documents,
+    Bias, Corrections, Countries, Deny, Encoding, GeocoderOpt, Gazetteer, Inputs, Jobs, MinConfidence,
+    Model, Published, Quiet, Since, Types, Undated, Unplaced, Until, apply_filter, check_encoding,
+    check_filters, check_published, check_review, load_documents,
 )
 from geomap.tools.progress import counting_bar
 
@@ -37,6 +37,8 @@ def register(app: typer.Typer) -> None:
         types: Types = None,
         country: Countries = None,
         min_confidence: MinConfidence = None,
+        undated: Undated = "keep",
+        unplaced: Unplaced = "keep",
         jobs: Jobs = None,
         dask: Annotated[Optional[str], typer.Option(
             "--dask", help="Run on the dask.distributed scheduler at this address (or $GEOMAP_DASK); "
@@ -65,7 +67,7 @@ def register(app: typer.Typer) -> None:
         encoding = check_encoding(encoding)
         check_review(bias=bias, corrections=corrections, deny=deny)
         event_filter = check_filters(since=since, until=until, types=types, countries=country,
-                                     min_confidence=min_confidence)
+                                     min_confidence=min_confidence, undated=undated, unplaced=unplaced)
         if mentions and event_filter.active:
             raise typer.BadParameter("the filters select events; they cannot be used with --mentions",
                                      param_hint="'--mentions'")

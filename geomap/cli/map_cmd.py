@@ -8,9 +8,9 @@ from typing import Annotated, Optional
 import typer
 
 from geomap.cli.common import (
-    Bias, Corrections, Countries, Deny, Encoding, GeocoderOpt, Gazetteer, Inputs, Jobs, MinConfidence, Model,
-    Published, Quiet, Since, Types, Until, apply_filter, check_encoding, check_filters, check_published,
-    check_review, load_documents,
+    Bias, Corrections, Countries, Deny, Encoding, GeocoderOpt, Gazetteer, Inputs, Jobs, MinConfidence,
+    Model, Published, Quiet, Since, Types, Undated, Unplaced, Until, apply_filter, check_encoding,
+    check_filters, check_published, check_review, load_documents,
 )
 
 EMBEDS = ("page", "fragment", "iframe")
@@ -98,6 +98,8 @@ def register(app: typer.Typer) -> None:
         types: Types = None,
         country: Countries = None,
         min_confidence: MinConfidence = None,
+        undated: Undated = "keep",
+        unplaced: Unplaced = "keep",
         from_events: Annotated[bool, typer.Option(
             "--from-events", help="The inputs are events tables (.parquet, .geojson, .gpkg, .csv, or a folder "
                                   "of parquet parts), not articles; found by itself for all but .csv.")] = False,
@@ -124,7 +126,7 @@ def register(app: typer.Typer) -> None:
         encoding = check_encoding(encoding)
         check_review(bias=bias, corrections=corrections, deny=deny)
         event_filter = check_filters(since=since, until=until, types=types, countries=country,
-                                     min_confidence=min_confidence)
+                                     min_confidence=min_confidence, undated=undated, unplaced=unplaced)
 
         if from_events or all(is_events_dataset(p) for p in inputs):
             documents = []

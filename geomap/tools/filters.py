@@ -3,16 +3,22 @@
 Rules (the README's "Filters" section says the same):
 
 - ``since`` / ``until`` (inclusive) keep an event whose date *period* overlaps them: an event
-  dated "March 2020" (month precision) is kept by ``since=2020-03-15``. Undated events are
-  dropped by either bound; :attr:`FilterResult.undated_dropped` counts those rows.
+  dated "March 2020" (month precision) is kept by ``since=2020-03-15``.
 - ``types`` keep the listed event types (names from the event taxonomy, and ``other``).
 - ``countries`` (ISO 3166-1 alpha-2) keep the events whose *site* (a row with place role
   ``event``) lies in one of them, with all of their rows (context and mentioned places too).
   This is a filter on what was found; a geocoding bias towards a country is a separate matter.
-- ``min_confidence`` (0..1) keeps the rows whose place is at least that likely to be right; rows
-  without a place have no confidence and are dropped.
+- ``min_confidence`` (0..1) keeps the place rows at least that likely to be right.
+- ``undated`` / ``unplaced`` (``"keep"`` or ``"drop"``, default ``"keep"``) say what becomes of a
+  row without a date or without a place (no point). A filter judges only the rows that have what it
+  tests: the date bounds pass undated rows, ``countries`` and ``min_confidence`` pass unplaced
+  rows, and ``"drop"`` drops them whatever else is given.
 
-Every value is checked by :meth:`EventFilter.create` before any frame is touched (InputError).
+:attr:`FilterResult.dropped` counts the rows each filter dropped; a row that several filters
+would drop is counted under the first in :data:`FILTERS` order.
+
+Every value is checked by :meth:`EventFilter.create` before any frame is touched (InputError
+naming the parameter, e.g. ``since``).
 """
 
 from __future__ import annotations
@@ -53,6 +59,12 @@ def _names(value: str | Iterable[str] | None) -> list[str]:
     return [name.strip() for part in parts for name in str(part).split(",") if name.strip()]
 
 
+#: The filters in the order they are applied, as :attr:`FilterResult.dropped` names them.
+FILTERS = ("undated", "unplaced", "dates", "types", "countries", "min_confidence")
+#: What ``undated`` and ``unplaced`` accept.
+KEEP_OR_DROP = ("keep", "drop")
+
+
 def parse_day(value: dt.date | str | None, *, what: str) -> dt.date | None:
     """A filter bound: a date, or YYYY-MM-DD text; InputError naming ``what`` otherwise."""
     if value is None or isinstance(value, dt.date):
@@ -66,10 +78,10 @@ def parse_types(value: str | Iterable[str] | None) -> frozenset[str] | None:
     """Event type names (comma-separated or a list); InputError listing the valid ones otherwise."""
     names = [n.lower() for n in _names(value)]
     if value is not None and not names:
-        raise InputError("--types: no event type given")
+        raise InputError("types: no event type given")
     unknown = [n for n in names if n not in event_types()]
     if unknown:
-        raise InputError(f"--types: unknown event type {', '.join(repr(n) for n in unknown)} "
+        raise InputError(f"types: unknown event type {', '.join(repr(n) for n in unknown)} "
                          f"(valid: {', '.join(event_types())})")
     return frozenset(names) or None
 
@@ -78,13 +90,13 @@ def parse_countries(value: str | Iterable[str] | None) -> frozenset[str] | None:
     """ISO 3166-1 alpha-2 codes (comma-separated or a list), upper-cased; InputError otherwise."""
     codes = [c.upper() for c in _names(value)]
     if value is not None and not codes:
-        raise InputError("--country: no country code given")
+        raise InputError("countries: no country code given")
     for code in codes:
         if len(code) != 2 or not code.isalpha():
-            raise InputError(f"--country: {code!r} is not a two-letter ISO 3166-1 code (e.g. IQ, SY)")
+            raise InputError(f"countries: {code!r} is not a two-letter ISO 3166-1 code (e.g. IQ, SY)")
         if code not in country_codes():
             hint = " (the United Kingdom is GB)" if code == "UK" else ""
-            raise InputError(f"--country: {code!r} is not an ISO 3166-1 alpha-2 country code{hint}")
+            raise InputError(f"countries: {code!r} is not an ISO 3166-1 alpha-2 country code{hint}")
     return frozenset(codes) or None
 
 
@@ -95,19 +107,41 @@ def parse_confidence(value: float | str | None) -> float | None:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise InputError(f"--min-confidence: {value!r} is not a number between 0 and 1") from None
+        raise InputError(f"min_confidence: {value!r} is not a number between 0 and 1") from None
     if math.isnan(number) or not 0.0 <= number <= 1.0:
-        raise InputError(f"--min-confidence: {value!r} is not a number between 0 and 1")
+        raise InputError(f"min_confidence: {value!r} is not a number between 0 and 1")
     return number
+
+
+def parse_keep(value: str | None, *, what: str) -> str:
+    """``"keep"`` or ``"drop"`` (any case; None is ``"keep"``); InputError naming ``what`` otherwise."""
+    if value is None:
+        return "keep"
+    choice = str(value).strip().lower()
+    if choice not in KEEP_OR_DROP:
+        raise InputError(f"{what}: {value!r} is neither keep nor drop")
+    return choice
 
 
 @dataclass(frozen=True, slots=True)
 class FilterResult:
-    """The rows a filter kept, how many it had, and how many undated rows the date bounds dropped."""
+    """The rows a filter kept, how many it had, and what each filter did.
+
+    ``dropped`` maps each active filter (names from :data:`FILTERS`, in that order) to the rows it
+    dropped; ``undated_kept`` / ``unplaced_kept`` count the rows without a date / place that were
+    kept although a date bound / a place filter was given.
+    """
 
     frame: gpd.GeoDataFrame
     rows_in: int
-    undated_dropped: int
+    dropped: dict[str, int]
+    undated_kept: int = 0
+    unplaced_kept: int = 0
+
+    @property
+    def undated_dropped(self) -> int:
+        """Rows dropped for having no date (``undated="drop"``)."""
+        return self.dropped.get("undated", 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,44 +153,73 @@ class EventFilter:
     types: frozenset[str] | None = None
     countries: frozenset[str] | None = None
     min_confidence: float | None = None
+    undated: str = "keep"
+    unplaced: str = "keep"
 
     @classmethod
     def create(cls, *, since: dt.date | str | None = None, until: dt.date | str | None = None,
                types: str | Iterable[str] | None = None, countries: str | Iterable[str] | None = None,
-               min_confidence: float | str | None = None) -> "EventFilter":
-        """Check and normalise every value (InputError naming the option on the first bad one)."""
-        first, last = parse_day(since, what="--since"), parse_day(until, what="--until")
+               min_confidence: float | str | None = None, undated: str | None = None,
+               unplaced: str | None = None) -> "EventFilter":
+        """Check and normalise every value (InputError naming the parameter on the first bad one)."""
+        first, last = parse_day(since, what="since"), parse_day(until, what="until")
         if first is not None and last is not None and first > last:
-            raise InputError(f"--since {first.isoformat()} is after --until {last.isoformat()}")
-        return cls(first, last, parse_types(types), parse_countries(countries), parse_confidence(min_confidence))
+            raise InputError(f"since {first.isoformat()} is after until {last.isoformat()}")
+        return cls(first, last, parse_types(types), parse_countries(countries), parse_confidence(min_confidence),
+                   parse_keep(undated, what="undated"), parse_keep(unplaced, what="unplaced"))
 
     @property
     def active(self) -> bool:
-        return any(v is not None for v in (self.since, self.until, self.types, self.countries,
-                                           self.min_confidence))
+        return (any(v is not None for v in (self.since, self.until, self.types, self.countries,
+                                            self.min_confidence))
+                or "drop" in (self.undated, self.unplaced))
+
+    @property
+    def dates_given(self) -> bool:
+        return self.since is not None or self.until is not None
+
+    @property
+    def places_tested(self) -> bool:
+        return self.countries is not None or self.min_confidence is not None
 
     def apply(self, events: gpd.GeoDataFrame) -> FilterResult:
         """The rows of ``events`` this filter keeps (index reset), with counts."""
-        keep = pd.Series(True, index=events.index)
-        undated = 0
-        if self.since is not None or self.until is not None:
+        tests: dict[str, pd.Series] = {}
+        undated = unplaced = None
+        if self.dates_given or self.undated == "drop":
             start, end = _periods(_column(events, "date"),
                                   events["date_precision"] if "date_precision" in events else None)
-            dated = start.notna()
-            undated = int((~dated).sum())
-            keep &= dated
+            undated = start.isna()
+        if self.places_tested or self.unplaced == "drop":
+            unplaced = _unplaced(events)
+        if self.undated == "drop":
+            tests["undated"] = ~undated
+        if self.unplaced == "drop":
+            tests["unplaced"] = ~unplaced
+        if self.dates_given:
+            inside = pd.Series(True, index=events.index)
             if self.since is not None:
-                keep &= end >= pd.Timestamp(self.since)
+                inside &= end >= pd.Timestamp(self.since)
             if self.until is not None:
-                keep &= start <= pd.Timestamp(self.until)
+                inside &= start <= pd.Timestamp(self.until)
+            tests["dates"] = undated | inside
         if self.types is not None:
-            keep &= _column(events, "event_type").str.lower().isin(self.types)
+            tests["types"] = _column(events, "event_type").astype(str).str.lower().isin(self.types)
         if self.countries is not None:
-            keep &= _in_countries(events, self.countries)
+            tests["countries"] = unplaced | _in_countries(events, self.countries)
         if self.min_confidence is not None:
             confidence = pd.to_numeric(_column(events, "confidence"), errors="coerce")
-            keep &= confidence.notna() & (confidence >= self.min_confidence)
-        return FilterResult(events[keep.to_numpy()].reset_index(drop=True), len(events), undated)
+            tests["min_confidence"] = unplaced | (confidence.notna() & (confidence >= self.min_confidence))
+        keep = pd.Series(True, index=events.index)
+        dropped: dict[str, int] = {}
+        for name in FILTERS:
+            if name in tests:
+                dropped[name] = int((keep & ~tests[name]).sum())
+                keep &= tests[name]
+        undated_kept = int((keep & undated).sum()) if self.dates_given and self.undated == "keep" else 0
+        unplaced_kept = int((keep & unplaced).sum()) if self.places_tested and self.unplaced == "keep" else 0
+        return FilterResult(events[keep.to_numpy()].reset_index(drop=True), len(events), dropped,
+                            undated_kept, unplaced_kept)
 
 
 def _column(events: pd.DataFrame, name: str) -> pd.Series:
@@ -182,6 +245,14 @@ def _periods(dates: pd.Series, precision: pd.Series | None) -> tuple[pd.Series, 
     return start, end
 
 
+def _unplaced(events: pd.DataFrame) -> pd.Series:
+    """Rows without a place: no point (an empty or missing geometry, else no ``lat``)."""
+    if isinstance(events, gpd.GeoDataFrame) and events.geometry.name in events.columns:
+        geometry = events.geometry
+        return pd.Series(geometry.isna().to_numpy() | geometry.is_empty.to_numpy(), index=events.index)
+    return pd.to_numeric(_column(events, "lat"), errors="coerce").isna()
+
+
 def _in_countries(events: pd.DataFrame, countries: frozenset[str]) -> pd.Series:
     """Rows of the events with a site in ``countries`` (every row is a site without a role column)."""
     inside = _column(events, "country_code").astype(str).str.upper().isin(countries)
@@ -194,11 +265,13 @@ def _in_countries(events: pd.DataFrame, countries: frozenset[str]) -> pd.Series:
 def filter_events(events: gpd.GeoDataFrame, *, since: dt.date | str | None = None,
                   until: dt.date | str | None = None, types: str | Iterable[str] | None = None,
                   countries: str | Iterable[str] | None = None,
-                  min_confidence: float | None = None) -> gpd.GeoDataFrame:
+                  min_confidence: float | None = None, undated: str = "keep",
+                  unplaced: str = "keep") -> gpd.GeoDataFrame:
     """The rows of an events frame that pass every given filter (see the module's rules)."""
     return EventFilter.create(since=since, until=until, types=types, countries=countries,
-                              min_confidence=min_confidence).apply(events).frame
+                              min_confidence=min_confidence, undated=undated,
+                              unplaced=unplaced).apply(events).frame
 
 
-__all__ = ["EventFilter", "FilterResult", "country_codes", "event_types", "filter_events", "parse_confidence",
-           "parse_countries", "parse_day", "parse_types"]
+__all__ = ["FILTERS", "KEEP_OR_DROP", "EventFilter", "FilterResult", "country_codes", "event_types", "filter_events", "parse_confidence",
+           "parse_countries", "parse_day", "parse_keep", "parse_types"]

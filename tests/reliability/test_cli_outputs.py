@@ -82,6 +82,8 @@ BAD_USAGE = [
     (["--min-confidence", "1.2"], "1.2 is not a number between 0 and 1"),
     (["--min-confidence", "-0.1"], "-0.1 is not a number between 0 and 1"),
     (["--min-confidence", "high"], "--min-confidence"),
+    (["--undated", "hide"], "Invalid value for '--undated': 'hide' is neither keep nor drop"),
+    (["--unplaced", "yes"], "Invalid value for '--unplaced': 'yes' is neither keep nor drop"),
 ]
 
 
