@@ -86,16 +86,17 @@
     return state(map).entries.filter(function (e) { return e.shown && map.hasLayer(e.on); });
   };
 
-  /* Fit the first view to the event sites, keeping them clear of the controls
-     in the map's corners (each side's padding is at most a third of the map). */
-  /* Maps under COMPACT px tall (report embeds, iframes) get slim controls: the class
-     geomap-compact, the layer list and the legend folded. Decided from the container's own
-     size, so it works the same in a page, a fragment and an iframe. */
-  gm.COMPACT = 500;
+  /* Maps under COMPACT_HEIGHT px tall or COMPACT_WIDTH px wide (report embeds, iframes) get
+     slim controls: the class geomap-compact, the layer list and the legend folded (one click
+     opens them). Decided from the container's own size at load and on every resize, so it works
+     the same in a page, a fragment and an iframe. */
+  gm.COMPACT_HEIGHT = 600;
+  gm.COMPACT_WIDTH = 700;
   /* Popups open clear of the title (top) and the time control (bottom). */
   gm.POPUP = { maxWidth: 380, minWidth: 220, autoPanPaddingTopLeft: [12, 56], autoPanPaddingBottomRight: [12, 24] };
   gm.layout = function (map) {
-    var c = map.getContainer(), compact = c.clientHeight > 0 && c.clientHeight < gm.COMPACT;
+    var c = map.getContainer(), w = c.clientWidth, h = c.clientHeight;
+    var compact = w > 0 && h > 0 && (h < gm.COMPACT_HEIGHT || w < gm.COMPACT_WIDTH);
     if (compact === state(map).compact) { return compact; }
     state(map).compact = compact;
     L.DomUtil[compact ? 'addClass' : 'removeClass'](c, 'geomap-compact');
@@ -117,27 +118,10 @@
     return compact;
   };
 
-  gm.fit = function (map, bounds, maxZoom) {
-    gm.layout(map);
-    var names = state(map).labels;
-    if (names && names.redraw) {  // the marks exist now: keep names clear of them (again once settled)
-      names.redraw();
-      window.addEventListener('load', function () { setTimeout(names.redraw, 50); });
-    }
-    if (!state(map).layoutWatched) {
-      state(map).layoutWatched = true;
-      map.on('resize', function () { gm.layout(map); });
-      map.on('popupopen', function (e) {  // a compact map gets a narrower popup that scrolls
-        var o = e.popup.options, small = state(map).compact;
-        var want = small ? Math.max(120, Math.round(map.getSize().y * 0.5)) : undefined;
-        if (o.maxHeight !== want) {
-          o.maxHeight = want;
-          o.maxWidth = small ? 300 : gm.POPUP.maxWidth;
-          e.popup.update();
-        }
-      });
-    }
-    if (!bounds) { return; }
+  /* Fit the first view to the event sites, keeping them clear of the controls
+     in the map's corners (each side's padding is at most a third of the map). */
+  function fitNow(map) {
+    var st = state(map), bounds = st.fitTo[0], maxZoom = st.fitTo[1];
     var c = map.getContainer(), size = map.getSize();
     function corner(name, dim) {  // widest control, or stacked height, in one corner
       var el = c.querySelector('.leaflet-control-container .leaflet-' + name.split(' ').join('.leaflet-'));
@@ -157,7 +141,61 @@
     };
     map.fitBounds(bounds, { paddingTopLeft: [pad.left, pad.top], paddingBottomRight: [pad.right, pad.bottom],
                             maxZoom: maxZoom, animate: false });
-    state(map).fitPadding = pad;
+    st.fitPadding = pad;
+    st.fitted = true;
+  }
+
+  /* A map that loads hidden (display:none div, a tab, an iframe loaded out of view) has no
+     size, so nothing can be fitted then: watch the container and, once it has a size and is
+     in view, tell Leaflet its size and fit the events. Until the reader moves the map, a
+     resize fits them again (and re-decides the compact layout). */
+  function watchSize(map) {
+    var st = state(map), c = map.getContainer();
+    ['pointerdown', 'wheel', 'keydown', 'touchstart'].forEach(function (name) {
+      c.addEventListener(name, function () { st.touched = true; }, { passive: true });
+    });
+    function check() {
+      if (!c.clientWidth || !c.clientHeight) { return; }  // still hidden
+      var before = map.getSize();
+      map.invalidateSize({ animate: false, pan: false });
+      var after = map.getSize();
+      gm.layout(map);
+      if (st.fitTo && (!st.fitted || (!st.touched && !after.equals(before)))) { fitNow(map); }
+    }
+    st.checkSize = check;
+    if (window.ResizeObserver) { new ResizeObserver(check).observe(c); }
+    if (window.IntersectionObserver) {
+      new IntersectionObserver(function (seen) {
+        if (seen.some(function (e) { return e.isIntersecting; })) { check(); }
+      }).observe(c);
+    }
+  }
+
+  gm.fit = function (map, bounds, maxZoom) {
+    var st = state(map);
+    st.fitTo = bounds ? [bounds, maxZoom] : null;
+    gm.layout(map);
+    var names = st.labels;
+    if (names && names.redraw) {  // the marks exist now: keep names clear of them (again once settled)
+      names.redraw();
+      window.addEventListener('load', function () { setTimeout(names.redraw, 50); });
+    }
+    if (!st.layoutWatched) {
+      st.layoutWatched = true;
+      map.on('resize', function () { gm.layout(map); });
+      map.on('popupopen', function (e) {  // a compact map gets a narrower popup that scrolls
+        var o = e.popup.options, small = st.compact;
+        var want = small ? Math.max(120, Math.round(map.getSize().y * 0.5)) : undefined;
+        if (o.maxHeight !== want) {
+          o.maxHeight = want;
+          o.maxWidth = small ? 300 : gm.POPUP.maxWidth;
+          e.popup.update();
+        }
+      });
+      watchSize(map);
+    }
+    var c = map.getContainer();
+    if (bounds && c.clientWidth && c.clientHeight) { fitNow(map); }  // else: once it has a size
   };
 
   function bucket(m, key, value) {

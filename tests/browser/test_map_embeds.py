@@ -1,0 +1,119 @@
+"""Maps embedded in reports (issue 22): compact controls below a size, maps that load hidden and
+fit their events once shown, several fragments sharing one copy of the assets; in a real
+Chromium with every non-local request blocked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from geomap.mapping import make_map, map_html
+from test_map_browser import Tab, browser, events  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.browser
+
+#: [folded layer list, open legend, compact class] of the first map on the page.
+STATE_JS = """() => {
+  const c = document.querySelector('.leaflet-container');
+  return [!c.querySelector('.leaflet-control-layers').classList.contains('leaflet-control-layers-expanded'),
+          c.querySelector('.geomap-legend details').open, c.classList.contains('geomap-compact')];
+}"""
+
+#: Whether every event site drawn on the first map lies inside its current view, and the zoom.
+FITS_JS = """() => {
+  const st = Object.values(geomap.maps)[0], map = st.map, view = map.getBounds();
+  const sites = st.entries.filter(e => e.kind !== 2).map(e => e.mark.getLatLng());
+  return [sites.length, sites.every(p => view.contains(p)), map.getZoom(), map.getSize().x];
+}"""
+
+
+def host_page(tmp_path: Path, body: str, name: str = "report.html") -> Path:
+    path = tmp_path / name
+    path.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'><title>Report</title></head>"
+                    f"<body>{body}</body></html>", encoding="utf-8")
+    return path
+
+
+def settle(page) -> None:
+    """Two animation frames: observers and the runtime's refit have run."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def test_a_500px_fragment_starts_with_legend_and_layers_folded(events, browser, tmp_path):  # noqa: F811
+    fragment = map_html(make_map(events, tiles=None), embed="fragment", height="500px")
+    tab = Tab(browser, 1200, 900)  # a big window: the fragment's own size decides
+    try:
+        page = tab.open(host_page(tmp_path, f"<h1>Report</h1>{fragment}"))
+        assert page.evaluate(STATE_JS) == [True, False, True]
+        legend = page.locator(".geomap-legend").bounding_box()
+        assert legend["height"] < 40  # only its heading: it no longer covers a third of the map
+        # one click opens each
+        page.locator(".geomap-legend summary").click()
+        assert page.locator(".geomap-legend details").evaluate("d => d.open") is True
+        # a click without a hover first (a touch screen); a pointer opens it on hover already
+        page.locator(".leaflet-control-layers-toggle").dispatch_event("click")
+        assert "leaflet-control-layers-expanded" in page.locator(".leaflet-control-layers").get_attribute("class")
+        assert tab.failed == [] and tab.errors == []
+    finally:
+        tab.close()
+
+
+def test_layout_follows_the_container_size_on_resize(events, browser, tmp_path):  # noqa: F811
+    fragment = map_html(make_map(events, tiles=None), embed="fragment", height="800px")
+    tab = Tab(browser, 1200, 900)
+    try:
+        page = tab.open(host_page(tmp_path, f"<div id='box' style='width:1000px'>{fragment}</div>"))
+        assert page.evaluate(STATE_JS) == [False, True, False]
+        page.evaluate("() => { document.getElementById('box').style.width = '650px'; }")  # narrow: compact
+        page.wait_for_function("() => document.querySelector('.leaflet-container.geomap-compact') !== null",
+                               timeout=5000)
+        assert page.evaluate(STATE_JS) == [True, False, True]
+        page.evaluate("() => { document.getElementById('box').style.width = '1000px'; }")
+        page.wait_for_function("() => document.querySelector('.leaflet-container.geomap-compact') === null",
+                               timeout=5000)
+        assert page.evaluate(STATE_JS) == [False, True, False]
+        assert tab.errors == []
+    finally:
+        tab.close()
+
+
+def test_a_map_in_a_hidden_div_fits_its_events_once_shown(events, browser, tmp_path):  # noqa: F811
+    fragment = map_html(make_map(events, tiles=None), embed="fragment", height="600px")
+    tab = Tab(browser, 1200, 900)
+    try:
+        page = tab.page  # the map is hidden: wait for the runtime, not for a visible map
+        page.goto(host_page(tmp_path, f"<div id='tab2' style='display:none'>{fragment}</div>").as_uri(),
+                  wait_until="load")
+        page.wait_for_function("() => window.geomap && Object.keys(geomap.maps).length === 1", timeout=10_000)
+        n, inside, _, width = page.evaluate(FITS_JS)
+        assert n == 6 and width == 0  # nothing to fit yet: the map has no size
+        page.evaluate("() => { document.getElementById('tab2').style.display = 'block'; }")
+        page.wait_for_function("() => Object.values(geomap.maps)[0].map.getSize().x > 0", timeout=5000)
+        settle(page)
+        n, inside, zoom, width = page.evaluate(FITS_JS)
+        assert width > 1000 and inside and zoom >= 3  # the events' region, not an unfitted world
+        assert tab.errors == []
+    finally:
+        tab.close()
+
+
+def test_an_iframe_that_loads_hidden_fits_its_events_once_shown(events, browser, tmp_path):  # noqa: F811
+    iframe = map_html(make_map(events, tiles=None), embed="iframe", height="420px")
+    tab = Tab(browser, 1200, 900)
+    try:
+        page = tab.page
+        page.goto(host_page(tmp_path, f"<div id='wrap' style='display:none'>{iframe}</div>").as_uri(),
+                  wait_until="load")
+        page.evaluate("() => { document.getElementById('wrap').style.display = 'block'; }")
+        frame = page.frame_locator("iframe")
+        frame.locator(".leaflet-container.geomap-compact").wait_for(timeout=10_000)
+        inner = next(f for f in page.frames if f != page.main_frame)
+        inner.wait_for_function("() => window.geomap && Object.values(geomap.maps)[0]"
+                                " && Object.values(geomap.maps)[0].fitted", timeout=10_000)
+        settle(page)
+        n, inside, zoom, _ = inner.evaluate(FITS_JS)
+        assert n == 6 and inside and zoom >= 3
+        assert tab.errors == []
+    finally:
+        tab.close()
