@@ -14,6 +14,7 @@ def register(app: typer.Typer) -> None:
     """Add the ``eval-events`` command to the geomap CLI."""
     app.command("eval-events", help="Measure event extraction (date, place, type) on gold event JSONL "
                 "files, beside the naive first-place-named rule.")(eval_events_command)
+    register_news(app)
 
 
 def eval_events_command(
@@ -45,4 +46,38 @@ def eval_events_command(
     print_event_results(results, console)
     if json_out is not None:
         write_json(json_out, results, kind="events", model=model, limit=limit)
+        console.print(f"wrote {json_out}")
+
+
+def register_news(app: typer.Typer) -> None:
+    app.command("eval-news-events", help="Measure events on real news articles against hand-coded events "
+                "(annotations by document id and offsets), beside a naive rule.")(eval_news_events_command)
+
+
+def eval_news_events_command(
+    annotations: Annotated[Path, typer.Argument(help="Hand-coded events, JSON Lines (see docs/events-accuracy.md).",
+                                                show_default=False)],
+    corpora: Annotated[list[Path], typer.Argument(help="Toponym corpora (geomap eval format) holding the texts.",
+                                                  show_default=False)],
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the figures, the misses and the "
+                                                     "false events to this JSON file.")] = None,
+    model: Annotated[Optional[str], typer.Option("--model", help="spaCy model for the geoparser.")] = None,
+) -> None:
+    from rich.console import Console
+
+    from geomap.eval.event_news import coded_articles, score_news
+    from geomap.eval.event_report import print_news_results
+    from geomap.eval.report import write_json
+    from geomap.pipeline import Geoparser
+
+    pairs = coded_articles(annotations, corpora)  # check every input before loading the model
+    geoparser = Geoparser.load(model=model)
+    documents = geoparser.parse_articles([a for _, a in pairs])
+    result = score_news(pairs, documents, name=annotations.stem)
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=160)
+    print_news_results(result, console)
+    if json_out is not None:
+        write_json(json_out, [result], kind="news-events", model=model)
         console.print(f"wrote {json_out}")

@@ -63,3 +63,36 @@ def print_event_results(results: Sequence[EventEvalResult], console: Console | N
         console.print(summary_table(result))
         console.print(breakdown_table("by whether the text states a date", result.by_dated))
         console.print(breakdown_table("by coded event type", result.by_type))
+
+
+#: (label, key) of the news-events figures, geomap beside the naive rule.
+_NEWS_ROWS = (
+    ("coded events", "coded_events"),
+    ("events extracted", "extracted"),
+    ("coded events found, date + site + type right", "all_right"),
+    ("coded events found (any)", "found"),
+    ("date right (events the text dates)", "date"),
+    ("site within 161 km (events with a site)", "site_acc161"),
+    ("type right", "type"),
+    ("extracted events that are non-events", "non_events"),
+    ("extracted events undated", "undated"),
+    ("background events marked background", "background_marked"),
+)
+
+
+def news_table(result) -> Table:
+    """The figures of ``geomap eval-news-events`` (a NewsEvalResult)."""
+    table = Table(title=f"geomap eval-news-events: {result.corpus} ({result.articles} articles)")
+    table.add_column("figure")
+    table.add_column("geomap", justify="right")
+    table.add_column("naive: trigger word, first date, first place", justify="right")
+    ours, naive = result.geomap.summary(), result.naive.summary()
+    for label, key in _NEWS_ROWS:
+        table.add_row(label, _f(ours[key]), _f(naive[key]))
+    return table
+
+
+def print_news_results(result, console: Console | None = None) -> None:
+    console = console or Console()
+    console.print(news_table(result))
+    console.print("date basis of geomap's events: " + ", ".join(f"{k} {v}" for k, v in sorted(result.date_basis.items())))
