@@ -37,3 +37,11 @@ class ModelError(GeomapError):
 
 class OutputError(GeomapError, OSError):
     """An output file cannot be written."""
+
+
+class StoreError(GeomapError):
+    """An event store (``geomap update``) cannot be opened, is not a store, or fails its check."""
+
+
+class StoreBusy(StoreError):
+    """Another ``geomap update`` holds the store's write lock."""

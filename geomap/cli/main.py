@@ -52,6 +52,7 @@ def _register_all() -> None:
 
     for module in (map_cmd, extract_cmd, geocode_cmd, gazetteer_cmd, eval_cmd, eval_events_cmd, render_cmd):
         module.register(app)
+    from geomap.cli import store_cmd; store_cmd.register(app)  # noqa: E702 - update, store check|info
 
 
 _register_all()
