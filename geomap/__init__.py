@@ -29,7 +29,7 @@ _PUBLIC = {
     "Gazetteer": "geomap.gazetteer",
     "OfflineGeocoder": "geomap.geocoders.offline",
     "read_frame": "geomap.io.export", "write_frame": "geomap.io.export",
-    "read_inputs": "geomap.io.readers",
+    "FileSelection": "geomap.io.readers", "ReadReport": "geomap.io.readers", "read_inputs": "geomap.io.readers",
     "make_map": "geomap.mapping", "map_html": "geomap.mapping", "render_png": "geomap.mapping",
     "write_map": "geomap.mapping",
     "Geoparser": "geomap.pipeline",
@@ -62,7 +62,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see
     from geomap.gazetteer import Gazetteer
     from geomap.geocoders.offline import OfflineGeocoder
     from geomap.io.export import read_frame, write_frame
-    from geomap.io.readers import read_inputs
+    from geomap.io.readers import FileSelection, ReadReport, read_inputs
     from geomap.mapping import make_map, map_html, render_png, write_map
     from geomap.pipeline import Geoparser
     from geomap.records import Article, DateRef, Document, Event, EventPlace, Mention, Place, SourceRef

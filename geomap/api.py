@@ -19,7 +19,7 @@ import geopandas as gpd
 from geomap.dates import detect_published, parse_user_date
 from geomap.errors import InputError
 from geomap.events import dedupe_events
-from geomap.io.readers import read_inputs
+from geomap.io.readers import FileSelection, ReadReport, read_inputs
 from geomap.pipeline import Geoparser
 from geomap.records import Article, Document
 from geomap.tools.frames import events_frame, mentions_frame
@@ -117,12 +117,16 @@ def dedupe_documents(documents: list[Document]) -> list[Document]:
 
 
 def read_articles(inputs: str | Path | Iterable[str | Path], *, published: dt.date | str | None = None,
-                  encoding: str | None = None) -> list[Article]:
+                  encoding: str | None = None, selection: FileSelection | None = None,
+                  report: ReadReport | None = None) -> list[Article]:
     """Articles of files/folders (txt, md, html, jsonl, csv); ``published`` overrides their dates,
-    ``encoding`` names the text encoding (else UTF-8, or what a byte order mark says)."""
+    ``encoding`` names the text encoding (else UTF-8, or what a byte order mark says).
+    ``selection`` picks the files of folders (by default all but README, LICENSE and similar);
+    ``report`` counts the files read and left out (:class:`~geomap.io.readers.ReadReport`)."""
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
-    articles = list(read_inputs(inputs, encoding=encoding, published=_published(published)))
+    articles = list(read_inputs(inputs, encoding=encoding, published=_published(published),
+                                selection=selection, report=report))
     if not articles:
         raise InputError("the input holds no articles")
     return articles
@@ -130,10 +134,13 @@ def read_articles(inputs: str | Path | Iterable[str | Path], *, published: dt.da
 
 def extract(inputs: str | Path | Iterable[str | Path], *, published: dt.date | str | None = None,
             model: str | None = None, geocoder: str | None = None, geoparser: Geoparser | None = None,
-            progress: Callable[[int], None] | None = None
+            progress: Callable[[int], None] | None = None, include: str | Iterable[str] | None = None,
+            exclude: str | Iterable[str] | None = None
             ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Read files/folders and return ``(mentions_gdf, events_gdf)`` (EPSG:4326)."""
-    articles = read_articles(inputs, published=published)
+    """Read files/folders and return ``(mentions_gdf, events_gdf)`` (EPSG:4326). ``include`` /
+    ``exclude`` are glob patterns for the files of folders (:class:`~geomap.io.readers.FileSelection`)."""
+    articles = read_articles(inputs, published=published,
+                             selection=FileSelection.create(include=include, exclude=exclude))
     return frames(parse_articles(articles, model=model, geocoder=geocoder, geoparser=geoparser,
                                  progress=progress))
 

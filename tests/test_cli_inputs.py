@@ -67,3 +67,57 @@ def test_no_filter_no_summary_line(tmp_path, capsys):
     code, _, err = run(capsys, "extract", SAMPLE, "-o", tmp_path / "all.csv", "--undated", "keep")
     assert code == 0, err
     assert "filters kept" not in err
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """The sample article, a second copy under wire/, and a README that names other places."""
+    (tmp_path / "in").mkdir()
+    root = tmp_path / "in"
+    (root / "sample.txt").write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    (root / "wire").mkdir()
+    (root / "wire" / "more.txt").write_text("Protesters marched in Lima, Peru, on Monday.", encoding="utf-8")
+    (root / "README.md").write_text("# Notes\nSoldiers attacked a convoy in Kandahar, Afghanistan.", encoding="utf-8")
+    return root
+
+
+def test_a_folder_is_read_without_its_readme_and_says_what_it_read(folder, tmp_path, capsys):
+    code, _, err = run(capsys, "extract", folder, "-o", tmp_path / "ev.csv")
+    assert code == 0, err
+    assert "read 2 files: 2 .txt; skipped 1 (README.md)" in err.splitlines()
+    events = read_frame(tmp_path / "ev.csv")
+    assert "Kandahar" not in set(events.place_text) and "Lima" in set(events.place_text)
+    # named directly, the README is read
+    code, _, err = run(capsys, "extract", folder / "README.md", "-o", tmp_path / "readme.csv")
+    assert code == 0, err
+    assert "read 1 file: 1 .md" in err.splitlines()
+    assert "Kandahar" in set(read_frame(tmp_path / "readme.csv").place_text)
+
+
+def test_include_and_exclude_on_the_command_line(folder, tmp_path, capsys):
+    code, _, err = run(capsys, "map", folder, "-o", tmp_path / "map.html", "--events", tmp_path / "ev.csv",
+                       "--exclude", "wire/*")
+    assert code == 0, err
+    assert "read 1 file: 1 .txt; skipped 1 (README.md); excluded 1 (wire/more.txt)" in err.splitlines()
+    assert "Lima" not in set(read_frame(tmp_path / "ev.csv").place_text)
+    code, _, err = run(capsys, "extract", folder, "-o", tmp_path / "wire.csv", "--include", "more.*",
+                       "--include", "README.md")
+    assert code == 0, err
+    assert "read 2 files: 1 .md, 1 .txt; excluded 1 (sample.txt)" in err.splitlines()
+    assert {"Lima", "Kandahar"} <= set(read_frame(tmp_path / "wire.csv").place_text)
+
+
+def test_a_folder_output_takes_the_same_selection(folder, tmp_path, capsys):
+    code, _, err = run(capsys, "extract", folder, "-q", "-o", tmp_path / "parts", "--exclude", "sample.txt", "-j", "1")
+    assert code == 0, err
+    from geomap.io.events_dataset import read_events_dataset
+
+    table = read_events_dataset(tmp_path / "parts")
+    assert set(table.place_text) & {"Lima"} and "Kandahar" not in set(table.place_text)
+    assert not any(doc.startswith("sample") for doc in table.doc_id)
+
+
+def test_an_empty_glob_is_a_usage_error(folder, tmp_path, capsys):
+    code, out, err = run(capsys, "extract", folder, "-o", tmp_path / "ev.csv", "--include", "")
+    assert code == 2 and out == ""
+    assert "Invalid value for '--include': empty glob pattern" in err and len(err.strip().splitlines()) == 1

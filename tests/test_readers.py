@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from geomap.errors import DateError, InputError
-from geomap.io.readers import read_file, read_inputs, split_front_matter
+from geomap.io.readers import FileSelection, ReadReport, is_housekeeping, read_file, read_inputs, split_front_matter
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples" / "us-boosting-iraq-base.txt"
 
@@ -65,6 +65,60 @@ def test_folder_reads_supported_files_in_order(tmp_path):
     (tmp_path / "ignore.bin").write_bytes(b"\x00\x01")
     texts = [a.text for a in read_inputs([tmp_path])]
     assert texts == ["First in Oslo.", "Second in Rome."]
+
+
+@pytest.fixture
+def newsroom(tmp_path):
+    """A folder of articles with the housekeeping files a real project folder holds."""
+    (tmp_path / "2020-01-mosul.txt").write_text("A strike hit Mosul.")
+    (tmp_path / "README.md").write_text("# Articles\nThese files come from Paris and London.")
+    (tmp_path / "LICENSE.txt").write_text("Permission is hereby granted, in Boston.")
+    (tmp_path / "CHANGELOG.md").write_text("Added Berlin.")
+    (tmp_path / "wire").mkdir()
+    (tmp_path / "wire" / "feed.jsonl").write_text('{"text": "Floods in Dhaka."}\n{"text": "Protest in Lima."}\n')
+    (tmp_path / "wire" / "draft.md").write_text("Draft about Kabul.")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "notes.txt").write_text("Hidden in Rome.")
+    return tmp_path
+
+
+def test_a_folder_skips_housekeeping_and_hidden_files_and_says_so(newsroom):
+    report = ReadReport()
+    texts = [a.text for a in read_inputs([newsroom], report=report)]
+    assert texts == ["A strike hit Mosul.", "Draft about Kabul.", "Floods in Dhaka.", "Protest in Lima."]
+    assert report.summary() == "read 3 files: 1 .jsonl, 1 .md, 1 .txt; skipped 3 (CHANGELOG.md, LICENSE.txt, README.md)"
+
+
+def test_a_housekeeping_file_named_directly_is_read(newsroom):
+    report = ReadReport()
+    [article] = read_inputs([newsroom / "README.md"], report=report)
+    assert "Paris" in article.text and report.summary() == "read 1 file: 1 .md"
+
+
+def test_include_and_exclude_globs_pick_a_folders_files(newsroom):
+    report = ReadReport()
+    only_wire = FileSelection.create(include="wire/*", exclude=["draft.*"])
+    texts = [a.text for a in read_inputs([newsroom], selection=only_wire, report=report)]
+    assert texts == ["Floods in Dhaka.", "Protest in Lima."]
+    assert report.summary() == "read 1 file: 1 .jsonl; excluded 5 (2020-01-mosul.txt, CHANGELOG.md, LICENSE.txt, …)"
+    # a name pattern matches at any depth; a literal include takes a housekeeping file back
+    texts = [a.text for a in read_inputs([newsroom], selection=FileSelection.create(include=["*.md", "README.md"]))]
+    assert texts == ["# Articles\nThese files come from Paris and London.", "Draft about Kabul."]
+
+
+def test_a_selection_that_leaves_nothing_is_one_line_error(newsroom):
+    with pytest.raises(InputError, match=r"no supported files .*; 6 left out by the file selection"):
+        list(read_inputs([newsroom], selection=FileSelection.create(exclude="*")))
+    with pytest.raises(InputError, match="include: empty glob pattern"):
+        FileSelection.create(include=["*.txt", " "])
+
+
+@pytest.mark.parametrize("name,skipped", [
+    ("README", True), ("readme.txt", True), ("LICENSE-MIT.md", True), ("Contributing.md", True),
+    ("CODE_OF_CONDUCT.md", True), ("licensed-to-kill.txt", False), ("news.txt", False), ("readmes.md", False),
+])
+def test_housekeeping_names(name, skipped):
+    assert is_housekeeping(name) is skipped
 
 
 def test_published_override_applies_to_every_article(tmp_path):

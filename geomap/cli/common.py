@@ -38,6 +38,12 @@ Deny = Annotated[Optional[Path], typer.Option(
 Encoding = Annotated[Optional[str], typer.Option(
     "--encoding", help="Text encoding of the input files, e.g. latin-1 or cp1252 [default: UTF-8; "
     "a UTF-8/16/32 byte order mark always wins].")]
+Include = Annotated[Optional[list[str]], typer.Option(
+    "--include", metavar="GLOB", help="Read only a folder's files matching this glob (repeatable), "
+    "e.g. '*.txt' or 'wire/*'.", show_default=False)]
+Exclude = Annotated[Optional[list[str]], typer.Option(
+    "--exclude", metavar="GLOB", help="Skip a folder's files matching this glob (repeatable). "
+    "README, LICENSE etc. are always skipped unless named.", show_default=False)]
 Jobs = Annotated[Optional[int], typer.Option(
     "--jobs", "-j", min=1, help="Worker processes, each loading the model once [default: all cores]; "
     "1 runs in this process.", show_default=False)]
@@ -158,23 +164,42 @@ def check_review(*, bias: str | None, corrections: Path | None, deny: Path | Non
             raise InputError(f"{what}: {path}: no such file")
 
 
+def check_selection(*, include: list[str] | None, exclude: list[str] | None):
+    """``--include`` / ``--exclude`` as a :class:`~geomap.io.readers.FileSelection` (an empty
+    pattern is a usage error)."""
+    from geomap.errors import InputError
+    from geomap.io.readers import FileSelection
+
+    try:
+        return FileSelection.create(include=include, exclude=exclude)
+    except InputError as exc:  # "include: empty glob pattern"
+        option, _, message = str(exc).partition(": ")
+        raise typer.BadParameter(message, param_hint=f"'--{option}'") from None
+
+
 def load_documents(inputs: list[str], *, published, model: str | None, geocoder: str,
                    gazetteer: Path | None, quiet: bool, encoding: str | None = None,
                    bias: str | None = None, corrections: Path | None = None, deny: Path | None = None,
-                   jobs: int | None = 1):
+                   jobs: int | None = 1, selection=None):
     """Read the inputs and geoparse them, with a progress bar when there are several.
 
     ``published`` is a date (see :func:`check_published`) that overrides every article's own;
-    ``jobs`` worker processes parse them (None: all cores), with the same result as one.
+    ``selection`` (see :func:`check_selection`) picks the files of folders, and one stderr line
+    says what was read (unless quiet); ``jobs`` worker processes parse them (None: all cores),
+    with the same result as one.
     """
     from geomap.api import read_articles
     from geomap.errors import InputError
+    from geomap.io.readers import ReadReport
     from geomap.scale import Settings, check_jobs, parse_documents
 
     if not inputs:
         raise InputError("no input given")
     jobs = check_jobs(jobs)
-    articles = read_articles(inputs, encoding=encoding, published=published)
+    report = ReadReport()
+    articles = read_articles(inputs, encoding=encoding, published=published, selection=selection, report=report)
+    if not quiet:
+        typer.echo(report.summary(), err=True)
     log.info("%d article(s) read from %d input(s)", len(articles), len(inputs))
     settings = Settings(model, str(gazetteer) if gazetteer else None, geocoder, bias,
                         str(corrections) if corrections else None, str(deny) if deny else None)

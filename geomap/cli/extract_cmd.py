@@ -8,9 +8,9 @@ from typing import Annotated, Optional
 import typer
 
 from geomap.cli.common import (
-    Bias, Corrections, Countries, Deny, Encoding, GeocoderOpt, Gazetteer, Inputs, Jobs, MinConfidence,
-    Model, Published, Quiet, Since, Types, Undated, Unplaced, Until, apply_filter, check_encoding,
-    check_filters, check_published, check_review, load_documents,
+    Bias, Corrections, Countries, Deny, Encoding, Exclude, GeocoderOpt, Gazetteer, Include, Inputs, Jobs,
+    MinConfidence, Model, Published, Quiet, Since, Types, Undated, Unplaced, Until, apply_filter,
+    check_encoding, check_filters, check_published, check_review, check_selection, load_documents,
 )
 from geomap.tools.progress import counting_bar
 
@@ -29,6 +29,8 @@ def register(app: typer.Typer) -> None:
         geocoder: GeocoderOpt = "offline",
         gazetteer: Gazetteer = None,
         encoding: Encoding = None,
+        include: Include = None,
+        exclude: Exclude = None,
         bias: Bias = None,
         corrections: Corrections = None,
         deny: Deny = None,
@@ -66,6 +68,7 @@ def register(app: typer.Typer) -> None:
         published_date = check_published(published)
         encoding = check_encoding(encoding)
         check_review(bias=bias, corrections=corrections, deny=deny)
+        selection = check_selection(include=include, exclude=exclude)
         event_filter = check_filters(since=since, until=until, types=types, countries=country,
                                      min_confidence=min_confidence, undated=undated, unplaced=unplaced)
         if mentions and event_filter.active:
@@ -80,7 +83,7 @@ def register(app: typer.Typer) -> None:
             dask = scheduler_address(dask)
             _extract_folder(inputs, output, mentions=mentions, published=published_date, model=model,
                             geocoder=geocoder, gazetteer=gazetteer, encoding=encoding, jobs=jobs, dask=dask,
-                            resume=resume, errors=errors, size=partition_size, quiet=quiet)
+                            resume=resume, errors=errors, size=partition_size, quiet=quiet, selection=selection)
             return
         if errors is not None:
             from geomap.errors import InputError
@@ -89,7 +92,7 @@ def register(app: typer.Typer) -> None:
         format_for(output, fmt)
         documents = load_documents(inputs, published=published_date, model=model, geocoder=geocoder,
                                    gazetteer=gazetteer, quiet=quiet, encoding=encoding, jobs=jobs,
-                                   bias=bias, corrections=corrections, deny=deny)
+                                   bias=bias, corrections=corrections, deny=deny, selection=selection)
         mentions_gdf, events_gdf = frames(documents)
         table = mentions_gdf if mentions else apply_filter(event_filter, events_gdf, quiet=quiet)
         written = write_frame(table, output, fmt=fmt)
@@ -97,7 +100,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _extract_folder(inputs, output: Path, *, mentions: bool, published, model, geocoder, gazetteer,
-                    encoding, jobs, dask, resume, errors, size, quiet) -> None:
+                    encoding, jobs, dask, resume, errors, size, quiet, selection) -> None:
     from geomap.errors import InputError
     from geomap.scale import Settings, check_jobs
     from geomap.scale.run import run_dataset
@@ -108,7 +111,8 @@ def _extract_folder(inputs, output: Path, *, mentions: bool, published, model, g
     with counting_bar(enabled=not quiet) as (set_total, advance):
         summary = run_dataset(inputs, output, settings=settings, table="mentions" if mentions else "events",
                               published=published, encoding=encoding, jobs=check_jobs(jobs), dask=dask,
-                              resume=resume, errors=errors, size=size, progress=advance, on_plan=set_total)
+                              resume=resume, errors=errors, size=size, progress=advance, on_plan=set_total,
+                              selection=selection)
     if not quiet and summary.n_resumed:
         typer.echo(f"resumed: {summary.n_resumed} of {summary.n_parts} parts were already made", err=True)
     if summary.n_errors:

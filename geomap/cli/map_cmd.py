@@ -8,9 +8,9 @@ from typing import Annotated, Optional
 import typer
 
 from geomap.cli.common import (
-    Bias, Corrections, Countries, Deny, Encoding, GeocoderOpt, Gazetteer, Inputs, Jobs, MinConfidence,
-    Model, Published, Quiet, Since, Types, Undated, Unplaced, Until, apply_filter, check_encoding,
-    check_filters, check_published, check_review, load_documents,
+    Bias, Corrections, Countries, Deny, Encoding, Exclude, GeocoderOpt, Gazetteer, Include, Inputs, Jobs,
+    MinConfidence, Model, Published, Quiet, Since, Types, Undated, Unplaced, Until, apply_filter,
+    check_encoding, check_filters, check_published, check_review, check_selection, load_documents,
 )
 
 EMBEDS = ("page", "fragment", "iframe")
@@ -77,6 +77,8 @@ def register(app: typer.Typer) -> None:
         geocoder: GeocoderOpt = "offline",
         gazetteer: Gazetteer = None,
         encoding: Encoding = None,
+        include: Include = None,
+        exclude: Exclude = None,
         bias: Bias = None,
         corrections: Corrections = None,
         deny: Deny = None,
@@ -125,6 +127,7 @@ def register(app: typer.Typer) -> None:
         published_date = check_published(published)
         encoding = check_encoding(encoding)
         check_review(bias=bias, corrections=corrections, deny=deny)
+        selection = check_selection(include=include, exclude=exclude)
         event_filter = check_filters(since=since, until=until, types=types, countries=country,
                                      min_confidence=min_confidence, undated=undated, unplaced=unplaced)
 
@@ -134,7 +137,7 @@ def register(app: typer.Typer) -> None:
         else:
             documents = load_documents(inputs, published=published_date, model=model, geocoder=geocoder,
                                        gazetteer=gazetteer, quiet=quiet, encoding=encoding, jobs=jobs,
-                                       bias=bias, corrections=corrections, deny=deny)
+                                       bias=bias, corrections=corrections, deny=deny, selection=selection)
             _, events = frames(documents)
         events = apply_filter(event_filter, events, quiet=quiet)
         if title is None and len(documents) == 1:

@@ -15,7 +15,10 @@ import io
 import json
 import re
 import sys
+from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -380,12 +383,132 @@ def _csv_articles(path: Path, raw: str) -> Iterator[Article]:
         raise InputError(f"{path}: no records")
 
 
-def read_file(path: str | Path, *, encoding: str | None = None) -> Iterator[Article]:
-    """Yield the articles in one file (one for text/HTML, one per record for JSONL/CSV)."""
+#: A project's housekeeping files (by name, any case and extension: README.md, LICENSE.txt,
+#: CHANGELOG-2.md): skipped when a folder is read, read when named directly.
+HOUSEKEEPING = re.compile(
+    r"(readme|license|licence|copying|changelog|changes|contributing|contributors|authors|"
+    r"code[-_]of[-_]conduct|notice|security|maintainers)([-_.].*)?", re.I)
+
+
+def is_housekeeping(name: str) -> bool:
+    """True for README, LICENSE, CHANGELOG, CONTRIBUTING and similar file names."""
+    return HOUSEKEEPING.fullmatch(name) is not None
+
+
+def check_globs(patterns: str | Iterable[str] | None, *, what: str) -> tuple[str, ...]:
+    """Glob patterns as a tuple (a string is one pattern); InputError naming ``what`` for an empty one."""
+    if patterns is None:
+        return ()
+    found = (patterns,) if isinstance(patterns, str) else tuple(patterns)
+    for pattern in found:
+        if not isinstance(pattern, str) or not pattern.strip():
+            raise InputError(f"{what}: empty glob pattern")
+    return found
+
+
+_WILDCARDS = re.compile(r"[*?\[]")
+
+
+@dataclass(frozen=True, slots=True)
+class FileSelection:
+    """Which files of a folder are read: ``include`` / ``exclude`` globs, and housekeeping files
+    (README, LICENSE …) skipped unless ``housekeeping`` is True.
+
+    A pattern is matched (case-sensitively, ``*`` also crosses ``/``) against the file's path below
+    the folder, in ``/`` form, and against its name: ``*.txt``, ``drafts/*``, ``2020-*.jsonl``.
+    With ``include`` a file must match one of them; a file matching an ``exclude`` is skipped.
+    A housekeeping file is read when an ``include`` pattern without wildcards names it
+    (``README.md``, ``notes/LICENSE.txt``). Files named directly, not through a folder, are always read. Hidden files and folders
+    (``.git``, ``.notes.txt``) are never read from a folder.
+    """
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    housekeeping: bool = False
+
+    @classmethod
+    def create(cls, *, include: str | Iterable[str] | None = None, exclude: str | Iterable[str] | None = None,
+               housekeeping: bool = False) -> "FileSelection":
+        return cls(check_globs(include, what="include"), check_globs(exclude, what="exclude"), housekeeping)
+
+    def reason_to_skip(self, relative: str) -> str | None:
+        """None when a file at ``relative`` (below the folder, ``/``-separated) is read, else why
+        not: ``"housekeeping"`` or ``"excluded"``."""
+        name = relative.rsplit("/", 1)[-1]
+
+        def matches(patterns: tuple[str, ...]) -> bool:
+            return any(fnmatchcase(relative, p) or fnmatchcase(name, p) for p in patterns)
+
+        if self.include and not matches(self.include):
+            return "excluded"
+        if matches(self.exclude):
+            return "excluded"
+        if not self.housekeeping and is_housekeeping(name) and not any(
+                p in (relative, name) for p in self.include if not _WILDCARDS.search(p)):
+            return "housekeeping"
+        return None
+
+
+@dataclass
+class ReadReport:
+    """What reading inputs took and left: files read by extension, URLs, and the files of folders
+    that were skipped (housekeeping) or excluded by a pattern. :meth:`summary` says it in one line."""
+
+    files: Counter = field(default_factory=Counter)
+    urls: int = 0
+    skipped: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """E.g. ``read 12 files: 10 .txt, 2 .jsonl; skipped 1 (README.md)``."""
+        n = sum(self.files.values())
+        kinds = ", ".join(f"{count} {suffix or '(no extension)'}"
+                          for suffix, count in sorted(self.files.items(), key=lambda kv: (-kv[1], kv[0])))
+        line = f"read {n} file{'s' if n != 1 else ''}" + (f": {kinds}" if kinds else "")
+        if self.urls:
+            line += f" and {self.urls} URL{'s' if self.urls != 1 else ''}"
+        for what, paths in (("skipped", self.skipped), ("excluded", self.excluded)):
+            if paths:
+                shown = ", ".join(paths[:3]) + (", …" if len(paths) > 3 else "")
+                line += f"; {what} {len(paths)} ({shown})"
+        return line
+
+
+def folder_files(folder: str | Path, *, selection: FileSelection | None = None,
+                 suffixes: Iterable[str] = SUPPORTED_SUFFIXES, report: ReadReport | None = None) -> list[Path]:
+    """The files below ``folder`` with one of ``suffixes`` that ``selection`` takes, in name order
+    (InputError when there is none); ``report`` notes the ones it leaves out, by path below the folder."""
+    folder = Path(folder)
+    selection = selection or FileSelection()
+    wanted = {s.lower() for s in suffixes}
+    files: list[Path] = []
+    left_out = 0
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).as_posix()
+        if (path.suffix.lower() not in wanted or any(part.startswith(".") for part in relative.split("/"))
+                or not path.is_file()):
+            continue
+        reason = selection.reason_to_skip(relative)
+        if reason is None:
+            files.append(path)
+            continue
+        left_out += 1
+        if report is not None:
+            (report.skipped if reason == "housekeeping" else report.excluded).append(relative)
+    if not files:
+        left = f"; {left_out} left out by the file selection" if left_out else ""
+        raise InputError(f"{folder}: no supported files ({', '.join(sorted(wanted))}){left}")
+    return files
+
+
+def read_file(path: str | Path, *, encoding: str | None = None, selection: FileSelection | None = None,
+              report: ReadReport | None = None) -> Iterator[Article]:
+    """Yield the articles in one file (one for text/HTML, one per record for JSONL/CSV); a folder's
+    files as :func:`read_folder` reads them."""
     path = Path(path)
     suffix = path.suffix.lower()
     if path.is_dir():
-        yield from read_folder(path, encoding=encoding)
+        yield from read_folder(path, encoding=encoding, selection=selection, report=report)
         return
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
@@ -395,6 +518,8 @@ def read_file(path: str | Path, *, encoding: str | None = None) -> Iterator[Arti
             f"(use one of {', '.join(sorted(SUPPORTED_SUFFIXES))})"
         )
     raw = read_text(path, encoding)
+    if report is not None:
+        report.files[suffix] += 1
     if suffix in HTML_SUFFIXES:
         yield _html_article(path, raw)
     elif suffix in {".jsonl", ".ndjson"}:
@@ -405,30 +530,34 @@ def read_file(path: str | Path, *, encoding: str | None = None) -> Iterator[Arti
         yield _text_article(path, raw)
 
 
-def read_folder(folder: str | Path, *, encoding: str | None = None) -> Iterator[Article]:
-    """Yield the articles of every supported file below a folder, in name order."""
-    folder = Path(folder)
-    files = sorted(
-        p for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
-    )
-    if not files:
-        raise InputError(f"{folder}: no supported files ({', '.join(sorted(SUPPORTED_SUFFIXES))})")
-    for path in files:
-        yield from read_file(path, encoding=encoding)
+def read_folder(folder: str | Path, *, encoding: str | None = None, selection: FileSelection | None = None,
+                report: ReadReport | None = None) -> Iterator[Article]:
+    """Yield the articles of every supported file below a folder that ``selection`` takes (by
+    default all but hidden and housekeeping files: README, LICENSE …), in name order."""
+    for path in folder_files(folder, selection=selection, report=report):
+        yield from read_file(path, encoding=encoding, report=report)
 
 
 def read_inputs(
-    inputs: Iterable[str | Path], *, encoding: str | None = None, published: dt.date | None = None
+    inputs: Iterable[str | Path], *, encoding: str | None = None, published: dt.date | None = None,
+    selection: FileSelection | None = None, report: ReadReport | None = None,
 ) -> Iterator[Article]:
     """Yield articles from files, folders and http(s) URLs of pages or RSS/Atom feeds;
-    ``published`` overrides every article's date. A URL that fails is skipped with a warning
-    (:class:`~geomap.io.web.UrlBatch`); if nothing could be read, its error is raised."""
+    ``published`` overrides every article's date, ``selection`` picks the files of folders (files
+    named directly are always read) and ``report`` counts what was read and left out.
+    A URL that fails is skipped with a warning (:class:`~geomap.io.web.UrlBatch`); if nothing
+    could be read, its error is raised."""
     from geomap.io.web import UrlBatch, is_url
 
     web, read_any = UrlBatch(), False
     for item in inputs:
-        for article in web.read(item) if is_url(item) else read_file(item, encoding=encoding):
+        if is_url(item):
+            articles = web.read(item)
+            if report is not None:
+                report.urls += 1
+        else:
+            articles = read_file(item, encoding=encoding, selection=selection, report=report)
+        for article in articles:
             read_any = True
             if published is not None:
                 article = Article(

@@ -24,8 +24,8 @@ from typing import Iterable, Iterator
 
 from geomap.errors import InputError
 from geomap.io.readers import (
-    BOMS, FIELD_ALIASES, SUPPORTED_SUFFIXES, TABLE_SUFFIXES, csv_delimiter, csv_field_limit, csv_header,
-    json_record, read_file, record_article,
+    BOMS, FIELD_ALIASES, SUPPORTED_SUFFIXES, TABLE_SUFFIXES, FileSelection, csv_delimiter, csv_field_limit,
+    csv_header, folder_files, json_record, read_file, record_article,
 )
 from geomap.records import Article
 
@@ -63,14 +63,15 @@ class RecordError:
 
 
 # -- planning ----------------------------------------------------------------------------------
-def plan(inputs: Iterable[str | os.PathLike], *, size: int = PARTITION_SIZE, encoding: str | None = None
-         ) -> list[Partition]:
-    """The partitions of files and folders, in input order (a folder's files in name order)."""
+def plan(inputs: Iterable[str | os.PathLike], *, size: int = PARTITION_SIZE, encoding: str | None = None,
+         selection: FileSelection | None = None) -> list[Partition]:
+    """The partitions of files and folders, in input order (a folder's files that ``selection``
+    takes, in name order)."""
     parts: list[Partition] = []
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            for group in _folder_groups(path):
+            for group in _folder_groups(path, selection):
                 parts.extend(_plan_file(group, size, encoding, len(parts)))
         elif not path.exists():
             raise InputError(f"{path}: no such file or folder")
@@ -82,14 +83,10 @@ def plan(inputs: Iterable[str | os.PathLike], *, size: int = PARTITION_SIZE, enc
     return parts
 
 
-def _folder_groups(folder: Path) -> Iterator[list[Path]]:
-    """The supported files below ``folder`` in name order: each table file alone, runs of
-    text/HTML files together."""
-    files = sorted(p for p in folder.rglob("*")
-                   if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES | PARQUET_SUFFIXES
-                   and not p.name.startswith("."))
-    if not files:
-        raise InputError(f"{folder}: no supported files ({', '.join(sorted(SUPPORTED_SUFFIXES))})")
+def _folder_groups(folder: Path, selection: FileSelection | None) -> Iterator[list[Path]]:
+    """The supported files below ``folder`` that ``selection`` takes, in name order: each table
+    file alone, runs of text/HTML files together."""
+    files = folder_files(folder, selection=selection, suffixes=SUPPORTED_SUFFIXES | PARQUET_SUFFIXES)
     run: list[Path] = []
     for path in files:
         if path.suffix.lower() in TABLE_SUFFIXES | PARQUET_SUFFIXES:

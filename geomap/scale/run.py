@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from geomap.api import dedupe_documents, prepare_articles, report_undated
+from geomap.io.readers import FileSelection
 from geomap.records import Article
 from geomap.scale import dataset
 from geomap.scale.parallel import GeoparserPool, Settings
@@ -107,19 +108,21 @@ def run_dataset(inputs: Iterable[str | Path], folder: str | Path, *, settings: S
                 table: str = "events", published: dt.date | None = None, encoding: str | None = None,
                 jobs: int = 1, dask: str | None = None, resume: bool = False, errors: Path | None = None,
                 size: int = PARTITION_SIZE, progress: Callable[[int], None] | None = None,
-                on_plan: Callable[[int], None] | None = None) -> RunSummary:
+                on_plan: Callable[[int], None] | None = None, selection: FileSelection | None = None
+                ) -> RunSummary:
     """Geoparse ``inputs`` into the partitioned GeoParquet folder ``folder``.
 
     ``jobs`` local worker processes (or the Dask scheduler at ``dask``) parse the partitions;
     with ``resume`` the parts already written for the same inputs and settings are kept.
     ``on_plan(total_records)`` is called once the inputs are planned, ``progress(n)`` as records
     are done. Skipped records go to ``errors`` (default ``<folder>/_errors.jsonl``).
+    ``selection`` picks the files of input folders (:class:`~geomap.io.readers.FileSelection`).
     """
     settings = settings or Settings()
     with _client(dask) as client:
         return _run_dataset(inputs, folder, settings=settings, table=table, published=published,
                             encoding=encoding, jobs=jobs, client=client, resume=resume, errors=errors, size=size,
-                            progress=progress, on_plan=on_plan)
+                            progress=progress, on_plan=on_plan, selection=selection)
 
 
 @contextlib.contextmanager
@@ -139,9 +142,9 @@ def _client(address: str | None):
 
 
 def _run_dataset(inputs, folder, *, settings: Settings, table: str, published, encoding, jobs: int, client,
-                 resume: bool, errors, size: int, progress, on_plan) -> RunSummary:
+                 resume: bool, errors, size: int, progress, on_plan, selection) -> RunSummary:
     folder = Path(folder).resolve()
-    parts = plan(inputs, size=size, encoding=encoding)
+    parts = plan(inputs, size=size, encoding=encoding, selection=selection)
     config = {**settings.key(), "published": published, "encoding": encoding, "table": table}
     names = [dataset.part_name(p.index, partition_key(p, config)) for p in parts]
     done = dataset.check_target(folder, names, resume=resume)
