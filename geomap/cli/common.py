@@ -67,8 +67,9 @@ def _checked(parser: str, **kwargs):
 
 
 Since = Annotated[Optional[str], typer.Option(
-    "--since", callback=_checked("parse_day", what="since"), metavar="YYYY-MM-DD",
-    help="Keep events on or after this day (undated ones: see --undated).")]
+    "--since", callback=_checked("parse_day", what="since"), metavar="YYYY-MM-DD|7d",
+    help="Keep events on or after this day, or this many days (7d) or weeks (2w) ago (undated ones: "
+    "see --undated).")]
 Until = Annotated[Optional[str], typer.Option(
     "--until", callback=_checked("parse_day", what="until"), metavar="YYYY-MM-DD",
     help="Keep events on or before this day (undated ones: see --undated).")]

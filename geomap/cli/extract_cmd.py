@@ -52,6 +52,9 @@ def register(app: typer.Typer) -> None:
             "--errors", help="Where a folder output lists skipped records [default: <folder>/_errors.jsonl].")] = None,
         partition_size: Annotated[int, typer.Option(
             "--partition-size", min=1, help="Records per partition of a folder output.")] = 500,
+        store_table: Annotated[Optional[str], typer.Option(
+            "--table", help="With an event store (geomap update) as input: the table to write: events "
+            "(default), mentions, incidents, articles, errors or runs.")] = None,
         quiet: Quiet = False,
     ) -> None:
         """Geoparse articles and write their events (one row per event and place) as a table.
@@ -74,6 +77,14 @@ def register(app: typer.Typer) -> None:
         if mentions and event_filter.active:
             raise typer.BadParameter("the filters select events; they cannot be used with --mentions",
                                      param_hint="'--mentions'")
+        if store_table is not None or (len(inputs) == 1 and _is_store(inputs[0])):
+            from geomap.store.export import export_store
+
+            rows = export_store(inputs[0] if len(inputs) == 1 else "", output, table=store_table,
+                                mentions=mentions, fmt=fmt, narrow=(lambda f: apply_filter(
+                                    event_filter, f, quiet=quiet)) if event_filter.active else None)
+            typer.echo(f"{rows} rows: {output}")
+            return
         # --dask makes -o a folder; $GEOMAP_DASK is used when -o is a folder anyway
         if is_folder_target(output, fmt, dask=dask, resume=resume):
             if event_filter.active or bias or corrections or deny:
@@ -119,3 +130,9 @@ def _extract_folder(inputs, output: Path, *, mentions: bool, published, model, g
         typer.echo(f"{summary.n_errors} record(s) skipped: see {summary.errors_file}", err=True)
     typer.echo(f"{summary.n_rows} rows in {summary.n_parts - summary.n_resumed} new part(s) "
                f"({summary.n_parts} in all): {output}")
+
+
+def _is_store(path: str) -> bool:
+    from geomap.store.db import is_store
+
+    return is_store(path)

@@ -54,14 +54,15 @@ def check_outputs(output: Path, *, embed: str, png: Path | None, events_out: Pat
         raise InputError("-o, --events and --png must name different files")
 
 
-def read_events_datasets(inputs: list[Path]):
-    """The events tables named on the command line, as one frame."""
+def read_events_datasets(inputs: list[Path], *, incidents: bool = False):
+    """The events tables named on the command line, as one frame (event stores' incidents with
+    ``incidents``)."""
     import geopandas as gpd
     import pandas as pd
 
     from geomap.io.events_dataset import read_events_dataset
 
-    tables = [read_events_dataset(p) for p in inputs]
+    tables = [read_events_dataset(p, incidents=incidents) for p in inputs]
     if len(tables) == 1:
         return tables[0]
     return gpd.GeoDataFrame(pd.concat(tables, ignore_index=True), crs=tables[0].crs)
@@ -109,6 +110,9 @@ def register(app: typer.Typer) -> None:
             "--aggregate/--no-aggregate", help="Grid counts until zoomed in (default: past 5,000 events).",
             show_default=False)] = None,
         jobs: Jobs = None,
+        incidents: Annotated[bool, typer.Option(
+            "--incidents", help="With an event store (geomap update): draw its incidents, sized by their "
+                                "number of sources.")] = False,
         quiet: Quiet = False,
     ) -> None:
         """Geoparse articles and write an interactive map of their dated events.
@@ -117,6 +121,7 @@ def register(app: typer.Typer) -> None:
         existing ones only once all of them are made: a failed run changes none of them.
         """
         from geomap.api import frames
+        from geomap.errors import InputError
         from geomap.io.atomic import staged
         from geomap.io.events_dataset import is_events_dataset
         from geomap.io.export import output_files, write_frame
@@ -133,7 +138,9 @@ def register(app: typer.Typer) -> None:
 
         if from_events or all(is_events_dataset(p) for p in inputs):
             documents = []
-            events = read_events_datasets(inputs)
+            events = read_events_datasets(inputs, incidents=incidents)
+        elif incidents:
+            raise InputError("--incidents needs an event store (made by `geomap update`) as input")
         else:
             documents = load_documents(inputs, published=published_date, model=model, geocoder=geocoder,
                                        gazetteer=gazetteer, quiet=quiet, encoding=encoding, jobs=jobs,
@@ -144,6 +151,10 @@ def register(app: typer.Typer) -> None:
             title = documents[0].article.title
         m = make_map(events, title=title, tiles=tile_name, cluster=cluster, time_slider=slider, offline=not cdn,
                      aggregate=aggregate)
+        if "new" in events:  # an event store's: its incidents, and what the last update added
+            from geomap.store.overlay import add_store_layers
+
+            add_store_layers(m, events, incidents=incidents)
         # a Shapefile is several files: all of them are staged with the rest
         sidecars = output_files(events_out)[1:] if events_out is not None else []
         targets = [p for p in (output, events_out, png) if p is not None]

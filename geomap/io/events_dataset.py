@@ -25,17 +25,28 @@ def is_events_dataset(path: str | os.PathLike) -> bool:
     """True for a file with an events-table suffix or a folder holding .parquet parts (never a URL)."""
     if "://" in str(path):
         return False
+    from geomap.store.db import is_store
+
     path = Path(path)
     if path.is_dir():
         return bool(_parquet_parts(path))
-    return path.suffix.lower() in EVENT_SUFFIXES
+    return path.suffix.lower() in EVENT_SUFFIXES or is_store(path)
 
 
-def read_events_dataset(path: str | os.PathLike) -> gpd.GeoDataFrame:
-    """One events GeoDataFrame (schema dtypes) from a file or a folder of parquet parts."""
+def read_events_dataset(path: str | os.PathLike, *, incidents: bool = False) -> gpd.GeoDataFrame:
+    """One events GeoDataFrame (schema dtypes) from a file or a folder of parquet parts, or an
+    event store's events (``incidents``: its incidents, drawn as events; docs/store.md)."""
+    from geomap.store.db import is_store
+
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
+    if is_store(path):
+        from geomap.store.frames import incidents_as_events, read_table
+
+        return incidents_as_events(path) if incidents else read_table(path, "events")
+    if incidents:
+        raise InputError(f"{path}: --incidents needs an event store (made by `geomap update`)")
     try:
         if path.is_dir():
             parts = _parquet_parts(path)

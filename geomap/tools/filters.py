@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,6 +34,9 @@ import geopandas as gpd
 import pandas as pd
 
 from geomap.errors import InputError
+
+#: A time ago as a filter bound: "7d", "2w".
+_AGO = re.compile(r"(\d{1,5})\s*([dDwW])")
 
 
 @lru_cache(maxsize=1)
@@ -66,9 +70,13 @@ KEEP_OR_DROP = ("keep", "drop")
 
 
 def parse_day(value: dt.date | str | None, *, what: str) -> dt.date | None:
-    """A filter bound: a date, or YYYY-MM-DD text; InputError naming ``what`` otherwise."""
+    """A filter bound: a date, YYYY-MM-DD text, or a time ago (``7d``, ``2w``: that many days or
+    weeks before today); InputError naming ``what`` otherwise."""
     if value is None or isinstance(value, dt.date):
         return value.date() if isinstance(value, dt.datetime) else value
+    ago = _AGO.fullmatch(str(value).strip())
+    if ago:
+        return dt.date.today() - dt.timedelta(days=int(ago[1]) * (7 if ago[2].lower() == "w" else 1))
     from geomap.io.readers import parse_iso_date
 
     return parse_iso_date(value, what=what)

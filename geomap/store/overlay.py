@@ -1,0 +1,64 @@
+"""What a map of a store adds to geomap's event map: incident circles sized by their number of
+sources, with a popup that lists every source, and a ring around what the last update added."""
+
+from __future__ import annotations
+
+import json
+import math
+from html import escape
+
+import folium
+import geopandas as gpd
+
+from geomap.mapping import popup
+
+#: Colour of the ring around events and incidents the last update added.
+NEW_COLOR = "#ff7f00"
+
+
+def radius(n_sources: int) -> float:
+    """Marker radius in pixels: the area grows with the number of sources."""
+    return 6.0 + 5.0 * math.sqrt(max(n_sources, 1) - 1)
+
+
+def sources_html(row) -> str:
+    """Every source of an incident: the article's link, its date, the sentence it is told in."""
+    items = []
+    for s in json.loads(popup.text(row.get("sources")) or "[]"):
+        title, url = popup.text(s.get("title")), popup.text(s.get("url"))
+        href = popup.safe_url(url)
+        label = escape(title or url or s.get("doc_id") or "source")
+        link = (f'<a href="{escape(href, quote=True)}" target="_blank" rel="noopener noreferrer">{label}</a>'
+                if href else label)
+        date = escape(popup.text(s.get("published"))[:10])
+        items.append(f"<li>{link}{f' ({date})' if date else ''}<br>&ldquo;{escape(popup.text(s.get('sentence')))}"
+                     "&rdquo;</li>")
+    n = popup.integer(row.get("n_sources"), 1)
+    head = (f"<b>{escape(popup.text(row.get('event_type')))}</b>, {escape(popup.place_label(row))}<br>"
+            f"{n} source{'s' if n != 1 else ''}, first report {escape(popup.text(row.get('first_report')))}, "
+            f"last {escape(popup.text(row.get('last_report')))}")
+    return f'<div class="gm-incident">{head}<ol>{"".join(items)}</ol></div>'
+
+
+def add_store_layers(m: folium.Map, events: gpd.GeoDataFrame, *, incidents: bool) -> folium.Map:
+    """Add the store's layers to a map of its events (or of its incidents, ``incidents``)."""
+    if not len(events):
+        return m
+    sites = events[(events["place_role"] == "event") & events.geometry.notna()]
+    if incidents:
+        group = folium.FeatureGroup(name=f"Incidents by number of sources ({len(sites)})", show=True).add_to(m)
+        for row in sites.sort_values("n_sources", ascending=False).to_dict("records"):
+            folium.CircleMarker(
+                [row["geometry"].y, row["geometry"].x], radius=radius(int(row["n_sources"])),
+                color=NEW_COLOR if row.get("new") else "#3b5b92", weight=3 if row.get("new") else 1,
+                fill=True, fill_opacity=0.25, popup=folium.Popup(sources_html(row), max_width=420),
+                tooltip=f"{int(row['n_sources'])} source(s)",
+            ).add_to(group)
+    if "new" in sites:
+        new = sites[sites["new"].astype(bool)]
+        if len(new) and not incidents:
+            group = folium.FeatureGroup(name=f"New in the last update ({len(new)})", show=True).add_to(m)
+            for row in new.to_dict("records"):
+                folium.CircleMarker([row["geometry"].y, row["geometry"].x], radius=14, color=NEW_COLOR, weight=3,
+                                    fill=False, tooltip="new in the last update").add_to(group)
+    return m
