@@ -161,9 +161,12 @@ def test_seed_story_code_and_actors(seed_events):
     assert not any("454560" in e.date_text or "Story Code" in e.sentence for e in seed_events)
     for event in seed_events:
         assert "Washington" not in [p.mention.text for p in event.places if p.role == "event"]
-    # the lead paragraph is printed twice: one deployment event citing that sentence once
-    deploy = [e for e in seed_events if e.event_type == "deployment"]
-    assert len(deploy) == 1 and len(deploy[0].sources) == 1 and places(deploy[0]) == ["Iraq"]
+    # the lead paragraph is printed twice: one event citing that sentence once. It announces plans
+    # to deploy (not a deployment that happened), so the announcement is the event.
+    assert not [e for e in seed_events if e.event_type == "deployment"]
+    lead = [e for e in seed_events if "announced plans to deploy" in e.sentence]
+    assert len(lead) == 1 and len(lead[0].sources) == 1 and places(lead[0]) == ["Iraq"]
+    assert lead[0].event_type == "statement"
 
 
 def test_event_ids_are_stable(nlp, seed_events):
@@ -461,3 +464,30 @@ def test_a_birth_or_founding_year_never_dates_the_event(nlp, text):
 def test_abducted_from_a_place_happened_there(nlp):
     (event,) = run(nlp, "Gunmen abducted two engineers from Kirkuk on Monday.")
     assert event.event_type == "abduction" and places(event) == ["Kirkuk"]
+
+
+# --- event or not: idioms, modifiers, plans and hypotheticals (issue 22) -------------------------
+
+@pytest.mark.parametrize("text, word", [
+    ("The governor won a landslide victory in Ohio.", "landslide"),            # a modifier of "victory"
+    ("Ultimate fighting star Joe Brand is facing charges in Denver.", "fighting"),
+    ("Life-threatening warnings were broadcast across Texas.", "threatening"),
+    ("The ruling drew a storm of criticism in Lagos.", "storm"),               # a hazard noun as a quantity
+    ("The minister called for talks with the rebels in Juba.", "talks"),       # asked for, not held
+    ("Lawmakers prepare to meet again in Springfield next month.", "meet"),    # planned
+    ("Officials will send an alert to phones in Quebec.", "send"),             # future
+    ("She chose not to make a statement in court in Boise.", "statement"),     # negated light verb
+    ("Police raided a house in Leeds in retaliation for the bombing of a car.", "bombing"),  # a cause
+])
+def test_words_that_tell_no_event_here(nlp, text, word):
+    assert word not in [e.trigger for e in run(nlp, text)]
+
+
+@pytest.mark.parametrize("text, etype", [
+    ("Residents of Wajir gathered to protest the delay of a sewer project.", "protest"),  # purpose that happened
+    ("A massive picketing campaign was held in Colombo on Friday.", "protest"),         # an event head
+    ("A judge arraigned the man in Bantam Superior Court on Tuesday.", "hearing"),
+    ("The flood of 1993 destroyed homes in Iowa.", "destruction"),
+])
+def test_events_the_parse_keeps(nlp, text, etype):
+    assert etype in [e.event_type for e in run(nlp, text)]

@@ -33,9 +33,12 @@ def _share_place(a: Event, b: Event) -> bool:
 
 
 def same_event(a: Event, b: Event) -> bool:
-    """Same type, compatible dates and a shared event place (statements also need a known equal date)."""
+    """Same type, compatible dates and a shared event place (statements also need a known equal date);
+    or the same sentence of the same article printed twice (a repeated lead)."""
     if a.event_type != b.event_type or not _dates_compatible(a, b):
         return False
+    if a.sources and b.sources and a.doc_id == b.doc_id and _source_key(a.sources[0]) == _source_key(b.sources[0]):
+        return True
     if a.event_type == STATEMENT and (known_date(a) is None or known_date(a) != known_date(b)):
         return False
     return _share_place(a, b)

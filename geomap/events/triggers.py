@@ -63,13 +63,75 @@ def partner_lemma(tok) -> str:
 
 #: Prepositions that make an event noun a time anchor for another event ("after the attack, …").
 ANCHOR_PREPS = {"following", "after", "since", "before", "despite", "amid"}
+#: Words whose infinitive tells what is meant or expected to happen, not what did ("plans to
+#: deploy", "is scheduled to arrive", "sought to send", "prepare to meet").
+_INTENT = {
+    "plan", "expect", "schedule", "intend", "seek", "want", "aim", "hope", "prepare", "propose",
+    "vow", "promise", "pledge", "wish", "set", "due", "likely", "go", "decide", "agree", "need",
+}
+#: Verbs that bring about what their object names ("will hold talks", "not to make a statement").
+LIGHT_VERBS = {"hold", "make", "stage", "conduct", "carry", "launch", "issue", "give", "have", "organize", "organise"}
+#: Nouns that name an event whatever modifies them ("a picketing campaign", "a shooting spree").
+EVENT_HEADS = {"campaign", "action", "spree", "wave", "series", "operation", "incident", "mission", "episode",
+               "event", "sit-in", "march", "rally"}
+#: Heads of "for" that ask for what follows ("called for talks", "cleared the way for a ceasefire").
+_ASKING_FOR = {"call", "push", "press", "appeal", "way", "prepare", "plan", "demand"}
 
 
-def _hypothetical(tok) -> bool:
+def _unreal_clause(verb) -> bool:
+    """A verb that tells what may, will or is meant to happen, not what did: a modal ("will
+    meet", "could take", "would extend"), or an infinitive ("to testify", "sought to send",
+    "is scheduled to arrive"), unless after a verb that makes it happen ("managed to flee")."""
+    if verb.pos_ not in ("VERB", "AUX"):
+        return False
+    if any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children):
+        return True
+    if verb.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        head = verb.head
+        return head.i != verb.i and (head.lemma_.lower() in _INTENT or any(c.dep_ == "neg" for c in head.children))
+    return False
+
+
+def _eventive(noun, taxonomy: Taxonomy) -> bool:
+    """Does this noun name an event (a trigger, an event head, or what a light verb brings about)?"""
+    if taxonomy.lookup(noun.lemma_, noun.pos_) is not None or noun.lemma_.lower() in EVENT_HEADS:
+        return True
+    return noun.dep_ in ("dobj", "nsubjpass") and noun.head.lemma_.lower() in LIGHT_VERBS
+
+
+def _modifier_or_metaphor(tok, taxonomy: Taxonomy) -> bool:
+    """An event word that names no event here: a modifier of a noun that is no event ("a
+    fighting star", "a landslide win", "life-threatening emergencies"), or a hazard noun used as
+    a quantity ("a storm of criticism", "a flood of complaints")."""
+    head = tok.head
+    if (tok.dep_ in ("amod", "compound", "nmod") and head.i != tok.i and head.pos_ in ("NOUN", "PROPN")
+            and not _eventive(head, taxonomy)):
+        return True
+    if tok.pos_ == "NOUN" and taxonomy.lookup(tok.lemma_, "NOUN") is not None and \
+            taxonomy.lookup(tok.lemma_, "NOUN").name == "disaster":
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                if any(g.dep_ == "pobj" and g.ent_type_ not in ("GPE", "LOC", "FAC", "DATE") for g in prep.children):
+                    return True
+    return False
+
+
+def _hypothetical(tok, taxonomy: Taxonomy) -> bool:
     if _negated(tok):
         return True
     if tok.pos_ == "NOUN" and tok.dep_ == "pobj" and tok.head.lower_ in ANCHOR_PREPS:
         return True  # "Following the attack, officials announced a curfew": the curfew is the news
+    if tok.pos_ == "NOUN" and tok.dep_ == "pobj" and tok.head.lower_ == "for" and \
+            tok.head.head.lemma_.lower() in _ASKING_FOR:
+        return True  # "called for talks", "cleared the way for a ceasefire": sought, not held
+    if tok.pos_ == "NOUN" and tok.dep_ == "pobj" and tok.head.lower_ == "for" and tok.head.head.pos_ == "NOUN" \
+            and taxonomy.lookup(tok.head.head.lemma_, "NOUN") is None:
+        return True  # "in retaliation for the assassination": the cause of the news, told before
+    if _unreal_clause(tok):
+        return True
+    if tok.pos_ == "NOUN" and tok.dep_ == "dobj" and tok.head.lemma_.lower() in LIGHT_VERBS and (
+            _unreal_clause(tok.head) or _negated(tok.head)):
+        return True  # "will hold talks", "chose not to make a statement"
     if any(c.dep_ == "amod" and c.lemma_.lower() in _IRREALIS_MODS for c in tok.children):
         return True
     head = tok.head
@@ -84,7 +146,7 @@ def best_trigger(span, mentions: list[Mention], taxonomy: Taxonomy) -> Trigger |
         if tok.ent_type_ in _NOT_EVENT_ENTS:
             continue  # "March 2" is a date, "Strike Force" a name
         etype = taxonomy.lookup(tok.lemma_, tok.pos_, partner_lemma(tok) if tok.pos_ == "VERB" else "")
-        if etype is None or _hypothetical(tok):
+        if etype is None or _hypothetical(tok, taxonomy) or _modifier_or_metaphor(tok, taxonomy):
             continue
         candidates.append(Trigger(tok, etype, _depth(tok, span), attached_places(tok, etype, mentions, span.doc)))
     # "An earthquake struck X": a hazard noun names the event and the verb only says it happened.
