@@ -155,6 +155,9 @@ class Event:
     #: Where the date comes from: "stated" in the event's sentence, "carried" from earlier in its
     #: paragraph, "published" (the article's date, for an undated lead event), "" when undated.
     date_basis: DateBasis = ""
+    #: An event the article recalls rather than reports: its stated date ended well before
+    #: publication (``extract.BACKGROUND_DAYS``). Never the article's lead; maps leave it off by default.
+    background: bool = False
 
     def set_date(self, date: dt.date | None, precision: DatePrecision, text: str, basis: DateBasis) -> None:
         """Set the date, its precision, the words it came from and where it comes from, together."""

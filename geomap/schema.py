@@ -44,6 +44,7 @@ EVENT_COLUMNS: dict[str, str] = {
     "date_precision": "str",     # day | month | year | unknown
     "date_text": "str",
     "date_basis": "str",         # stated | carried (from earlier in the paragraph) | published | ''
+    "background": "bool",        # an event the article recalls (dated well before publication)
     "event_type": "str",
     "trigger": "str",
     "actors": "str",             # '; '-joined

@@ -296,7 +296,8 @@ def test_same_event_told_again_far_later_stays_apart(nlp):
                       "Markets were busy. The attack was claimed by Daesh.")
     assert len(events) == 2
     assert events[0].date == dt.date(2020, 3, 2) and places(events[0]) == ["Mosul"]
-    assert events[-1].date is None and events[-1].date_precision == "unknown" and places(events[-1]) == []
+    # far from any stated date: the article does not give its time, so it is dated to publication and says so
+    assert events[-1].date == PUB and events[-1].date_basis == "published" and places(events[-1]) == []
 
 
 # --- dedupe -------------------------------------------------------------------------------------
@@ -449,7 +450,7 @@ def test_carrying_stays_near_in_a_wall_of_text(nlp):
     attack, killed = run(nlp, text)
     assert attack.date == dt.date(2020, 3, 2) and places(attack) == ["Mosul"]
     # five sentences on, in the same paragraph: neither the date nor the place carries
-    assert killed.date is None and places(killed) == []
+    assert killed.date_basis == "published" and killed.date == PUB and places(killed) == []
 
 
 @pytest.mark.parametrize("text", [
@@ -491,3 +492,24 @@ def test_words_that_tell_no_event_here(nlp, text, word):
 ])
 def test_events_the_parse_keeps(nlp, text, etype):
     assert etype in [e.event_type for e in run(nlp, text)]
+
+
+# --- background events (issue 22) -------------------------------------------------------------------
+
+def test_a_recalled_event_keeps_its_date_is_marked_and_is_never_the_lead(nlp):
+    text = ("In 2017, rebels attacked a convoy near Goma. "
+            "On Sunday, soldiers clashed with rebels in Beni. The fighting went on for hours.")
+    events = run(nlp, text)
+    lead = events[0]
+    assert lead.event_type == "fighting" and lead.date == dt.date(2020, 3, 8) and not lead.background
+    (old,) = [e for e in events if e.background]
+    assert old.date == dt.date(2017, 1, 1) and old.date_precision == "year" and old.event_type == "strike"
+    # the recalled date lends itself to nothing: no event is carried to 2017
+    assert [e.date.year for e in events if not e.background] == [2020] * (len(events) - 1)
+
+
+def test_a_recalled_date_is_not_carried_to_the_next_sentence(nlp):
+    events = run(nlp, "In 1994, militias killed thousands in Kigali. Survivors protested in Kigali.")
+    protest = next(e for e in events if e.event_type == "protest")
+    assert protest.date == PUB and protest.date_basis == "published" and not protest.background
+    assert events[0] is protest  # the news is the lead

@@ -74,3 +74,12 @@ def test_mentions_frame_schema():
     assert gdf.iloc[1].geonameid == 99592 and gdf.iloc[1].published == "2020-03-11"
     assert gdf.iloc[2].geometry is None and gdf.iloc[2].place_name == ""
     assert list(gdf.geocoder) == ["offline", "nominatim", ""]
+
+
+def test_background_column_is_a_bool_per_event():
+    news = Event("n", "d", dt.date(2021, 5, 2), "day", "2 May", "protest", "protested", "s", 0, 1,
+                 date_basis="stated")
+    old = Event("o", "d", dt.date(2017, 1, 1), "year", "in 2017", "strike", "attacked", "s", 2, 3,
+                date_basis="stated", background=True)
+    frame = events_frame([news, old])
+    assert frame["background"].dtype == bool and frame["background"].tolist() == [False, True]

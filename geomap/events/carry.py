@@ -6,8 +6,8 @@ there. Carrying stays near: within the paragraph, from at most ``CARRY_BACK`` se
 (places also from ``CARRY_AHEAD`` sentence after), so a wall of text without paragraphs does not
 lend one date or place to everything. Beyond that:
 
-* the lead events (those near the first event, as above) take the publication date, marked
-  ``date_basis == "published"``;
+* an event whose time the article does not give takes the publication date, marked
+  ``date_basis == "published"`` (a background event, one the article recalls, keeps none);
 * an event takes the article's dateline place ("KIRKUK, Iraq (Reuters) -"), and a lead event
   the article's focus, its most-named place below country level.
 
@@ -68,10 +68,11 @@ def carry_dates(events: list[Event], dates: list[DateRef], layout: Layout, publi
     """Date the events whose sentence states no date (see the module doc). Events in text order."""
     if not events:
         return
-    lead = events[0].sent_start
     ends = [d.end for d in dates]  # dates are in text order
     last_dated: Event | None = None
     for event in events:
+        if event.background:
+            continue  # it keeps its own date and lends it to no other event
         if event.date is not None:
             last_dated = event
             continue
@@ -81,7 +82,7 @@ def carry_dates(events: list[Event], dates: list[DateRef], layout: Layout, publi
             event.set_date(ref.date, ref.precision, ref.text, "carried")
         elif last_dated is not None and layout.near(last_dated.sent_start, event.sent_start):
             event.set_date(last_dated.date, last_dated.date_precision, last_dated.date_text, "carried")
-        elif published is not None and layout.near(lead, event.sent_start):
+        elif published is not None:
             event.set_date(published, "day", "", "published")
         if event.date is not None:
             last_dated = event

@@ -17,6 +17,7 @@ One event per sentence that has a trigger (see taxonomy.json). The rules, in ord
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from bisect import bisect_left
 
@@ -84,10 +85,34 @@ def extract_events(
         last, last_index = event, index
     if not events:
         events = _lead_event(sentences, mentions, dates, article)
+    for event in events:
+        event.background = event.date_basis in ("stated", "carried") and recalled(
+            event.date, event.date_precision, article.published)
     layout = Layout.of(doc.text, [span.start_char for span in sentences])
-    carry_dates(events, dates, layout, article.published)
+    news_dates = [d for d in dates if not recalled(d.date, d.precision, article.published)]
+    carry_dates(events, news_dates, layout, article.published)
     carry_places(events, mentions, layout, doc)
-    return dedupe_events(events)
+    events = dedupe_events(events)
+    # A recalled event is never the article's lead: the news comes first.
+    return [e for e in events if not e.background] + [e for e in events if e.background]
+
+
+#: A date that ended more than this many days before publication belongs to an event the article
+#: recalls (background), not to its news.
+BACKGROUND_DAYS = 45
+
+
+def recalled(date: dt.date | None, precision: str, published: dt.date | None) -> bool:
+    """Did the period of ``date`` (at its precision) end more than BACKGROUND_DAYS before publication?"""
+    if date is None or published is None:
+        return False
+    if precision == "year":
+        end = dt.date(date.year, 12, 31)
+    elif precision == "month":
+        end = dt.date(date.year + date.month // 12, date.month % 12 + 1, 1) - dt.timedelta(days=1)
+    else:
+        end = date
+    return (published - end).days > BACKGROUND_DAYS
 
 
 #: Verbs whose date tells a person's or an institution's past, never the event's ("born in 1994").

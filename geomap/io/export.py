@@ -172,6 +172,8 @@ def conform(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             gdf[name] = pd.to_numeric(col.replace("", None)).astype("Int64")
         elif dtype == "int64":
             gdf[name] = pd.to_numeric(col).astype("int64")
+        elif dtype == "bool":  # text formats write True/False (or 1/0)
+            gdf[name] = col.map(lambda v: str(v).strip().lower() in ("true", "1")).astype("bool")
         else:
             gdf[name] = pd.to_numeric(col.replace("", None)).astype(dtype)
     geometry = [g if g is not None and not g.is_empty else None for g in gdf.geometry]

@@ -77,6 +77,7 @@ def _event_rows(event: Event) -> list[tuple[dict, object]]:
         "date_precision": event.date_precision if event.date is not None else "unknown",
         "date_text": event.date_text,
         "date_basis": event.date_basis if event.date is not None else "",
+        "background": bool(event.background),
         "event_type": event.event_type,
         "trigger": event.trigger,
         "actors": "; ".join(event.actors),
