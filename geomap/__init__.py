@@ -29,6 +29,7 @@ _PUBLIC = {
     "Gazetteer": "geomap.gazetteer",
     "OfflineGeocoder": "geomap.geocoders.offline",
     "read_frame": "geomap.io.export", "write_frame": "geomap.io.export",
+    "check_outputs": "geomap.io.outputs", "write_outputs": "geomap.io.outputs",
     "FileSelection": "geomap.io.readers", "ReadReport": "geomap.io.readers", "read_inputs": "geomap.io.readers",
     "make_map": "geomap.mapping", "map_html": "geomap.mapping", "render_png": "geomap.mapping",
     "write_map": "geomap.mapping",
@@ -62,6 +63,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see
     from geomap.gazetteer import Gazetteer
     from geomap.geocoders.offline import OfflineGeocoder
     from geomap.io.export import read_frame, write_frame
+    from geomap.io.outputs import check_outputs, write_outputs
     from geomap.io.readers import FileSelection, ReadReport, read_inputs
     from geomap.mapping import make_map, map_html, render_png, write_map
     from geomap.pipeline import Geoparser

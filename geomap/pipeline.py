@@ -69,7 +69,7 @@ def load_model(name: str | None = None, *, gazetteer: Gazetteer | None = None) -
     try:
         nlp = spacy.load(name)
     except OSError as exc:
-        raise ModelError(f"spaCy model {name!r} is not installed (pip install it, or pass --model)") from exc
+        raise ModelError(f"spaCy model {name!r} is not installed (pip install it, or choose another model)") from exc
     if "ner" not in nlp.pipe_names:
         raise ModelError(f"spaCy model {name!r} has no 'ner' component")
     # The gazetteer's path goes into the pipeline's config (and so into nlp.to_disk); the open

@@ -96,7 +96,7 @@ def parse_bias(value: str | list[str] | None) -> list[str]:
     codes = [p.strip().upper() for p in parts if p.strip()]
     bad = [c for c in codes if len(c) != 2 or not c.isalpha() or not c.isascii()]
     if bad or not codes:
-        raise InputError(f"--bias takes ISO 3166-1 alpha-2 codes such as IQ,SY, not {value!r}")
+        raise InputError(f"bias: takes ISO 3166-1 alpha-2 codes such as IQ,SY, not {value!r}")
     return codes
 
 

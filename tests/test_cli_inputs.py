@@ -121,3 +121,12 @@ def test_an_empty_glob_is_a_usage_error(folder, tmp_path, capsys):
     code, out, err = run(capsys, "extract", folder, "-o", tmp_path / "ev.csv", "--include", "")
     assert code == 2 and out == ""
     assert "Invalid value for '--include': empty glob pattern" in err and len(err.strip().splitlines()) == 1
+
+
+def test_library_hints_reach_the_command_line_as_options(tmp_path, capsys):
+    bad = tmp_path / "latin.txt"
+    bad.write_bytes("Manifestación en Bogotá el lunes.".encode("latin-1"))
+    code, _, err = run(capsys, "extract", bad, "-o", tmp_path / "ev.csv")
+    assert code == 1
+    assert err.strip().endswith("re-save it as UTF-8 or pass --encoding (e.g. --encoding latin-1)")
+    assert len(err.strip().splitlines()) == 1

@@ -192,7 +192,7 @@ def test_utf16_jsonl_with_bom(tmp_path):
 def test_explicit_encoding(tmp_path):
     f = tmp_path / "a.txt"
     f.write_bytes(TEXT_WITH_ACCENTS.encode("cp1252"))
-    with pytest.raises(InputError, match="--encoding"):
+    with pytest.raises(InputError, match=r"give its encoding \(e.g. latin-1\)"):
         one(f)
     [a] = one(f, encoding="cp1252")
     assert a.text == TEXT_WITH_ACCENTS

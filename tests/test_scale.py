@@ -210,7 +210,7 @@ def test_dataset_resume_and_errors(tmp_path, geoparser):
     pd.testing.assert_frame_equal(pd.DataFrame(lazy.compute()).reset_index(drop=True), pd.DataFrame(table))
 
     # a finished dataset is never overwritten without --resume
-    with pytest.raises(OutputError, match="--resume"):
+    with pytest.raises(OutputError, match="resume the run to finish it"):
         run_dataset([src], out, size=8, settings=Settings())
     # a lost part is remade; the others are kept as they are
     kept = parts[0].stat().st_mtime_ns

@@ -159,7 +159,7 @@ def check_review(*, bias: str | None, corrections: Path | None, deny: Path | Non
     try:
         parse_bias(bias)
     except InputError as exc:
-        raise typer.BadParameter(str(exc).removeprefix("--bias "), param_hint="'--bias'") from None
+        raise typer.BadParameter(str(exc).removeprefix("bias: "), param_hint="'--bias'") from None
     for path, what in ((corrections, "--corrections"), (deny, "--deny")):
         if path is not None and not path.is_file():
             raise InputError(f"{what}: {path}: no such file")

@@ -63,6 +63,7 @@ def register(app: typer.Typer) -> None:
         one part per input partition, streaming: bad records are skipped and listed, not fatal.
         """
         from geomap.api import frames
+        from geomap.errors import InputError
         from geomap.io.export import format_for, write_frame
         from geomap.scale.dask_run import scheduler_address
         from geomap.scale.run import is_folder_target
@@ -86,7 +87,11 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"{rows} rows: {output}")
             return
         # --dask makes -o a folder; $GEOMAP_DASK is used when -o is a folder anyway
-        if is_folder_target(output, fmt, dask=dask, resume=resume):
+        try:
+            folder_target = is_folder_target(output, fmt, dask=dask, resume=resume)
+        except InputError as exc:  # "output: a Dask or resumed run …"
+            raise InputError(f"--dask and --resume: {str(exc).removeprefix('output: ')} (-o {output})") from None
+        if folder_target:
             if event_filter.active or bias or corrections or deny:
                 raise typer.BadParameter("a folder output takes no filters or review settings yet; "
                                          "filter the dataset with `geomap map DIR --since …`",
@@ -97,8 +102,6 @@ def register(app: typer.Typer) -> None:
                             resume=resume, errors=errors, size=partition_size, quiet=quiet, selection=selection)
             return
         if errors is not None:
-            from geomap.errors import InputError
-
             raise InputError("--errors lists the records a folder output skips; give -o a folder (no extension)")
         format_for(output, fmt)
         documents = load_documents(inputs, published=published_date, model=model, geocoder=geocoder,

@@ -68,6 +68,22 @@ def _click_exceptions():
     return sys.modules[typer.BadParameter.__module__]
 
 
+#: Library phrases that have a command-line option, and the CLI's words for them: the library names
+#: its own parameters, never a flag, and the command line says which option to use.
+CLI_WORDS = {
+    "give its encoding (e.g. latin-1)": "pass --encoding (e.g. --encoding latin-1)",
+    "resume the run to finish it": "pass --resume to finish it",
+    "or choose another model": "or pass --model",
+}
+
+
+def in_cli_words(message: str) -> str:
+    """A library error message with its hints put in terms of the command's options."""
+    for phrase, words in CLI_WORDS.items():
+        message = message.replace(phrase, words)
+    return message
+
+
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
@@ -119,7 +135,7 @@ def main(argv: list[str] | None = None) -> None:
         command = typer.main.get_command(app)
         code = command.main(args=argv, prog_name="geomap", standalone_mode=False)
     except GeomapError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {in_cli_words(str(exc))}", file=sys.stderr)
         sys.exit(1)
     except exits as exc:
         code = exc.exit_code

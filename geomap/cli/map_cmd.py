@@ -13,10 +13,10 @@ from geomap.cli.common import (
     check_encoding, check_filters, check_published, check_review, check_selection, load_documents,
 )
 
-EMBEDS = ("page", "fragment", "iframe")
 #: Base maps that need no API key (folium/xyzservices names), and "none" for no tiles.
 TILES = ("OpenStreetMap", "OpenTopoMap", "none")
-MAP_SUFFIXES = (".html", ".htm")
+#: The option of each parameter that library messages about the outputs name.
+OUTPUT_FLAGS = {"embed": "--embed", "png": "--png", "events_path": "--events", "map_path": "-o"}
 
 
 def check_tiles(tiles: str) -> str | None:
@@ -30,28 +30,10 @@ def check_tiles(tiles: str) -> str | None:
     raise InputError(f"--tiles must be one of {', '.join(TILES)}, not {tiles!r}")
 
 
-def check_outputs(output: Path, *, embed: str, png: Path | None, events_out: Path | None) -> None:
-    """Every reason the outputs could not be made that is known before any work: InputError/OutputError."""
-    from geomap.errors import InputError
-    from geomap.io.export import format_for
-
-    if embed not in EMBEDS:
-        raise InputError(f"--embed must be one of {', '.join(EMBEDS)}, not {embed!r}")
-    if output.suffix.lower() not in MAP_SUFFIXES:
-        raise InputError(f"{output}: the map is HTML; name it .html or .htm, not {output.suffix or 'no extension'!r}")
-    if events_out is not None:
-        format_for(events_out)  # an unknown extension fails now, not after the map is written
-    if png is not None:
-        if embed != "page":
-            raise InputError("--png needs --embed page")
-        if png.suffix.lower() != ".png":
-            raise InputError(f"{png}: --png writes a PNG; name it .png")
-        from geomap.mapping.render import check_png_support
-
-        check_png_support()
-    names = [p.resolve() for p in (output, events_out, png) if p is not None]
-    if len(set(names)) != len(names):
-        raise InputError("-o, --events and --png must name different files")
+def flagged(exc: Exception) -> Exception:
+    """A library error about an output parameter ("png: …") as the same error naming the option."""
+    name, sep, rest = str(exc).partition(": ")
+    return type(exc)(f"{OUTPUT_FLAGS[name]}: {rest}") if sep and name in OUTPUT_FLAGS else exc
 
 
 def read_events_datasets(inputs: list[Path], *, incidents: bool = False):
@@ -121,13 +103,15 @@ def register(app: typer.Typer) -> None:
         existing ones only once all of them are made: a failed run changes none of them.
         """
         from geomap.api import frames
-        from geomap.errors import InputError
-        from geomap.io.atomic import staged
+        from geomap.errors import GeomapError, InputError
         from geomap.io.events_dataset import is_events_dataset
-        from geomap.io.export import output_files, write_frame
-        from geomap.mapping import make_map, render_png, write_map
+        from geomap.io.outputs import check_outputs, write_outputs
+        from geomap.mapping import make_map
 
-        check_outputs(output, embed=embed, png=png, events_out=events_out)
+        try:
+            check_outputs(output, embed=embed, png=png, events_path=events_out)
+        except GeomapError as exc:
+            raise flagged(exc) from None
         tile_name = check_tiles(tiles)
         published_date = check_published(published)
         encoding = check_encoding(encoding)
@@ -155,16 +139,8 @@ def register(app: typer.Typer) -> None:
             from geomap.store.overlay import add_store_layers
 
             add_store_layers(m, events, incidents=incidents)
-        # a Shapefile is several files: all of them are staged with the rest
-        sidecars = output_files(events_out)[1:] if events_out is not None else []
-        targets = [p for p in (output, events_out, png) if p is not None]
-        with staged(targets + sidecars) as paths:
-            out_of = dict(zip(targets, paths))
-            write_map(m, out_of[output], embed=embed)
-            if events_out is not None:
-                write_frame(events, out_of[events_out])
-            if png is not None:
-                render_png(out_of[output], out_of[png])  # the staged page, before it replaces the old one
+        write_outputs(m, output, embed=embed, events=events if events_out is not None else None,
+                      events_path=events_out, png=png)
         if not quiet and not documents:
             typer.echo(f"{len(events)} event rows read from {len(inputs)} table(s)", err=True)
         elif not quiet:

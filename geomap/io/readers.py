@@ -139,7 +139,7 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> str:
     except UnicodeDecodeError as exc:
         raise InputError(
             f"{path}: not valid {label} text (byte {data[exc.start]:#04x} at offset "
-            f"{exc.start}); re-save it as UTF-8 or pass --encoding (e.g. --encoding latin-1)"
+            f"{exc.start}); re-save it as UTF-8 or give its encoding (e.g. latin-1)"
         ) from None
     if not text.strip():
         raise InputError(f"{path}: file is empty")

@@ -53,7 +53,7 @@ def check_address(address: str) -> None:
             parse_host_port(location)
     except (ValueError, TypeError) as exc:
         reason = " ".join(str(exc).split())[:200]
-        raise GeomapError(f"--dask: {address!r} is not a scheduler address such as tcp://host:8786 ({reason})") from None
+        raise GeomapError(f"{address!r} is not a Dask scheduler address such as tcp://host:8786 ({reason})") from None
 
 
 def run_tasks(client, task: Callable[[Any, Any], Any], payloads: Iterable[Any], settings) -> Iterator[Any]:

@@ -48,7 +48,7 @@ def check_target(folder: Path, names: Iterable[str], *, resume: bool) -> set[str
     found = existing_parts(folder)
     if found and not resume:
         raise OutputError(f"{folder}: already holds a partitioned dataset ({len(found)} parts); "
-                          "pass --resume to finish it, or choose a new folder")
+                          "resume the run to finish it, or choose a new folder")
     foreign = sorted(found - set(names))
     if foreign:
         raise OutputError(f"{folder}: holds {len(foreign)} part(s) made from other inputs or settings "

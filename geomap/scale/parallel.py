@@ -74,7 +74,7 @@ def check_jobs(jobs: int | None) -> int:
     if jobs is None:
         return default_jobs()
     if jobs < 1:
-        raise InputError(f"--jobs must be 1 or more, not {jobs}")
+        raise InputError(f"jobs: must be 1 or more, not {jobs}")
     return jobs
 
 
@@ -163,7 +163,7 @@ class GeoparserPool:
             while pending:
                 yield pending.popleft().result()
         except BrokenProcessPool:
-            raise GeomapError("a worker process died (out of memory?); rerun with fewer --jobs") from None
+            raise GeomapError("a worker process died (out of memory?); rerun with fewer worker processes") from None
         finally:
             for future in pending:
                 future.cancel()

@@ -199,7 +199,7 @@ def is_folder_target(output: Path, fmt: str | None, *, dask: str | None = None, 
     if dask is not None or resume:
         what = fmt.lower().lstrip(".") if fmt is not None else output.suffix.lower().lstrip(".")
         if not output.is_dir() and what not in ("", "parquet", "geoparquet"):
-            raise InputError(f"--dask and --resume write a partitioned GeoParquet folder; name -o without "
-                             f"an extension (or .parquet), not {output.name!r}")
+            raise InputError(f"output: a Dask or resumed run writes a partitioned GeoParquet folder; name it "
+                             f"without an extension (or .parquet), not {output.name!r}")
         return True
     return output.is_dir() or (output.suffix == "" and fmt is None)

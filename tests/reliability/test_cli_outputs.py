@@ -42,7 +42,7 @@ def one_line_error(err: str, message: str) -> None:
 
 BAD = [
     (["--png", "{tmp}/map.png"], {"PATH": "/nonexistent"}, "Chromium not found"),
-    (["--embed", "fragment", "--png", "{tmp}/map.png"], {}, "--png needs --embed page"),
+    (["--embed", "fragment", "--png", "{tmp}/map.png"], {}, "--png: a PNG is taken of a full page, not of a fragment"),
     (["--events", "{tmp}/x.xyz"], {}, "x.xyz: cannot tell the output format"),
     (["--events", "{tmp}/map.html"], {}, "cannot tell the output format"),
     (["--png", "{tmp}/map.jpg"], {}, "name it .png"),
