@@ -11,11 +11,11 @@ from __future__ import annotations
 from geomap.schema import EVENT_COLUMNS, MENTION_COLUMNS
 
 #: Layout version of the store's tables; a store of another version is refused, not guessed at.
-STORE_VERSION = 1
+STORE_VERSION = 2  # 2: events.background
 #: ``meta.application``: what tells a geomap store from any other SQLite file.
 APPLICATION = "geomap-store"
 
-_SQL_TYPES = {"str": "TEXT", "int64": "INTEGER", "Int64": "INTEGER", "float64": "REAL"}
+_SQL_TYPES = {"str": "TEXT", "int64": "INTEGER", "Int64": "INTEGER", "float64": "REAL", "bool": "INTEGER"}
 
 
 def _columns(columns: dict[str, str]) -> str:
