@@ -1,0 +1,217 @@
+"""The resolver: each mention's candidates scored by the ranker in rounds (each round sees the
+other names' picks of the round before), the text's stated containers and its one country
+applied, the scores turned into a confidence."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import replace
+from typing import Callable
+
+from geomap.gazetteer import Gazetteer
+from geomap.records import Mention, Place
+from geomap.resolve.candidates import all_candidates
+from geomap.resolve.confidence import Weights
+from geomap.resolve.context import (
+    AREAS, CONTAINER_KINDS, admins_in_text, containment_pairs, enclosures, false_friend, group_key,
+    lies_in, vote_by_group)
+from geomap.resolve.features import candidate_features, reading_features, softmax
+from geomap.review import BIAS_SCORE, Review
+
+#: Ranking passes: the first without the other names' choices, each later one with the choices
+#: of the pass before (a town and its county settle each other).
+ROUNDS = 3
+
+
+class Resolver:
+    """Resolve place mentions against a gazetteer."""
+
+    def __init__(self, gazetteer: Gazetteer, weights: Weights | None = None, review: Review | None = None) -> None:
+        self.gazetteer = gazetteer
+        self.weights = weights or Weights.shipped()
+        self.review = review or Review()
+
+    # -- candidates -------------------------------------------------------------------------
+    def candidates(self, mention: Mention) -> list[Place]:
+        """Gazetteer candidates for one mention, using the recognizer's hint (the best-known
+        ``max_candidates`` of them)."""
+        return all_candidates(self.gazetteer, mention)[: self.weights.max_candidates]
+
+    # -- resolution -------------------------------------------------------------------------
+    def resolve(self, mentions: list[Mention], text: str = "") -> list[Mention]:
+        """Return copies of ``mentions`` with place, confidence and candidates set."""
+        if not mentions:
+            return []
+        review = self.review
+        kept = [m for m in mentions if not review.denies(m.text)] if review.deny else mentions
+        scored, top_rows, contained = self._score(kept, text) if kept else ({}, {}, {})
+        if review.corrections:
+            countries = {ranked[0][1].country_code for ranked in scored.values() if ranked}
+            for m in kept:
+                place = review.correction(group_key(m), text, countries)
+                if place is not None:
+                    scored[group_key(m)] = [(math.inf, place)]
+            for key, container in contained.items():  # placed at a container the user corrected
+                if scored[key][0][0] != math.inf and scored.get(container) and scored[container][0][0] == math.inf:
+                    scored[key] = [(scored[key][0][0], scored[container][0][1])]
+        by_group: dict[str, list[Mention]] = defaultdict(list)
+        for m in kept:
+            by_group[group_key(m)].append(m)
+
+        def confidence(key: str) -> float:
+            ranked = scored[key]
+            if ranked[0][0] == math.inf:  # the user's correction
+                return 1.0
+            conf = self.weights.confidence_of([s for s, _ in ranked], top_rows[key],
+                                              reading_features(by_group[key], key in contained))
+            if key in contained:  # a guess from its container is no surer than the container
+                conf = min(conf, confidence(contained[key]))
+            return conf
+
+        out: list[Mention] = []
+        for m in mentions:
+            key = group_key(m)
+            ranked = None if review.deny and review.denies(m.text) else scored.get(key)
+            if not ranked:
+                out.append(replace(m, place=None, confidence=0.0, candidates=[]))
+                continue
+            out.append(replace(m, place=ranked[0][1], confidence=round(confidence(key), 4),
+                               candidates=[p for _, p in ranked[:5]]))
+        return out
+
+    def rank(self, name: str, *, country: str | None = None, context: str = "") -> list[tuple[Place, float]]:
+        """Candidates for a bare name with their probabilities (``geomap geocode``)."""
+        hint = {"country": country.upper()} if country else None
+        mention = Mention(text=name, start=0, end=len(name), sent_start=0, sent_end=len(name), hint=hint)
+        if self.review.denies(name):
+            return []
+        corrected = self.review.correction(group_key(mention), context, {country.upper()} if country else set())
+        if corrected is not None:
+            return [(corrected, 1.0)]
+        ranked = self._score([mention], context)[0].get(group_key(mention), [])
+        probs = softmax([s for s, _ in ranked], self.weights.temperature)
+        return [(p, round(pr, 4)) for (_, p), pr in zip(ranked, probs)]
+
+    def features(self, mentions: list[Mention], text: str
+                 ) -> tuple[dict[str, list[int]], dict[str, list[Place]], Callable]:
+        """Group same-name mentions, find candidates, and return a feature function
+        ``feats(key, place, picks) -> list[float]`` (picks: the first pass's choices;
+        :func:`geomap.resolve.features.candidate_features`)."""
+        return candidate_features(mentions, text, lambda m: all_candidates(self.gazetteer, m),
+                                  self.weights.max_candidates, admins_in_text(self.gazetteer, text, mentions))
+
+    def training_lists(self, mentions: list[Mention], text: str
+                       ) -> list[tuple[Mention, list[Place], list[list[float]], list[float]]]:
+        """For each mention: its candidates, their feature rows (:data:`FEATURES`) as the ranker
+        sees them in its last pass, and its name's reading (:func:`reading_features`), for
+        fitting the ranker and the confidence model on gold corpora."""
+        groups, cands, feats = self.features(mentions, text)
+        before_last, _, _ = self._score(mentions, text, rounds=ROUNDS - 1)  # what the last pass sees
+        picks = {k: r[0][1] for k, r in before_last.items() if r}
+        final, final_rows, contained = self._score(mentions, text)
+        out = []
+        for m in mentions:
+            key = group_key(m)
+            reading = reading_features([mentions[i] for i in groups[key]], key in contained)
+            if key in contained:  # no candidate of its own: the container it was placed at
+                out.append((m, [final[key][0][1]], [final_rows[key]], reading))
+                continue
+            options = cands.get(key) or []
+            out.append((m, options, [feats(key, p, picks) for p in options], reading))
+        return out
+
+    def _score(self, mentions: list[Mention], text: str, rounds: int = ROUNDS
+               ) -> tuple[dict[str, list[tuple[float, Place]]], dict[str, list[float]], dict[str, str]]:
+        """Ranked (score, place) lists per group of same-name mentions, each group's top
+        candidate's feature row, and the groups placed at their container (no candidate of
+        their own) -> the container's group."""
+        coef = self.weights.coef
+        bias = self.review.bias
+        groups, cands, feats = self.features(mentions, text)
+        votes = vote_by_group(groups, cands)
+        spread = Counter(cc for key in groups for cc in {p.country_code for p in cands[key]})
+        picks: dict[str, Place] = {}
+        scored: dict[str, list[tuple[float, Place]]] = {}
+        top_rows: dict[str, list[float]] = {}
+        for n in range(rounds):
+            for key in groups:
+                options = cands[key]
+                if not options:
+                    continue
+                rows = [feats(key, p, picks if n else None) for p in options]
+                scores = [sum(c * x for c, x in zip(coef, row)) for row in rows]
+                if bias:
+                    scores = [sc + BIAS_SCORE * (p.country_code in bias) for sc, p in zip(scores, options)]
+                order = _ranked_order(scores, options, spread)
+                scored[key] = [(scores[i], options[i]) for i in order]
+                top_rows[key] = rows[order[0]]
+            picks = {key: ranked[0][1] for key, ranked in scored.items()}
+        for key, containers in enclosures(mentions, text).items():
+            ranked = scored.get(key)
+            if not ranked or ranked[0][1].kind in AREAS + ("admin1",):
+                continue
+            stated = [scored[ck][0][1] for ck in containers
+                      if scored.get(ck) and scored[ck][0][1].kind in ("country", "admin1")]
+            inside = [(sc, p) for sc, p in ranked if any(lies_in(p, c) for c in stated)]
+            if inside and inside[0][1] is not ranked[0][1]:
+                # "Tripoli (Lebanon)": the text says which country or state; its namesake
+                # elsewhere is out, however well known.
+                scored[key] = inside
+                top_rows[key] = feats(key, inside[0][1], picks)
+                continue
+            bounds = [q for ck in containers for q in cands.get(ck, ())[:5]]
+            countries = {q.country_code for q in bounds}
+            if not bounds or any(p.country_code in countries for _, p in ranked):
+                continue
+            # "Arada (Tripoli)": no candidate lies in the country of the place the text puts it
+            # in, so the gazetteer lacks this one; better unplaced than a namesake on another
+            # continent. The better-known name decides: a small container that is itself a
+            # misreading ("Batumi (Adjara)" read as a village elsewhere) does not unplace a city.
+            pick = ranked[0][1]
+            if any(scored.get(ck) and (scored[ck][0][1].kind in ("country", "admin1")
+                                       or scored[ck][0][1].population >= pick.population)
+                   for ck in containers):
+                scored[key] = []
+        picked = {key: ranked[0][1].country_code for key, ranked in scored.items() if ranked}
+        for key, ranked in scored.items():
+            if ranked and false_friend(key, [p for _, p in ranked], votes, picked):
+                scored[key] = []
+        contained = self._place_at_containers(groups, cands, feats, text, mentions, picks, scored, top_rows)
+        return scored, top_rows, contained
+
+    def _place_at_containers(self, groups, cands, feats, text, mentions, picks, scored, top_rows
+                             ) -> dict[str, str]:
+        """A name the gazetteer does not know that the text puts in a town or county ("Palais des
+        Nations in Geneva", "Hampton Avenue, Lemay") is placed at that town or county; the
+        groups so placed -> their container's group."""
+        placed: dict[str, str] = {}
+        unknown = [key for key in groups if not cands[key]]
+        if not unknown:
+            return placed
+        pairs = containment_pairs(mentions, text, groups)
+        for key in unknown:
+            for other in pairs.get(key, ()):
+                ranked = scored.get(other)
+                if ranked and ranked[0][1].kind in CONTAINER_KINDS:
+                    place = ranked[0][1]
+                    row = feats(key, place, picks)
+                    scored[key] = [(sum(c * x for c, x in zip(self.weights.coef, row)), place)]
+                    top_rows[key] = row
+                    placed[key] = other
+                    break
+        return placed
+
+
+def _ranked_order(scores: list[float], options: list[Place], spread: Counter) -> list[int]:
+    """Candidate indexes best first. Equal scores go to the country where more of the text's
+    names have a candidate ("Atlantique and Littoral": Benin's, not Cameroon's Littoral), then to
+    the country that holds more of the name's weight ("Gaza" is Palestine's region, beside
+    Palestine's city and strip, before Mozambique's province of the same standing).
+    ``spread``: country -> the number of name groups with a candidate there."""
+    top = max(scores)
+    mass: Counter = Counter()
+    for sc, p in zip(scores, options):
+        mass[p.country_code] += math.exp(sc - top)
+    return sorted(range(len(options)), key=lambda i: (
+        -round(scores[i], 9), -spread[options[i].country_code], -mass[options[i].country_code]))
