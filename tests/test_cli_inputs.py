@@ -19,21 +19,39 @@ def _summary(err: str) -> str:
     return line
 
 
+#: An article with no publication date: one dated event, undated ones, and events with no place.
+UNDATED = """Protesters marched through Lima, Peru, demanding the resignation of the interior minister.
+
+Police arrested dozens of people after the clashes.
+
+On 3 March 2021, a car bomb exploded near a market in Kirkuk, Iraq, killing four people.
+
+Officials said the talks would resume.
+"""
+
+
 @pytest.fixture(scope="module")
-def everything(tmp_path_factory):
+def undated_article(tmp_path_factory):
+    path = tmp_path_factory.mktemp("undated") / "article.txt"
+    path.write_text(UNDATED, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def everything(undated_article, tmp_path_factory):
     from geomap.cli.main import main
 
     out = tmp_path_factory.mktemp("all") / "all.parquet"
     with pytest.raises(SystemExit) as info:
-        main(["extract", str(SAMPLE), "-q", "-o", str(out)])
+        main(["extract", str(undated_article), "-q", "-o", str(out)])
     assert info.value.code in (0, None)
     return read_frame(out)
 
 
-def test_a_date_bound_keeps_undated_rows_and_says_so(everything, tmp_path, capsys):
+def test_a_date_bound_keeps_undated_rows_and_says_so(everything, undated_article, tmp_path, capsys):
     undated = int((everything.date == "").sum())
-    assert undated > 0  # the sample has undated events: the test means something
-    code, _, err = run(capsys, "extract", SAMPLE, "-o", tmp_path / "kept.csv", "--since", "1900-01-01")
+    assert undated > 0  # there are undated events: the test means something
+    code, _, err = run(capsys, "extract", undated_article, "-o", tmp_path / "kept.csv", "--since", "1900-01-01")
     assert code == 0, err
     kept = read_frame(tmp_path / "kept.csv")
     assert len(kept) == len(everything)
@@ -41,9 +59,9 @@ def test_a_date_bound_keeps_undated_rows_and_says_so(everything, tmp_path, capsy
                              f"--since/--until 0; kept {undated} undated (--undated drop drops them)")
 
 
-def test_undated_drop_drops_them_and_counts_them(everything, tmp_path, capsys):
+def test_undated_drop_drops_them_and_counts_them(everything, undated_article, tmp_path, capsys):
     undated = int((everything.date == "").sum())
-    code, _, err = run(capsys, "map", SAMPLE, "-o", tmp_path / "map.html", "--events", tmp_path / "ev.geojson",
+    code, _, err = run(capsys, "map", undated_article, "-o", tmp_path / "map.html", "--events", tmp_path / "ev.geojson",
                        "--since", "1900-01-01", "--undated", "drop")
     assert code == 0, err
     table = read_frame(tmp_path / "ev.geojson")
@@ -52,10 +70,10 @@ def test_undated_drop_drops_them_and_counts_them(everything, tmp_path, capsys):
                              f"--undated drop {undated}, --since/--until 0")
 
 
-def test_unplaced_drop_alone_is_a_filter(everything, tmp_path, capsys):
+def test_unplaced_drop_alone_is_a_filter(everything, undated_article, tmp_path, capsys):
     unplaced = int(everything.geometry.isna().sum())
     assert unplaced > 0
-    code, _, err = run(capsys, "extract", SAMPLE, "-o", tmp_path / "placed.parquet", "--unplaced", "drop")
+    code, _, err = run(capsys, "extract", undated_article, "-o", tmp_path / "placed.parquet", "--unplaced", "drop")
     assert code == 0, err
     placed = read_frame(tmp_path / "placed.parquet")
     assert len(placed) == len(everything) - unplaced and placed.geometry.notna().all()
