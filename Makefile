@@ -29,7 +29,7 @@ test-min: pyproject.toml
 	$(PYTHON) -m venv $(VENV_MIN)
 	$(VENV_MIN)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV_MIN)/bin/python -c "import re, tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
-	reqs = p['dependencies'] + p['optional-dependencies']['test']; \
+	reqs = p['dependencies'] + [r for extra in p['optional-dependencies'].values() for r in extra]; \
 	print('\n'.join(re.sub(r'\[[^]]*\]', '', re.sub(r'\s*>=\s*([^,;\s]+).*', r'==\1', r)) for r in reqs if '>=' in r))" \
 	> $(VENV_MIN)/constraints-min.txt
 	$(VENV_MIN)/bin/python -m pip install --quiet -c $(VENV_MIN)/constraints-min.txt -e '.[test]'

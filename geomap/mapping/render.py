@@ -34,7 +34,7 @@ def check_png_support() -> None:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError as exc:
-        raise OutputError("PNG export needs the python package 'playwright' (pip install playwright)") from exc
+        raise OutputError("a PNG needs the optional dependency playwright: pip install 'geomap[browser]'") from exc
     chromium_path()
 
 
@@ -45,7 +45,7 @@ def chromium_browser() -> Iterator[object]:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
-        raise OutputError("PNG export needs the python package 'playwright' (pip install playwright)") from exc
+        raise OutputError("a PNG needs the optional dependency playwright: pip install 'geomap[browser]'") from exc
     executable = chromium_path()
     with sync_playwright() as pw:
         try:

@@ -27,14 +27,23 @@ def scheduler_address(option: str | None) -> str | None:
     return value.strip() if value and value.strip() else None
 
 
+#: What a missing dask.distributed is told as (the extra that installs it).
+MISSING = "running on a Dask cluster needs the optional dependency dask.distributed: pip install 'geomap[dask]'"
+
+
+def require_distributed():
+    """The ``distributed`` module; GeomapError naming the ``dask`` extra when it is not installed."""
+    try:
+        import distributed
+    except ImportError:
+        raise GeomapError(MISSING) from None
+    return distributed
+
+
 def connect(address: str, timeout: float = CONNECT_TIMEOUT):
     """A ``distributed.Client`` of the scheduler at ``address``; GeomapError within ``timeout`` s
     when it cannot be reached."""
-    try:
-        from distributed import Client
-    except ImportError:
-        raise GeomapError("--dask needs dask.distributed and dask-geopandas "
-                          "(pip install 'dask[distributed]' dask-geopandas)") from None
+    Client = require_distributed().Client
     check_address(address)
     try:
         return Client(address, timeout=timeout, set_as_default=False)
@@ -45,6 +54,7 @@ def connect(address: str, timeout: float = CONNECT_TIMEOUT):
 
 def check_address(address: str) -> None:
     """GeomapError for an address no scheduler can have (before any connection is tried)."""
+    require_distributed()
     from distributed.comm.addressing import parse_address, parse_host_port
 
     try:
