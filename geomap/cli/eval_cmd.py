@@ -27,9 +27,9 @@ def eval_command(
         "--errors", help="Write every toponym's outcome (right, wrong, unplaced, missed, spurious) "
                          "to this JSON Lines file, for error analysis.")] = None,
     model: Annotated[Optional[str], typer.Option("--model", help="spaCy model for the geoparser.")] = None,
-    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Progress bar on stderr.")] = True,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes, each loading "
-                                                "the model once [default: all cores].", show_default=False)] = None,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Progress bar on stderr.", rich_help_panel="Run")] = True,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, metavar="N", rich_help_panel="Run", help="Worker processes, each loading "
+                                                "the model once (default: all cores).", show_default=False)] = None,
 ) -> None:
     from rich.console import Console
 

@@ -44,14 +44,14 @@ def register(app: typer.Typer) -> None:
         jobs: Jobs = None,
         dask: Annotated[Optional[str], typer.Option(
             "--dask", help="Run on the dask.distributed scheduler at this address (or $GEOMAP_DASK); "
-            "-o is then a partitioned GeoParquet folder on storage every worker sees.")] = None,
+            "-o is then a partitioned GeoParquet folder on storage every worker sees.", rich_help_panel="Run")] = None,
         resume: Annotated[bool, typer.Option(
             "--resume", help="Keep the parts of the -o folder already made from the same inputs and "
-            "settings; make the rest.")] = False,
+            "settings; make the rest.", rich_help_panel="Run")] = False,
         errors: Annotated[Optional[Path], typer.Option(
-            "--errors", help="Where a folder output lists skipped records [default: <folder>/_errors.jsonl].")] = None,
+            "--errors", help="Where a folder output lists skipped records (default: <folder>/_errors.jsonl).", rich_help_panel="Run")] = None,
         partition_size: Annotated[int, typer.Option(
-            "--partition-size", min=1, help="Records per partition of a folder output.")] = 500,
+            "--partition-size", min=1, metavar="N", help="Records per partition of a folder output.", rich_help_panel="Run")] = 500,
         store_table: Annotated[Optional[str], typer.Option(
             "--table", help="With an event store (geomap update) as input: the table to write: events "
             "(default), mentions, incidents, articles, errors or runs.")] = None,

@@ -65,19 +65,19 @@ def register(app: typer.Typer) -> None:
         bias: Bias = None,
         corrections: Corrections = None,
         deny: Deny = None,
-        title: Annotated[Optional[str], typer.Option("--title", help="Map title.")] = None,
+        title: Annotated[Optional[str], typer.Option("--title", help="Map title.", rich_help_panel="Map")] = None,
         embed: Annotated[str, typer.Option("--embed", help="page (full HTML), fragment (a div + scripts "
-                                                            "to paste into a report) or iframe (srcdoc).")] = "page",
+                                                            "to paste into a report) or iframe (srcdoc).", rich_help_panel="Map")] = "page",
         png: Annotated[Optional[Path], typer.Option("--png", help="Also save a PNG (needs chromium).")] = None,
         events_out: Annotated[Optional[Path], typer.Option(
             "--events", help="Also write the events table (.geojson, .csv, .parquet, .gpkg, .kml, .shp, "
                              ".shp.zip).")] = None,
         cdn: Annotated[bool, typer.Option("--cdn", help="Link Leaflet from CDNs instead of inlining it "
-                                                        "(smaller file, needs the network).")] = False,
+                                                        "(smaller file, needs the network).", rich_help_panel="Map")] = False,
         tiles: Annotated[str, typer.Option("--tiles", help="Base map: OpenStreetMap, OpenTopoMap "
-                                                           "or none (offline outlines).")] = "OpenStreetMap",
-        slider: Annotated[bool, typer.Option("--slider/--no-slider", help="Time slider over event dates.")] = True,
-        cluster: Annotated[bool, typer.Option("--cluster/--no-cluster", help="Cluster nearby markers.")] = True,
+                                                           "or none (offline outlines).", rich_help_panel="Map")] = "OpenStreetMap",
+        slider: Annotated[bool, typer.Option("--slider/--no-slider", help="Time slider over event dates.", rich_help_panel="Map")] = True,
+        cluster: Annotated[bool, typer.Option("--cluster/--no-cluster", help="Cluster nearby markers.", rich_help_panel="Map")] = True,
         since: Since = None,
         until: Until = None,
         types: Types = None,
@@ -90,7 +90,7 @@ def register(app: typer.Typer) -> None:
                                   "of parquet parts), not articles; found by itself for all but .csv.")] = False,
         aggregate: Annotated[Optional[bool], typer.Option(
             "--aggregate/--no-aggregate", help="Grid counts until zoomed in (default: past 5,000 events).",
-            show_default=False)] = None,
+            show_default=False, rich_help_panel="Map")] = None,
         jobs: Jobs = None,
         incidents: Annotated[bool, typer.Option(
             "--incidents", help="With an event store (geomap update): draw its incidents, sized by their "
