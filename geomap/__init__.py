@@ -32,7 +32,7 @@ _PUBLIC = {
     "check_outputs": "geomap.io.outputs", "write_outputs": "geomap.io.outputs",
     "FileSelection": "geomap.io.readers", "ReadReport": "geomap.io.readers", "read_inputs": "geomap.io.readers",
     "make_map": "geomap.mapping", "map_html": "geomap.mapping", "render_png": "geomap.mapping",
-    "write_map": "geomap.mapping",
+    "write_map": "geomap.mapping", "assets_html": "geomap.mapping", "write_assets": "geomap.mapping",
     "Geoparser": "geomap.pipeline",
     "run_dataset": "geomap.scale.run",
     "EventFilter": "geomap.tools.filters", "filter_events": "geomap.tools.filters",
@@ -65,7 +65,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see
     from geomap.io.export import read_frame, write_frame
     from geomap.io.outputs import check_outputs, write_outputs
     from geomap.io.readers import FileSelection, ReadReport, read_inputs
-    from geomap.mapping import make_map, map_html, render_png, write_map
+    from geomap.mapping import assets_html, make_map, map_html, render_png, write_assets, write_map
     from geomap.pipeline import Geoparser
     from geomap.records import Article, DateRef, Document, Event, EventPlace, Mention, Place, SourceRef
     from geomap.scale.run import run_dataset

@@ -455,3 +455,52 @@ def test_offline_outlines_have_every_country():
     for code in ("HU", "RS", "ME", "XK", "MM", "FR", "NO", "MT", "BH"):
         assert country_outline(code) is not None, code
     assert len(country_outlines()["geometries"]) > 240
+
+
+# --- fragments sharing one copy of the assets -------------------------------------
+
+def test_fragment_assets_inline_sidecar_or_none(events, tmp_path):
+    from geomap.mapping import assets_html
+    from geomap.mapping.shared import assets_name
+
+    m = make_map(events, tiles=None)
+    inline = map_html(m, embed="fragment")
+    bundle = assets_html()
+    # inline: the whole bundle (Leaflet, runtime, outlines) once, and nothing of it twice
+    assert inline.count(bundle) == 1 and inline.count("Leaflet 1.") == 1 and inline.count("geomapBasemap={") == 1
+    out = write_map(m, tmp_path / "a.frag.html", embed="fragment", assets="sidecar")
+    sidecar = tmp_path / assets_name()
+    frag = out.read_text(encoding="utf-8")
+    assert f'<script src="{sidecar.name}"></script>' in frag and "Leaflet 1." not in frag
+    assert "geomapBasemap={" not in frag and "geomap.outlines(" in frag  # the data is shared, the call is not
+    assert f"<script>{sidecar.read_text(encoding='utf-8')}</script>\n" == bundle  # the same bundle
+    assert len(frag.encode()) < 0.05 * sidecar.stat().st_size  # the map's own part is small
+    stamp = sidecar.stat().st_mtime_ns
+    write_map(make_map(events.iloc[:2], tiles=None), tmp_path / "b.frag.html", embed="fragment", assets="sidecar")
+    assert sidecar.stat().st_mtime_ns == stamp and len(list(tmp_path.glob("geomap-assets-*.js"))) == 1
+    bare = map_html(m, embed="fragment", assets="none")
+    assert "<script src=" not in bare and "Leaflet 1." not in bare and "L.map(" in bare
+    # a CDN map's sidecar links Leaflet from CDNs, like its page, and has its own name
+    cdn = map_html(make_map(events, tiles=None, offline=False), embed="fragment", assets="sidecar")
+    assert assets_name(offline=False) in cdn and assets_name(offline=False) != sidecar.name
+    with pytest.raises(OutputError, match="fragments"):
+        map_html(m, embed="page", assets="sidecar")
+    with pytest.raises(OutputError, match="assets mode"):
+        map_html(m, embed="fragment", assets="cdn")  # type: ignore[arg-type]
+
+
+def test_map_command_writes_fragments_with_one_sidecar(events, tmp_path, capsys):
+    from cli_app import run_cli
+
+    table = tmp_path / "events.geojson"
+    events.to_file(table, driver="GeoJSON")
+    for name in ("a", "b"):
+        code, out, err = run_cli(capsys, "map", table, "-o", tmp_path / "report" / f"{name}.html",
+                                 "--embed", "fragment", "--assets", "sidecar", "--tiles", "none", "-q")
+        assert code == 0, err
+    report = tmp_path / "report"
+    assert sorted(p.name for p in report.iterdir() if not p.name.endswith(".html")) == [
+        p.name for p in report.glob("geomap-assets-*.js")] and len(list(report.glob("geomap-assets-*.js"))) == 1
+    code, _, err = run_cli(capsys, "map", table, "-o", tmp_path / "p.html", "--assets", "sidecar")
+    assert code == 1 and err.strip().count("\n") == 0
+    assert "--assets: a shared assets file is for fragments" in err and not (tmp_path / "p.html").exists()

@@ -16,7 +16,7 @@ from geomap.cli.common import (
 #: Base maps that need no API key (folium/xyzservices names), and "none" for no tiles.
 TILES = ("OpenStreetMap", "OpenTopoMap", "none")
 #: The option of each parameter that library messages about the outputs name.
-OUTPUT_FLAGS = {"embed": "--embed", "png": "--png", "events_path": "--events", "map_path": "-o"}
+OUTPUT_FLAGS = {"embed": "--embed", "assets": "--assets", "png": "--png", "events_path": "--events", "map_path": "-o"}
 
 
 def check_tiles(tiles: str) -> str | None:
@@ -68,6 +68,10 @@ def register(app: typer.Typer) -> None:
         title: Annotated[Optional[str], typer.Option("--title", help="Map title.", rich_help_panel="Map")] = None,
         embed: Annotated[str, typer.Option("--embed", help="page (full HTML), fragment (a div + scripts "
                                                             "to paste into a report) or iframe (srcdoc).", rich_help_panel="Map")] = "page",
+        assets: Annotated[str, typer.Option("--assets", help="With --embed fragment: inline (in the fragment) "
+                                                             "or sidecar (one shared geomap-assets-<hash>.js file "
+                                                             "beside it, for several fragments on one page).",
+                                            rich_help_panel="Map")] = "inline",
         png: Annotated[Optional[Path], typer.Option("--png", help="Also save a PNG (needs chromium).")] = None,
         events_out: Annotated[Optional[Path], typer.Option(
             "--events", help="Also write the events table (.geojson, .csv, .parquet, .gpkg, .kml, .shp, "
@@ -109,7 +113,7 @@ def register(app: typer.Typer) -> None:
         from geomap.mapping import make_map
 
         try:
-            check_outputs(output, embed=embed, png=png, events_path=events_out)
+            check_outputs(output, embed=embed, png=png, events_path=events_out, assets=assets)
         except GeomapError as exc:
             raise flagged(exc) from None
         tile_name = check_tiles(tiles)
@@ -140,7 +144,7 @@ def register(app: typer.Typer) -> None:
 
             add_store_layers(m, events, incidents=incidents)
         write_outputs(m, output, embed=embed, events=events if events_out is not None else None,
-                      events_path=events_out, png=png)
+                      events_path=events_out, png=png, assets=assets)
         if not quiet and not documents:
             typer.echo(f"{len(events)} event rows read from {len(inputs)} table(s)", err=True)
         elif not quiet:

@@ -28,7 +28,7 @@ PathLike = str | os.PathLike[str]
 
 
 def check_outputs(map_path: PathLike, *, embed: str = "page", events_path: PathLike | None = None,
-                  png: PathLike | None = None) -> None:
+                  png: PathLike | None = None, assets: str = "inline") -> None:
     """InputError or OutputError for every reason the outputs could not be made that is known now.
 
     Messages name the parameter they are about (``embed: …``, ``png: …``) or the file.
@@ -38,6 +38,10 @@ def check_outputs(map_path: PathLike, *, embed: str = "page", events_path: PathL
     map_path = Path(map_path)
     if embed not in EMBEDS:
         raise InputError(f"embed: must be one of {', '.join(EMBEDS)}, not {embed!r}")
+    if assets not in ("inline", "sidecar"):
+        raise InputError(f"assets: must be inline or sidecar, not {assets!r}")
+    if assets != "inline" and embed != "fragment":
+        raise InputError(f"assets: a shared assets file is for fragments; a {embed} holds its own")
     if map_path.suffix.lower() not in MAP_SUFFIXES:
         raise InputError(f"{map_path}: the map is HTML; name it .html or .htm, "
                          f"not {map_path.suffix or 'no extension'!r}")
@@ -63,12 +67,13 @@ def check_outputs(map_path: PathLike, *, embed: str = "page", events_path: PathL
 
 def write_outputs(m: folium.Map, map_path: PathLike, *, embed: str = "page",
                   events: gpd.GeoDataFrame | None = None, events_path: PathLike | None = None,
-                  png: PathLike | None = None, height: str = "500px") -> list[Path]:
+                  png: PathLike | None = None, height: str = "500px", assets: str = "inline") -> list[Path]:
     """Write the map ``m`` to ``map_path`` (as ``embed``), ``events`` to ``events_path`` (format by
     extension; a Shapefile's side files too) and a PNG of the page to ``png``, together: existing
     files are replaced only once all of them are made, and a failure changes none of them.
 
-    Returns the paths written, map first. ``events_path`` needs ``events``.
+    Returns the paths written, map first. ``events_path`` needs ``events``. ``assets="sidecar"``
+    (fragments) also writes the shared assets file beside the map (:mod:`geomap.mapping.shared`).
     """
     from geomap.io.atomic import staged
     from geomap.io.export import output_files, write_frame
@@ -76,16 +81,21 @@ def write_outputs(m: folium.Map, map_path: PathLike, *, embed: str = "page",
 
     if (events is None) != (events_path is None):
         raise InputError("events_path: the events table and its path go together")
-    check_outputs(map_path, embed=embed, events_path=events_path, png=png)
+    check_outputs(map_path, embed=embed, events_path=events_path, png=png, assets=assets)
     map_path = Path(map_path)
     events_path = Path(events_path) if events_path is not None else None
     png = Path(png) if png is not None else None
     # a Shapefile is several files: all of them are staged with the rest
     sidecars = output_files(events_path)[1:] if events_path is not None else []
+    if assets == "sidecar":  # write_map writes it beside the staged map, so it is staged too
+        from geomap.mapping.shared import assets_name
+        from geomap.mapping.write import is_offline
+
+        sidecars.append(map_path.parent / assets_name(offline=is_offline(m)))
     targets = [p for p in (map_path, events_path, png) if p is not None]
     with staged(targets + sidecars) as paths:
         staging = dict(zip(targets, paths))
-        write_map(m, staging[map_path], embed=embed, height=height)
+        write_map(m, staging[map_path], embed=embed, height=height, assets=assets)
         if events_path is not None:
             write_frame(events, staging[events_path])
         if png is not None:

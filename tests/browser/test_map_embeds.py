@@ -117,3 +117,55 @@ def test_an_iframe_that_loads_hidden_fits_its_events_once_shown(events, browser,
         assert tab.errors == []
     finally:
         tab.close()
+
+
+#: Per map: [sites drawn, all of them in view, zoom, title].
+MAPS_JS = """() => Object.values(geomap.maps).map(st => {
+  const view = st.map.getBounds(), sites = st.entries.filter(e => e.kind !== 2);
+  const title = st.map.getContainer().querySelector('.geomap-title');
+  return [sites.length, sites.every(e => view.contains(e.mark.getLatLng())), st.map.getZoom(),
+          title ? title.textContent : null];
+})"""
+
+
+@pytest.mark.parametrize("assets", ["sidecar", "inline"])
+def test_three_fragments_share_one_copy_of_the_assets(events, browser, tmp_path, assets):  # noqa: F811
+    from geomap.mapping import write_map
+    from geomap.mapping.shared import assets_name
+
+    parts = []
+    for i, n in enumerate((7, 5, 3)):  # three maps of different events
+        path = write_map(make_map(events.iloc[:n], tiles=None, title=f"Map {i + 1}"), tmp_path / f"m{i}.frag.html",
+                         embed="fragment", height="420px", assets=assets)
+        parts.append(path.read_text(encoding="utf-8"))
+    body = "".join(f"<h2>Part {i + 1}</h2>{p}" for i, p in enumerate(parts))
+    page_file = host_page(tmp_path, body)
+    text = page_file.read_text(encoding="utf-8")
+    leaflet_banner = "Leaflet 1."  # the @preserve banner of leaflet.js
+    if assets == "sidecar":
+        sidecar = tmp_path / assets_name()
+        assert sorted(p.name for p in tmp_path.glob("geomap-assets-*.js")) == [sidecar.name]  # one file for three
+        assert text.count(leaflet_banner) == 0 and sidecar.read_text(encoding="utf-8").count(leaflet_banner) == 1
+        assert len(text.encode()) + sidecar.stat().st_size < 1.2 * len(parts[0].encode()) + 1_000_000
+    else:
+        assert text.count(leaflet_banner) == 3  # each fragment works alone; the page runs one
+    tab = Tab(browser, 1200, 900)
+    try:
+        page = tab.open(page_file)
+        page.wait_for_function("() => Object.keys(geomap.maps).length === 3", timeout=10_000)
+        settle(page)
+        # one copy of the CSS was injected, however many fragments carried it
+        assert page.locator("style[data-geomap-assets]").count() == 1
+        maps = page.evaluate(MAPS_JS)
+        assert [m[3] for m in maps] == ["Map 1", "Map 2", "Map 3"]
+        placed = [int(events.iloc[:n].geometry.notna().sum()) for n in (7, 5, 3)]
+        assert [m[0] for m in maps] == placed and all(m[1] and m[2] >= 3 for m in maps)
+        # every map's own controls work: the third map's legend opens, its time control filters
+        third = page.locator(".leaflet-container").nth(2)
+        third.locator(".geomap-legend summary").click()
+        assert third.locator(".geomap-legend details").evaluate("d => d.open") is True
+        assert third.locator(".geomap-timerange").count() == 1
+        assert third.locator(".geomap-pin, .geomap-badge, .geomap-cluster").count() >= 1
+        assert tab.failed == [] and tab.errors == []
+    finally:
+        tab.close()
