@@ -3,7 +3,10 @@
 ``{{BASE}}`` in a served file becomes the server's own address. A few paths answer the ways a
 real site can fail: ``/status/<code>``, ``/slow`` (answers after 3 s), ``/big`` (2 MB of HTML),
 ``/redirect`` (to the article), ``/redirect-ftp`` (to an ftp:// URL) and ``/drip`` (a byte a
-second). Every request is recorded with its User-Agent.
+second). ``/flaky/<n>/<file>`` answers HTTP 500 to the first ``n`` requests, then serves the
+file. Files are served with an ETag and a Last-Modified, and a request that sends the ETag back
+(``If-None-Match``) gets 304 Not Modified. Every request is recorded with its User-Agent; the
+conditional headers of each are in ``Site.conditional``.
 
 :func:`only_localhost` makes any name lookup other than 127.0.0.1/localhost fail as an offline
 machine's would, and records it: tests assert that nothing but the local server was asked.
@@ -12,6 +15,7 @@ machine's would, and records it: tests assert that nothing but the local server 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import socket
 import threading
 import time
@@ -32,6 +36,9 @@ class Site:
         self.server = server
         self.base = f"http://127.0.0.1:{server.server_address[1]}"
         self.requests: list[tuple[str, str]] = []  # (path, User-Agent)
+        self.conditional: list[tuple[str, str | None, str | None]] = []  # (path, If-None-Match, If-Modified-Since)
+        self.answers: list[tuple[str, int]] = []   # (path, status) of the files and flaky paths
+        self.flaky: dict[str, int] = {}            # path -> requests seen
 
     def url(self, path: str) -> str:
         return f"{self.base}/{path.lstrip('/')}"
@@ -53,7 +60,17 @@ def _handler(site_ref: list[Site]):
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
             site = site_ref[0]
             site.requests.append((self.path, self.headers.get("User-Agent", "")))
+            site.conditional.append((self.path, self.headers.get("If-None-Match"),
+                                     self.headers.get("If-Modified-Since")))
             path = self.path.split("?")[0]
+            if path.startswith("/flaky/"):
+                _, _, n, rest = path.split("/", 3)
+                seen = site.flaky[path] = site.flaky.get(path, 0) + 1
+                if seen <= int(n):
+                    site.answers.append((path, 500))
+                    self.send_error(500)
+                    return
+                path = "/" + rest
             if path.startswith("/status/"):
                 self.send_error(int(path.rsplit("/", 1)[1]))
             elif path == "/slow":
@@ -85,7 +102,21 @@ def _handler(site_ref: list[Site]):
                     self.send_error(404)
                     return
                 body = file.read_bytes().replace(b"{{BASE}}", site.base.encode())
-                self._send(200, body, TYPES.get(file.suffix, "application/octet-stream"))
+                etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+                if self.headers.get("If-None-Match") == etag:
+                    site.answers.append((path, 304))
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.end_headers()
+                    return
+                site.answers.append((path, 200))
+                self.send_response(200)
+                self.send_header("Content-Type", TYPES.get(file.suffix, "application/octet-stream"))
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("ETag", etag)
+                self.send_header("Last-Modified", "Sun, 02 May 2021 10:00:00 GMT")
+                self.end_headers()
+                self.wfile.write(body)
 
     return Handler
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -30,12 +30,33 @@ def register(app: typer.Typer) -> None:
         corrections: Corrections = None,
         deny: Deny = None,
         jobs: Jobs = None,
+        watch: Annotated[Optional[str], typer.Option(
+            "--watch", metavar="INTERVAL", help="Poll the feeds (URLs, or a .txt file of them) every INTERVAL "
+            "(30s, 15m, 1h) until Ctrl-C, one line per round on stderr.", show_default=False)] = None,
+        rounds: Annotated[Optional[int], typer.Option(
+            "--rounds", min=1, help="With --watch: stop after this many rounds.", show_default=False)] = None,
+        map_file: Annotated[Optional[Path], typer.Option(
+            "--map", help="With --watch: write the store's map (.html) after each round that adds rows.",
+            show_default=False)] = None,
+        incidents: Annotated[bool, typer.Option(
+            "--incidents", help="With --map: draw incidents, sized by their number of sources.")] = False,
+        budget: Annotated[Optional[str], typer.Option(
+            "--budget", metavar="DURATION", help="With --watch: time a round may spend on requests "
+            "[default: the interval]; the rest waits for the next round.", show_default=False)] = None,
+        host_interval: Annotated[str, typer.Option(
+            "--host-interval", metavar="DURATION", help="With --watch: least time between two requests to "
+            "one host.")] = "1s",
+        retries: Annotated[int, typer.Option(
+            "--retries", min=0, help="With --watch: retries of a request that timed out or got HTTP "
+            "429/5xx, after 1 s, 2 s, 4 s ….")] = 3,
         quiet: Quiet = False,
     ) -> None:
         """Add the new articles of the inputs to an event store, in one transaction.
 
         Articles already stored (same canonical URL, else same text) are not parsed again; a
         record that cannot be read or parsed is listed in the store's errors table and skipped.
+        With --watch the feeds are polled round after round (conditional requests, a per-host
+        interval, retries), each round one transaction.
         """
         from geomap.scale import Settings, check_jobs
         from geomap.store import update_store
@@ -46,10 +67,48 @@ def register(app: typer.Typer) -> None:
         check_review(bias=bias, corrections=corrections, deny=deny)
         settings = Settings(model, str(gazetteer) if gazetteer else None, geocoder, bias,
                             str(corrections) if corrections else None, str(deny) if deny else None)
+        if watch is not None or rounds is not None or map_file is not None or budget is not None:
+            _watch(store, inputs, watch=watch, rounds=rounds, map_file=map_file, incidents=incidents,
+                   budget=budget, host_interval=host_interval, retries=retries, settings=settings,
+                   published=published_date, encoding=encoding, jobs=check_jobs(jobs))
+            return
         with counting_bar(enabled=not quiet) as (set_total, advance):
             summary = update_store(store, inputs, settings=settings, published=published_date,
                                    encoding=encoding, jobs=check_jobs(jobs), progress=advance, on_total=set_total)
         typer.echo(summary.line())
+
+    def _watch(store: Path, inputs, *, watch, rounds, map_file, incidents, budget, host_interval, retries,
+               **options) -> None:
+        import sys
+
+        from geomap.cli.status import INTERRUPTED
+        from geomap.errors import InputError
+        from geomap.store.feeds import FeedReader
+        from geomap.store.watch import feed_urls, map_writer, parse_interval, watch as watch_feeds
+
+        if watch is None:
+            raise InputError("--rounds, --map and --budget go with --watch INTERVAL")
+        interval = parse_interval(watch)
+        round_budget = parse_interval(budget, what="--budget") if budget is not None else None
+        reader = FeedReader(min_interval=parse_interval(host_interval, what="--host-interval"), retries=retries)
+        if map_file is not None and map_file.suffix.lower() not in (".html", ".htm"):
+            raise InputError(f"{map_file}: the map is HTML; name it .html or .htm")
+        feed_urls([str(i) for i in inputs])  # a bad input fails now, before the first round
+        done = [0]
+
+        def report(r) -> None:
+            done[0] = r.number
+            typer.echo(r.line(), err=True)
+
+        try:
+            watch_feeds(store, [str(i) for i in inputs], interval=interval, rounds=rounds, budget=round_budget,
+                        reader=reader, on_round=report,
+                        write_map=map_writer(store, map_file, incidents=incidents) if map_file else None,
+                        **options)
+        except KeyboardInterrupt:
+            typer.echo(f"error: interrupted after {done[0]} round(s); {store} holds every finished round",
+                       err=True)
+            sys.exit(INTERRUPTED)
 
     group = typer.Typer(name="store", no_args_is_help=True, help="Check and describe an event store.")
     app.add_typer(group)

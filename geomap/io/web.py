@@ -69,14 +69,35 @@ def check_url(url: str) -> str:
     return url
 
 
+class FetchError(InputError):
+    """A fetch that failed in a way that may pass (a time-out, a refused or reset connection,
+    HTTP 429 or 5xx): worth retrying later. Other failures are plain InputErrors."""
+
+
+#: HTTP statuses worth a retry: too many requests, and the server-side errors that pass.
+TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+
 @dataclass(frozen=True, slots=True)
 class Fetched:
-    """What one URL answered: the final URL (after redirects), the media type, charset and body."""
+    """What one URL answered: the final URL (after redirects), the media type, charset and body,
+    and the validators for a conditional request next time (``ETag``, ``Last-Modified``).
+
+    ``status`` 304 (:attr:`not_modified`): the resource is unchanged since the validators sent
+    with the request; the body is empty.
+    """
 
     url: str
     media_type: str
     charset: str | None
     body: bytes
+    status: int = 200
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
 
 
 class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
@@ -114,13 +135,20 @@ def _size(n: int) -> str:
 
 
 def fetch(url: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES,
-          accept: tuple[str, ...] = HTML_TYPES + FEED_TYPES + TEXT_TYPES) -> Fetched:
-    """GET ``url``; InputError (one line, naming the URL) for every way it can fail."""
+          accept: tuple[str, ...] = HTML_TYPES + FEED_TYPES + TEXT_TYPES,
+          headers: dict[str, str] | None = None) -> Fetched:
+    """GET ``url``; InputError (one line, naming the URL) for every way it can fail, a
+    :class:`FetchError` when the failure may pass (worth a retry).
+
+    ``headers`` are sent as well, e.g. ``If-None-Match``/``If-Modified-Since`` for a conditional
+    request: a 304 answer is a :class:`Fetched` whose ``not_modified`` is true.
+    """
     url = check_url(url)
     request = urllib.request.Request(url, headers={
         "User-Agent": user_agent(),
         "Accept": "text/html, application/xhtml+xml, application/rss+xml, application/atom+xml, "
                   "application/xml;q=0.9, text/plain;q=0.8",
+        **(headers or {}),
     })
     deadline = time.monotonic() + timeout
     try:
@@ -136,7 +164,7 @@ def fetch(url: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES,
             chunks, size = [], 0
             while True:
                 if time.monotonic() > deadline:
-                    raise InputError(f"{url}: timed out after {timeout:g} s")
+                    raise FetchError(f"{url}: timed out after {timeout:g} s")
                 chunk = response.read1(65536)  # what has arrived: the deadline is checked between reads
                 if not chunk:
                     break
@@ -144,18 +172,26 @@ def fetch(url: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES,
                 if size > max_bytes:
                     raise InputError(f"{url}: larger than the {_size(max_bytes)} limit")
                 chunks.append(chunk)
+            validators = response.headers.get("ETag"), response.headers.get("Last-Modified")
     except urllib.error.HTTPError as exc:
-        raise InputError(f"{url}: HTTP {exc.code} {exc.reason or ''}".rstrip()) from None
+        if exc.code == 304:
+            return Fetched(url=url, media_type="", charset=None, body=b"", status=304,
+                           etag=exc.headers.get("ETag"), last_modified=exc.headers.get("Last-Modified"))
+        error = FetchError if exc.code in TRANSIENT_STATUSES else InputError
+        raise error(f"{url}: HTTP {exc.code} {exc.reason or ''}".rstrip()) from None
     except urllib.error.URLError as exc:
-        raise InputError(f"{url}: {_reason(exc.reason) if isinstance(exc.reason, BaseException) else exc.reason}"
-                         ) from None
+        reason = exc.reason
+        error = FetchError if isinstance(reason, (TimeoutError, socket.timeout, ConnectionError)) else InputError
+        raise error(f"{url}: {_reason(reason) if isinstance(reason, BaseException) else reason}") from None
     except (TimeoutError, socket.timeout):
-        raise InputError(f"{url}: timed out after {timeout:g} s") from None
+        raise FetchError(f"{url}: timed out after {timeout:g} s") from None
     except InputError:
         raise
     except (OSError, ValueError) as exc:  # a reset connection, a malformed response, a bad port
-        raise InputError(f"{url}: cannot fetch ({_reason(exc)})") from None
-    return Fetched(url=final, media_type=media_type, charset=charset, body=b"".join(chunks))
+        error = FetchError if isinstance(exc, ConnectionError) else InputError
+        raise error(f"{url}: cannot fetch ({_reason(exc)})") from None
+    return Fetched(url=final, media_type=media_type, charset=charset, body=b"".join(chunks),
+                   etag=validators[0], last_modified=validators[1])
 
 
 def _url_id(url: str, text: str) -> str:
@@ -298,5 +334,6 @@ class UrlBatch:
             logger.warning("%s; skipped", failure)
 
 
-__all__ = ["FEED_TYPES", "HTML_TYPES", "MAX_BYTES", "TIMEOUT", "Fetched", "FeedItem", "UrlBatch",
+__all__ = ["FEED_TYPES", "HTML_TYPES", "MAX_BYTES", "TIMEOUT", "TRANSIENT_STATUSES", "FetchError", "Fetched",
+           "FeedItem", "UrlBatch",
            "check_url", "feed_items", "fetch", "is_feed", "is_url", "page_article", "user_agent"]

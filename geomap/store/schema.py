@@ -50,6 +50,17 @@ INCIDENT_COLUMNS: dict[str, str] = {
 
 TABLES = ("articles", "mentions", "events", "incidents", "errors", "runs")
 
+#: What each feed or page URL answered last (its validators for a conditional request next
+#: time). Made by the first update that reads a URL, so stores made before it need no upgrade.
+FEEDS_DDL = """
+CREATE TABLE IF NOT EXISTS feeds (
+    url TEXT PRIMARY KEY,            -- as given (a line of feeds.txt)
+    etag TEXT,
+    last_modified TEXT,
+    checked TEXT NOT NULL            -- when these validators were stored (UTC)
+);
+"""
+
 DDL = f"""
 CREATE TABLE meta (
     key TEXT PRIMARY KEY,
@@ -108,4 +119,4 @@ CREATE INDEX events_article ON events(article_key);
 CREATE INDEX events_incident ON events(incident_id);
 CREATE INDEX events_run ON events(run_id);
 CREATE INDEX incidents_lookup ON incidents(event_type, period_end);
-"""
+""" + FEEDS_DDL

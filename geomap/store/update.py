@@ -39,6 +39,7 @@ class UpdateSummary:
     n_events: int        # events added
     n_incidents: int     # incidents made or grown
     seconds: float
+    n_failed: int = 0    # URLs and records that failed in this update (recorded or seen before)
 
     def line(self) -> str:
         """The one-line report the command prints."""
@@ -73,12 +74,15 @@ def update_store(path: str | os.PathLike, inputs: list[str], *, settings: Settin
     :class:`~geomap.store.feeds.FeedReader` kept between ``--watch`` rounds. Raises StoreBusy
     when another update holds the store.
     """
+    from geomap.store.feeds import FeedReader
     from geomap.store.incident_store import attach_incidents
 
     settings = settings or Settings()
+    feeds = feeds or FeedReader()
     clock = time.monotonic()
     started = write.now()
     with write_transaction(path) as conn:
+        feeds.validators = write.feed_validators(conn)
         known_keys = {k for (k,) in conn.execute("SELECT article_key FROM articles")}
         taken_ids = {d for (d,) in conn.execute("SELECT doc_id FROM articles")}
         new: list[Article] = []
@@ -96,15 +100,18 @@ def update_store(path: str | os.PathLike, inputs: list[str], *, settings: Settin
                 continue
             keys.add(key)
             new.append(_unique_doc_id(item, taken_ids))
+        n_failed = len(errors)
         errors = write.new_errors(conn, errors)
         if not new and not errors:
-            discard(conn)
-            return UpdateSummary(None, 0, n_known, 0, 0, 0, time.monotonic() - clock)
+            if not write.save_validators(conn, feeds.changed):  # only a feed's new ETag is news then
+                discard(conn)
+            return UpdateSummary(None, 0, n_known, 0, 0, 0, time.monotonic() - clock, n_failed)
         run_settings = {**settings.key(), "published": published.isoformat() if published else None,
                         "encoding": encoding}
         run_id = write.start_run(conn, settings=run_settings, inputs=[str(i) for i in inputs], started=started)
         if on_total:
             on_total(len(new))
+        n_errors_read = len(errors)
 
         def skipped(article: Article, reason: str) -> None:
             errors.append(RecordError(article.source_path or article.doc_id, article.doc_id, reason))
@@ -112,9 +119,11 @@ def update_store(path: str | os.PathLike, inputs: list[str], *, settings: Settin
         documents = parse_each(new, settings=settings, jobs=jobs, geoparser=geoparser, progress=progress,
                                on_skip=skipped) if new else []
         n_events = write.insert_documents(conn, run_id, documents)
+        n_failed += len(errors) - n_errors_read
         n_errors = write.insert_errors(conn, run_id, write.new_errors(conn, errors))
+        write.save_validators(conn, feeds.changed)
         n_incidents = attach_incidents(conn, run_id)
         write.finish_run(conn, run_id, n_articles=len(documents), n_known=n_known, n_errors=n_errors,
                          n_events=n_events)
     return UpdateSummary(run_id, len(documents), n_known, n_errors, n_events, n_incidents,
-                         time.monotonic() - clock)
+                         time.monotonic() - clock, n_failed)

@@ -93,3 +93,21 @@ def insert_documents(conn: sqlite3.Connection, run_id: int, documents: list[Docu
     events = events_frame([e for d in documents for e in d.events])
     _insert_frame(conn, "events", events, EVENT_COLUMNS, [key_of[i] for i in events["doc_id"]], run_id)
     return sum(len(d.events) for d in documents)
+
+
+def feed_validators(conn: sqlite3.Connection) -> dict:
+    """The stored validators of every feed URL (the feeds table is made if the store lacks it)."""
+    from geomap.store.feeds import Validators
+    from geomap.store.schema import FEEDS_DDL
+
+    conn.execute(FEEDS_DDL)
+    return {url: Validators(etag, modified)
+            for url, etag, modified in conn.execute("SELECT url, etag, last_modified FROM feeds")}
+
+
+def save_validators(conn: sqlite3.Connection, changed: dict) -> int:
+    """Store the new validators of feeds (``{url: Validators}``); how many."""
+    stamp = now()
+    conn.executemany("INSERT OR REPLACE INTO feeds (url, etag, last_modified, checked) VALUES (?, ?, ?, ?)",
+                     [(url, v.etag, v.last_modified, stamp) for url, v in changed.items()])
+    return len(changed)
