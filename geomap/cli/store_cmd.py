@@ -31,24 +31,28 @@ def register(app: typer.Typer) -> None:
         deny: Deny = None,
         jobs: Jobs = None,
         watch: Annotated[Optional[str], typer.Option(
-            "--watch", metavar="INTERVAL", help="Poll the feeds (URLs, or a .txt file of them) every INTERVAL "
-            "(30s, 15m, 1h) until Ctrl-C, one line per round on stderr.", show_default=False)] = None,
+            "--watch", metavar="TIME", help="Poll the feeds (URLs, or a .txt file of them) every TIME "
+            "(30s, 15m, 1h) until Ctrl-C, one line per round on stderr.", show_default=False, rich_help_panel="Watch")] = None,
         rounds: Annotated[Optional[int], typer.Option(
-            "--rounds", min=1, help="With --watch: stop after this many rounds.", show_default=False)] = None,
+            "--rounds", min=1, metavar="N", help="With --watch: stop after this many rounds.", show_default=False,
+            rich_help_panel="Watch")] = None,
         map_file: Annotated[Optional[Path], typer.Option(
-            "--map", help="With --watch: write the store's map (.html) after each round that adds rows.",
-            show_default=False)] = None,
+            "--map", metavar="FILE", help="With --watch: write the store's map (.html) after each round that "
+            "adds rows.", show_default=False, rich_help_panel="Watch")] = None,
         incidents: Annotated[bool, typer.Option(
-            "--incidents", help="With --map: draw incidents, sized by their number of sources.")] = False,
+            "--incidents", help="With --map: draw incidents, sized by their number of sources.",
+            rich_help_panel="Watch")] = False,
         budget: Annotated[Optional[str], typer.Option(
-            "--budget", metavar="DURATION", help="With --watch: time a round may spend on requests "
-            "[default: the interval]; the rest waits for the next round.", show_default=False)] = None,
+            "--budget", metavar="TIME", help="With --watch: time a round may spend on requests "
+            "(default: the interval); the rest waits for the next round.", show_default=False,
+            rich_help_panel="Watch")] = None,
         host_interval: Annotated[str, typer.Option(
-            "--host-interval", metavar="DURATION", help="With --watch: least time between two requests to "
-            "one host.")] = "1s",
+            "--host-interval", metavar="TIME", help="With --watch: least time between two requests to "
+            "one host (default: 1s).", show_default=False, rich_help_panel="Watch")] = "1s",
         retries: Annotated[int, typer.Option(
-            "--retries", min=0, help="With --watch: retries of a request that timed out or got HTTP "
-            "429/5xx, after 1 s, 2 s, 4 s ….")] = 3,
+            "--retries", min=0, metavar="N", help="With --watch: retries of a request that timed out or got "
+            "HTTP 429/5xx, after 1, 2, 4 … seconds (default: 3).", show_default=False,
+            rich_help_panel="Watch")] = 3,
         quiet: Quiet = False,
     ) -> None:
         """Add the new articles of the inputs to an event store, in one transaction.
