@@ -11,9 +11,7 @@ from geomap.io.export import read_frame
 from tests.cli_app import run_cli as run
 
 ROOT = Path(__file__).resolve().parents[1]
-#: The sample article without its dateline: no publication date, so some events stay undated
-#: (with one, every event the text does not date takes the publication date).
-SAMPLE = ROOT / "tests" / "data" / "undated_article.txt"
+SAMPLE = ROOT / "data" / "samples" / "us-boosting-iraq-base.txt"
 
 
 def _summary(err: str) -> str:

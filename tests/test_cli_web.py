@@ -15,8 +15,6 @@ from tests.web_server import only_localhost, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "samples" / "us-boosting-iraq-base.txt"
-#: The same article without its dateline: no publication date, so some events stay undated.
-UNDATED = ROOT / "tests" / "data" / "undated_article.txt"
 
 
 @pytest.fixture
@@ -56,9 +54,9 @@ def test_map_from_urls_with_a_shapefile_of_events(site, tmp_path, capsys):
 def test_filters_on_the_command_line_match_the_library(tmp_path, capsys):
     import geomap
 
-    code, _, err = run(capsys, "extract", UNDATED, "-o", tmp_path / "all.parquet")
+    code, _, err = run(capsys, "extract", SAMPLE, "-o", tmp_path / "all.parquet")
     assert code == 0, err
-    code, _, err = run(capsys, "extract", UNDATED, "-o", tmp_path / "some.parquet", "--types", "strike,assassination",
+    code, _, err = run(capsys, "extract", SAMPLE, "-o", tmp_path / "some.parquet", "--types", "strike,assassination",
                        "--country", "iq", "--since", "2020-01-01")
     assert code == 0, err
     everything, some = read_frame(tmp_path / "all.parquet"), read_frame(tmp_path / "some.parquet")
