@@ -71,9 +71,16 @@ class Place:
         }.get(self.kind, "town")
 
 
+#: A place resolved with a confidence below this is flagged "check this": in map popups, and in
+#: ``geomap eval``'s flag rates (docs/accuracy.md). The confidence is the confidence model's
+#: probability that the place is right.
+CHECK_BELOW = 0.5
+
+
 @dataclass(slots=True)
 class Mention:
-    """A place name as written in a document, with its resolution."""
+    """A place name as written in a document, with its resolution (``confidence`` below
+    :data:`CHECK_BELOW`: flagged "check this")."""
 
     text: str
     start: int

@@ -132,6 +132,21 @@ def test_calibration_by_hand():
     assert (c.bins[3].lo, c.bins[3].hi) == (0.3, 0.4)
 
 
+def test_flag_rates_by_hand():
+    # wrong: 0.8 (not flagged), 0.3 and 0.49 (flagged) -> 2/3; right: 0.9, 0.7 (no), 0.2 (yes) -> 1/3
+    pairs = [(0.9, True), (0.8, False), (0.7, True), (0.3, False), (0.2, True), (0.49, False)]
+    f = m.flag_scores(pairs, 0.5)
+    assert (f.n_wrong, f.n_right, f.threshold) == (3, 3, 0.5)
+    assert f.flags_wrong == pytest.approx(2 / 3) and f.flags_right == pytest.approx(1 / 3)
+    # the flag fires strictly below the threshold: a confidence of exactly 0.5 is not flagged
+    assert m.flag_scores([(0.5, False), (0.5, True)], 0.5).flags_wrong == 0.0
+    # a threshold above every confidence flags everything; none of one kind gives None
+    everything = m.flag_scores([(0.99, False), (1.0, False)], 1.01)
+    assert everything.flags_wrong == 1.0 and everything.flags_right is None and everything.n_right == 0
+    assert m.flag_scores([], 0.5).to_dict() == {"threshold": 0.5, "n_wrong": 0, "n_right": 0,
+                                                 "flags_wrong": None, "flags_right": None}
+
+
 def test_reliability_edges_and_range_check():
     bins = m.reliability_bins([(0.0, False), (1.0, True), (0.05, True)])
     assert bins[0].count == 2 and bins[9].count == 1  # 1.0 falls in the last bin

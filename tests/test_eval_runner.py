@@ -17,7 +17,7 @@ from geomap.errors import GeomapError, InputError
 from geomap.eval import metrics
 from geomap.eval.corpus import read_corpus
 from geomap.eval.runner import evaluate
-from geomap.records import Mention, Place
+from geomap.records import CHECK_BELOW, Mention, Place
 
 DATA = Path(__file__).parent / "data" / "eval"
 GWN = DATA / "gwn_slice.jsonl"
@@ -151,6 +151,27 @@ def test_false_positives_count_as_wrong_in_calibration():
     assert r.calibration.n_correct == n_coords
     # the wrong ones are more confident (0.95) than the right ones (0.9)
     assert r.calibration.roc_auc == 0.0
+    # and no placement is below the "check this" threshold, so the flag marks none of either kind
+    assert (r.flags.n_wrong, r.flags.n_right) == (len(docs), n_coords)
+    assert r.flags.flags_wrong == 0.0 and r.flags.flags_right == 0.0
+    assert r.to_dict()["flags"]["threshold"] == CHECK_BELOW
+
+
+def test_the_flag_marks_the_doubtful_wrong_placements():
+    class Doubtful(GoldReplay):
+        def _predict(self, text):
+            # the right places (confidence 0.9), then one doubtful spurious place a document
+            out = super()._predict(text)
+            taken = [(t.start, t.end) for t in self.gold[text]]
+            for mt in re.finditer(r"\b[A-Z][a-z]+\b", text):
+                if all(mt.end() <= s or mt.start() >= e for s, e in taken):
+                    out.append(_mention(text, mt.start(), mt.end(), Place("x", 0.0, 0.0), CHECK_BELOW / 2))
+                    break
+            return out
+
+    r = evaluate(LGL, Doubtful(LGL), progress=False)
+    assert r.flags.flags_wrong == 1.0 and r.flags.flags_right == 0.0
+    assert r.flags.n_wrong == len(read_corpus(LGL))
 
 
 def test_splits_partition_and_limit():

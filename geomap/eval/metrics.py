@@ -258,3 +258,34 @@ def calibration_scores(pairs: Iterable[tuple[float, bool]], n_bins: int = N_BINS
         ece=ece,
         bins=bins,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class FlagScores:
+    """What a "check this" flag (confidence below ``threshold``) does to placed results: the
+    share of the wrong ones it flags (``flags_wrong``, want high) and the share of the right ones
+    (``flags_right``, want low); None when there are none of that kind."""
+
+    threshold: float
+    n_wrong: int
+    n_right: int
+    flags_wrong: float | None
+    flags_right: float | None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def flag_scores(pairs: Iterable[tuple[float, bool]], threshold: float) -> FlagScores:
+    """Flag rates of (confidence, correct) pairs for a flag that fires below ``threshold``."""
+    wrong = right = flagged_wrong = flagged_right = 0
+    for c, ok in pairs:
+        if ok:
+            right += 1
+            flagged_right += c < threshold
+        else:
+            wrong += 1
+            flagged_wrong += c < threshold
+    return FlagScores(threshold=threshold, n_wrong=wrong, n_right=right,
+                      flags_wrong=flagged_wrong / wrong if wrong else None,
+                      flags_right=flagged_right / right if right else None)

@@ -28,7 +28,9 @@ def _prf(p: PRF | None) -> str:
 
 
 def results_table(results: Sequence[EvalResult]) -> Table:
-    """One row per corpus run: recognition, resolution, confidence separation and speed."""
+    """One row per corpus run: recognition, resolution, the "check this" flag (the shares of wrong
+    and of right placements it flags, the expected calibration error), confidence separation and
+    speed."""
     table = Table(title="geomap eval", show_lines=False)
     table.add_column("corpus", no_wrap=True)
     table.add_column("split")
@@ -38,6 +40,9 @@ def results_table(results: Sequence[EvalResult]) -> Table:
     table.add_column("P / R / F1 overlap", justify="right")
     table.add_column("n res", justify="right")
     table.add_column("Acc@161", justify="right")
+    table.add_column("flags wrong", justify="right")
+    table.add_column("flags right", justify="right")
+    table.add_column("ECE", justify="right")
     table.add_column("area hit", justify="right")
     table.add_column("mean km", justify="right")
     table.add_column("median km", justify="right")
@@ -45,6 +50,7 @@ def results_table(results: Sequence[EvalResult]) -> Table:
     table.add_column("conf ROC-AUC", justify="right")
     table.add_column("docs/s", justify="right")
     for r in results:
+        flags = getattr(r, "flags", None)
         table.add_row(
             r.corpus,
             r.split,
@@ -54,6 +60,9 @@ def results_table(results: Sequence[EvalResult]) -> Table:
             _prf(r.recognition_overlap),
             f"{r.resolution.n}/{r.n_gold_with_coords}",
             _f(r.resolution.acc161),
+            _f(getattr(flags, "flags_wrong", None)),
+            _f(getattr(flags, "flags_right", None)),
+            _f(r.calibration.ece),
             _f(getattr(r, "area_acc", None)),
             _f(r.resolution.mean_km, 0),
             _f(r.resolution.median_km, 0),

@@ -20,7 +20,7 @@ from typing import Any, Protocol, Sequence
 from geomap.errors import GeomapError
 from geomap.eval import metrics
 from geomap.eval.corpus import GoldDocument, corpus_name, read_corpus, select
-from geomap.records import Mention
+from geomap.records import CHECK_BELOW, Mention
 from geomap.tools.progress import progress_bar
 
 #: Documents handed to ``mentions_many`` at once: big enough for spaCy's batching, small enough
@@ -98,6 +98,8 @@ class EvalResult:
     #: share of the scored toponyms right as a reader sees it: countries and first-level regions
     #: that contain the gold point, other places within 161 km (None when not measured)
     area_acc: float | None = None
+    #: the "check this" flag's rates over the same placed results as ``calibration``
+    flags: metrics.FlagScores | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -117,6 +119,7 @@ class EvalResult:
             },
             "resolution": self.resolution.to_dict(),
             "calibration": self.calibration.to_dict(),
+            "flags": None if self.flags is None else self.flags.to_dict(),
             "by_type": self.by_type,
             "worst": [w.to_dict() for w in self.worst],
         }
@@ -142,8 +145,10 @@ def evaluate(
     coordinates that some prediction overlaps, resolution (Acc@161, mean/median km, AUC).
     ``gold_spans=True`` hands the gold spans to ``resolve_spans`` and scores resolution over
     every gold toponym with coordinates (a span the resolver drops counts as unresolved).
-    Confidence calibration is over resolved predictions whose rightness is known: matched to a
-    gold point (right when within 161 km) or, in full mode, matched to no gold name (wrong).
+    Confidence calibration, and the rates of the "check this" flag (confidence below
+    :data:`geomap.records.CHECK_BELOW`), are over resolved predictions whose rightness is known:
+    matched to a gold point (right when within 161 km) or, in full mode, matched to no gold name
+    (wrong).
     """
     docs = select(read_corpus(corpus_path), split, limit)
     if not docs:
@@ -333,6 +338,7 @@ def score(
         recognition_overlap=None if gold_spans else metrics.recognition_scores(exact_pairs, "overlap"),
         resolution=metrics.resolution_scores(errors),
         calibration=metrics.calibration_scores(confidence_pairs),
+        flags=metrics.flag_scores(confidence_pairs, CHECK_BELOW),
         by_type=by_type,
         worst=sorted(outcomes, key=lambda o: (-o.error_km, o.doc_id, o.start))[:N_WORST],
         outcomes=sorted(outcomes + missed, key=lambda o: (o.doc_id, o.start)) + spurious,

@@ -10,6 +10,8 @@ from pathlib import PurePath
 from html import escape
 from typing import Any, Mapping
 
+from geomap.records import CHECK_BELOW
+
 _MONTHS = (
     "January February March April May June July August September October November December"
 ).split()
@@ -114,12 +116,9 @@ def _plain(name: str) -> str:
     return re.sub(r"[^a-z]", "", unidecode(name).lower())
 
 
-#: Places resolved with a confidence below this are flagged "check this" in their popup.
-CHECK_BELOW = 0.5
-
-
 def confidence_html(value: Any) -> str:
-    """'confidence 73%' (escaped), with a 'check this' flag under :data:`CHECK_BELOW`; '' if unknown."""
+    """'confidence 73%' (escaped), with a 'check this' flag under :data:`geomap.records.CHECK_BELOW`;
+    '' if unknown."""
     conf = number(value)
     if conf is None or not math.isfinite(conf):
         return ""
