@@ -81,6 +81,15 @@ def register(app: typer.Typer) -> None:
         if store_table is not None or (len(inputs) == 1 and _is_store(inputs[0])):
             from geomap.store.export import export_store
 
+            if len(inputs) == 1 and store_table in (None, "events") and not mentions and not dask and not resume \
+                    and is_folder_target(output, fmt):
+                from geomap.store.datasets import export_partitioned  # the folder a --dask run writes
+
+                rows, parts = export_partitioned(inputs[0], output, size=partition_size, narrow=(
+                    lambda f: apply_filter(event_filter, f, quiet=quiet)) if event_filter.active else None)
+                typer.echo(f"{rows} rows in {parts} part(s): {output}")
+                return
+
             rows = export_store(inputs[0] if len(inputs) == 1 else "", output, table=store_table,
                                 mentions=mentions, fmt=fmt, narrow=(lambda f: apply_filter(
                                     event_filter, f, quiet=quiet)) if event_filter.active else None)

@@ -50,18 +50,23 @@ class UpdateSummary:
                 f"made or grown ({self.seconds:.1f} s)")
 
 
-def _unique_doc_id(article: Article, taken: set[str]) -> Article:
-    """The article with a doc_id no other stored article has (ids of different files may clash)."""
-    if article.doc_id not in taken:
-        taken.add(article.doc_id)
-        return article
-    digest = hashlib.sha1(article_key(article).encode("utf-8")).hexdigest()
+def _unique_id(doc_id: str, key: str, taken: set[str]) -> str:
+    """``doc_id``, or it with a suffix from ``key`` when another stored article has it (ids of
+    different files may clash)."""
+    if doc_id not in taken:
+        taken.add(doc_id)
+        return doc_id
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()
     for n in range(8, 41, 4):
-        doc_id = f"{article.doc_id}-{digest[:n]}"
-        if doc_id not in taken:
-            taken.add(doc_id)
-            return dataclasses.replace(article, doc_id=doc_id)
+        if f"{doc_id}-{digest[:n]}" not in taken:
+            taken.add(f"{doc_id}-{digest[:n]}")
+            return f"{doc_id}-{digest[:n]}"
     raise AssertionError("no unique doc_id")  # 40 hex digits of a sha1 do not collide
+
+
+def _unique_doc_id(article: Article, taken: set[str]) -> Article:
+    doc_id = _unique_id(article.doc_id, article_key(article), taken)
+    return article if doc_id == article.doc_id else dataclasses.replace(article, doc_id=doc_id)
 
 
 def update_store(path: str | os.PathLike, inputs: list[str], *, settings: Settings | None = None,
@@ -74,6 +79,7 @@ def update_store(path: str | os.PathLike, inputs: list[str], *, settings: Settin
     :class:`~geomap.store.feeds.FeedReader` kept between ``--watch`` rounds. Raises StoreBusy
     when another update holds the store.
     """
+    from geomap.store.datasets import is_events_folder, read_events_folder
     from geomap.store.feeds import FeedReader
     from geomap.store.incident_store import attach_incidents
 
@@ -89,7 +95,17 @@ def update_store(path: str | os.PathLike, inputs: list[str], *, settings: Settin
         errors: list[RecordError] = []
         n_known = 0
         keys: set[str] = set()
-        for item in read_items(inputs, encoding=encoding, published=published,
+        folders = [i for i in inputs if is_events_folder(i)]  # events of `extract -o DIR` / --dask runs
+        imported = []
+        for folder in folders:
+            for found in read_events_folder(folder):
+                if found.key in known_keys or found.key in keys:
+                    n_known += 1
+                    continue
+                keys.add(found.key)
+                imported.append(dataclasses.replace(found, doc_id=_unique_id(found.doc_id, found.key, taken_ids)))
+        others = [i for i in inputs if i not in folders]
+        for item in read_items(others, encoding=encoding, published=published,
                                known=lambda url: url in known_keys, feeds=feeds):
             if isinstance(item, RecordError):
                 errors.append(item)
@@ -102,7 +118,7 @@ def update_store(path: str | os.PathLike, inputs: list[str], *, settings: Settin
             new.append(_unique_doc_id(item, taken_ids))
         n_failed = len(errors)
         errors = write.new_errors(conn, errors)
-        if not new and not errors:
+        if not new and not errors and not imported:
             if not write.save_validators(conn, feeds.changed):  # only a feed's new ETag is news then
                 discard(conn)
             return UpdateSummary(None, 0, n_known, 0, 0, 0, time.monotonic() - clock, n_failed)
@@ -119,11 +135,12 @@ def update_store(path: str | os.PathLike, inputs: list[str], *, settings: Settin
         documents = parse_each(new, settings=settings, jobs=jobs, geoparser=geoparser, progress=progress,
                                on_skip=skipped) if new else []
         n_events = write.insert_documents(conn, run_id, documents)
+        n_events += write.insert_event_articles(conn, run_id, imported)
         n_failed += len(errors) - n_errors_read
         n_errors = write.insert_errors(conn, run_id, write.new_errors(conn, errors))
         write.save_validators(conn, feeds.changed)
         n_incidents = attach_incidents(conn, run_id)
-        write.finish_run(conn, run_id, n_articles=len(documents), n_known=n_known, n_errors=n_errors,
-                         n_events=n_events)
-    return UpdateSummary(run_id, len(documents), n_known, n_errors, n_events, n_incidents,
+        write.finish_run(conn, run_id, n_articles=len(documents) + len(imported), n_known=n_known,
+                         n_errors=n_errors, n_events=n_events)
+    return UpdateSummary(run_id, len(documents) + len(imported), n_known, n_errors, n_events, n_incidents,
                          time.monotonic() - clock, n_failed)

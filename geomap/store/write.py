@@ -111,3 +111,17 @@ def save_validators(conn: sqlite3.Connection, changed: dict) -> int:
     conn.executemany("INSERT OR REPLACE INTO feeds (url, etag, last_modified, checked) VALUES (?, ?, ?, ?)",
                      [(url, v.etag, v.last_modified, stamp) for url, v in changed.items()])
     return len(changed)
+
+
+def insert_event_articles(conn: sqlite3.Connection, run_id: int, articles: list) -> int:
+    """Articles known only by their event rows (:class:`~geomap.store.datasets.EventArticle`,
+    from a partitioned events folder): no text, no mentions; the number of events."""
+    conn.executemany(
+        "INSERT INTO articles (article_key, doc_id, url, content_hash, title, published, source, text, "
+        "n_mentions, n_events, run_id) VALUES (?, ?, ?, '', ?, ?, ?, '', 0, ?, ?)",
+        [(a.key, a.doc_id, a.url, a.title, a.published, a.source, a.events["event_id"].nunique(), run_id)
+         for a in articles])
+    for a in articles:
+        _insert_frame(conn, "events", a.events.assign(doc_id=a.doc_id), EVENT_COLUMNS, [a.key] * len(a.events),
+                      run_id)
+    return sum(a.events["event_id"].nunique() for a in articles)
