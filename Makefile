@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.geomap-installed
 SAMPLE := data/samples/us-boosting-iraq-base.txt
 CORPORA ?= ../shared/eval/lgl.jsonl ../shared/eval/gwn.jsonl
 
-.PHONY: install demo test test-min eval bench gazetteer screenshot clean
+.PHONY: install demo test test-min eval bench gazetteer models screenshot clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,20 @@ screenshot: install
 
 gazetteer: install
 	$(BIN)/geomap gazetteer build --force
+
+# Every fitted artefact, rebuilt from the code and the gold corpora alone (not from the weights
+# checked in); each records how it was made (commit, gazetteer, spaCy model, corpus hashes,
+# command) under "provenance". Fitted on the dev halves, so `make eval` (test halves) stays fair.
+MODEL_CORPORA ?= ../shared/eval/lgl.jsonl ../shared/eval/gwn.jsonl ../shared/eval/geocorpora.jsonl \
+	../shared/eval/hu2014.jsonl ../shared/eval/ju2016.jsonl
+models: install
+	@# 1. The recognizer (issue 21.1). Its names feed the ranker's training lists, so it comes first.
+	@if [ -f geomap/nlp/train_recognizer.py ]; then \
+		$(BIN)/python -m geomap.nlp.train_recognizer $(MODEL_CORPORA) -o geomap/nlp/recognizer.json; \
+	else echo "models: no geomap/nlp/train_recognizer.py yet, recognizer skipped"; fi
+	@# 2. The ranker and the confidence model (geomap/nlp/ranker.json).
+	$(BIN)/python -m geomap.resolve.training $(MODEL_CORPORA) --split dev --passes 2 \
+		--gold-spans-only hu2014 ju2016 --out geomap/nlp/ranker.json
 
 clean:
 	rm -rf $(VENV) $(VENV_MIN) build *.egg-info outputs/*.html outputs/*.geojson

@@ -23,18 +23,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from geomap.errors import GeomapError, InputError
 from geomap.eval.corpus import corpus_name, read_corpus, select
 from geomap.eval.metrics import ACC_KM, haversine_km
+from geomap.io import atomic
 from geomap.resolve.confidence import RANKER_FILE, Weights
 from geomap.resolve.features import CONFIDENCE_FEATURES, FEATURES, READING, confidence_features
+from geomap.tools.provenance import provenance
 
-__all__ = ["RankingList", "collect", "collect_full", "fit", "fit_confidence", "fit_weights", "score_lists", "leave_one_out"]
+__all__ = ["RankingList", "build_model", "collect", "collect_full", "fit", "fit_confidence", "fit_weights", "score_lists", "leave_one_out"]
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,8 @@ def fit(corpora: list[list[RankingList]], *, l2: float = 1e-3, steps: int = 1500
         useful = [d for d in lists if d.y.any() and not d.y.all()]
         train.extend(useful)
         share.extend([1.0 / max(len(useful), 1)] * len(useful))
+    if not train:
+        raise InputError("nothing to fit the ranker on: no gold toponym has both a right and a wrong candidate")
     X, Y, M = _pad(train)
     share = np.array(share) / sum(share)
     w = np.array(Weights().coef, dtype=float)
@@ -223,6 +228,38 @@ def leave_one_out(data: dict[str, list[RankingList]], found: dict[str, list[Rank
     return out
 
 
+def build_model(geoparser, corpora: list[str | Path], *, command: list[str], split: str = "all",
+                limit: int | None = None, gold_spans_only: tuple[str, ...] = (), keep_ranker: bool = False,
+                passes: int = 0) -> dict:
+    """Fit the ranker (or, with ``keep_ranker``, keep the shipped one) and the confidence model on
+    ``corpora`` and return the JSON object of ``geomap/nlp/ranker.json``, with its ``provenance``
+    (:func:`geomap.tools.provenance.provenance`; ``command``: the command line that asked for it).
+
+    The features of a name depend on the picks the resolver makes for the other names of its
+    text. With ``passes`` = 0 those picks come from the resolver's present weights (the shipped
+    ones); with ``passes`` = N ≥ 1 the first pass takes them from the hand-set defaults in the code
+    and each later pass from the weights fitted in the pass before, so the result depends on code
+    and data alone (``make models``)."""
+    resolver = geoparser.resolver
+    kept = resolver.weights
+    shipped = Weights.shipped() if keep_ranker else None
+    try:
+        context = [Weights()] if passes >= 1 else [kept]
+        for n in range(max(passes, 1)):
+            resolver.weights = context[-1]
+            data = {corpus_name(p): collect(geoparser, p, split, limit) for p in corpora}
+            found = {corpus_name(p): collect_full(geoparser, p, split, limit) for p in corpora
+                     if corpus_name(p) not in gold_spans_only}
+            weights = fit_weights(list(data.values()), list(found.values()), ranker=shipped)
+            context.append(weights)
+    finally:
+        resolver.weights = kept
+    return weights.to_json(trained_on=f"{split} split of " + ", ".join(data),
+                           n_lists={name: len(d) for name, d in data.items()},
+                           provenance=provenance(command=command, corpora=corpora,
+                                                 gazetteer=geoparser.gazetteer, nlp=geoparser.nlp))
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("corpora", nargs="+")
@@ -233,17 +270,27 @@ def main(argv: list[str] | None = None) -> None:
                     help="score each corpus with weights fitted on the others; write nothing")
     ap.add_argument("--keep-ranker", action="store_true",
                     help="keep the shipped ranker weights; fit the confidence model only")
+    ap.add_argument("--passes", type=int, default=0,
+                    help="0: the other names' picks come from the shipped weights; N: from the "
+                         "hand-set defaults, then N-1 times from the weights just fitted (code and data alone)")
     ap.add_argument("--gold-spans-only", nargs="*", default=[], metavar="CORPUS",
                     help="corpora whose recognized names are not used for the confidence (their "
                          "annotation covers one name a text, e.g. hu2014 ju2016)")
     args = ap.parse_args(argv)
+    try:
+        _run(args, list(sys.argv[1:] if argv is None else argv))
+    except GeomapError as exc:
+        sys.exit(f"error: {exc}")
+
+
+def _run(args: argparse.Namespace, argv: list[str]) -> None:
     from geomap.pipeline import Geoparser
 
     gp = Geoparser.load()
-    data = {corpus_name(p): collect(gp, p, args.split, args.limit) for p in args.corpora}
-    found = {corpus_name(p): collect_full(gp, p, args.split, args.limit) for p in args.corpora
-             if corpus_name(p) not in args.gold_spans_only}
     if args.leave_one_out:
+        data = {corpus_name(p): collect(gp, p, args.split, args.limit) for p in args.corpora}
+        found = {corpus_name(p): collect_full(gp, p, args.split, args.limit) for p in args.corpora
+                 if corpus_name(p) not in args.gold_spans_only}
         table = leave_one_out(data, found)
         print("| held out | lists | Acc@161 | conf. ROC-AUC (gold spans) | conf. ROC-AUC (found names) | Brier |\n"
               "|---|---|---|---|---|---|")
@@ -254,11 +301,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"| mean | | {np.mean([r['acc161'] for r in table.values()]):.3f} | "
               f"{np.mean([r['roc_auc'] for r in table.values()]):.3f} | | |")
         return
-    weights = fit_weights(list(data.values()), list(found.values()),
-                          ranker=Weights.shipped() if args.keep_ranker else None)
-    out = weights.to_json(trained_on=f"{args.split} split of " + ", ".join(data),
-                          n_lists={name: len(d) for name, d in data.items()})
-    Path(args.out).write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    out = build_model(gp, args.corpora, command=["python", "-m", "geomap.resolve.training", *argv],
+                      split=args.split, limit=args.limit, gold_spans_only=tuple(args.gold_spans_only),
+                      keep_ranker=args.keep_ranker, passes=args.passes)
+    atomic.write_text(args.out, json.dumps(out, indent=1) + "\n")
     print(json.dumps(out))
 
 
