@@ -53,12 +53,28 @@ def test_info_shows_counts_meta_and_path(tmp_path):
     out = import_geonames(tmp_path / "gn.sqlite", places=DATA / "places.txt", admin1=DATA / "admin1CodesASCII.txt")
     result = runner.invoke(_app(), ["gazetteer", "info", "--path", str(out)])
     assert result.exit_code == 0, result.output
-    counts = Gazetteer(out).info()["by_kind"]
-    city_line = next(line for line in result.output.splitlines() if " city " in line)
-    assert str(counts["city"]) in city_line
+    info = Gazetteer(out).info()
+    city_line = next(line for line in result.output.splitlines() if line.split()[:1] == ["city"])
+    assert city_line.split()[1] == f"{info['by_kind']['city']:,}"
+    source_line = next(line for line in result.output.splitlines() if line.split()[:1] == ["geonames"])
+    assert source_line.split()[1] == f"{info['by_source']['geonames']:,}"
     assert "source: geonames-import" in result.output
     assert "capitals: 3" in result.output
     assert str(out) in result.output.replace("\n", "")
+
+
+def test_info_is_a_short_summary_with_the_code_rows_behind_a_flag(tmp_path):
+    out = import_geonames(tmp_path / "gn.sqlite", places=DATA / "places.txt", admin1=DATA / "admin1CodesASCII.txt")
+    codes = sorted(k.split(":", 1)[1] for k in Gazetteer(out).meta if k.startswith(("code:", "capital:")))
+    assert len(codes) >= 3
+    short = runner.invoke(_app(), ["gazetteer", "info", "--path", str(out)]).output
+    full = runner.invoke(_app(), ["gazetteer", "info", "--path", str(out), "--details"]).output
+    listed = [line.split(":")[0].strip() for line in full.splitlines() if line.startswith("  ") and ":" in line]
+    # Every code row, written as its plain code ("FR", not a flag): only with --details.
+    assert sorted(c for c in listed if c in codes) == codes
+    assert not any(line.strip().startswith(f"{c}:") for c in codes for line in short.splitlines())
+    assert full.isascii() and short.isascii()
+    assert len(short.splitlines()) < len(full.splitlines())
 
 
 def test_info_missing_file(tmp_path):

@@ -26,6 +26,7 @@ CountryInfo = Annotated[Optional[Path], typer.Option(
 MinPop = Annotated[int, typer.Option("--min-population", help="Drop populated places smaller than this.")]
 PathOpt = Annotated[Optional[Path], typer.Option(
     "--path", help="Gazetteer file (default: $GEOMAP_GAZETTEER or the user cache).")]
+Details = Annotated[bool, typer.Option("--details", help="Also list every capital and code row.")]
 
 
 def _status(message: str):
@@ -62,33 +63,48 @@ def build_cmd(output: Output = None, force: Force = False) -> None:
 
 
 @gazetteer_app.command("info")
-def info_cmd(path: PathOpt = None) -> None:
-    """Counts of places by kind, build metadata and the file's path."""
-    from rich.console import Console
-    from rich.table import Table
-
+def info_cmd(path: PathOpt = None, details: Details = False) -> None:
+    """A short summary: places by kind and by source, the sources' licences, build and size."""
     from geomap.gazetteer import Gazetteer, default_path
 
     target = path or default_path()
     if not target.exists():
         raise GazetteerError(f"gazetteer not found: {target} (run `geomap gazetteer build`)")
-    info = Gazetteer(target).info()
-    table = Table(title=f"gazetteer {info['path']}")
-    table.add_column("kind")
-    table.add_column("places", justify="right")
-    for kind, count in sorted(info["by_kind"].items(), key=lambda kv: -kv[1]):
-        table.add_row(kind, f"{count:,}")
-    table.add_row("[b]all[/b]", f"[b]{info['places']:,}[/b]")
-    console = Console()
-    console.print(table)
-    console.print(f"names: {info['names']:,}  demonyms: {info['demonyms']:,}  "
-                  f"size: {target.stat().st_size / 1e6:.1f} MB")
-    capitals = sum(1 for k in info if str(k).startswith("capital:"))
-    meta = {k: v for k, v in info.items() if isinstance(v, str) and not k.startswith("capital:") and k != "path"}
-    for key, value in sorted(meta.items()):
-        console.print(f"{key}: {value}", highlight=False)
-    console.print(f"capitals: {capitals}")
-    console.print(f"path: {target}", highlight=False, soft_wrap=True)
+    for line in info_lines(Gazetteer(target).info(), target.stat().st_size, details=details):
+        typer.echo(line)
+
+
+def info_lines(info: dict, size: int, *, details: bool = False) -> list[str]:
+    """The lines of ``geomap gazetteer info``: plain text (codes such as ``code:GB`` stay codes)."""
+    meta = {k: v for k, v in info.items() if isinstance(v, str) and k != "path"}
+    summary = {k: v for k, v in meta.items() if ":" not in k}
+    capitals = sorted(k for k in meta if k.startswith("capital:"))
+    codes = sorted(k for k in meta if k.startswith("code:"))
+    lines = [f"gazetteer: {info['path']}",
+             "  ".join(f"{k.replace('_', ' ')}: {v}" for k, v in sorted(summary.items())),
+             f"size: {size / 1e6:.1f} MB  places: {info['places']:,}  names: {info['names']:,}  "
+             f"demonyms: {info['demonyms']:,}  capitals: {len(capitals)}  codes: {len(codes)}",
+             "", "places by kind:"]
+    lines += _counts(info["by_kind"])
+    lines += ["", "places by source:"]
+    lines += _counts(info.get("by_source", {}))
+    licences = info.get("licences") or {}
+    if licences:
+        lines += ["", "licences:"]
+        lines += [f"  {source}: {text}" for source, text in sorted(licences.items())]
+    if details:
+        lines += ["", "capitals (country: place id):"]
+        lines += [f"  {k.split(':', 1)[1]}: {meta[k]}" for k in capitals]
+        lines += ["", "codes (country, subdivision or continent: place id):"]
+        lines += [f"  {k.split(':', 1)[1]}: {meta[k]}" for k in codes]
+    else:
+        lines += ["", "(--details lists the capitals and codes)"]
+    return lines
+
+
+def _counts(counts: dict[str, int]) -> list[str]:
+    width = max((len(k) for k in counts), default=0)
+    return [f"  {k:<{width}}  {n:>9,}" for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
 @gazetteer_app.command("import")

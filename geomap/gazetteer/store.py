@@ -320,11 +320,14 @@ class Gazetteer:
                      feature_code=fcode, population=pop or 0, source=source)
 
     def info(self) -> dict[str, object]:
-        """Counts by kind and build metadata."""
+        """Counts by kind and by source, the sources' licences, and the build metadata."""
         kinds = dict(self._rows("SELECT kind, COUNT(*) FROM places GROUP BY kind"))
+        by_source = dict(self._rows("SELECT source, COUNT(*) FROM places GROUP BY source"))
         names = self._rows("SELECT COUNT(*) FROM names")[0][0]
+        licences = {k.split(":", 1)[1]: v for k, v in self.meta.items() if k.startswith("licence:")}
         return {"path": str(self.path), "places": sum(kinds.values()), "names": names,
-                "by_kind": kinds, "demonyms": len(self._demonyms), **self.meta}
+                "by_kind": kinds, "by_source": by_source, "licences": licences,
+                "demonyms": len(self._demonyms), **self.meta}
 
     # -- bulk reads for spatial indexes ---------------------------------------------------------
     def points(self, kinds: Iterable[str] = ("city",)) -> list[tuple[int, float, float, str | None, str | None]]:

@@ -18,7 +18,7 @@ from geomap.gazetteer.normalize import is_latin, normalize_name
 from geomap.io.atomic import atomic_path
 
 #: Bump when the schema or the build rules change: cached gazetteers are rebuilt.
-BUILD_VERSION = "8"
+BUILD_VERSION = "9"
 
 SCHEMA = """
 CREATE TABLE places (
