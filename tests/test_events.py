@@ -60,6 +60,8 @@ GAZ = {
     "Jenin": _p("Jenin", 32.46, 35.30, "city", "PS", "Jenin", 293783),
     "Israel": _p("Israel", 31.5, 34.75, "country", "IL", gid=294640),
     "Idlib": _p("Idlib", 35.93, 36.63, "city", "SY", "Idlib", 169388),
+    "the Tigris River": _p("Tigris", 34.0, 43.9, "region", "IQ"),
+    "Europe": _p("Europe", 48.7, 9.1, "continent", None, gid=6255148),
     "Iraq's": None,
 }
 GAZ = {k: v for k, v in GAZ.items() if v is not None}
@@ -513,3 +515,60 @@ def test_a_recalled_date_is_not_carried_to_the_next_sentence(nlp):
     protest = next(e for e in events if e.event_type == "protest")
     assert protest.date == PUB and protest.date_basis == "published" and not protest.background
     assert events[0] is protest  # the news is the lead
+
+
+# --- event sites: datelines, addressees, water, country level (issue 22) ------------------------
+
+@pytest.mark.parametrize("text", [
+    "The minister urged Paris and Berlin on Monday to end the dispute.",
+    "The minister called on Paris and Berlin on Monday to end the dispute.",
+    "The envoy warned Moscow on Monday against new sanctions.",
+])
+def test_addressees_of_an_appeal_are_not_sites(nlp, text):
+    # every mention marked "location": the parse alone must tell the addressee
+    for event in run(nlp, text, roles="all-location"):
+        assert places(event) == []
+
+
+def test_a_capital_in_a_location_phrase_is_still_a_site(nlp):
+    (event,) = run(nlp, "Thousands protested in Paris on Monday against the reform.", roles="all-location")
+    assert places(event) == ["Paris"]
+
+
+def test_the_dateline_is_not_the_site_when_the_sentence_places_the_event(nlp):
+    events = run(nlp, "KIRKUK (Reuters) - Gunmen killed five soldiers in Syria on Sunday.")
+    assert [places(e) for e in events] == [["Syria"]]
+    # alone in its sentence, the dateline still places an event the text places nowhere else
+    (event,) = run(nlp, "KIRKUK (Reuters) - Gunmen killed five soldiers on Sunday.")
+    assert places(event) == ["Kirkuk"]
+
+
+def test_a_carried_place_is_the_texts_not_the_datelines(nlp):
+    text = "KIRKUK (Reuters) - Gunmen attacked a checkpoint in Mosul on Sunday. Two soldiers died, police said."
+    attack, died = run(nlp, text)
+    assert places(attack) == ["Mosul"]
+    assert [p.mention.text for p in died.places if p.role == "event"] == ["Mosul"]
+
+
+@pytest.mark.parametrize("text", [
+    "Officials said on Monday that the level of the Tigris River had fallen.",
+    "Officials said on Monday that prices in Basra rose faster than in Europe.",
+])
+def test_water_or_a_continent_only_mentioned_is_no_site(nlp, text):
+    (event,) = run(nlp, text)
+    assert "Tigris" not in places(event) and "Europe" not in places(event)
+
+
+def test_a_river_in_a_location_phrase_is_the_site(nlp):
+    (event,) = run(nlp, "Two boys drowned in the Tigris River on Monday.")
+    assert places(event) == ["Tigris"]
+
+
+def test_a_country_level_event_takes_the_finer_place_the_text_gives(nlp):
+    text = "Gunmen kidnapped a police officer in Iraq on Monday. He was found dead in Mosul on Tuesday."
+    kidnap = next(e for e in run(nlp, text) if e.event_type == "abduction")
+    assert places(kidnap) == ["Mosul"] and places(kidnap, "context") == ["Iraq"]
+    # a recalled event is not refined by the news around it
+    text = "In 2012, gunmen kidnapped a police officer in Iraq. Police met in Mosul on Tuesday."
+    kidnap = next(e for e in run(nlp, text) if e.event_type == "abduction")
+    assert kidnap.background and places(kidnap) == ["Iraq"]

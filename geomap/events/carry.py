@@ -21,7 +21,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from geomap.events.places import can_be_site, place_rank, unique_places
+from geomap.events.places import can_be_site, contains, is_coarse, place_rank, unique_places
 from geomap.records import DateRef, Event, EventPlace, Mention
 
 #: How many sentences back a date or place is carried, and how many ahead a place is.
@@ -89,17 +89,23 @@ def carry_dates(events: list[Event], dates: list[DateRef], layout: Layout, publi
 
 
 def carry_places(events: list[Event], mentions: list[Mention], layout: Layout, doc) -> None:
-    """Place the events whose sentence names no place they can happen at (see the module doc)."""
+    """Place the events whose sentence names no place they can happen at (see the module doc).
+
+    The dateline says where the reporter files from, not where what the text tells happened:
+    it is carried to an event only when the text places that event nowhere else. An event told
+    at country level ("clashes in Syria") takes a finer place of that country named near it
+    (the country becomes context), unless it is a recalled (background) one."""
     if not events:
         return
-    sites = sorted((m for m in mentions if can_be_site(m, doc)), key=lambda m: m.start)
+    dateline = dateline_place(mentions, doc.text)
+    sites = sorted((m for m in mentions if m is not dateline and can_be_site(m, doc)), key=lambda m: m.start)
     starts = [m.start for m in sites]
     ends = [m.end for m in sites]
     lead = events[0].sent_start
-    dateline = dateline_place(sites, doc.text)
     focus = focus_place(sites)
     for event in events:
-        if any(ep.role == "event" and ep.mention.place is not None for ep in event.places):
+        own = [ep.mention.place for ep in event.places if ep.role == "event" and ep.mention.place is not None]
+        if own and not all(is_coarse(p) for p in own):
             continue
         chosen = None
         i = bisect_right(ends, event.sent_start) - 1  # the last site ending before the sentence
@@ -109,6 +115,14 @@ def carry_places(events: list[Event], mentions: list[Mention], layout: Layout, d
             j = bisect_left(starts, event.sent_end)  # the first site after it
             if j < len(sites) and layout.near(sites[j].start, event.sent_start, ahead=CARRY_AHEAD):
                 chosen = _most_specific_in_sentence(sites, j, layout)
+        if own:
+            # a recalled event is not refined by the places of the news told around it
+            if chosen is not None and not event.background and any(contains(p, chosen.place) for p in own):
+                passage, start = carried_passage(doc.text, chosen, event)
+                broader = [EventPlace(ep.mention, "context" if ep.role == "event" else ep.role, ep.passage,
+                                      ep.passage_start) for ep in event.places]
+                event.places = unique_places([EventPlace(chosen, "event", passage, start), *broader])
+            continue
         if chosen is None:
             chosen = dateline or (focus if layout.near(lead, event.sent_start) else None)
         if chosen is not None:
@@ -141,10 +155,11 @@ def _most_specific_in_sentence(sites: list[Mention], index: int, layout: Layout)
     return min(same, key=lambda m: (place_rank(m.place), m.start))
 
 
-def dateline_place(sites: list[Mention], text: str) -> Mention | None:
-    """The place an article says it reports from: "MOSUL, Iraq (Reuters) -" opening a line."""
+def dateline_place(mentions: list[Mention], text: str) -> Mention | None:
+    """The place an article says it reports from: "MOSUL, Iraq (Reuters) -" opening a line
+    (a resolved mention there, whatever role the recognizer gave it)."""
     for match in _DATELINE.finditer(text[:2000]):
-        found = [m for m in sites if m.start == match.start("name")]
+        found = [m for m in mentions if m.start == match.start("name") and m.place is not None]
         if found:
             return found[0]
     return None

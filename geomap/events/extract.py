@@ -23,7 +23,7 @@ from bisect import bisect_left
 
 from geomap.dates import find_dates
 from geomap.events.actors import actors_targets
-from geomap.events.carry import Layout, carry_dates, carry_places
+from geomap.events.carry import Layout, carry_dates, carry_places, dateline_place
 from geomap.events.dedupe import dedupe_events
 from geomap.events.places import (
     can_be_site, in_location_phrase, is_actor_like, is_coarse, place_roles, unique_places,
@@ -57,6 +57,7 @@ def extract_events(
     m_starts = [m.start for m in mentions]
     d_starts = [d.start for d in dates]
     sentences = sentence_spans(doc)
+    dateline = dateline_place(mentions, doc.text)
     for index, span in enumerate(sentences):
         start, end = span.start_char, span.end_char
         lo, hi = bisect_left(m_starts, start), bisect_left(m_starts, end)
@@ -71,12 +72,12 @@ def extract_events(
         if continues:
             # The sentence is about the event it refers back to unless its main clause tells a new kind.
             if trigger is None or trigger.depth > 1 or trigger.etype.name in (STATEMENT, last.event_type):
-                _absorb(last, span, in_sent, trigger, article)
+                _absorb(last, span, in_sent, trigger, article, dateline)
                 last_index = index
                 continue
         if trigger is None:
             continue
-        event = _make_event(span, trigger, in_sent, article)
+        event = _make_event(span, trigger, in_sent, article, dateline)
         if date is not None:
             event.set_date(date.date, date.precision, date.text, "stated")
         elif continues:
@@ -283,7 +284,8 @@ def _source(span, article: Article) -> SourceRef:
     )
 
 
-def _make_event(span, trigger: Trigger, mentions: list[Mention], article: Article) -> Event:
+def _make_event(span, trigger: Trigger, mentions: list[Mention], article: Article,
+                dateline: Mention | None = None) -> Event:
     actors, targets = actors_targets(trigger.token, span.doc)
     return Event(
         event_id=event_id(article.doc_id, span.start_char, span.end_char),
@@ -298,15 +300,16 @@ def _make_event(span, trigger: Trigger, mentions: list[Mention], article: Articl
         sent_end=span.end_char,
         actors=actors,
         targets=targets,
-        places=sentence_places(trigger, mentions, span.doc),
+        places=sentence_places(trigger, mentions, span.doc, dateline),
         sources=[_source(span, article)],
     )
 
 
-def _absorb(event: Event, span, mentions: list[Mention], trigger: Trigger | None, article: Article) -> None:
+def _absorb(event: Event, span, mentions: list[Mention], trigger: Trigger | None, article: Article,
+            dateline: Mention | None = None) -> None:
     """Add a continuing sentence to the event it continues: its source and places."""
     event.sources.append(_source(span, article))
-    new = sentence_places(trigger, mentions, span.doc)
+    new = sentence_places(trigger, mentions, span.doc, dateline)
     if trigger is None or trigger.etype.name == STATEMENT:
         # A continuation's location phrases ("on a visit to the Iraqi capital") still place the event.
         attached = [m for m in mentions if m.role == "location" and in_location_phrase(m, span.doc)]
@@ -314,14 +317,16 @@ def _absorb(event: Event, span, mentions: list[Mention], trigger: Trigger | None
     event.places = unique_places(event.places + new)
 
 
-def sentence_places(trigger: Trigger | None, mentions: list[Mention], doc) -> list[EventPlace]:
+def sentence_places(trigger: Trigger | None, mentions: list[Mention], doc,
+                    dateline: Mention | None = None) -> list[EventPlace]:
     """Places of an event told in one sentence.
 
     The places attached to the trigger are the event's. When none of them is resolved below
     country level, the sentence's own location mentions join them ("Two were killed … in Kaski"):
     every place that is not an actor or a modifier, except a country or continent that is only
-    mentioned (a country counts only inside a location phrase, "protests in Chad"). Broader ones
-    become context.
+    mentioned (a country counts only inside a location phrase, "protests in Chad"). The
+    article's ``dateline`` joins only when the sentence has no other site: it says where the
+    reporter is, and the text may place the event elsewhere. Broader ones become context.
     """
     attached = trigger.places if trigger else []
     others = [
@@ -331,6 +336,8 @@ def sentence_places(trigger: Trigger | None, mentions: list[Mention], doc) -> li
     ]
     if trigger is not None and not any(m.place is not None and not is_coarse(m.place) for m in attached):
         promoted = [m for m in others if can_be_site(m, doc)]
+        if dateline in promoted and (len(promoted) > 1 or any(m.place is not None for m in attached)):
+            promoted.remove(dateline)
         attached = attached + promoted
         others = [m for m in others if m not in promoted]
     return place_roles(attached, others, doc)

@@ -22,15 +22,39 @@ OBJECT_IS_PLACE = {"strike", "fighting", "protest", "meeting", "disaster", "depl
 MOVE_TYPES = {"deployment", "abduction"}
 #: Dependencies that keep a token inside the same noun phrase when walking up to its preposition.
 _NOMINAL = {"compound", "appos", "conj", "amod", "nmod", "flat", "nummod", "cc"}
+#: Verbs whose object, or whose "on"/"to" object, is someone addressed, not a place: "urged Paris
+#: and Berlin to act", "called on Washington", "appealed to Moscow", "warned Tehran".
+ADDRESS_VERBS = {
+    "urge", "ask", "tell", "warn", "press", "pressure", "accuse", "thank", "invite", "criticize",
+    "criticise", "condemn", "blame", "call", "appeal", "implore", "encourage", "persuade", "request",
+    "praise", "congratulate", "remind", "advise", "lobby", "petition", "challenge", "reassure", "assure",
+    "inform", "notify", "convince", "pressure", "reproach", "rebuke", "caution", "beseech", "exhort",
+}
+#: Prepositions that introduce the addressee of an ADDRESS_VERBS verb ("called on", "appealed to").
+_ADDRESS_PREPS = {"on", "upon", "to"}
+
+
+def is_addressee(tok) -> bool:
+    """A place the parse makes someone spoken to: the object of an appeal or a warning ("urged
+    Paris and Berlin to act"), or its "on"/"to" phrase ("called on Washington")."""
+    dep, head = _governor(tok)
+    if dep in ("dobj", "dative", "iobj"):
+        return head.lemma_.lower() in ADDRESS_VERBS
+    if dep == "pobj" and head.lower_ in _ADDRESS_PREPS and head.head.i != head.i:
+        return head.head.lemma_.lower() in ADDRESS_VERBS
+    return False
 
 
 def is_actor_like(tok) -> bool:
-    """A subject or possessor, not under a preposition: a metonymic actor or a modifier."""
+    """A subject, possessor or addressee, not a place something happens at: a metonymic actor
+    ("Washington said", "Moscow denied", "urged Paris to act") or a modifier."""
     cur = tok
     while cur.dep_ in _NOMINAL and cur.head.i != cur.i:
         cur = cur.head
     if cur.dep_ == "pobj" and cur.head.lower_ == "by":
         return True  # "attacks by Iran": the agent
+    if is_addressee(tok):
+        return True
     return cur.dep_ in ("nsubj", "nsubjpass", "poss", "agent", "csubj") or tok.dep_ == "poss"
 
 
@@ -127,9 +151,12 @@ def _contained_in_text(outer: Mention, inner: Mention, doc) -> bool:
 
 
 def place_roles(attached: list[Mention], others: list[Mention], doc) -> list[EventPlace]:
+    """Roles of a sentence's places: an attached place is the event's unless it contains another
+    attached one, or is coarse (a country, continent, sea …) beside a finer one; then it is context."""
     result: list[EventPlace] = []
+    finer = any(m.place is not None and not is_coarse(m.place) for m in attached)
     for mention in attached:
-        broader = any(
+        broader = (finer and mention.place is not None and is_coarse(mention.place)) or any(
             other is not mention
             and (contains(mention.place, other.place) or _contained_in_text(mention, other, doc))
             for other in attached
@@ -159,21 +186,42 @@ def unique_places(places: list[EventPlace]) -> list[EventPlace]:
 
 #: Place kinds too coarse to say where an event happened when a finer place is named with it.
 COARSE_KINDS = {"country", "continent"}
+#: GeoNames feature codes of water (class H): streams, seas, oceans, lakes, bays, straits.
+WATER_CODES = {
+    "STM", "STMS", "STMI", "STMA", "STMB", "STMC", "STMD", "STMH", "STMM", "STMQ", "STMSB", "STMX",
+    "SEA", "OCN", "LK", "LKS", "LKI", "LKN", "LKO", "LKX", "RSV", "BAY", "BAYS", "GULF", "STRT", "CHN",
+    "CHNM", "CHNN", "CNL", "SD", "LGN", "ESTY", "FJD", "INLT", "COVE", "SOUND",
+}
+#: Last words that make a name a body of water ("the Red Sea", "the Tigris River"), whatever the
+#: gazetteer resolved it to.
+WATER_WORDS = {"river", "sea", "ocean", "gulf", "strait", "straits"}
+
+
+def is_water(place: Place | None, name: str = "") -> bool:
+    """A river, sea, ocean or lake, by its GeoNames code or by the word that ends its name."""
+    if place is not None and place.feature_code in WATER_CODES:
+        return True
+    words = [normalize_name(n).split() for n in (name, place.name if place else "") if n]
+    return any(w and w[-1] in WATER_WORDS for w in words)
 
 
 def is_coarse(place: Place) -> bool:
-    """A country, a continent, or an area of no country (an ocean, a sea): never the site when a
-    finer place is named beside it ("demonstrated on the Pacific road in Villa Nueva")."""
-    return place.kind in COARSE_KINDS or (place.kind == "region" and not place.country_code)
+    """A country, a continent, an area of no country or a body of water (an ocean, a sea, a
+    river): never the site when a finer place is named beside it ("demonstrated on the Pacific
+    road in Villa Nueva")."""
+    return (place.kind in COARSE_KINDS or (place.kind == "region" and not place.country_code)
+            or is_water(place))
 
 
 def can_be_site(mention: Mention, doc) -> bool:
-    """A resolved place that may stand for where an event happened (countries only in a location phrase)."""
+    """A resolved place that may stand for where an event happened: not an actor or an addressee
+    ("Moscow denied", "urged Paris to act"); a country, continent or body of water only in a
+    location phrase ("protests in Chad", "capsized on the Nile")."""
     if mention.place is None or mention.role != "location":
         return False
     if any(is_actor_like(t) for t in mention_tokens(mention, doc)):
         return False
-    if is_coarse(mention.place):
+    if is_coarse(mention.place) or is_water(mention.place, mention.text):
         return in_location_phrase(mention, doc)
     return True
 
