@@ -56,7 +56,7 @@ def synthetic_events(n: int, *, seed: int = 7, unplaced_share: float = 0.03) -> 
             "lat": jlat if placed else float("nan"), "lon": jlon if placed else float("nan"),
             "confidence": round(rng.uniform(0.4, 1.0), 2), "title": f"Article {i}",
             "url": f"https://example.org/{i}", "published": day.isoformat(), "n_sources": n_sources,
-            "sources": json.dumps(sources),
+            "sources": json.dumps(sources), "background": False,
         })
         geoms.append(Point(jlon, jlat) if placed else None)
     frame = pd.DataFrame(rows, columns=list(EVENT_COLUMNS)).astype(EVENT_COLUMNS)

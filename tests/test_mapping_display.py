@@ -71,3 +71,70 @@ def test_a_carried_place_is_quoted_with_the_event():
     assert len(killed) and all("Tabriz" in s for s in killed.sentence)
     html = popup.popup_html(killed.drop(columns="geometry").iloc[0].to_dict())
     assert "<mark>Tabriz</mark>" in html
+
+
+def test_year_bins_for_a_century():
+    from geomap.mapping.plugins.timerange import histogram
+
+    years = histogram([("1900-01-01", False), ("2020-03-11", False)])
+    assert years["unit"] == "year" and len(years["bins"]) == 121 and years["bins"][0][4] == "1900"
+
+
+def test_news_window_from_publication_dates():
+    from geomap.mapping.plugins.timerange import in_window, news_window, outside_note
+
+    dates = [("1900-01-01", "year"), ("1994-01-01", "year"), ("2020-01-08", "day"), ("2020-03-10", "day"),
+             ("2019-12-01", "month"), ("2020-05-20", "day")]
+    window = news_window(dates, ["2020-03-11", "2020-03-11", ""])
+    assert window is not None
+    kept = [iso for iso, p in dates if in_window(window, iso, p)]
+    # January's strike (63 days before publication) is news; December 2019 overlaps the window by
+    # its end; 1900 and 1994 are history; 20 May is more than a month after publication
+    assert kept == ["2020-01-08", "2020-03-10", "2019-12-01"]
+    assert in_window(window, "", "unknown")  # undated rows are never hidden by the range
+    note = outside_note(dates, window)
+    assert note == {"earlier": ["1900", "1994"], "later": ["20 May 2020"], "n_earlier": 2, "n_later": 1, "n": 3}
+    # a wire of several days: the window spans all of their publication dates
+    wide = news_window([("2021-06-01", "day")], ["2021-01-05", "2021-06-02"])
+    assert wide is not None and in_window(wide, "2020-11-01", "day") and not in_window(wide, "2020-09-01", "day")
+
+
+def test_news_window_without_publication_dates_is_robust_to_outliers():
+    from geomap.mapping.plugins.timerange import in_window, news_window
+
+    dates = [("1900-01-01", "year"), ("2020-01-03", "day"), ("2020-01-08", "day"), ("2020-03-10", "day"),
+             ("1994-06-01", "month")]
+    window = news_window(dates, [])
+    assert window is not None
+    assert [iso[:4] for iso, p in dates if in_window(window, iso, p)] == ["2020", "2020", "2020"]
+    # every date outside the publication window (a history article): no window, nothing hidden
+    assert news_window([("1914-06-28", "day"), ("1918-11-11", "day")], ["2023-05-01"]) is None
+    assert news_window([], ["2023-05-01"]) is None
+
+
+def test_background_events_are_a_layer_off_by_default_and_outside_the_range():
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import Point
+
+    from geomap.mapping import make_map, map_html
+
+    rows = pd.DataFrame({
+        "event_id": ["a", "b", "c"], "event_type": ["strike", "strike", "disaster"],
+        "date": ["2020-01-08", "2020-03-10", "1900-01-01"], "date_precision": ["day", "day", "year"],
+        "date_basis": ["stated", "stated", "stated"], "place_role": ["event"] * 3,
+        "published": ["2020-03-11"] * 3, "background": [False, False, True],
+    })
+    frame = gpd.GeoDataFrame(rows, geometry=[Point(44, 33), Point(43, 34), Point(45, 31)], crs="EPSG:4326")
+    html = map_html(make_map(frame, tiles=None))
+    assert "Background events (history the text recalls) (1)" in html  # a layer, off (show=False)
+    assert "background events, history the text recalls (1), off" in html  # and the legend says so
+    payload = html.split("geomap.timeRange(", 1)[1].split(");\n", 1)[0]
+    # the default axis: 8 Jan to 10 Mar 2020, a bar a day; every date (1900 on) a bar a year
+    assert '"outside":{"earlier":["1900"]' in payload and payload.split(", ", 1)[1].startswith('{"unit":"day"')
+    assert '"full":{"unit":"year"' in payload
+    # without the column (or with text from a CSV) the same rules hold
+    plain = map_html(make_map(frame.drop(columns="background"), tiles=None))
+    assert "Background events" not in plain and '"earlier":["1900"]' in plain
+    text = map_html(make_map(frame.assign(background=["false", "False", "true"]), tiles=None))
+    assert "Background events (history the text recalls) (1)" in text

@@ -15,7 +15,7 @@ from geomap.mapping.assets import make_offline
 from geomap.mapping.big import AGGREGATE_OVER, AggregatedEvents
 from geomap.mapping.plugins import (
     CountryOutlines, EventLayer, Fit, Legend, Runtime, TileNotice, TimeRange, Title, UnplacedPanel,
-    histogram,
+    histogram, in_window, news_window, outside_note,
 )
 from geomap.mapping.basemap import country_outline
 from geomap.mapping.symbols import assign_symbols
@@ -72,6 +72,8 @@ def _add_tiles(m: folium.Map, tiles: str | None) -> bool:
 UNPLACED_LISTED = 200
 #: Layer-control name of the places that are not where an event happened (off by default).
 OTHER_PLACES = "Other places in the text"
+#: Layer-control name of the events the articles recall as history (``background``; off by default).
+BACKGROUND = "Background events (history the text recalls)"
 #: Precisions drawn as a small badge (plus the country's outline) instead of a pin.
 APPROXIMATE = ("region", "country", "continent")
 #: JS marker kinds of an EventLayer row.
@@ -143,11 +145,15 @@ def make_map(
         empty.add_to(m)
     Runtime().add_to(m)
 
+    # history the articles recall (the events column ``background``; absent: none) is off by default
+    recalled = [r for r in placed if popup.flag(r.get("background"))]
+    placed = [r for r in placed if not popup.flag(r.get("background"))]
     sites = [r for r in placed if role_of(r) == "event"]
     others = [r for r in placed if role_of(r) != "event"]
-    sited = {popup.text(r.get("event_id")) for r in sites} - {""}
+    recalled_sites = [r for r in recalled if role_of(r) == "event"]
+    sited = {popup.text(r.get("event_id")) for r in sites + recalled_sites} - {""}
     listed = _unplaced_events(unplaced, others, sited)
-    all_rows = placed + unplaced
+    all_rows = placed + recalled + unplaced
     symbols = assign_symbols([r["event_type"] for r in all_rows])
 
     by_type: dict[str, list[dict[str, Any]]] = {}
@@ -187,15 +193,22 @@ def make_map(
             rows, _ = _layer_rows([r for r in others if r["event_type"] == etype], sym.color, faint=True)
             EventLayer(rows, symbol=sym, areas={}).add_to(group)
 
+    if recalled_sites:
+        name = (f'<span class="geomap-swatch gm-background-swatch"></span> '
+                f"{_no_jinja(escape(BACKGROUND))} ({len(recalled_sites)})")
+        group = folium.FeatureGroup(name=name, show=False).add_to(m)
+        for etype in sorted({r["event_type"] for r in recalled_sites}):
+            sym = symbols[etype]
+            rows, areas = _layer_rows([r for r in recalled_sites if r["event_type"] == etype], sym.color, faint=False)
+            EventLayer(rows, symbol=sym, areas=areas, background=True).add_to(group)
+
     if listed:
         UnplacedPanel(listed, {t: symbols[t] for t in symbols}, total=n_listed).add_to(m)
-    if counts or others or listed:
+    if counts or others or listed or recalled_sites:
         Legend([symbols[t] for t in sorted(counts)], counts, badges=KIND_BADGE in kinds,
-               others=len(others), unplaced=n_listed).add_to(m)
-    hist = histogram((popup.text(r.get("date")), popup.text(r.get("date_basis")) in popup.DATE_BASIS)
-                     for r in sites)
-    if time_slider and hist:
-        TimeRange(hist, undated=sum(1 for r in sites if not popup.text(r.get("date")))).add_to(m)
+               others=len(others), unplaced=n_listed, background=len(recalled_sites)).add_to(m)
+    if time_slider:
+        _time_range(m, sites, recalled_sites, all_rows)
     if title:
         Title(title).add_to(m)
     if has_tiles:
@@ -205,6 +218,35 @@ def make_map(
     if offline:
         make_offline(m)
     return m
+
+
+def _time_range(m: folium.Map, sites: list[dict[str, Any]], recalled: list[dict[str, Any]],
+                rows: list[dict[str, Any]]) -> None:
+    """The time control; its default range is the news window of the articles (see
+    :func:`geomap.mapping.plugins.timerange.news_window`), the rest listed and one click away."""
+    def dated(rs):
+        return [(popup.text(r.get("date")), popup.text(r.get("date_precision"))) for r in rs
+                if popup.text(r.get("date"))]
+
+    def bins(rs):
+        return histogram((popup.text(r.get("date")), popup.text(r.get("date_basis")) in popup.DATE_BASIS)
+                         for r in rs)
+
+    window = news_window(dated(sites), (popup.text(r.get("published")) for r in rows))
+    shown = [r for r in sites if in_window(window, popup.text(r.get("date")), popup.text(r.get("date_precision")))]
+    everything = sites + recalled
+    hist = bins(shown)
+    if not hist:
+        hist, window = bins(everything), None  # only background events are dated
+    if not hist:
+        return
+    full = outside = None
+    if window is not None:
+        note = outside_note(dated(everything), window)
+        if note["n"]:
+            full, outside = bins(everything), note
+    TimeRange(hist, undated=sum(1 for r in sites if not popup.text(r.get("date"))), full=full,
+              outside=outside).add_to(m)
 
 
 def _layer_name(sym, etype: str, count: int) -> str:

@@ -37,6 +37,14 @@ def text(value: Any) -> str:
     return str(value)
 
 
+def flag(value: Any) -> bool:
+    """A boolean cell (a bool, 0/1, or 'true'/'yes'/'1' text from a CSV); missing is False."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "t", "yes", "y", "1")
+    out = number(value)
+    return bool(out) if out is not None else False
+
+
 def number(value: Any, default: float | None = None) -> float | None:
     try:
         out = float(value)

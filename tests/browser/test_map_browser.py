@@ -82,8 +82,9 @@ def shown_count(page) -> int:
 def test_offline_map_loads_without_any_failed_request(events, tab, tmp_path):
     page = tab.open(write_map(make_map(events, tiles=None), tmp_path / "map.html"))
     assert tab.failed == [] and tab.errors == []
-    # every placed row is on the map: 6 pins/rings, clustered attack pins included
-    assert shown_count(page) == 6
+    # every placed row of the news window is on the map: 5 pins/badges, clustered attack pins
+    # included; the sixth, the 2017 referendum the article recalls, waits behind the time control
+    assert shown_count(page) == 5
     assert page.locator(".geomap-pin, .geomap-cluster").count() >= 3
     assert page.locator(".geomap-legend").count() == 1
     assert "Events without a mapped place (1)" in page.locator(".geomap-unplaced").inner_text()
@@ -128,7 +129,16 @@ def bins(page) -> list:
 
 def test_time_range_filters(events, tab, tmp_path):
     page = tab.open(write_map(make_map(events, tiles=None), tmp_path / "map.html"))
-    # Jan 2017 .. Mar 2020 spans more than three years: one bar per month, empty months kept
+    # the default range is the news window of the articles (published 11 March 2020): the 2017
+    # referendum they recall is listed, not stretched over; 3 Jan .. 10 Mar 2020 is one bar a day
+    bars = bins(page)
+    assert len(bars) == 68 and sum(c for c, _ in bars) == 5 and bars[0] == [1, 0]
+    assert shown_count(page) == 5  # the 2017 one is not
+    outside = page.locator(".geomap-timerange .gm-outside")
+    assert outside.inner_text().startswith("1 earlier date not shown: 2017")
+    # one click shows every date: Jan 2017 .. Mar 2020, one bar per month, empty months kept
+    outside.locator("button").click()
+    assert "All dates shown" in outside.inner_text()
     bars = bins(page)
     assert len(bars) == 39 and sum(c for c, _ in bars) == 6 and bars[0] == [1, 0]
     assert [c for c, _ in bars[36:]] == [3, 0, 2]  # January (three sites), March 2020 (two)
@@ -262,6 +272,7 @@ def test_screenshot_for_docs(browser, tmp_path, width, height, name):
     from geomap.io.atomic import write_data
 
     article, events = sample_article_events()
+    events = events.assign(background=False)  # the strike's popup: its layer drawn as a reader switches it on
     tab = Tab(browser, width, height)
     try:
         page = tab.open(write_map(make_map(events, title=article.title), tmp_path / "map.html"))
@@ -367,6 +378,7 @@ def test_legend_and_layer_counts_agree_with_what_is_drawn(sample, tab, tmp_path)
 
 def test_mentioned_countries_are_not_drawn_by_default(sample, tab, tmp_path):
     article, events = sample
+    events = events.assign(background=False)  # roles, not event classes: the recalled January events drawn
     # the sample names Iran only in passing (the assassination happened in Baghdad)
     iran = events[events.place_name == "Iran"]
     assert len(iran) and set(iran.place_role) == {"mentioned"}

@@ -40,6 +40,7 @@ def overlap(a, b) -> bool:
 @pytest.mark.parametrize("width,height", [(1400, 900), (700, 420)])
 def test_no_marker_lies_under_a_control(sample, browser, tmp_path, width, height):  # noqa: F811
     article, frame = sample
+    frame = frame.assign(background=False)  # layout, not event classes: every site drawn
     tab = Tab(browser, width, height)
     try:
         page = tab.open(write_map(make_map(frame, title=article.title), tmp_path / "m.html"))
@@ -58,6 +59,7 @@ def test_no_marker_lies_under_a_control(sample, browser, tmp_path, width, height
 
 def test_compact_layout_folds_the_controls(sample, browser, tmp_path):  # noqa: F811
     _, frame = sample
+    frame = frame.assign(background=False)  # layout, not event classes: every site drawn
     tab = Tab(browser, 700, 420)
     try:
         page = tab.open(write_map(make_map(frame, tiles=None), tmp_path / "m.html"))
@@ -98,6 +100,7 @@ def test_compact_layout_follows_the_iframe_size(events, browser, tmp_path):  # n
 
 def test_labels_are_visible_offline(sample, browser, tmp_path):  # noqa: F811
     _, frame = sample
+    frame = frame.assign(background=False)  # layout, not event classes: every site drawn
     tab = Tab(browser, 1400, 900)
     try:
         page = tab.open(write_map(make_map(frame, tiles=None), tmp_path / "m.html"))

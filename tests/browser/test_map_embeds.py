@@ -169,3 +169,34 @@ def test_three_fragments_share_one_copy_of_the_assets(events, browser, tmp_path,
         assert tab.failed == [] and tab.errors == []
     finally:
         tab.close()
+
+
+def test_time_range_defaults_to_the_news_window_not_a_background_date(events, browser, tmp_path):  # noqa: F811
+    import pandas as pd
+
+    from geomap.mapping import write_map
+
+    # the fixture's article (published 11 March 2020) plus a "since 1900" clause it recalls
+    recalled = events.iloc[[1]].assign(event_id="e9", event_type="disaster", date="1900-01-01",
+                                       date_precision="year", background=True)
+    frame = pd.concat([events, recalled], ignore_index=True)
+    frame = frame.set_geometry("geometry")
+    tab = Tab(browser, 1200, 900)
+    try:
+        page = tab.open(write_map(make_map(frame, tiles=None), tmp_path / "m.html"))
+        control = page.locator(".geomap-timerange")
+        assert control.get_attribute("data-mode") == "window"
+        # the range covers the news (3 Jan .. 10 Mar 2020), not 1900-2020
+        assert control.get_attribute("data-from") == "2020-01-03" and control.get_attribute("data-to") == "2020-03-11"
+        assert control.locator(".gm-outside").inner_text().startswith("2 earlier dates not shown: 1900, 2017")
+        shown = page.evaluate("() => geomap.visible(Object.values(geomap.maps)[0].map).map(e => e.date)")
+        assert shown and all(d >= "2020" for d in shown) and len(shown) == 5
+        assert page.locator(".geomap-legend [data-background='1']").count() == 1
+        # switching the background layer on brings its date into range
+        page.locator(".leaflet-control-layers-overlays label", has_text="Background events").locator("input").check()
+        assert control.get_attribute("data-mode") == "all" and control.get_attribute("data-from") == "1900-01-01"
+        shown = page.evaluate("() => geomap.visible(Object.values(geomap.maps)[0].map).map(e => e.type + ' ' + e.date)")
+        assert "disaster 1900-01-01" in shown and len(shown) == 7
+        assert tab.errors == []
+    finally:
+        tab.close()

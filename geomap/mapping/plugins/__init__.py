@@ -9,9 +9,9 @@ from geomap.mapping.plugins.events import EventLayer
 from geomap.mapping.plugins.legend import Legend
 from geomap.mapping.plugins.outlines import OUTLINES_NAME, CountryOutlines
 from geomap.mapping.plugins.panels import Fit, TileNotice, Title, UnplacedPanel
-from geomap.mapping.plugins.timerange import TimeRange, histogram
+from geomap.mapping.plugins.timerange import TimeRange, histogram, in_window, news_window, outside_note
 
 __all__ = [
     "OUTLINES_NAME", "CountryOutlines", "EventLayer", "Fit", "Legend", "Runtime", "TileNotice", "TimeRange", "Title",
-    "UnplacedPanel", "histogram", "map_of",
+    "UnplacedPanel", "histogram", "in_window", "map_of", "news_window", "outside_note",
 ]

@@ -33,14 +33,17 @@ class EventLayer(MapElement):
     rows: ``[lat, lon, popup_html, tooltip_html, iso_date, kind, area]`` with HTML
     already escaped by :mod:`geomap.mapping.popup`; kind 0 is a pin, 1 a badge for a
     region/country-level place (with ``areas[area]``, a GeoJSON outline, when known),
-    2 a faint mark for a place that is not the event's site.
+    2 a faint mark for a place that is not the event's site. ``background`` marks a layer of
+    events the article recalls as history (the time control widens its range when the reader
+    switches such a layer on).
     """
 
     _template = template("events.j2")
 
     def __init__(self, rows: list[list[Any]], *, symbol: Symbol, areas: dict[str, Any] | None = None,
-                 cluster: Element | None = None) -> None:
+                 cluster: Element | None = None, background: bool = False) -> None:
         super().__init__()
+        self.background = background
         self._name = "GeomapEvents"
         self.rows = rows
         self.symbol = symbol
@@ -51,4 +54,4 @@ class EventLayer(MapElement):
     def payload(self) -> str:
         s = self.symbol
         return script_json({"type": escape(s.event_type), "color": s.color, "text": s.text, "glyph": escape(s.glyph),
-                            "rows": self.rows, "areas": self.areas})
+                            "rows": self.rows, "areas": self.areas, "background": self.background})

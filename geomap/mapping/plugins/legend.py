@@ -15,8 +15,9 @@ def swatch(s: Symbol, cls: str = "gm-swatch") -> str:
 
 
 def legend_html(symbols: list[Symbol], counts: dict[str, int], *, badges: bool = False, others: int = 0,
-                unplaced: int = 0) -> str:
-    """``counts`` are the rows drawn per type; ``others`` the faint places, ``unplaced`` the listed events."""
+                unplaced: int = 0, background: int = 0) -> str:
+    """``counts`` are the rows drawn per type; ``others`` the faint places, ``unplaced`` the listed
+    events, ``background`` the sites of events the text recalls as history (off by default)."""
     rows = [
         f'<div class="gm-row" data-type="{escape(s.event_type, quote=True)}" data-count="{counts.get(s.event_type, 0)}">'
         f"{swatch(s)}{escape(s.event_type)} <span class=\"gm-muted\">({counts.get(s.event_type, 0)})</span></div>"
@@ -31,6 +32,10 @@ def legend_html(symbols: list[Symbol], counts: dict[str, int], *, badges: bool =
     if others:
         marks.append(f'<div class="gm-row" data-others="{others}"><span class="gm-faint-key"></span>other places '
                      f'in the text ({others}), off: switch on in the layer list</div>')
+    if background:
+        marks.append(f'<div class="gm-row" data-background="{background}"><span class="gm-background-key"></span>'
+                     f'background events, history the text recalls ({background}), off: switch on in the '
+                     'layer list</div>')
     if unplaced:
         marks.append(f'<div class="gm-row" data-unplaced="{unplaced}">{unplaced} event'
                      f'{"s" if unplaced != 1 else ""} without a mapped place: see the list</div>')
@@ -44,7 +49,8 @@ class Legend(Control):
     """Bottom-right legend control."""
 
     def __init__(self, symbols: list[Symbol], counts: dict[str, int], *, badges: bool = False,
-                 others: int = 0, unplaced: int = 0) -> None:
+                 others: int = 0, unplaced: int = 0, background: int = 0) -> None:
         super().__init__("control", "bottomright", "geomap-box geomap-legend",
-                         legend_html(symbols, counts, badges=badges, others=others, unplaced=unplaced))
+                         legend_html(symbols, counts, badges=badges, others=others, unplaced=unplaced,
+                                     background=background))
         self._name = "GeomapLegend"

@@ -76,7 +76,7 @@
       mark.bindTooltip(r[3]);
       mark.geomapDate = layer.geomapDate = r[4];
       st.entries.push({ layer: layer, mark: mark, group: target, date: r[4], shown: true, type: data.type,
-                        kind: r[5], on: group });
+                        kind: r[5], on: group, background: !!data.background });
     }
     if (cluster) { cluster.addLayers(pins); } else { pins.forEach(function (p) { group.addLayer(p); }); }
   };
