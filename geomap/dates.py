@@ -6,6 +6,8 @@ dateparser only reads the odd absolute formats our patterns do not cover. The ru
 * a month/day with no year ("January 3") is the most recent such day not after publication;
 * a bare weekday ("on Tuesday") is the most recent such weekday before publication (the
   publication day itself when it falls on that weekday: news says "on Wednesday" for today);
+  a bare weekday or month in a clause the parse puts in the future ("will meet on Sunday",
+  "is due to vote in May") is the next one after publication (the current month included);
 * "last year" / "this month" / "three years ago" resolve against publication, with year or
   month precision as written;
 * "two days later", "the next day", "the same day" resolve against the previous date in the text;
@@ -222,6 +224,9 @@ def find_dates(doc, published: dt.date | None) -> list[DateRef]:
         if resolved is None:
             continue
         date, precision = resolved
+        if name in _TENSED and published is not None and not (match.groupdict().get("w")) \
+                and _future_clause(doc, start, end):
+            date = _upcoming(name, match, published)
         # "today (21/03)", "on Friday, 6 March", "overnight on 3 May": the explicit date says which
         # day the relative words before it mean; "6 March (Friday)" keeps the explicit one
         follows = start
@@ -239,6 +244,42 @@ def find_dates(doc, published: dt.date | None) -> list[DateRef]:
         refs.append(DateRef(text=text[start:end], start=start, end=end, date=date, precision=precision))
         names.append(name)
     return refs
+
+
+#: Bare weekdays and months: which one they mean depends on the tense of their clause.
+_TENSED = {"weekday", "prep_month", "qual_month"}
+#: Auxiliaries of the future ("will meet", "shall vote", "'ll go").
+_FUTURE_AUX = {"will", "shall", "'ll", "wo"}
+#: Heads whose infinitive is what is to come ("is going to vote", "is due to meet", "set to open").
+_FUTURE_HEADS = {"go", "due", "schedule", "set", "expect", "plan", "slate", "poise"}
+
+
+def _future_clause(doc, start: int, end: int) -> bool:
+    """Does the parse put the clause of the date at ``start:end`` in the future?"""
+    span = doc.char_span(start, end, alignment_mode="expand") if hasattr(doc, "char_span") else None
+    if span is None or len(span) == 0:
+        return False
+    verb = span.root
+    for _ in range(4):  # up to the verb the date phrase hangs on
+        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    if verb.pos_ not in ("VERB", "AUX"):
+        return False
+    if any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in verb.children):
+        return True
+    head = verb.head
+    return (any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) and head.i != verb.i
+            and head.lemma_.lower() in _FUTURE_HEADS and head.tag_ != "VBD")
+
+
+def _upcoming(name: str, m: re.Match[str], published: dt.date) -> dt.date:
+    """The next such weekday after publication, or this or the next such month."""
+    if name == "weekday":
+        target = _WEEKDAYS[m["wd"].lower()]
+        return published + dt.timedelta(days=(target - published.weekday()) % 7 or 7)
+    month = _month(m["mon"])
+    return dt.date(published.year if month >= published.month else published.year + 1, month, 1)
 
 
 def _plausible(name: str, match: re.Match[str], text: str, doc) -> bool:

@@ -258,3 +258,20 @@ def test_news_expressions(nlp, text, expected):
 )
 def test_news_not_dates(nlp, text):
     assert resolved(nlp, text) == []
+
+
+# --- a bare weekday or month takes the tense of its clause (issue 22) ------------------------------
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("The council met on Sunday.", "2020-03-08"),               # past: the Sunday before
+    ("The council will meet on Sunday.", "2020-03-15"),         # future: the next Sunday
+    ("The council is due to meet on Wednesday.", "2020-03-18"),  # publication day's weekday: next week
+    ("The council meets on Wednesday.", "2020-03-11"),          # present: today, as news says
+    ("Voters went to the polls in May.", "2019-05-01"),         # past: the last May before March 2020
+    ("Voters will go to the polls in May.", "2020-05-01"),      # future: the coming May
+    ("The mayor is going to resign in March.", "2020-03-01"),   # future, this month
+    ("The mayor resigned in November.", "2019-11-01"),
+])
+def test_bare_weekday_or_month_follows_the_tense(nlp, text, iso):
+    ((_, got, _),) = resolved(nlp, text)
+    assert got == iso

@@ -487,10 +487,21 @@ def test_words_that_tell_no_event_here(nlp, text, word):
 
 
 @pytest.mark.parametrize("text, etype", [
+    ("The driver went into cardiac arrest at the wheel in Leeds on Monday.", "arrest"),  # a condition
+    ("A neighbour captured video of the flames in Leeds on Monday.", "fighting"),       # a recording
+    ("Dramatic footage was captured by a passer-by in Leeds on Monday.", "fighting"),
+])
+def test_a_dependent_that_gives_the_word_another_sense(nlp, text, etype):
+    assert etype not in [e.event_type for e in run(nlp, text)]
+
+
+@pytest.mark.parametrize("text, etype", [
     ("Residents of Wajir gathered to protest the delay of a sewer project.", "protest"),  # purpose that happened
     ("A massive picketing campaign was held in Colombo on Friday.", "protest"),         # an event head
     ("A judge arraigned the man in Bantam Superior Court on Tuesday.", "hearing"),
     ("The flood of 1993 destroyed homes in Iowa.", "destruction"),
+    ("Rebels captured the town of Afrin on Monday.", "fighting"),           # the same words in their
+    ("Police made an arrest in Leeds on Monday.", "arrest"),                # event sense stay events
 ])
 def test_events_the_parse_keeps(nlp, text, etype):
     assert etype in [e.event_type for e in run(nlp, text)]

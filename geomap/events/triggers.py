@@ -116,6 +116,36 @@ def _modifier_or_metaphor(tok, taxonomy: Taxonomy) -> bool:
     return False
 
 
+#: Trigger words whose sense a dependent sets to one that is no event of their type: the
+#: dependency, and the lemmas that select the other sense. "Cardiac arrest" is a medical condition;
+#: a camera or a witness "captures" video, footage or a moment, an army a town or its defenders.
+OTHER_SENSES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "arrest": (frozenset({"amod", "compound"}),
+               frozenset({"cardiac", "respiratory", "cardiopulmonary", "pulmonary", "heart", "circulatory"})),
+    "capture": (frozenset({"dobj", "nsubjpass"}),
+                frozenset({"video", "footage", "image", "photo", "photograph", "picture", "moment", "scene",
+                           "audio", "sound", "recording", "shot", "attention", "imagination", "mood", "spirit",
+                           "essence", "likeness", "title", "award", "medal", "trophy", "vote", "share"})),
+}
+
+
+def _other_sense(tok) -> bool:
+    """The trigger's object or modifier gives it a sense that is no event ("cardiac arrest",
+    "captured video of the scene"); a passive trigger's subject counts as its object."""
+    sense = OTHER_SENSES.get(tok.lemma_.lower())
+    if sense is None:
+        return False
+    deps, lemmas = sense
+    if any(c.dep_ in deps and c.lemma_.lower() in lemmas for c in tok.children):
+        return True
+    if "dobj" in deps and not any(c.dep_ == "dobj" for c in tok.children):
+        # a verb the parser left without an object: its first noun after it stands in
+        # ("accounts captured video of him acting", parsed with "video" as the subject of "acting")
+        first = next((t for t in tok.subtree if t.i > tok.i and t.pos_ in ("NOUN", "PROPN")), None)
+        return first is not None and first.lemma_.lower() in lemmas
+    return False
+
+
 def _hypothetical(tok, taxonomy: Taxonomy) -> bool:
     if _negated(tok):
         return True
@@ -146,7 +176,8 @@ def best_trigger(span, mentions: list[Mention], taxonomy: Taxonomy) -> Trigger |
         if tok.ent_type_ in _NOT_EVENT_ENTS:
             continue  # "March 2" is a date, "Strike Force" a name
         etype = taxonomy.lookup(tok.lemma_, tok.pos_, partner_lemma(tok) if tok.pos_ == "VERB" else "")
-        if etype is None or _hypothetical(tok, taxonomy) or _modifier_or_metaphor(tok, taxonomy):
+        if etype is None or _hypothetical(tok, taxonomy) or _modifier_or_metaphor(tok, taxonomy) \
+                or _other_sense(tok):
             continue
         candidates.append(Trigger(tok, etype, _depth(tok, span), attached_places(tok, etype, mentions, span.doc)))
     # "An earthquake struck X": a hazard noun names the event and the verb only says it happened.
