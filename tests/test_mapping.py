@@ -410,6 +410,17 @@ def test_only_event_sites_are_drawn_by_default():
     assert "mentions Iraq" in html and "iraq.txt" in html and "assassination" not in html
 
 
+def test_a_recalled_events_other_places_are_in_the_faint_layer():
+    # the assassination recalled as history: its site in the background layer, Iran still one faint mark
+    m = make_map(_frame([dict(r, background=r["event_id"] == "a") for r in ROLE_ROWS]), tiles=None)
+    groups = [c for c in m._children.values() if isinstance(c, folium.FeatureGroup) and c.control and c.overlay]
+    names = sorted(re.sub(r"<[^>]+>", "", g.layer_name).strip() for g in groups)
+    assert "Other places in the text (2)" in names and any(n.startswith("Background events") and n.endswith("(1)")
+                                                           for n in names)
+    faint = [r for layer in _layers(m) for r in layer.rows if r[5] == 2]
+    assert sorted(r[3].split(" &middot;")[0] for r in faint) == ["Iran", "Iraq"]
+
+
 def test_legend_counts_what_layers_count():
     from geomap.mapping.plugins import Legend
 

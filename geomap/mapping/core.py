@@ -149,7 +149,8 @@ def make_map(
     recalled = [r for r in placed if popup.flag(r.get("background"))]
     placed = [r for r in placed if not popup.flag(r.get("background"))]
     sites = [r for r in placed if role_of(r) == "event"]
-    others = [r for r in placed if role_of(r) != "event"]
+    # every place the text names that is no event's site, a recalled event's too, is in the faint layer
+    others = [r for r in placed + recalled if role_of(r) != "event"]
     recalled_sites = [r for r in recalled if role_of(r) == "event"]
     sited = {popup.text(r.get("event_id")) for r in sites + recalled_sites} - {""}
     listed = _unplaced_events(unplaced, others, sited)
