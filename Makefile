@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.geomap-installed
 SAMPLE := data/samples/us-boosting-iraq-base.txt
 CORPORA ?= ../shared/eval/lgl.jsonl ../shared/eval/gwn.jsonl
 
-.PHONY: install demo test test-min eval bench gazetteer models screenshot clean
+.PHONY: install demo test test-fast test-min eval bench gazetteer models screenshot clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# Everything but the browser tests and those marked slow (worker processes, clusters, kills):
+# under a minute once the gazetteer is built.
+test-fast: install
+	$(BIN)/python -m pytest -m "not browser and not slow"
 
 # The tests against the lowest versions pyproject.toml allows (every ">=X" pinned to "==X"), in a
 # venv of their own. Each lower bound must be a published release for this to install.

@@ -129,6 +129,7 @@ def test_verbose_adds_info_then_debug_lines(capsys, small_gazetteer, flags, leve
     assert all(str(small_gazetteer) in line or "build version" in line for line in lines)
 
 
+@pytest.mark.slow
 def test_python_dash_m_runs_as_a_real_process(tmp_path):
     """The installed entry point, in a fresh interpreter: exit codes and stderr as a user sees them."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

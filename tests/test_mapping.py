@@ -292,6 +292,7 @@ def test_outlines_add_no_remote_url_and_stay_small(events):
     assert 50_000 < added < 800_000  # Natural Earth outlines, about 0.6 MB
 
 
+@pytest.mark.slow
 def test_outline_data_is_real_and_compact():
     from shapely import make_valid
     from shapely.geometry import shape

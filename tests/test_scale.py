@@ -47,6 +47,7 @@ def one_process(corpus, geoparser):
     return frames(parse_articles(read_articles([corpus]), geoparser=geoparser))
 
 
+@pytest.mark.slow
 def test_jobs_give_the_rows_of_one_process(corpus, one_process):
     articles = read_articles([corpus])
     assert len(articles) == 42
@@ -61,6 +62,7 @@ def test_jobs_give_the_rows_of_one_process(corpus, one_process):
     assert list(two[1].event_id) == list(one[1].event_id)
 
 
+@pytest.mark.slow
 def test_spawned_workers_give_the_same_rows(corpus, one_process, monkeypatch):
     """Where workers cannot be forked (macOS, Windows, an online geocoder) each loads its own."""
     import geomap.scale.parallel as parallel
@@ -89,7 +91,7 @@ def _child_lookup(name: str):
 
     gaz = Gazetteer.open()
     gaz.candidates.cache_clear()  # look it up through SQLite, not in the inherited cache
-    return gaz._conn is not gaz._inherited, [p.name for p in gaz.candidates(name)]
+    return gaz.owner_pid == os.getpid(), [p.name for p in gaz.candidates(name)]
 
 
 def test_forked_workers_fail_on_one_line_when_the_model_is_missing():
@@ -101,6 +103,7 @@ def test_forked_workers_fail_on_one_line_when_the_model_is_missing():
             pass
 
 
+@pytest.mark.slow
 def test_cli_jobs_two_writes_the_same_file(corpus, one_process, tmp_path, capsys, monkeypatch):
     import geomap.scale.parallel as parallel
     from geomap.io.export import write_frame
@@ -129,6 +132,7 @@ def test_bad_jobs_is_a_usage_error(tmp_path, capsys, value):
     assert err.startswith("error:") and "--jobs" in err and len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_eval_jobs_give_the_same_scores(tmp_path, capsys, monkeypatch):
     import geomap.scale.parallel as parallel
 
@@ -192,6 +196,7 @@ def test_bad_records_are_listed_and_skipped(tmp_path):
     assert len(items) - len(errors) == 27
 
 
+@pytest.mark.slow
 def test_dataset_resume_and_errors(tmp_path, geoparser):
     src = _bad_corpus(tmp_path / "bad.jsonl")
     out = tmp_path / "events"
@@ -249,6 +254,7 @@ def test_an_article_that_breaks_the_parser_is_listed_not_fatal(tmp_path, geopars
     assert "a000003" not in set(gpd.read_parquet(tmp_path / "part-00000-0000000000000000.parquet").doc_id)
 
 
+@pytest.mark.slow
 def test_cli_folder_output_and_errors_option(tmp_path, capsys):
     src = _bad_corpus(tmp_path / "bad.jsonl", n=24)
     code, out, err = run_cli(capsys, "extract", src, "-o", tmp_path / "ds", "--jobs", "1",
@@ -261,6 +267,7 @@ def test_cli_folder_output_and_errors_option(tmp_path, capsys):
 
 
 # -- Dask --------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_dask_local_cluster_writes_the_local_dataset(corpus, tmp_path, capsys):
     distributed = pytest.importorskip("distributed")
     local = run_dataset([corpus], tmp_path / "local", size=20, settings=Settings())
@@ -284,10 +291,11 @@ def test_dask_local_cluster_writes_the_local_dataset(corpus, tmp_path, capsys):
 def _preloaded_count() -> int:
     from geomap.scale import dask_run
 
-    return len(dask_run._preloaded)
+    return dask_run.preloaded_count()
 
 
 @pytest.mark.parametrize("address", ["tcp://127.0.0.1:1", "not::an::address"])
+@pytest.mark.slow
 def test_unreachable_scheduler_fails_fast_on_one_line(tmp_path, capsys, address):
     pytest.importorskip("distributed")
     t0 = time.perf_counter()
@@ -298,12 +306,14 @@ def test_unreachable_scheduler_fails_fast_on_one_line(tmp_path, capsys, address)
     assert not (tmp_path / "ds").exists()
 
 
+@pytest.mark.slow
 def test_env_names_the_scheduler(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("GEOMAP_DASK", "tcp://127.0.0.1:1")
     code, _, err = run_cli(capsys, "extract", SAMPLE, "-o", tmp_path / "ds")
     assert code == 1 and "tcp://127.0.0.1:1" in err
 
 
+@pytest.mark.slow
 def test_killed_run_keeps_its_parts_and_resume_finishes_it(tmp_path, capsys):
     import signal
     import subprocess

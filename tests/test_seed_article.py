@@ -58,9 +58,13 @@ def test_metonymic_washington_is_an_actor(document):
     assert "actor" in roles
 
 
-def test_story_code_is_never_a_date(document):
-    assert all("454560" not in d.text for d in document.dates)
-    assert all(e.date is None or 2000 < e.date.year <= 2020 for e in document.events)
+def test_the_dates_are_the_ones_the_article_states(document):
+    # Neither the dateline ("11 Mar 2020") nor the story code is a date of the text; every event
+    # is dated by one of these or, failing that, by the publication date.
+    stated = ["Tuesday", "January 3", "January 8", "February 21", "February 10", "late 2017", "last year"]
+    assert [d.text for d in document.dates] == stated
+    assert {e.date_text for e in document.events} <= {*stated, ""}
+    assert {e.date for e in document.events if not e.date_text} == {dt.date(2020, 3, 11)}
 
 
 def events_on(document, day):

@@ -163,6 +163,7 @@ def _locked(store: Path) -> bool:
 
 
 @pytest.mark.parametrize("delay", [0.0, 1.5])
+@pytest.mark.slow
 def test_kill_9_leaves_the_store_as_before(tmp_path, geoparser, delay):
     """A `geomap update` killed (SIGKILL) while it holds the store: the last commit stays, whole."""
     store = tmp_path / "s.db"

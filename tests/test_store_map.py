@@ -26,6 +26,7 @@ def store(tmp_path_factory, geoparser) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_incidents_map_sizes_markers_and_lists_every_source(store, tmp_path, capsys):
     out = tmp_path / "map.html"
     code, stdout, err = run_cli(capsys, "map", store, "-o", out, "--incidents", "-q")

@@ -189,6 +189,7 @@ def _locked(store: Path) -> bool:
         conn.close()
 
 
+@pytest.mark.slow
 def test_sigint_during_a_round_leaves_the_store_whole(tmp_path, site):
     """Ctrl-C while round 2 holds the store (waiting for a slow page): rolled back, status 130."""
     feeds = tmp_path / "feeds.txt"

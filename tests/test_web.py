@@ -119,6 +119,7 @@ def test_connection_refused(site):
         web.fetch(f"http://127.0.0.1:{port}/a.html")
 
 
+@pytest.mark.slow
 def test_timeout_and_size_limits(site):
     with pytest.raises(InputError, match=r"timed out"):
         web.fetch(site.url("slow"), timeout=0.5)

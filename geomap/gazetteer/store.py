@@ -43,6 +43,12 @@ def default_path() -> Path:
     return Path(user_cache_dir("geomap")) / f"gazetteer-v{BUILD_VERSION}.sqlite"
 
 
+def forget_opened() -> None:
+    """Forget the gazetteers :meth:`Gazetteer.open` has shared so far: the next open reads its file again."""
+    with _OPEN_LOCK:
+        _OPENED.clear()
+
+
 def recovery_hint(path: str | os.PathLike) -> str:
     """How to get a working gazetteer back at ``path``."""
     path = Path(path)
@@ -92,7 +98,9 @@ GENERIC_REGION_COUNTRIES = 2
 class Gazetteer:
     """A read-only place-name index over one SQLite file."""
 
-    def __init__(self, path: str | os.PathLike) -> None:
+    def __init__(self, path: str | os.PathLike, *, check: bool = True) -> None:
+        """Open ``path`` read-only; ``check`` runs SQLite's quick_check first (~0.4 s for 60 MB), so
+        that a damaged file fails here, with how to recover, not mid-parse."""
         self.path = Path(path)
         if not self.path.is_file():
             raise GazetteerError(f"gazetteer not found: {self.path}")
@@ -100,8 +108,9 @@ class Gazetteer:
             # check_same_thread=False: lookups are read-only and guarded by a lock.
             self._conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
             self._lock = threading.Lock()
-            # A damaged file must fail here, with how to recover, not mid-parse (~0.4 s for 60 MB).
-            problem = _quick_check(self._conn)
+            #: The process whose SQLite connection this object uses (a forked child opens its own).
+            self.owner_pid = os.getpid()
+            problem = _quick_check(self._conn) if check else None
             if problem is not None:
                 self._conn.close()
                 if "not a database" in problem:
@@ -132,6 +141,7 @@ class Gazetteer:
         except sqlite3.Error:  # the file is gone: this child cannot read it either way
             return
         self._inherited, self._conn, self._lock = self._conn, conn, threading.Lock()
+        self.owner_pid = os.getpid()
 
     @classmethod
     def open(cls, path: str | os.PathLike | None = None, *, build_missing: bool = True) -> "Gazetteer":

@@ -109,7 +109,7 @@ _KIND_WORDS = {
 
 
 
-def _one_line(exc: BaseException, limit: int = 200) -> str:
+def short_reason(exc: BaseException, limit: int = 200) -> str:
     """A short one-line reason: urllib3's nested messages end in the useful part ("Failed to resolve …")."""
     text = " ".join(str(exc).split()) or type(exc).__name__
     caused = re.findall(r"\(Caused by \w+\(\"?[^:]*: (.*?)\"?\)\)", text)
@@ -148,7 +148,7 @@ class OnlineGeocoder:
             self.geocoder = cls(user_agent=user_agent or f"geomap/{geomap_version()}", timeout=timeout,
                                 **service_kwargs)
         except (geopy_exc.GeopyError, TypeError, ValueError) as exc:
-            raise GeocodingError(f"cannot set up {self.service}: {_one_line(exc)}") from exc
+            raise GeocodingError(f"cannot set up {self.service}: {short_reason(exc)}") from exc
         # geopy retries service errors itself after error_wait_seconds; we re-raise what remains.
         self._params = set(inspect.signature(self.geocoder.geocode).parameters)
         self._limited = _BudgetedLimiter(self._request, self, min_delay_seconds=min_delay_seconds,
@@ -217,13 +217,13 @@ class OnlineGeocoder:
                                  f"{self.budget_seconds:g} s is spent") from None
         except (geopy_exc.GeocoderTimedOut, geopy_exc.GeocoderUnavailable, socket.timeout,
                 ConnectionError, socket.gaierror) as exc:
-            raise GeocodingError(f"{self.service} is unreachable: {_one_line(exc)}") from exc
+            raise GeocodingError(f"{self.service} is unreachable: {short_reason(exc)}") from exc
         except geopy_exc.GeocoderRateLimited as exc:
-            raise GeocodingError(f"{self.service} refused the request (rate limited): {_one_line(exc)}") from exc
+            raise GeocodingError(f"{self.service} refused the request (rate limited): {short_reason(exc)}") from exc
         except geopy_exc.GeocoderServiceError as exc:
-            raise GeocodingError(f"{self.service} failed: {_one_line(exc)}") from exc
+            raise GeocodingError(f"{self.service} failed: {short_reason(exc)}") from exc
         except (geopy_exc.GeopyError, OSError) as exc:
-            raise GeocodingError(f"{self.service} is unreachable: {_one_line(exc)}") from exc
+            raise GeocodingError(f"{self.service} is unreachable: {short_reason(exc)}") from exc
         if found is None:
             return []
         if not isinstance(found, list):

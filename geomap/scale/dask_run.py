@@ -94,6 +94,12 @@ def _settings_key(settings) -> str:
     return json.dumps(settings.key(), sort_keys=True)
 
 
+def preloaded_count() -> int:
+    """How many preloaded Geoparsers in this process still wait for their first task."""
+    with _preloaded_lock:
+        return len(_preloaded)
+
+
 def preload(settings) -> None:
     """Load a Geoparser for ``settings`` now, for this process's first task that needs it."""
     geoparser = settings.load(fresh=True)

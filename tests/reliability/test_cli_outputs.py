@@ -146,6 +146,7 @@ def test_map_output_must_be_html(tmp_path, capsys):
     assert not (tmp_path / "map.pdf").exists()
 
 
+@pytest.mark.slow
 def test_png_failure_after_the_page_is_made_changes_nothing(tmp_path, capsys, monkeypatch, previous):
     """Chromium is found but the render fails: the new page and table must not replace the old."""
     from geomap.errors import OutputError

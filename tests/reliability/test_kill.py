@@ -111,6 +111,7 @@ def test_killed_staged_write_keeps_all_old_outputs_and_debris_is_cleaned(tmp_pat
     assert debris(out) == []
 
 
+@pytest.mark.slow
 def test_kill_of_a_real_map_run_leaves_the_outputs_whole(tmp_path):
     """``geomap map`` itself, killed at a random point of its run, then run again."""
     out = tmp_path / "out"

@@ -145,6 +145,7 @@ def assert_fell_back(before: list[Mention], after: list[Mention], warnings: list
     assert "offline gazetteer" in warnings[0] and "\n" not in warnings[0]
 
 
+@pytest.mark.slow
 def test_silent_service_is_bounded_by_the_budget(tmp_path, warnings_seen):
     with silent_server() as (domain, held):
         geocoder = nominatim(domain, tmp_path, budget_seconds=BUDGET, timeout=10, max_retries=2)
@@ -218,6 +219,7 @@ def local_nominatim(monkeypatch, tmp_path):
     return target
 
 
+@pytest.mark.slow
 def test_geocode_command_answers_offline_during_an_outage(tmp_path, capsys, local_nominatim):
     gaz = import_geonames(tmp_path / "gn.sqlite", places=DATA / "places.txt",
                           admin1=DATA / "admin1CodesASCII.txt", country_info=DATA / "countryInfo.txt")
@@ -236,6 +238,7 @@ def test_geocode_command_answers_offline_during_an_outage(tmp_path, capsys, loca
     assert {r["geocoder"] for r in rows} == {"offline-fallback"}
 
 
+@pytest.mark.slow
 def test_extract_finishes_during_an_outage_within_the_budget(tmp_path, capsys, local_nominatim, geoparser):
     out_file = tmp_path / "mentions.csv"
     with silent_server() as (domain, held):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from html.parser import HTMLParser
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -91,6 +92,7 @@ def check_html(html: str) -> None:
                 assert value == "noopener noreferrer"
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(row=rows)
 def test_popup_never_makes_a_live_element_or_a_script_link(row):

@@ -135,11 +135,10 @@ def test_damaged_name_index_fails_on_open_with_how_to_recover(small_gazetteer):
     assert f"geomap gazetteer build --force -o {small_gazetteer}" in message
 
 
-def test_damage_the_check_misses_is_a_gazetteer_error_mid_parse(small_gazetteer, monkeypatch):
+def test_damage_the_check_misses_is_a_gazetteer_error_mid_parse(small_gazetteer):
     """quick_check is not exhaustive: damage a query meets later is reported the same way."""
     damage_table(small_gazetteer, "names")
-    monkeypatch.setattr(store, "_quick_check", lambda conn: None)
-    gaz = Gazetteer(small_gazetteer)
+    gaz = Gazetteer(small_gazetteer, check=False)
     with pytest.raises(GazetteerCorrupt, match="build --force"):
         gaz.lookup("Some Name Never Asked")
 
@@ -168,7 +167,7 @@ def test_default_cached_gazetteer_is_rebuilt_automatically(tmp_path, monkeypatch
     damage_table(cached, "names")
     monkeypatch.delenv(store.ENV_VAR, raising=False)
     monkeypatch.setattr(store, "default_path", lambda: cached)
-    monkeypatch.setattr(store, "_OPENED", {})
+    store.forget_opened()
     built = []
 
     def fake_build(path, **kw):
@@ -187,7 +186,7 @@ def test_default_cached_gazetteer_is_rebuilt_automatically(tmp_path, monkeypatch
 def test_gazetteer_named_by_the_environment_is_not_rebuilt(tmp_path, monkeypatch, small_gazetteer):
     damage_table(small_gazetteer, "names")
     monkeypatch.setenv(store.ENV_VAR, str(small_gazetteer))
-    monkeypatch.setattr(store, "_OPENED", {})
+    store.forget_opened()
     monkeypatch.setattr(store, "build", lambda *a, **k: pytest.fail("replaced the user's gazetteer"))
     with pytest.raises(GazetteerCorrupt, match="or import it again"):
         Gazetteer.open()

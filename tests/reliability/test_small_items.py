@@ -127,6 +127,7 @@ main(sys.argv[1:])
 """
 
 
+@pytest.mark.slow
 def test_sigint_in_a_real_process(tmp_path):
     out_file = tmp_path / "map.html"
     out_file.write_bytes(b"old")
