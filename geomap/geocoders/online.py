@@ -31,6 +31,7 @@ from geopy.geocoders import SERVICE_TO_GEOCODER, get_geocoder_for_service
 from geomap.tools.version import geomap_version
 from geomap.errors import GeocodingError
 from geomap.geocoders.cache import GeocodeCache, default_cache_path
+from geomap.tools.distance import NEAR_KM
 from geomap.tools.distance import place_km as km
 from geomap.records import Mention, Place
 
@@ -38,8 +39,6 @@ from geomap.records import Mention, Place
 #: there was none): a service's top hit for a bare name is right often, but it has no document
 #: context, so it ranks below a confident offline choice and above a coin toss.
 ONLINE_CONFIDENCE = 0.6
-#: Offline and online answers within this distance are the same place.
-AGREE_KM = 50.0
 #: Seconds a geocoder may spend on the network in one run (all requests, waits and retries).
 DEFAULT_BUDGET_SECONDS = 60.0
 #: Environment variable overriding :data:`DEFAULT_BUDGET_SECONDS`.
@@ -258,7 +257,7 @@ class OnlineGeocoder:
         """Mentions with places from the service where it answers; the others untouched.
 
         Each distinct text (with the offline place's country as a hint) is asked once. The
-        confidence stays the offline one when both agree within ``AGREE_KM``, else it is
+        confidence stays the offline one when both agree within ``NEAR_KM``, else it is
         ``ONLINE_CONFIDENCE``.
         """
         answers: dict[tuple[str, str | None], Place | None] = {}
@@ -280,9 +279,9 @@ class OnlineGeocoder:
             if found is None:
                 out.append(m)
                 continue
-            agrees = m.place is not None and km(found, m.place) <= AGREE_KM
+            agrees = m.place is not None and km(found, m.place) <= NEAR_KM
             conf = m.confidence if agrees else ONLINE_CONFIDENCE
-            others = [p for p in m.candidates if km(p, found) > AGREE_KM]
+            others = [p for p in m.candidates if km(p, found) > NEAR_KM]
             out.append(replace(m, place=found, confidence=conf, candidates=[found, *others][:5]))
         return out
 

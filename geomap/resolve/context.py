@@ -14,7 +14,7 @@ from geomap.gazetteer import Gazetteer, normalize_name
 from geomap.gazetteer.heads import OMITTED_TAILS
 from geomap.nlp.patterns import PLACE_TYPE_NOUNS
 from geomap.records import Mention, Place
-from geomap.tools.distance import place_km
+from geomap.tools.distance import NEAR_KM, place_km
 from geomap.tools.spans import overlaps_any
 
 AREAS = ("country", "continent", "region")
@@ -151,10 +151,8 @@ def named_counties(groups: dict[str, list[int]], cands: dict[str, list[Place]]) 
             if p.kind == "admin2" and normalize_name(p.name) == key and _COUNTY_WORD.search(p.name)]
 
 
-#: A site or town this close to a city's point counts as inside it ("Sadr City, Baghdad").
-_NEAR_CITY_KM = 50.0
-#: A town this close to the point of a county the text names lies in or next to it.
-COUNTY_KM = 50.0
+#: A town within NEAR_KM of the point of a county the text names lies in or next to it.
+COUNTY_KM = NEAR_KM
 #: Second-level areas named with their type word ("Hempstead County", "County Cork", "Orleans Parish").
 _COUNTY_WORD = re.compile(r"\b(?:county|parish|borough)\b", re.I)
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -283,7 +281,7 @@ def lies_in(p: Place, container: Place) -> bool:
     if container.kind in ("admin1", "admin2"):
         return bool(p.admin1_code) and p.admin1_code == container.admin1_code and p is not container
     if container.kind == "city":
-        return place_km(p, container) < _NEAR_CITY_KM and p.kind in ("site", "airport", "city")
+        return place_km(p, container) < NEAR_KM and p.kind in ("site", "airport", "city")
     return False
 
 

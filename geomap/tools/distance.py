@@ -8,6 +8,10 @@ from geomap.records import Place
 
 #: Mean Earth radius (IUGG), km.
 EARTH_RADIUS_KM = 6371.0088
+#: The one "near" distance: a place this close to a town's or county's point lies in or at it, and
+#: two points this close are one place (namesakes in the gazetteer build, an online answer against
+#: the offline one).
+NEAR_KM = 50.0
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
