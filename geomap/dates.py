@@ -6,8 +6,9 @@ dateparser only reads the odd absolute formats our patterns do not cover. The ru
 * a month/day with no year ("January 3") is the most recent such day not after publication;
 * a bare weekday ("on Tuesday") is the most recent such weekday before publication (the
   publication day itself when it falls on that weekday: news says "on Wednesday" for today);
-  a bare weekday or month in a clause the parse puts in the future ("will meet on Sunday",
-  "is due to vote in May") is the next one after publication (the current month included);
+  a bare weekday, month or month/day in a clause the parse puts in the future ("will meet on
+  Sunday", "is due to vote in May", "will test it during the week of May 6") is the next one
+  after publication (the current month, and the publication day, included);
 * "last year" / "this month" / "three years ago" resolve against publication, with year or
   month precision as written;
 * "two days later", "the next day", "the same day" resolve against the previous date in the text;
@@ -164,6 +165,28 @@ _DATELINE = re.compile(
 )
 
 
+#: The news window of an article: what it reports happened at most this many days before its
+#: publication date (an article of 11 March that tells of a strike on 8 January still reports it,
+#: rarely more than a quarter back) ...
+NEWS_BEFORE_DAYS = 92
+#: ... and is scheduled at most this many days after it.
+NEWS_AFTER_DAYS = 31
+
+
+def period_end(date: dt.date, precision: str) -> dt.date:
+    """The last day of the period ``date`` names at ``precision`` (its day, month or year)."""
+    if precision == "year":
+        return dt.date(date.year, 12, 31)
+    if precision == "month":
+        return (date.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return date
+
+
+def before_news_window(date: dt.date, precision: str, published: dt.date) -> bool:
+    """Did the period of ``date`` end before the news window of an article published on ``published``?"""
+    return period_end(date, precision) < published - dt.timedelta(days=NEWS_BEFORE_DAYS)
+
+
 def parse_user_date(value: str) -> dt.date:
     """Parse a date given by the user (CLI option, table column); DateError if unreadable."""
     parsed = parse_date(value, where="date")
@@ -246,8 +269,8 @@ def find_dates(doc, published: dt.date | None) -> list[DateRef]:
     return refs
 
 
-#: Bare weekdays and months: which one they mean depends on the tense of their clause.
-_TENSED = {"weekday", "prep_month", "qual_month"}
+#: Bare weekdays, months and days of a month: which one they mean depends on the tense of their clause.
+_TENSED = {"weekday", "prep_month", "qual_month", "md", "dm"}
 #: Auxiliaries of the future ("will meet", "shall vote", "'ll go").
 _FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 #: Heads whose infinitive is what is to come ("is going to vote", "is due to meet", "set to open").
@@ -274,7 +297,16 @@ def _future_clause(doc, start: int, end: int) -> bool:
 
 
 def _upcoming(name: str, m: re.Match[str], published: dt.date) -> dt.date:
-    """The next such weekday after publication, or this or the next such month."""
+    """The next such weekday after publication, this or the next such month, or the next such
+    day of a month on or after publication."""
+    if name in ("md", "dm"):
+        for year in range(published.year, published.year + 8):
+            try:
+                candidate = dt.date(year, _month(m["mon"]), _day(m["d"]))
+            except ValueError:
+                continue
+            if candidate >= published:
+                return candidate
     if name == "weekday":
         target = _WEEKDAYS[m["wd"].lower()]
         return published + dt.timedelta(days=(target - published.weekday()) % 7 or 7)

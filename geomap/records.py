@@ -163,7 +163,7 @@ class Event:
     #: paragraph, "published" (the article's date, for an undated lead event), "" when undated.
     date_basis: DateBasis = ""
     #: An event the article recalls rather than reports: its stated date ended well before
-    #: publication (``extract.BACKGROUND_DAYS``). Never the article's lead; maps leave it off by default.
+    #: publication (see ``geomap.events.history``). Never the article's lead; maps leave it off by default.
     background: bool = False
 
     def set_date(self, date: dt.date | None, precision: DatePrecision, text: str, basis: DateBasis) -> None:

@@ -272,6 +272,9 @@ def test_news_not_dates(nlp, text):
     ("Voters will go to the polls in May.", "2020-05-01"),      # future: the coming May
     ("The mayor is going to resign in March.", "2020-03-01"),   # future, this month
     ("The mayor resigned in November.", "2019-11-01"),
+    ("Carriers tested the alert during the week of May 6.", "2019-05-06"),       # past: the last May 6
+    ("Carriers will test the alert during the week of May 6.", "2020-05-06"),    # future: the coming one
+    ("The court will rule on 20 March.", "2020-03-20"),
 ])
 def test_bare_weekday_or_month_follows_the_tense(nlp, text, iso):
     ((_, got, _),) = resolved(nlp, text)

@@ -528,6 +528,40 @@ def test_a_recalled_date_is_not_carried_to_the_next_sentence(nlp):
     assert events[0] is protest  # the news is the lead
 
 
+# news or history: the date and the clause decide (geomap.events.history), not a count of days
+AUTUMN = dt.date(2020, 10, 20)
+
+
+@pytest.mark.parametrize("text,published", [
+    # the founding article's own cause, in the simple past with its day, two months back
+    ("On January 8, the IRGC launched retaliatory strikes against the Ain al-Assad Airbase.", PUB),
+    ("On January 3, the US assassinated the general in Baghdad.", PUB),
+    # past perfect in what someone said is the reporting tense
+    ("The ministry said on February 21 that 110 troops had been diagnosed with brain injuries.", PUB),
+    # past perfect inside the news window
+    ("By Sunday, the fire had destroyed 300 homes in the valley.", PUB),
+    # an earlier year, but weeks before publication
+    ("In December, protesters marched in Baghdad.", PUB),
+    ("Police have arrested 12 people since Sunday.", PUB),
+])
+def test_news_is_not_background(nlp, text, published):
+    events = run(nlp, text, published=published)
+    assert events and not any(e.background for e in events), [(e.trigger, e.date) for e in events]
+
+
+@pytest.mark.parametrize("text,published", [
+    ("In 2004, a tsunami struck the coast of Aceh.", PUB),                  # year-only date of an earlier year
+    ("Iran blacklisted the CENTCOM last year.", PUB),
+    ("In November 2018, militants attacked a convoy near Goma.", PUB),     # earlier year, outside the window
+    ("Rebels attacked the town decades ago.", PUB),                        # "… ago" of years
+    ("Residents recalled how soldiers shelled the town.", PUB),            # what is remembered
+    ("The previous attack had killed 40 people in Sylhet in June.", AUTUMN),  # past perfect, months back
+])
+def test_history_is_background(nlp, text, published):
+    events = run(nlp, text, published=published)
+    assert events and all(e.background for e in events), [(e.trigger, e.date) for e in events]
+
+
 # --- event sites: datelines, addressees, water, country level (issue 22) ------------------------
 
 @pytest.mark.parametrize("text", [

@@ -25,6 +25,7 @@ from geomap.dates import find_dates
 from geomap.events.actors import actors_targets
 from geomap.events.carry import Layout, carry_dates, carry_places, dateline_place
 from geomap.events.dedupe import dedupe_events
+from geomap.events.history import history_cue, is_background, recalled_by_date
 from geomap.events.places import (
     can_be_site, in_location_phrase, is_actor_like, is_coarse, place_roles, unique_places,
 )
@@ -58,6 +59,10 @@ def extract_events(
     d_starts = [d.start for d in dates]
     sentences = sentence_spans(doc)
     dateline = dateline_place(mentions, doc.text)
+    statement = taxonomy.types.get(STATEMENT)
+    reporting = statement.verbs if statement else frozenset()
+    cues: dict[str, str] = {}  # event_id -> history cue of the clause that tells it
+    used: dict[str, DateRef] = {}  # event_id -> the date stated in its sentence
     for index, span in enumerate(sentences):
         start, end = span.start_char, span.end_char
         lo, hi = bisect_left(m_starts, start), bisect_left(m_starts, end)
@@ -78,8 +83,10 @@ def extract_events(
         if trigger is None:
             continue
         event = _make_event(span, trigger, in_sent, article, dateline)
+        cues[event.event_id] = history_cue(trigger.token, reporting)
         if date is not None:
             event.set_date(date.date, date.precision, date.text, "stated")
+            used[event.event_id] = date
         elif continues:
             event.set_date(last.date, last.date_precision, last.date_text, "carried")
         events.append(event)
@@ -87,33 +94,18 @@ def extract_events(
     if not events:
         events = _lead_event(sentences, mentions, dates, article)
     for event in events:
-        event.background = event.date_basis in ("stated", "carried") and recalled(
-            event.date, event.date_precision, article.published)
+        event.background = is_background(event.date, event.date_precision, event.date_basis,
+                                         article.published, cues.get(event.event_id, ""))
     layout = Layout.of(doc.text, [span.start_char for span in sentences])
-    news_dates = [d for d in dates if not recalled(d.date, d.precision, article.published)]
+    # history's dates date no news event
+    history = {id(used[e.event_id]) for e in events if e.background and e.event_id in used}
+    news_dates = [d for d in dates if id(d) not in history
+                  and not recalled_by_date(d.date, d.precision, article.published)]
     carry_dates(events, news_dates, layout, article.published)
     carry_places(events, mentions, layout, doc)
     events = dedupe_events(events)
     # A recalled event is never the article's lead: the news comes first.
     return [e for e in events if not e.background] + [e for e in events if e.background]
-
-
-#: A date that ended more than this many days before publication belongs to an event the article
-#: recalls (background), not to its news.
-BACKGROUND_DAYS = 45
-
-
-def recalled(date: dt.date | None, precision: str, published: dt.date | None) -> bool:
-    """Did the period of ``date`` (at its precision) end more than BACKGROUND_DAYS before publication?"""
-    if date is None or published is None:
-        return False
-    if precision == "year":
-        end = dt.date(date.year, 12, 31)
-    elif precision == "month":
-        end = dt.date(date.year + date.month // 12, date.month % 12 + 1, 1) - dt.timedelta(days=1)
-    else:
-        end = date
-    return (published - end).days > BACKGROUND_DAYS
 
 
 #: Verbs whose date tells a person's or an institution's past, never the event's ("born in 1994").

@@ -30,13 +30,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterable
 
+from geomap.dates import NEWS_AFTER_DAYS, NEWS_BEFORE_DAYS, period_end
 from geomap.mapping.plugins.base import MapElement, static, template
 from geomap.mapping.plugins.events import script_json
 
-#: The news window reaches this many days before the earliest publication date ...
-NEWS_BEFORE_DAYS = 92
-#: ... and this many after the latest.
-NEWS_AFTER_DAYS = 31
+#: The news window reaches NEWS_BEFORE_DAYS before the earliest publication date and
+#: NEWS_AFTER_DAYS after the latest (one home, geomap.dates: the events stage uses them too).
 #: Without publication dates: the window is the median date ± this many median absolute deviations.
 MAD_FACTOR = 3
 #: Dates outside the window listed by name in the control, at most (then "…").
@@ -69,12 +68,7 @@ def period(iso: str, precision: str) -> tuple[dt.date, dt.date] | None:
     start = _day(iso)
     if start is None:
         return None
-    if precision == "year":
-        return start, dt.date(start.year, 12, 31)
-    if precision == "month":
-        nxt = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        return start, nxt - dt.timedelta(days=1)
-    return start, start
+    return start, period_end(start, precision)
 
 
 def _median(values: list[int]) -> float:
