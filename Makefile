@@ -20,6 +20,8 @@ demo: install
 	$(BIN)/geomap map $(SAMPLE) -o outputs/map.html --events outputs/events.geojson
 
 test: install
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m ruff format --check .
 	$(BIN)/python -m pytest
 
 # Everything but the browser tests and those marked slow (worker processes, clusters, kills):

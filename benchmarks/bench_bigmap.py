@@ -33,8 +33,9 @@ def usable_seconds(browser, path: Path) -> tuple[float, float]:
     block_remote(page)
     t0 = time.perf_counter()
     page.goto(path.resolve().as_uri(), wait_until="load")
-    page.wait_for_function("() => window.geomap && Object.values(geomap.maps).some("
-                           "s => s.big && s.big.drawn.count > 0)", timeout=60_000)
+    page.wait_for_function(
+        "() => window.geomap && Object.values(geomap.maps).some(s => s.big && s.big.drawn.count > 0)", timeout=60_000
+    )
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     loaded = time.perf_counter() - t0
     t1 = time.perf_counter()
@@ -78,11 +79,15 @@ def main() -> None:
     base = rows[0]
     print(f"{'events':>8} {'write s':>8} {'x':>5} {'MB':>6} {'x':>5} {'load s':>7} {'x':>5} {'pan ms':>7}")
     for n, write, size, load, pan in rows:
-        print(f"{n:>8} {write:>8.2f} {write / base[1]:>5.1f} {size / 1e6:>6.1f} {size / base[2]:>5.1f} "
-              f"{load:>7.2f} {load / base[3]:>5.1f} {pan * 1000:>7.0f}")
+        print(
+            f"{n:>8} {write:>8.2f} {write / base[1]:>5.1f} {size / 1e6:>6.1f} {size / base[2]:>5.1f} "
+            f"{load:>7.2f} {load / base[3]:>5.1f} {pan * 1000:>7.0f}"
+        )
     n, _, size, load, _ = rows[-1]
-    print(f"largest ({n}): {'under' if size / 1e6 < LIMIT_MB else 'OVER'} {LIMIT_MB} MB, "
-          f"{'under' if load < LIMIT_S else 'OVER'} {LIMIT_S:.0f} s to usable")
+    print(
+        f"largest ({n}): {'under' if size / 1e6 < LIMIT_MB else 'OVER'} {LIMIT_MB} MB, "
+        f"{'under' if load < LIMIT_S else 'OVER'} {LIMIT_S:.0f} s to usable"
+    )
 
 
 if __name__ == "__main__":

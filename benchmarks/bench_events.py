@@ -33,7 +33,8 @@ SAMPLE = ROOT / "data" / "samples" / "us-boosting-iraq-base.txt"
 def _mentions(doc, doc_id: str) -> list[Mention]:
     return [
         Mention(e.text, e.start_char, e.end_char, e.sent.start_char, e.sent.end_char, label=e.label_, doc_id=doc_id)
-        for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")
+        for e in doc.ents
+        if e.label_ in ("GPE", "LOC", "FAC")
     ]
 
 

@@ -46,11 +46,24 @@ def main(argv: list[str] | None = None) -> int:
         for n in args.rows:
             events = synthetic_events(n)
             base = _median(lambda: write_frame(events, out / "e.geojson"), args.rounds)
-            ratios = [_median(lambda ext=ext: write_frame(events, out / f"e.{ext}"), args.rounds) / base
-                      for ext in ("kml", "shp", "shp.zip")]
-            filtering = _median(lambda: filter_events(events, since="2019-06-01", until="2020-06-30",
-                                                      types="protest,arrest", countries="IQ,IR",
-                                                      min_confidence=0.3), args.rounds) / base
+            ratios = [
+                _median(lambda ext=ext: write_frame(events, out / f"e.{ext}"), args.rounds) / base
+                for ext in ("kml", "shp", "shp.zip")
+            ]
+            filtering = (
+                _median(
+                    lambda: filter_events(
+                        events,
+                        since="2019-06-01",
+                        until="2020-06-30",
+                        types="protest,arrest",
+                        countries="IQ,IR",
+                        min_confidence=0.3,
+                    ),
+                    args.rounds,
+                )
+                / base
+            )
             print(f"{n:>7} {base:>10.3f} {ratios[0]:>6.2f} {ratios[1]:>6.2f} {ratios[2]:>8.2f} {filtering:>7.3f}")
     return 0
 

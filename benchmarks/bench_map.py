@@ -73,13 +73,18 @@ def main() -> None:
         t_map = best_of(lambda: write_map(make_map(events, tiles=None, aggregate=False), out))
         size = out.stat().st_size
         print(f"events: {args.n} ({placed} placed)")
-        print(f"write:  {t_map:.2f} s total, {t_map * per_k * 1000:.0f} ms per 1,000 events; "
-              f"to_json baseline {t_base * per_k * 1000:.0f} ms per 1,000 -> ratio {t_map / t_base:.1f}x")
-        print(f"size:   {size / 1e6:.1f} MB total, {size * per_k / 1e3:.0f} kB per 1,000 events; "
-              f"to_json {base_size * per_k / 1e3:.0f} kB per 1,000 -> ratio {size / base_size:.2f}x")
+        print(
+            f"write:  {t_map:.2f} s total, {t_map * per_k * 1000:.0f} ms per 1,000 events; "
+            f"to_json baseline {t_base * per_k * 1000:.0f} ms per 1,000 -> ratio {t_map / t_base:.1f}x"
+        )
+        print(
+            f"size:   {size / 1e6:.1f} MB total, {size * per_k / 1e3:.0f} kB per 1,000 events; "
+            f"to_json {base_size * per_k / 1e3:.0f} kB per 1,000 -> ratio {size / base_size:.2f}x"
+        )
         outlines = len(country_outlines_json().encode("utf-8"))
-        print(f"base:   offline country outlines add {outlines / 1e3:.0f} kB per page "
-              f"({outlines / size:.1%} of this one)")
+        print(
+            f"base:   offline country outlines add {outlines / 1e3:.0f} kB per page ({outlines / size:.1%} of this one)"
+        )
         if args.no_browser:
             return
         from geomap.errors import OutputError
@@ -96,8 +101,10 @@ def main() -> None:
         except OutputError as exc:
             print(f"page load: skipped ({exc})")
             return
-        print(f"load:   {t_big:.2f} s for {args.n} events vs {t_small:.2f} s for 100 -> ratio {t_big / t_small:.1f}x; "
-              f"one slider step {step * 1000:.0f} ms")
+        print(
+            f"load:   {t_big:.2f} s for {args.n} events vs {t_small:.2f} s for 100 -> ratio {t_big / t_small:.1f}x; "
+            f"one slider step {step * 1000:.0f} ms"
+        )
 
 
 if __name__ == "__main__":

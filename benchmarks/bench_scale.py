@@ -47,8 +47,9 @@ def geomap(*args) -> tuple[float, float]:
     """Run ``geomap ARGS`` in a fresh process: (wall seconds, CPU seconds of it and its workers)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "geomap", *map(str, args), "-q"], check=True, env=ENV,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "geomap", *map(str, args), "-q"], check=True, env=ENV, stdout=subprocess.DEVNULL
+    )
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
@@ -63,28 +64,43 @@ def throughput(tmp: Path, n: int, jobs: int, repeat: int = 2) -> dict:
     the second half, without the fixed start-up (the marginal rate). Each the best of ``repeat``."""
     corpus = write_jsonl(tmp / "throughput.jsonl", n)
     half = tmp / "half.jsonl"
-    half.write_text("".join(corpus.read_text(encoding="utf-8").splitlines(keepends=True)[:n // 2]), encoding="utf-8")
+    half.write_text("".join(corpus.read_text(encoding="utf-8").splitlines(keepends=True)[: n // 2]), encoding="utf-8")
     runs = []
     for _ in range(repeat):  # alternating, so that a busy spell of the machine hits both alike
-        runs.append((geomap("extract", corpus, "-o", tmp / "one.parquet", "--jobs", 1),
-                     geomap("extract", corpus, "-o", tmp / "many.parquet", "--jobs", jobs),
-                     geomap("extract", half, "-o", tmp / "one-half.parquet", "--jobs", 1)[0],
-                     geomap("extract", half, "-o", tmp / "many-half.parquet", "--jobs", jobs)[0]))
+        runs.append(
+            (
+                geomap("extract", corpus, "-o", tmp / "one.parquet", "--jobs", 1),
+                geomap("extract", corpus, "-o", tmp / "many.parquet", "--jobs", jobs),
+                geomap("extract", half, "-o", tmp / "one-half.parquet", "--jobs", 1)[0],
+                geomap("extract", half, "-o", tmp / "many-half.parquet", "--jobs", jobs)[0],
+            )
+        )
     (one, cpu_one), (many, cpu_many) = min(r[0] for r in runs), min(r[1] for r in runs)
     one_half, many_half = min(r[2] for r in runs), min(r[3] for r in runs)
     import geopandas as gpd
 
     same = gpd.read_parquet(tmp / "one.parquet").equals(gpd.read_parquet(tmp / "many.parquet"))
     rest = n - n // 2
-    return {"docs": n, "jobs": jobs, "seconds_jobs1": round(one, 1), f"seconds_jobs{jobs}": round(many, 1),
-            "docs_per_s_jobs1": round(n / one, 2), f"docs_per_s_jobs{jobs}": round(n / many, 2),
-            "speedup": round(one / many, 2), "cpu_seconds_jobs1": round(cpu_one, 1),
-            f"cpu_seconds_jobs{jobs}": round(cpu_many, 1), "cpu_overhead": round(cpu_many / cpu_one, 3),
-            f"seconds_first_{n // 2}_jobs1": round(one_half, 1), f"seconds_first_{n // 2}_jobs{jobs}": round(many_half, 1),
-            "marginal_docs_per_s_jobs1": round(rest / max(one - one_half, 1e-9), 2),
-            f"marginal_docs_per_s_jobs{jobs}": round(rest / max(many - many_half, 1e-9), 2),
-            "marginal_speedup": round((one - one_half) / max(many - many_half, 1e-9), 2),
-            "identical_output": bool(same), "repeat": repeat, "load_after": load()}
+    return {
+        "docs": n,
+        "jobs": jobs,
+        "seconds_jobs1": round(one, 1),
+        f"seconds_jobs{jobs}": round(many, 1),
+        "docs_per_s_jobs1": round(n / one, 2),
+        f"docs_per_s_jobs{jobs}": round(n / many, 2),
+        "speedup": round(one / many, 2),
+        "cpu_seconds_jobs1": round(cpu_one, 1),
+        f"cpu_seconds_jobs{jobs}": round(cpu_many, 1),
+        "cpu_overhead": round(cpu_many / cpu_one, 3),
+        f"seconds_first_{n // 2}_jobs1": round(one_half, 1),
+        f"seconds_first_{n // 2}_jobs{jobs}": round(many_half, 1),
+        "marginal_docs_per_s_jobs1": round(rest / max(one - one_half, 1e-9), 2),
+        f"marginal_docs_per_s_jobs{jobs}": round(rest / max(many - many_half, 1e-9), 2),
+        "marginal_speedup": round((one - one_half) / max(many - many_half, 1e-9), 2),
+        "identical_output": bool(same),
+        "repeat": repeat,
+        "load_after": load(),
+    }
 
 
 def short_corpus(path: Path, n: int) -> Path:
@@ -101,16 +117,24 @@ def memory(tmp: Path, small: int, large: int) -> dict:
     out = {}
     for n in (small, large):
         corpus = short_corpus(tmp / f"short-{n}.jsonl", n)
-        code = (f"import resource, subprocess, sys; subprocess.run([sys.executable, '-m', 'geomap', 'extract', "
-                f"{str(corpus)!r}, '-o', {str(tmp / f'mem-{n}')!r}, '--jobs', '1', '-q'], check=True, "
-                "stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+        code = (
+            f"import resource, subprocess, sys; subprocess.run([sys.executable, '-m', 'geomap', 'extract', "
+            f"{str(corpus)!r}, '-o', {str(tmp / f'mem-{n}')!r}, '--jobs', '1', '-q'], check=True, "
+            "stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+        )
         t0 = time.perf_counter()
         done = subprocess.run([sys.executable, "-c", code], check=True, env=ENV, capture_output=True, text=True)
         out[n] = (int(done.stdout.strip()) // 1024, time.perf_counter() - t0)
-    return {"docs_small": small, "docs_large": large, "peak_mb_small": out[small][0],
-            "peak_mb_large": out[large][0], "ratio": round(out[large][0] / out[small][0], 3),
-            "seconds_small": round(out[small][1], 1), "seconds_large": round(out[large][1], 1),
-            "load_after": load()}
+    return {
+        "docs_small": small,
+        "docs_large": large,
+        "peak_mb_small": out[small][0],
+        "peak_mb_large": out[large][0],
+        "ratio": round(out[large][0] / out[small][0], 3),
+        "seconds_small": round(out[small][1], 1),
+        "seconds_large": round(out[large][1], 1),
+        "load_after": load(),
+    }
 
 
 def dask_vs_jobs(tmp: Path, n: int, jobs: int, repeat: int = 2) -> dict:
@@ -122,24 +146,40 @@ def dask_vs_jobs(tmp: Path, n: int, jobs: int, repeat: int = 2) -> dict:
     local, on_dask = [], []
     for i in range(repeat):
         local.append(_run_dataset_in_a_fresh_process(corpus, tmp / f"jobs-out-{i}", size, jobs=jobs))
-        with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None,
-                          preload=["geomap.scale.preload"]) as cluster:
-            on_dask.append(_run_dataset_in_a_fresh_process(corpus, tmp / f"dask-out-{i}", size,
-                                                           dask=cluster.scheduler_address))
+        with LocalCluster(
+            n_workers=jobs,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            preload=["geomap.scale.preload"],
+        ) as cluster:
+            on_dask.append(
+                _run_dataset_in_a_fresh_process(corpus, tmp / f"dask-out-{i}", size, dask=cluster.scheduler_address)
+            )
     best_local, best_dask = min(local), min(on_dask)
-    return {"docs": n, "workers": jobs, "partitions": -(-n // size), "repeat": repeat,
-            "seconds_jobs": [round(t, 1) for t in local], "seconds_dask": [round(t, 1) for t in on_dask],
-            "dask_over_jobs": round(best_dask / best_local, 3), "load_after": load()}
+    return {
+        "docs": n,
+        "workers": jobs,
+        "partitions": -(-n // size),
+        "repeat": repeat,
+        "seconds_jobs": [round(t, 1) for t in local],
+        "seconds_dask": [round(t, 1) for t in on_dask],
+        "dask_over_jobs": round(best_dask / best_local, 3),
+        "load_after": load(),
+    }
 
 
-def _run_dataset_in_a_fresh_process(corpus: Path, out: Path, size: int, *, jobs: int = 1,
-                                    dask: str | None = None) -> float:
+def _run_dataset_in_a_fresh_process(
+    corpus: Path, out: Path, size: int, *, jobs: int = 1, dask: str | None = None
+) -> float:
     """Seconds of ``run_dataset`` in a new interpreter, from its call on (imports excluded), so
     that neither run finds the other's model loaded."""
-    code = ("import sys, time; from geomap.scale import Settings; from geomap.scale.run import run_dataset; "
-            "t0 = time.perf_counter(); "
-            f"run_dataset([{str(corpus)!r}], {str(out)!r}, settings=Settings(), jobs={jobs}, size={size}, "
-            f"dask={dask!r}); print(time.perf_counter() - t0)")
+    code = (
+        "import sys, time; from geomap.scale import Settings; from geomap.scale.run import run_dataset; "
+        "t0 = time.perf_counter(); "
+        f"run_dataset([{str(corpus)!r}], {str(out)!r}, settings=Settings(), jobs={jobs}, size={size}, "
+        f"dask={dask!r}); print(time.perf_counter() - t0)"
+    )
     done = subprocess.run([sys.executable, "-c", code], check=True, env=ENV, capture_output=True, text=True)
     return float(done.stdout.strip().splitlines()[-1])
 

@@ -51,8 +51,7 @@ def main() -> None:
         first, s1 = timed(lambda: update_store(store, [str(wire)], geoparser=gp))
         second, s2 = timed(lambda: update_store(store, [str(wire)], geoparser=gp))
         assert s2.run_id is None
-        alone_articles = [Article(text=r["text"], doc_id=f"x{i}", published=None)
-                          for i, r in enumerate(extra_records)]
+        alone_articles = [Article(text=r["text"], doc_id=f"x{i}", published=None) for i, r in enumerate(extra_records)]
         alone, _ = timed(lambda: parse_each(alone_articles, settings=Settings(), geoparser=gp))
         add, s3 = timed(lambda: update_store(store, [str(extra)], geoparser=gp))
         size = store.stat().st_size

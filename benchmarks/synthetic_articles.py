@@ -17,9 +17,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [ROOT / "data" / "samples" / "us-boosting-iraq-base.txt", ROOT / "tests" / "data" / "seed_article.txt"]
 SLICES = sorted((ROOT / "tests" / "data" / "eval").glob("*.jsonl"))
 #: Place names swapped for one another, so articles put events in different places.
-SWAPS = [("Iraq", ["Syria", "Lebanon", "Jordan", "Kenya", "Afghanistan"]),
-         ("Baghdad", ["Damascus", "Beirut", "Amman", "Nairobi", "Kabul"]),
-         ("Iran", ["Turkey", "Egypt", "Pakistan"])]
+SWAPS = [
+    ("Iraq", ["Syria", "Lebanon", "Jordan", "Kenya", "Afghanistan"]),
+    ("Baghdad", ["Damascus", "Beirut", "Amman", "Nairobi", "Kabul"]),
+    ("Iran", ["Turkey", "Egypt", "Pakistan"]),
+]
 
 
 def paragraphs() -> list[str]:

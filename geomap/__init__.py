@@ -22,22 +22,46 @@ __version__ = geomap_version()
 
 #: Each public name and the module it lives in.
 _PUBLIC = {
-    "extract": "geomap.api", "frames": "geomap.api", "get_geoparser": "geomap.api", "parse": "geomap.api",
+    "extract": "geomap.api",
+    "frames": "geomap.api",
+    "get_geoparser": "geomap.api",
+    "parse": "geomap.api",
     "parse_articles": "geomap.api",
-    **dict.fromkeys(["DateError", "GazetteerError", "GeocodingError", "GeomapError", "InputError",
-                     "ModelError", "OutputError", "PlaceNotFound"], "geomap.errors"),
+    **dict.fromkeys(
+        [
+            "DateError",
+            "GazetteerError",
+            "GeocodingError",
+            "GeomapError",
+            "InputError",
+            "ModelError",
+            "OutputError",
+            "PlaceNotFound",
+        ],
+        "geomap.errors",
+    ),
     "Gazetteer": "geomap.gazetteer",
     "OfflineGeocoder": "geomap.geocoders.offline",
-    "read_frame": "geomap.io.export", "write_frame": "geomap.io.export",
-    "check_outputs": "geomap.io.outputs", "write_outputs": "geomap.io.outputs",
-    "FileSelection": "geomap.io.readers", "ReadReport": "geomap.io.readers", "read_inputs": "geomap.io.readers",
-    "make_map": "geomap.mapping", "map_html": "geomap.mapping", "render_png": "geomap.mapping",
-    "write_map": "geomap.mapping", "assets_html": "geomap.mapping", "write_assets": "geomap.mapping",
+    "read_frame": "geomap.io.export",
+    "write_frame": "geomap.io.export",
+    "check_outputs": "geomap.io.outputs",
+    "write_outputs": "geomap.io.outputs",
+    "FileSelection": "geomap.io.readers",
+    "ReadReport": "geomap.io.readers",
+    "read_inputs": "geomap.io.readers",
+    "make_map": "geomap.mapping",
+    "map_html": "geomap.mapping",
+    "render_png": "geomap.mapping",
+    "write_map": "geomap.mapping",
+    "assets_html": "geomap.mapping",
+    "write_assets": "geomap.mapping",
     "Geoparser": "geomap.pipeline",
     "run_dataset": "geomap.scale.run",
-    "EventFilter": "geomap.tools.filters", "filter_events": "geomap.tools.filters",
-    **dict.fromkeys(["Article", "DateRef", "Document", "Event", "EventPlace", "Mention", "Place",
-                     "SourceRef"], "geomap.records"),
+    "EventFilter": "geomap.tools.filters",
+    "filter_events": "geomap.tools.filters",
+    **dict.fromkeys(
+        ["Article", "DateRef", "Document", "Event", "EventPlace", "Mention", "Place", "SourceRef"], "geomap.records"
+    ),
 }
 
 __all__ = sorted([*_PUBLIC, "__version__"])
@@ -58,8 +82,16 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # what type checkers and IDEs see
     from geomap.api import extract, frames, get_geoparser, parse, parse_articles
-    from geomap.errors import (DateError, GazetteerError, GeocodingError, GeomapError, InputError,
-                               ModelError, OutputError, PlaceNotFound)
+    from geomap.errors import (
+        DateError,
+        GazetteerError,
+        GeocodingError,
+        GeomapError,
+        InputError,
+        ModelError,
+        OutputError,
+        PlaceNotFound,
+    )
     from geomap.gazetteer import Gazetteer
     from geomap.geocoders.offline import OfflineGeocoder
     from geomap.io.export import read_frame, write_frame

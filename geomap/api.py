@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable
 
 import geopandas as gpd
 
@@ -28,9 +28,14 @@ logger = logging.getLogger("geomap")
 
 
 @lru_cache(maxsize=4)
-def get_geoparser(model: str | None = None, gazetteer: str | None = None, geocoder: str | None = None,
-                  bias: str | None = None, corrections: str | None = None, deny: str | None = None
-                  ) -> Geoparser:
+def get_geoparser(
+    model: str | None = None,
+    gazetteer: str | None = None,
+    geocoder: str | None = None,
+    bias: str | None = None,
+    corrections: str | None = None,
+    deny: str | None = None,
+) -> Geoparser:
     """A loaded Geoparser, shared by calls with the same settings. ``bias`` ("IQ,SY"),
     ``corrections`` and ``deny`` (file paths) are the user's review settings (:mod:`geomap.review`)."""
     from geomap.gazetteer import Gazetteer
@@ -60,14 +65,21 @@ def _with_date(article: Article) -> Article:
     return replace(article, published=found) if found else article
 
 
-def parse(text: str, published: dt.date | str | None = None, *, title: str | None = None,
-          url: str | None = None, doc_id: str | None = None, model: str | None = None,
-          geocoder: str | None = None, geoparser: Geoparser | None = None) -> Document:
+def parse(
+    text: str,
+    published: dt.date | str | None = None,
+    *,
+    title: str | None = None,
+    url: str | None = None,
+    doc_id: str | None = None,
+    model: str | None = None,
+    geocoder: str | None = None,
+    geoparser: Geoparser | None = None,
+) -> Document:
     """Parse one article: place mentions, dates and events."""
     gp = geoparser or get_geoparser(model, None, geocoder)
     doc_id = doc_id or hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
-    article = _with_date(Article(text=text, doc_id=doc_id, title=title, url=url,
-                                 published=_published(published)))
+    article = _with_date(Article(text=text, doc_id=doc_id, title=title, url=url, published=_published(published)))
     warn_undated([article])
     return gp.parse_article(article)
 
@@ -84,13 +96,22 @@ def report_undated(n_undated: int, n_articles: int, first_ids: list[str]) -> Non
         first = ", ".join(first_ids[:3]) + (" …" if n_undated > 3 else "")
         logger.warning(
             "%d of %d articles have no publication date (%s): 'yesterday' or 'on Tuesday' "
-            "cannot be dated there; give --published or a date field", n_undated, n_articles, first)
+            "cannot be dated there; give --published or a date field",
+            n_undated,
+            n_articles,
+            first,
+        )
 
 
-def parse_articles(articles: Iterable[Article], *, model: str | None = None, geocoder: str | None = None,
-                   geoparser: Geoparser | None = None,
-                   progress: Callable[[int], None] | None = None,
-                   on_skip: Callable[[Article, str], None] | None = None) -> list[Document]:
+def parse_articles(
+    articles: Iterable[Article],
+    *,
+    model: str | None = None,
+    geocoder: str | None = None,
+    geoparser: Geoparser | None = None,
+    progress: Callable[[int], None] | None = None,
+    on_skip: Callable[[Article, str], None] | None = None,
+) -> list[Document]:
     """Parse many articles; the same event told in several articles becomes one event.
 
     An article spaCy cannot process is skipped: ``on_skip(article, reason)`` is called (else a
@@ -116,33 +137,45 @@ def dedupe_documents(documents: list[Document]) -> list[Document]:
     return documents
 
 
-def read_articles(inputs: str | Path | Iterable[str | Path], *, published: dt.date | str | None = None,
-                  encoding: str | None = None, selection: FileSelection | None = None,
-                  report: ReadReport | None = None) -> list[Article]:
+def read_articles(
+    inputs: str | Path | Iterable[str | Path],
+    *,
+    published: dt.date | str | None = None,
+    encoding: str | None = None,
+    selection: FileSelection | None = None,
+    report: ReadReport | None = None,
+) -> list[Article]:
     """Articles of files/folders (txt, md, html, jsonl, csv); ``published`` overrides their dates,
     ``encoding`` names the text encoding (else UTF-8, or what a byte order mark says).
     ``selection`` picks the files of folders (by default all but README, LICENSE and similar);
     ``report`` counts the files read and left out (:class:`~geomap.io.readers.ReadReport`)."""
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
-    articles = list(read_inputs(inputs, encoding=encoding, published=_published(published),
-                                selection=selection, report=report))
+    articles = list(
+        read_inputs(inputs, encoding=encoding, published=_published(published), selection=selection, report=report)
+    )
     if not articles:
         raise InputError("the input holds no articles")
     return articles
 
 
-def extract(inputs: str | Path | Iterable[str | Path], *, published: dt.date | str | None = None,
-            model: str | None = None, geocoder: str | None = None, geoparser: Geoparser | None = None,
-            progress: Callable[[int], None] | None = None, include: str | Iterable[str] | None = None,
-            exclude: str | Iterable[str] | None = None
-            ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+def extract(
+    inputs: str | Path | Iterable[str | Path],
+    *,
+    published: dt.date | str | None = None,
+    model: str | None = None,
+    geocoder: str | None = None,
+    geoparser: Geoparser | None = None,
+    progress: Callable[[int], None] | None = None,
+    include: str | Iterable[str] | None = None,
+    exclude: str | Iterable[str] | None = None,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Read files/folders and return ``(mentions_gdf, events_gdf)`` (EPSG:4326). ``include`` /
     ``exclude`` are glob patterns for the files of folders (:class:`~geomap.io.readers.FileSelection`)."""
-    articles = read_articles(inputs, published=published,
-                             selection=FileSelection.create(include=include, exclude=exclude))
-    return frames(parse_articles(articles, model=model, geocoder=geocoder, geoparser=geoparser,
-                                 progress=progress))
+    articles = read_articles(
+        inputs, published=published, selection=FileSelection.create(include=include, exclude=exclude)
+    )
+    return frames(parse_articles(articles, model=model, geocoder=geocoder, geoparser=geoparser, progress=progress))
 
 
 def frames(documents: list[Document]) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:

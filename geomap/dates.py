@@ -40,18 +40,57 @@ from geomap.tools.ranks import coarser_precision
 from geomap.tools.spans import overlaps_any
 
 _MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-    "oct": 10, "nov": 11, "dec": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 _WEEKDAYS = {
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
     "sunday": 6,
 }
 _NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": None, "few": None,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "several": None,
+    "few": None,
 }
 
 # Month names are matched case-sensitively (capitalised) so "may" and "march" stay verbs.
@@ -78,32 +117,47 @@ _NOT_NUMERIC = {("24", "7"), ("24", "07"), ("9", "11"), ("09", "11")}
 
 # Words read against publication and the day they name, counted from it.
 _REL_DAYS = {
-    "day before yesterday": -2, "yesterday": -1, "today": 0, "tomorrow": 1, "tonight": 0,
-    "last night": -1, "overnight": -1, "this morning": 0, "this afternoon": 0, "this evening": 0,
+    "day before yesterday": -2,
+    "yesterday": -1,
+    "today": 0,
+    "tomorrow": 1,
+    "tonight": 0,
+    "last night": -1,
+    "overnight": -1,
+    "this morning": 0,
+    "this afternoon": 0,
+    "this evening": 0,
 }
 
 # Each pattern has a name used by _resolve; order matters (longest forms first).
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(rf"\b(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)\b")),
     # 2015/03/21, 2015.03.21
-    ("num_ymd", re.compile(
-        rf"(?<![\w/.\-])(?P<y>{_YEAR})(?P<sep>[/.])(?P<m>0?[1-9]|1[0-2])(?P=sep)(?P<d>[0-3]?\d)(?![\w/]|[.\-]\d)"
-    )),
+    (
+        "num_ymd",
+        re.compile(
+            rf"(?<![\w/.\-])(?P<y>{_YEAR})(?P<sep>[/.])(?P<m>0?[1-9]|1[0-2])(?P=sep)(?P<d>[0-3]?\d)(?![\w/]|[.\-]\d)"
+        ),
+    ),
     # 21/03/2015, 5/9/1970, 21.03.2015, 18-06-2016, 21/03/15 (two-digit years only with "/")
-    ("num_full", re.compile(
-        rf"(?<![\w/.\-])(?P<a>\d{{1,2}})(?P<sep>[/.\-])(?P<b>\d{{1,2}})(?P=sep)"
-        rf"(?P<y>{_YEAR}|(?<=/)\d\d)(?![\w/]|[.\-]\d)"
-    )),
+    (
+        "num_full",
+        re.compile(
+            rf"(?<![\w/.\-])(?P<a>\d{{1,2}})(?P<sep>[/.\-])(?P<b>\d{{1,2}})(?P=sep)"
+            rf"(?P<y>{_YEAR}|(?<=/)\d\d)(?![\w/]|[.\-]\d)"
+        ),
+    ),
     # 18/06 (context checked in find_dates)
     ("num_dm", re.compile(r"(?<![\w/.\-,$€£])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\w/%]|[.,]\d|\s*(?i:of|percent)\b)")),
     # between 1 and 3 May 2020, 1-3 May, the night of 3 to 4 May: the first day
-    ("range_dm", re.compile(
-        rf"(?:{_RANGE_LEAD}\b(?P<d>{_DAY}){_RANGE_TO}|\b(?P<d2>{_DAY})\s*[-–]\s*)"
-        rf"{_DAY}\s+(?:of\s+)?(?P<mon>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?\b"
-    )),
-    ("range_md", re.compile(
-        rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY}){_RANGE_TO}{_DAY}(?:,?\s+(?P<y>{_YEAR}))?\b"
-    )),
+    (
+        "range_dm",
+        re.compile(
+            rf"(?:{_RANGE_LEAD}\b(?P<d>{_DAY}){_RANGE_TO}|\b(?P<d2>{_DAY})\s*[-–]\s*)"
+            rf"{_DAY}\s+(?:of\s+)?(?P<mon>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?\b"
+        ),
+    ),
+    ("range_md", re.compile(rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY}){_RANGE_TO}{_DAY}(?:,?\s+(?P<y>{_YEAR}))?\b")),
     ("mdy", re.compile(rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})\b")),
     ("dmy", re.compile(rf"\b(?P<d>{_DAY})\s+(?:of\s+)?(?P<mon>{_MONTH}),?\s+(?P<y>{_YEAR})\b")),
     ("md", re.compile(rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY})\b(?!\s*(?:,\s*)?\d)")),
@@ -112,35 +166,55 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("month_year", re.compile(rf"\b(?P<mon>{_MONTH}),?\s+(?:of\s+)?(?P<y>{_YEAR})\b")),
     ("qual_month", re.compile(rf"\b(?P<q>(?i:early|mid|late))[\s-]*(?P<mon>{_MONTH})\b(?!\s*\d)")),
     ("rel_month", re.compile(rf"\b(?P<w>(?i:last|next|this))\s+(?P<mon>{_MONTH})\b(?!\s*\d)")),
-    ("prep_month", re.compile(
-        rf"\b(?i:in|since|until|by|during|through|from|before|after)\s+(?P<core>(?P<mon>{_MONTH}))\b(?!\s*\d)"
-    )),
-    ("prep_year", re.compile(
-        rf"\b(?i:in|since|until|by|during|through|from|before|after)\s+(?P<core>(?P<y>{_YEAR}))\b"
-        r"(?![\-–/]?\d|\s*(?:%|percent|people|troops|soldiers|km|kilomet|miles))"
-    )),
-    ("weekday", re.compile(
-        rf"\b(?:(?P<w>(?i:last|next|this))\s+)?(?P<wd>{_WEEKDAY})"
-        r"(?:\s+(?:morning|afternoon|evening|night))?\b"
-    )),
+    (
+        "prep_month",
+        re.compile(
+            rf"\b(?i:in|since|until|by|during|through|from|before|after)\s+(?P<core>(?P<mon>{_MONTH}))\b(?!\s*\d)"
+        ),
+    ),
+    (
+        "prep_year",
+        re.compile(
+            rf"\b(?i:in|since|until|by|during|through|from|before|after)\s+(?P<core>(?P<y>{_YEAR}))\b"
+            r"(?![\-–/]?\d|\s*(?:%|percent|people|troops|soldiers|km|kilomet|miles))"
+        ),
+    ),
+    (
+        "weekday",
+        re.compile(
+            rf"\b(?:(?P<w>(?i:last|next|this))\s+)?(?P<wd>{_WEEKDAY})"
+            r"(?:\s+(?:morning|afternoon|evening|night))?\b"
+        ),
+    ),
     ("ago", re.compile(rf"\b(?P<n>{_NUM})\s+(?P<u>{_UNIT})\s+ago\b", re.I)),
     # "two days later"; "two days after" only when nothing follows ("after the raid" has its own anchor)
-    ("shift", re.compile(
-        rf"\b(?P<n>{_NUM}|hours)\s+(?:(?P<u>{_UNIT})\s+)?(?P<dir>later|earlier)\b"
-        rf"|\b(?P<n2>{_NUM})\s+(?P<u2>{_UNIT})\s+(?P<dir2>after|before)\b(?=\s*[,.;]|\s+that\b)",
-        re.I,
-    )),
-    ("anchor_day", re.compile(
-        r"\b(?:the\s+(?P<dir>next|following|previous|preceding)\s+day"
-        r"|the\s+day\s+(?P<dir2>before|after)(?=\s*[,.;])"
-        r"|(?:the|that)\s+same\s+day|that\s+day)\b", re.I,
-    )),
+    (
+        "shift",
+        re.compile(
+            rf"\b(?P<n>{_NUM}|hours)\s+(?:(?P<u>{_UNIT})\s+)?(?P<dir>later|earlier)\b"
+            rf"|\b(?P<n2>{_NUM})\s+(?P<u2>{_UNIT})\s+(?P<dir2>after|before)\b(?=\s*[,.;]|\s+that\b)",
+            re.I,
+        ),
+    ),
+    (
+        "anchor_day",
+        re.compile(
+            r"\b(?:the\s+(?P<dir>next|following|previous|preceding)\s+day"
+            r"|the\s+day\s+(?P<dir2>before|after)(?=\s*[,.;])"
+            r"|(?:the|that)\s+same\s+day|that\s+day)\b",
+            re.I,
+        ),
+    ),
     ("rel_period", re.compile(r"\b(?P<w>last|this|next)\s+(?P<u>year|month)\b", re.I)),
-    ("rel_day", re.compile(
-        r"\b(?P<w>(?:the\s+(?=day\s))?"
-        + "|".join(word.replace(" ", r"\s+") for word in sorted(_REL_DAYS, key=len, reverse=True))
-        + r")\b", re.I,
-    )),
+    (
+        "rel_day",
+        re.compile(
+            r"\b(?P<w>(?:the\s+(?=day\s))?"
+            + "|".join(word.replace(" ", r"\s+") for word in sorted(_REL_DAYS, key=len, reverse=True))
+            + r")\b",
+            re.I,
+        ),
+    ),
 ]
 _RELATIVE_NAMES = {"weekday", "rel_day"}
 _EXPLICIT_DAY = {"iso", "num_ymd", "num_full", "num_dm", "range_dm", "range_md", "mdy", "dmy", "md", "dm"}
@@ -154,7 +228,8 @@ _DURATION = re.compile(
     rf"^(?:for\s+|over\s+|the\s+)?(?:past\s+|last\s+|next\s+|coming\s+|first\s+)?"
     rf"(?:{_NUM}|\d+|several|few|many|a\s+few|a\s+couple\s+of|couple\s+of)?\s*"
     r"(?:more\s+)?(?:second|minute|hour|day|week|month|year|decade|century|centuries)s?"
-    r"(?:\s+(?:long|old))?$", re.I,
+    r"(?:\s+(?:long|old))?$",
+    re.I,
 )
 # A dateline: a header line holding only a date and maybe a time ("11 Mar 2020 - 10:16").
 _DATELINE = re.compile(
@@ -240,28 +315,36 @@ def find_dates(doc, published: dt.date | None) -> list[DateRef]:
     refs: list[DateRef] = []
     names: list[str] = []
     for start, end, name, match in found:
-        if _CODE_BEFORE.search(text[max(0, start - 20):start]):
+        if _CODE_BEFORE.search(text[max(0, start - 20) : start]):
             continue
         anchor = refs[-1] if refs else None
         resolved = _resolve(name, match, text[start:end], published, anchor, day_first)
         if resolved is None:
             continue
         date, precision = resolved
-        if name in _TENSED and published is not None and not (match.groupdict().get("w")) \
-                and _future_clause(doc, start, end):
+        if (
+            name in _TENSED
+            and published is not None
+            and not (match.groupdict().get("w"))
+            and _future_clause(doc, start, end)
+        ):
             date = _upcoming(name, match, published)
         # "today (21/03)", "on Friday, 6 March", "overnight on 3 May": the explicit date says which
         # day the relative words before it mean; "6 March (Friday)" keeps the explicit one
         follows = start
         while (
-            name in _EXPLICIT_DAY and names and names[-1] in _RELATIVE_NAMES
-            and _RELATIVE_AND_EXPLICIT.fullmatch(text[refs[-1].end:follows])
+            name in _EXPLICIT_DAY
+            and names
+            and names[-1] in _RELATIVE_NAMES
+            and _RELATIVE_AND_EXPLICIT.fullmatch(text[refs[-1].end : follows])
         ):
             follows = refs.pop().start
             names.pop()
         if (
-            name == "weekday" and names and names[-1] in _EXPLICIT_DAY
-            and _RELATIVE_AND_EXPLICIT.fullmatch(text[refs[-1].end:start])
+            name == "weekday"
+            and names
+            and names[-1] in _EXPLICIT_DAY
+            and _RELATIVE_AND_EXPLICIT.fullmatch(text[refs[-1].end : start])
         ):
             continue
         refs.append(DateRef(text=text[start:end], start=start, end=end, date=date, precision=precision))
@@ -292,8 +375,12 @@ def _future_clause(doc, start: int, end: int) -> bool:
     if any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in verb.children):
         return True
     head = verb.head
-    return (any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) and head.i != verb.i
-            and head.lemma_.lower() in _FUTURE_HEADS and head.tag_ != "VBD")
+    return (
+        any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        and head.i != verb.i
+        and head.lemma_.lower() in _FUTURE_HEADS
+        and head.tag_ != "VBD"
+    )
 
 
 def _upcoming(name: str, m: re.Match[str], published: dt.date) -> dt.date:
@@ -319,7 +406,7 @@ def _plausible(name: str, match: re.Match[str], text: str, doc) -> bool:
     if name in _TWO_WAY and (match["a"], match["b"]) in _NOT_NUMERIC:
         return False
     if name == "num_dm":
-        before, after = text[max(0, match.start() - 20):match.start()], text[match.end():]
+        before, after = text[max(0, match.start() - 20) : match.start()], text[match.end() :]
         if before.endswith("(") and after.startswith(")"):
             return True
         if re.search(r"(?:^|\n)\s*$", before) and re.match(r"\s*:", after):
@@ -409,7 +496,11 @@ def _unit_precision(unit: str) -> DatePrecision:
 
 
 def _resolve(
-    name: str, m: re.Match[str] | None, span: str, published: dt.date | None, anchor: DateRef | None,
+    name: str,
+    m: re.Match[str] | None,
+    span: str,
+    published: dt.date | None,
+    anchor: DateRef | None,
     day_first: bool | None = None,
 ) -> tuple[dt.date, DatePrecision] | None:
     """Apply one rule; None when the expression is no date or cannot be anchored."""
@@ -615,14 +706,26 @@ def _r_range(m, span, published, anchor):
 _NUMERIC = {"num_full": _r_num_full, "num_dm": _r_num_dm, "num_ymd": _r_num_ymd}
 _TWO_WAY = {"num_full", "num_dm"}  # numeric dates whose day/month order is open
 _RULES = {
-    "range_dm": _r_range, "range_md": _r_range,
-    "iso": _r_full, "mdy": _r_full, "dmy": _r_full,
-    "md": _r_month_day, "dm": _r_month_day,
-    "qual_year": _r_year, "prep_year": _r_year,
+    "range_dm": _r_range,
+    "range_md": _r_range,
+    "iso": _r_full,
+    "mdy": _r_full,
+    "dmy": _r_full,
+    "md": _r_month_day,
+    "dm": _r_month_day,
+    "qual_year": _r_year,
+    "prep_year": _r_year,
     "month_year": _r_month_year,
-    "qual_month": _r_month, "rel_month": _r_month, "prep_month": _r_month,
-    "weekday": _r_weekday, "ago": _r_ago, "shift": _r_shift, "anchor_day": _r_anchor_day,
-    "rel_period": _r_rel_period, "rel_day": _r_rel_day, "ent": _r_entity,
+    "qual_month": _r_month,
+    "rel_month": _r_month,
+    "prep_month": _r_month,
+    "weekday": _r_weekday,
+    "ago": _r_ago,
+    "shift": _r_shift,
+    "anchor_day": _r_anchor_day,
+    "rel_period": _r_rel_period,
+    "rel_day": _r_rel_day,
+    "ent": _r_entity,
 }
 
 

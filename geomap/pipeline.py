@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from typing import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -84,16 +84,29 @@ def load_model(name: str | None = None, *, gazetteer: Gazetteer | None = None) -
 class Geoparser:
     """Find, resolve and date the places of news text."""
 
-    def __init__(self, nlp: Language, gazetteer: Gazetteer, *, resolver: Resolver | None = None,
-                 geocoder=None, review: Review | None = None) -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        gazetteer: Gazetteer,
+        *,
+        resolver: Resolver | None = None,
+        geocoder=None,
+        review: Review | None = None,
+    ) -> None:
         self.nlp = nlp
         self.gazetteer = gazetteer
         self.resolver = resolver or Resolver(gazetteer, review=review)
         self.geocoder = geocoder  # an online geopy geocoder, or None for the gazetteer alone
 
     @classmethod
-    def load(cls, model: str | None = None, *, gazetteer: str | Gazetteer | None = None,
-             geocoder=None, review: Review | None = None) -> "Geoparser":
+    def load(
+        cls,
+        model: str | None = None,
+        *,
+        gazetteer: str | Gazetteer | None = None,
+        geocoder=None,
+        review: Review | None = None,
+    ) -> Geoparser:
         """Load the model and gazetteer; ``review``: the user's focus countries, corrections and
         deny list (:mod:`geomap.review`)."""
         gaz = gazetteer if isinstance(gazetteer, Gazetteer) else Gazetteer.open(gazetteer)
@@ -108,8 +121,11 @@ class Geoparser:
     def doc_mentions(self, doc: Doc, doc_id: str = "") -> list[Mention]:
         """Resolved place mentions of a parsed Doc."""
         review = self.resolver.review
-        mentions = [as_mention(span, doc_id) for span in doc.spans.get(SPAN_KEY, [])
-                    if not (review.deny and review.denies(span.text))]
+        mentions = [
+            as_mention(span, doc_id)
+            for span in doc.spans.get(SPAN_KEY, [])
+            if not (review.deny and review.denies(span.text))
+        ]
         resolved = self.resolver.resolve(mentions, doc.text)
         if self.geocoder is not None:
             resolved = self.geocoder.refine(resolved)
@@ -118,12 +134,14 @@ class Geoparser:
     def mentions(self, text: str, published: dt.date | None = None, doc_id: str = "") -> list[Mention]:
         return self.doc_mentions(self.parse_text(text), doc_id)
 
-    def mentions_many(self, texts: Sequence[str], published: Sequence[dt.date | None] | None = None
-                      ) -> list[list[Mention]]:
+    def mentions_many(
+        self, texts: Sequence[str], published: Sequence[dt.date | None] | None = None
+    ) -> list[list[Mention]]:
         return [self.doc_mentions(doc) for doc in self.nlp.pipe(texts, batch_size=_BATCH)]
 
-    def resolve_spans(self, text: str, spans: Iterable[tuple[int, int]],
-                      published: dt.date | None = None) -> list[Mention]:
+    def resolve_spans(
+        self, text: str, spans: Iterable[tuple[int, int]], published: dt.date | None = None
+    ) -> list[Mention]:
         """Resolve given character spans (the accuracy harness's gold-span mode)."""
         return self.resolve_doc_spans(self.parse_text(text), spans)
 
@@ -143,8 +161,11 @@ class Geoparser:
     def with_context(self, doc: Doc, given: list[Mention]) -> list[Mention]:
         """``given`` and the recognizer's other place mentions of ``doc``, in text order."""
         taken = [(m.start, m.end) for m in given]
-        context = [as_mention(span) for span in doc.spans.get(SPAN_KEY, [])
-                   if not overlaps_any(span.start_char, span.end_char, taken)]
+        context = [
+            as_mention(span)
+            for span in doc.spans.get(SPAN_KEY, [])
+            if not overlaps_any(span.start_char, span.end_char, taken)
+        ]
         return sorted(given + context, key=lambda m: (m.start, m.end))
 
     def span_mentions(self, doc: Doc, spans: Iterable[tuple[int, int]]) -> list[Mention]:
@@ -165,12 +186,16 @@ class Geoparser:
                 within = recognizer.place_within(span)
                 if within is not None:
                     hint = {"name": within, "same_as": within}
-            m = Mention(text=text[start:end], start=start, end=end,
-                        sent_start=span.sent.start_char if span is not None else start,
-                        sent_end=span.sent.end_char if span is not None else end,
-                        label=known.label_ if known is not None else "GPE",
-                        source=(known._.geomap_source or "NER") if known is not None else "GOLD",
-                        hint=hint)
+            m = Mention(
+                text=text[start:end],
+                start=start,
+                end=end,
+                sent_start=span.sent.start_char if span is not None else start,
+                sent_end=span.sent.end_char if span is not None else end,
+                label=known.label_ if known is not None else "GPE",
+                source=(known._.geomap_source or "NER") if known is not None else "GOLD",
+                hint=hint,
+            )
             mentions.append(m)
         return mentions
 
@@ -227,8 +252,9 @@ class Geoparser:
                         docs.append(exc)
             yield from docs
 
-    def parse_articles(self, articles: Iterable[Article], *, progress=None,
-                       on_skip: Callable[[Article, str], None] | None = None) -> list[Document]:
+    def parse_articles(
+        self, articles: Iterable[Article], *, progress=None, on_skip: Callable[[Article, str], None] | None = None
+    ) -> list[Document]:
         """Parse many articles with ``nlp.pipe``; ``progress(n)`` is called after each.
 
         An article spaCy cannot process is skipped and the rest go on: ``on_skip(article, reason)``
@@ -253,7 +279,15 @@ class Geoparser:
 def as_mention(span: Span, doc_id: str = "") -> Mention:
     """An unresolved Mention of a recognizer span."""
     sent = span.sent
-    return Mention(text=span.text, start=span.start_char, end=span.end_char,
-                   sent_start=sent.start_char, sent_end=sent.end_char, label=span.label_,
-                   role=mention_role(span), doc_id=doc_id, source=span._.geomap_source or "NER",
-                   hint=span._.geomap_hint)
+    return Mention(
+        text=span.text,
+        start=span.start_char,
+        end=span.end_char,
+        sent_start=sent.start_char,
+        sent_end=sent.end_char,
+        label=span.label_,
+        role=mention_role(span),
+        doc_id=doc_id,
+        source=span._.geomap_source or "NER",
+        hint=span._.geomap_hint,
+    )

@@ -10,9 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 #: What kind of place a gazetteer entry is; drives ranking and how the map draws it.
-PlaceKind = Literal[
-    "continent", "country", "admin1", "admin2", "region", "city", "site", "airport", "other"
-]
+PlaceKind = Literal["continent", "country", "admin1", "admin2", "region", "city", "site", "airport", "other"]
 #: How precisely a date is known.
 DatePrecision = Literal["day", "month", "year", "unknown"]
 #: Where an event's date comes from.
@@ -93,8 +91,8 @@ class Mention:
     confidence: float = 0.0
     candidates: list[Place] = field(default_factory=list)
     doc_id: str = ""
-    source: str = "NER"                 # how it was found: NER, GAZ, FACILITY, REGION, DEMONYM_PLACE, ...
-    hint: dict | None = None             # recognizer's constraints for the resolver (kinds, country, ...)
+    source: str = "NER"  # how it was found: NER, GAZ, FACILITY, REGION, DEMONYM_PLACE, ...
+    hint: dict | None = None  # recognizer's constraints for the resolver (kinds, country, ...)
 
     @property
     def resolved(self) -> bool:

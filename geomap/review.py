@@ -76,20 +76,29 @@ class Review:
         return next((c.place for c in rows if c.applies(text, countries)), None)
 
     @classmethod
-    def load(cls, *, bias: str | list[str] | None = None, corrections: str | Path | None = None,
-             deny: str | Path | None = None, gazetteer: Gazetteer | None = None) -> "Review":
+    def load(
+        cls,
+        *,
+        bias: str | list[str] | None = None,
+        corrections: str | Path | None = None,
+        deny: str | Path | None = None,
+        gazetteer: Gazetteer | None = None,
+    ) -> Review:
         """Read the settings (InputError naming file and line for a bad one)."""
         rows: dict[str, list[Correction]] = {}
         if corrections is not None:
             gaz = gazetteer or Gazetteer.open()
             for c in read_corrections(corrections, gaz):
                 rows.setdefault(c.key, []).append(c)
-        return cls(bias=frozenset(parse_bias(bias)), corrections={k: tuple(v) for k, v in rows.items()},
-                   deny=frozenset(read_deny(deny)) if deny is not None else frozenset())
+        return cls(
+            bias=frozenset(parse_bias(bias)),
+            corrections={k: tuple(v) for k, v in rows.items()},
+            deny=frozenset(read_deny(deny)) if deny is not None else frozenset(),
+        )
 
 
 def parse_bias(value: str | list[str] | None) -> list[str]:
-    """"IQ,SY" (or a list of codes) as upper-case ISO alpha-2 codes; InputError for anything else."""
+    """ "IQ,SY" (or a list of codes) as upper-case ISO alpha-2 codes; InputError for anything else."""
     if not value:
         return []
     parts = value.split(",") if isinstance(value, str) else list(value)
@@ -116,8 +125,10 @@ def read_corrections(path: str | Path, gazetteer: Gazetteer) -> list[Correction]
     reader = csv.DictReader(text.splitlines())
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if "name" not in header or not ({"geonameid"} <= set(header) or {"lat", "lon"} <= set(header)):
-        raise InputError(f"{path}: a corrections file needs a header with name and geonameid or lat,lon "
-                         f"(columns: {', '.join(CORRECTION_COLUMNS)})")
+        raise InputError(
+            f"{path}: a corrections file needs a header with name and geonameid or lat,lon "
+            f"(columns: {', '.join(CORRECTION_COLUMNS)})"
+        )
     unknown = [h for h in header if h not in CORRECTION_COLUMNS]
     if unknown:
         raise InputError(f"{path}: unknown column {unknown[0]!r} (columns: {', '.join(CORRECTION_COLUMNS)})")
@@ -131,8 +142,14 @@ def read_corrections(path: str | Path, gazetteer: Gazetteer) -> list[Correction]
         country = row.get("country", "").upper()
         if country and (len(country) != 2 or not country.isalpha()):
             raise InputError(f"{where}: country must be an ISO alpha-2 code, not {country!r}")
-        out.append(Correction(key=normalize_name(name), place=_place(row, name, where, gazetteer),
-                              context=row.get("context", ""), country=country))
+        out.append(
+            Correction(
+                key=normalize_name(name),
+                place=_place(row, name, where, gazetteer),
+                context=row.get("context", ""),
+                country=country,
+            )
+        )
     return out
 
 
@@ -155,5 +172,12 @@ def _place(row: dict[str, str], name: str, where: str, gazetteer: Gazetteer) -> 
     from geomap.gazetteer.spatial import admin1_at
 
     country, admin1 = admin1_at(gazetteer, lat, lon)
-    return Place(name=row.get("label") or name, lat=lat, lon=lon, kind="other", source="correction",
-                 country_code=country, admin1_code=admin1)
+    return Place(
+        name=row.get("label") or name,
+        lat=lat,
+        lon=lon,
+        kind="other",
+        source="correction",
+        country_code=country,
+        admin1_code=admin1,
+    )

@@ -11,49 +11,49 @@ CRS = "EPSG:4326"
 #: One row per place mention.
 MENTION_COLUMNS: dict[str, str] = {
     "doc_id": "str",
-    "mention": "str",            # the name as written
-    "start": "int64",            # character offsets in the article text
+    "mention": "str",  # the name as written
+    "start": "int64",  # character offsets in the article text
     "end": "int64",
     "sentence": "str",
     "sent_start": "int64",
-    "label": "str",              # spaCy label or GAZ for gazetteer matches
-    "role": "str",               # location | actor | modifier
-    "place_name": "str",         # canonical gazetteer name ('' when unresolved)
+    "label": "str",  # spaCy label or GAZ for gazetteer matches
+    "role": "str",  # location | actor | modifier
+    "place_name": "str",  # canonical gazetteer name ('' when unresolved)
     "geonameid": "Int64",
     "country_code": "str",
     "country": "str",
     "admin1": "str",
-    "feature_type": "str",       # PlaceKind: country, admin1, city, airport, ...
+    "feature_type": "str",  # PlaceKind: country, admin1, city, airport, ...
     "feature_code": "str",
     "population": "int64",
-    "geo_precision": "str",      # site | town | region | country | continent
+    "geo_precision": "str",  # site | town | region | country | continent
     "lat": "float64",
     "lon": "float64",
-    "confidence": "float64",     # calibrated probability that the point is right
-    "geocoder": "str",           # offline | a geopy service (nominatim, ...) | offline-fallback | ''
+    "confidence": "float64",  # calibrated probability that the point is right
+    "geocoder": "str",  # offline | a geopy service (nominatim, ...) | offline-fallback | ''
     "title": "str",
     "url": "str",
-    "published": "str",          # ISO date or ''
+    "published": "str",  # ISO date or ''
 }
 
 #: One row per (event, place); events with no stated place get one row with empty geometry.
 EVENT_COLUMNS: dict[str, str] = {
     "event_id": "str",
     "doc_id": "str",
-    "date": "str",               # ISO date (first day of the period for month/year precision) or ''
-    "date_precision": "str",     # day | month | year | unknown
+    "date": "str",  # ISO date (first day of the period for month/year precision) or ''
+    "date_precision": "str",  # day | month | year | unknown
     "date_text": "str",
-    "date_basis": "str",         # stated | carried (from earlier in the paragraph) | published | ''
-    "background": "bool",        # an event the article recalls (dated well before publication)
+    "date_basis": "str",  # stated | carried (from earlier in the paragraph) | published | ''
+    "background": "bool",  # an event the article recalls (dated well before publication)
     "event_type": "str",
     "trigger": "str",
-    "actors": "str",             # '; '-joined
-    "targets": "str",            # '; '-joined
+    "actors": "str",  # '; '-joined
+    "targets": "str",  # '; '-joined
     "sentence": "str",
     "sent_start": "int64",
     "sent_end": "int64",
-    "place_text": "str",         # as written ('' when the event has no place)
-    "place_start": "int64",      # mention offsets in the article (-1 when none)
+    "place_text": "str",  # as written ('' when the event has no place)
+    "place_start": "int64",  # mention offsets in the article (-1 when none)
     "place_end": "int64",
     "place_name": "str",
     "geonameid": "Int64",
@@ -61,7 +61,7 @@ EVENT_COLUMNS: dict[str, str] = {
     "country": "str",
     "admin1": "str",
     "feature_type": "str",
-    "place_role": "str",         # event | context | mentioned
+    "place_role": "str",  # event | context | mentioned
     "geo_precision": "str",
     "lat": "float64",
     "lon": "float64",
@@ -70,6 +70,6 @@ EVENT_COLUMNS: dict[str, str] = {
     "title": "str",
     "url": "str",
     "published": "str",
-    "n_sources": "int64",        # how many sentences tell this event
-    "sources": "str",            # JSON list of {doc_id, sentence, title, url, published}
+    "n_sources": "int64",  # how many sentences tell this event
+    "sources": "str",  # JSON list of {doc_id, sentence, title, url, published}
 }

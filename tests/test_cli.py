@@ -10,7 +10,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
-
 from cli_app import run_cli as run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,21 +69,27 @@ def test_fragment_embed_has_no_html_element(tmp_path, capsys):
     assert "<html" not in text.lower() and "<div" in text
 
 
-@pytest.mark.parametrize("setup,args,message", [
-    (None, ["map", "{tmp}/missing.txt"], "no such file"),
-    ("empty", ["map", "{tmp}/in.txt"], "empty"),
-    ("binary", ["extract", "{tmp}/in.txt", "-o", "{tmp}/o.csv"], "binary"),
-    ("badjson", ["extract", "{tmp}/in.jsonl", "-o", "{tmp}/o.csv"], "in.jsonl:2: invalid JSON"),
-    ("badcsv", ["map", "{tmp}/in.csv"], "malformed CSV"),
-    ("ok", ["map", "{tmp}/in.txt", "--published", "not-a-date"], "cannot read date"),
-    ("ok", ["extract", "{tmp}/in.txt", "-o", "{tmp}/o.xlsx"], "xlsx"),
-    ("ok", ["map", "{tmp}/in.txt", "--embed", "poster"], "--embed"),
-])
+@pytest.mark.parametrize(
+    "setup,args,message",
+    [
+        (None, ["map", "{tmp}/missing.txt"], "no such file"),
+        ("empty", ["map", "{tmp}/in.txt"], "empty"),
+        ("binary", ["extract", "{tmp}/in.txt", "-o", "{tmp}/o.csv"], "binary"),
+        ("badjson", ["extract", "{tmp}/in.jsonl", "-o", "{tmp}/o.csv"], "in.jsonl:2: invalid JSON"),
+        ("badcsv", ["map", "{tmp}/in.csv"], "malformed CSV"),
+        ("ok", ["map", "{tmp}/in.txt", "--published", "not-a-date"], "cannot read date"),
+        ("ok", ["extract", "{tmp}/in.txt", "-o", "{tmp}/o.xlsx"], "xlsx"),
+        ("ok", ["map", "{tmp}/in.txt", "--embed", "poster"], "--embed"),
+    ],
+)
 def test_bad_input_is_one_line_error_and_exit_1(tmp_path, capsys, setup, args, message):
-    contents = {"empty": ("in.txt", b""), "binary": ("in.txt", b"\x00\x01\x02PK\x03\x04"),
-                "badjson": ("in.jsonl", b'{"text": "Rain in Oslo."}\n{oops\n'),
-                "badcsv": ("in.csv", b'text\n"never closed\n'),
-                "ok": ("in.txt", b"Rain fell on Oslo on Monday.")}
+    contents = {
+        "empty": ("in.txt", b""),
+        "binary": ("in.txt", b"\x00\x01\x02PK\x03\x04"),
+        "badjson": ("in.jsonl", b'{"text": "Rain in Oslo."}\n{oops\n'),
+        "badcsv": ("in.csv", b'text\n"never closed\n'),
+        "ok": ("in.txt", b"Rain fell on Oslo on Monday."),
+    }
     if setup:
         name, data = contents[setup]
         (tmp_path / name).write_bytes(data)
@@ -116,8 +121,9 @@ def small_gazetteer(tmp_path_factory) -> Path:
     from geomap.gazetteer.geonames_import import import_geonames
 
     data = ROOT / "tests" / "data" / "geonames"
-    return import_geonames(tmp_path_factory.mktemp("gz") / "g.sqlite", places=data / "places.txt",
-                           admin1=data / "admin1CodesASCII.txt")
+    return import_geonames(
+        tmp_path_factory.mktemp("gz") / "g.sqlite", places=data / "places.txt", admin1=data / "admin1CodesASCII.txt"
+    )
 
 
 @pytest.mark.parametrize("flags,levels", [([], set()), (["-v"], {"info"}), (["--verbose", "-v"], {"info", "debug"})])
@@ -133,11 +139,21 @@ def test_verbose_adds_info_then_debug_lines(capsys, small_gazetteer, flags, leve
 def test_python_dash_m_runs_as_a_real_process(tmp_path):
     """The installed entry point, in a fresh interpreter: exit codes and stderr as a user sees them."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    ok = subprocess.run([sys.executable, "-m", "geomap", "extract", str(SAMPLE), "-o", str(tmp_path / "e.json.geojson")],
-                        capture_output=True, text=True, env=env, cwd=tmp_path)
+    ok = subprocess.run(
+        [sys.executable, "-m", "geomap", "extract", str(SAMPLE), "-o", str(tmp_path / "e.json.geojson")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
     assert ok.returncode == 0, ok.stderr
-    bad = subprocess.run([sys.executable, "-m", "geomap", "map", str(tmp_path / "nope.txt")],
-                         capture_output=True, text=True, env=env, cwd=tmp_path)
+    bad = subprocess.run(
+        [sys.executable, "-m", "geomap", "map", str(tmp_path / "nope.txt")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
     assert bad.returncode == 1
     assert bad.stderr.strip().count("\n") == 0 and "Traceback" not in bad.stderr
     assert json.loads((tmp_path / "e.json.geojson").read_text())["type"] == "FeatureCollection"
@@ -150,8 +166,8 @@ def test_dateline_gives_the_publication_date_without_front_matter(tmp_path, caps
     code, _, err = run(capsys, "extract", src, "-o", out_file)
     assert code == 0, err
     text = out_file.read_text(encoding="utf-8")
-    assert "2023-02-04" in text          # published, from the dateline
-    assert "2023-01-30" in text          # "on Monday" resolved against it
+    assert "2023-02-04" in text  # published, from the dateline
+    assert "2023-01-30" in text  # "on Monday" resolved against it
 
 
 def test_outputs_get_ordinary_file_permissions(tmp_path, capsys):

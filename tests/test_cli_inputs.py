@@ -55,19 +55,34 @@ def test_a_date_bound_keeps_undated_rows_and_says_so(everything, undated_article
     assert code == 0, err
     kept = read_frame(tmp_path / "kept.csv")
     assert len(kept) == len(everything)
-    assert _summary(err) == (f"filters kept {len(everything)} of {len(everything)} event rows; dropped: "
-                             f"--since/--until 0; kept {undated} undated (--undated drop drops them)")
+    assert _summary(err) == (
+        f"filters kept {len(everything)} of {len(everything)} event rows; dropped: "
+        f"--since/--until 0; kept {undated} undated (--undated drop drops them)"
+    )
 
 
 def test_undated_drop_drops_them_and_counts_them(everything, undated_article, tmp_path, capsys):
     undated = int((everything.date == "").sum())
-    code, _, err = run(capsys, "map", undated_article, "-o", tmp_path / "map.html", "--events", tmp_path / "ev.geojson",
-                       "--since", "1900-01-01", "--undated", "drop")
+    code, _, err = run(
+        capsys,
+        "map",
+        undated_article,
+        "-o",
+        tmp_path / "map.html",
+        "--events",
+        tmp_path / "ev.geojson",
+        "--since",
+        "1900-01-01",
+        "--undated",
+        "drop",
+    )
     assert code == 0, err
     table = read_frame(tmp_path / "ev.geojson")
     assert len(table) == len(everything) - undated and not (table.date.fillna("") == "").any()
-    assert _summary(err) == (f"filters kept {len(table)} of {len(everything)} event rows; dropped: "
-                             f"--undated drop {undated}, --since/--until 0")
+    assert _summary(err) == (
+        f"filters kept {len(table)} of {len(everything)} event rows; dropped: "
+        f"--undated drop {undated}, --since/--until 0"
+    )
 
 
 def test_unplaced_drop_alone_is_a_filter(everything, undated_article, tmp_path, capsys):
@@ -77,8 +92,9 @@ def test_unplaced_drop_alone_is_a_filter(everything, undated_article, tmp_path, 
     assert code == 0, err
     placed = read_frame(tmp_path / "placed.parquet")
     assert len(placed) == len(everything) - unplaced and placed.geometry.notna().all()
-    assert _summary(err) == (f"filters kept {len(placed)} of {len(everything)} event rows; dropped: "
-                             f"--unplaced drop {unplaced}")
+    assert _summary(err) == (
+        f"filters kept {len(placed)} of {len(everything)} event rows; dropped: --unplaced drop {unplaced}"
+    )
 
 
 def test_no_filter_no_summary_line(tmp_path, capsys):
@@ -113,13 +129,15 @@ def test_a_folder_is_read_without_its_readme_and_says_what_it_read(folder, tmp_p
 
 
 def test_include_and_exclude_on_the_command_line(folder, tmp_path, capsys):
-    code, _, err = run(capsys, "map", folder, "-o", tmp_path / "map.html", "--events", tmp_path / "ev.csv",
-                       "--exclude", "wire/*")
+    code, _, err = run(
+        capsys, "map", folder, "-o", tmp_path / "map.html", "--events", tmp_path / "ev.csv", "--exclude", "wire/*"
+    )
     assert code == 0, err
     assert "read 1 file: 1 .txt; skipped 1 (README.md); excluded 1 (wire/more.txt)" in err.splitlines()
     assert "Lima" not in set(read_frame(tmp_path / "ev.csv").place_text)
-    code, _, err = run(capsys, "extract", folder, "-o", tmp_path / "wire.csv", "--include", "more.*",
-                       "--include", "README.md")
+    code, _, err = run(
+        capsys, "extract", folder, "-o", tmp_path / "wire.csv", "--include", "more.*", "--include", "README.md"
+    )
     assert code == 0, err
     assert "read 2 files: 1 .md, 1 .txt; excluded 1 (sample.txt)" in err.splitlines()
     assert {"Lima", "Kandahar"} <= set(read_frame(tmp_path / "wire.csv").place_text)

@@ -41,8 +41,17 @@ def test_extract_a_feed_and_a_file_together(site, tmp_path, capsys):
 
 
 def test_map_from_urls_with_a_shapefile_of_events(site, tmp_path, capsys):
-    code, stdout, err = run(capsys, "map", site.url("status/404"), site.url("article.html"), "-q",
-                            "-o", tmp_path / "map.html", "--events", tmp_path / "ev.shp")
+    code, stdout, err = run(
+        capsys,
+        "map",
+        site.url("status/404"),
+        site.url("article.html"),
+        "-q",
+        "-o",
+        tmp_path / "map.html",
+        "--events",
+        tmp_path / "ev.shp",
+    )
     assert code == 0, err
     assert err.strip().splitlines() == [f"warning: {site.url('status/404')}: HTTP 404 Not Found; skipped"]
     assert "Mosul" in (tmp_path / "map.html").read_text(encoding="utf-8")
@@ -56,8 +65,19 @@ def test_filters_on_the_command_line_match_the_library(tmp_path, capsys):
 
     code, _, err = run(capsys, "extract", SAMPLE, "-o", tmp_path / "all.parquet")
     assert code == 0, err
-    code, _, err = run(capsys, "extract", SAMPLE, "-o", tmp_path / "some.parquet", "--types", "strike,assassination",
-                       "--country", "iq", "--since", "2020-01-01")
+    code, _, err = run(
+        capsys,
+        "extract",
+        SAMPLE,
+        "-o",
+        tmp_path / "some.parquet",
+        "--types",
+        "strike,assassination",
+        "--country",
+        "iq",
+        "--since",
+        "2020-01-01",
+    )
     assert code == 0, err
     everything, some = read_frame(tmp_path / "all.parquet"), read_frame(tmp_path / "some.parquet")
     expected = geomap.filter_events(everything, types="strike,assassination", countries="IQ", since="2020-01-01")
@@ -65,11 +85,15 @@ def test_filters_on_the_command_line_match_the_library(tmp_path, capsys):
     assert some.drop(columns="geometry").equals(expected.drop(columns="geometry"))
     assert set(some.event_type) <= {"strike", "assassination"}
     # one line: what each filter dropped, and the undated rows kept past --since
-    result = geomap.EventFilter.create(types="strike,assassination", countries="IQ", since="2020-01-01").apply(everything)
+    result = geomap.EventFilter.create(types="strike,assassination", countries="IQ", since="2020-01-01").apply(
+        everything
+    )
     (line,) = [x for x in err.splitlines() if x.startswith("filters kept")]
-    assert line.startswith(f"filters kept {len(some)} of {len(everything)} event rows; dropped: "
-                           f"--since/--until {result.dropped['dates']}, --types {result.dropped['types']}, "
-                           f"--country {result.dropped['countries']}")
+    assert line.startswith(
+        f"filters kept {len(some)} of {len(everything)} event rows; dropped: "
+        f"--since/--until {result.dropped['dates']}, --types {result.dropped['types']}, "
+        f"--country {result.dropped['countries']}"
+    )
     undated = int((some.date == "").sum())  # the sample dates every event (its publication date stands in)
     assert line.endswith(f"; kept {undated} undated (--undated drop drops them)") if undated else "undated" not in line
     # --quiet says nothing of it

@@ -77,16 +77,26 @@ def test_parse_user_date():
         ("The dam was built three years ago.", [("three years ago", "2017-01-01", "year")]),
         ("Troops arrived two weeks ago.", [("two weeks ago", "2020-02-26", "day")]),
         # relative to the previous date in the text
-        ("The blast hit on March 2. Two days later, troops arrived.",
-         [("March 2", "2020-03-02", "day"), ("Two days later", "2020-03-04", "day")]),
-        ("Fighting began on January 5. The next day the army withdrew.",
-         [("January 5", "2020-01-05", "day"), ("The next day", "2020-01-06", "day")]),
-        ("Talks opened on 4 February 2019. A week later they collapsed.",
-         [("4 February 2019", "2019-02-04", "day"), ("A week later", "2019-02-11", "day")]),
-        ("The summit ended on February 20. Three days earlier, protesters gathered.",
-         [("February 20", "2020-02-20", "day"), ("Three days earlier", "2020-02-17", "day")]),
-        ("Voting took place on October 12, 2019. Results came the following day.",
-         [("October 12, 2019", "2019-10-12", "day"), ("the following day", "2019-10-13", "day")]),
+        (
+            "The blast hit on March 2. Two days later, troops arrived.",
+            [("March 2", "2020-03-02", "day"), ("Two days later", "2020-03-04", "day")],
+        ),
+        (
+            "Fighting began on January 5. The next day the army withdrew.",
+            [("January 5", "2020-01-05", "day"), ("The next day", "2020-01-06", "day")],
+        ),
+        (
+            "Talks opened on 4 February 2019. A week later they collapsed.",
+            [("4 February 2019", "2019-02-04", "day"), ("A week later", "2019-02-11", "day")],
+        ),
+        (
+            "The summit ended on February 20. Three days earlier, protesters gathered.",
+            [("February 20", "2020-02-20", "day"), ("Three days earlier", "2020-02-17", "day")],
+        ),
+        (
+            "Voting took place on October 12, 2019. Results came the following day.",
+            [("October 12, 2019", "2019-10-12", "day"), ("the following day", "2019-10-13", "day")],
+        ),
     ],
 )
 def test_relative_dates(nlp, text, expected):
@@ -140,10 +150,16 @@ def test_relative_needs_publication_or_anchor(nlp):
     ("text", "published", "expected"),
     [
         # US-style numeric heading: the month-first reading is the one just before publication
-        ("4/7/2019: Gunmen fired on a checkpoint near the border.", dt.date(2019, 4, 8),
-         [("4/7/2019", "2019-04-07", "day")]),
-        ("08/03/2011: A car bomb exploded outside the court.", dt.date(2011, 8, 4),
-         [("08/03/2011", "2011-08-03", "day")]),
+        (
+            "4/7/2019: Gunmen fired on a checkpoint near the border.",
+            dt.date(2019, 4, 8),
+            [("4/7/2019", "2019-04-07", "day")],
+        ),
+        (
+            "08/03/2011: A car bomb exploded outside the court.",
+            dt.date(2011, 8, 4),
+            [("08/03/2011", "2011-08-03", "day")],
+        ),
         # a component above 12 settles the order whatever the publication date
         ("The court ruled on 21/03/2015.", PUB, [("21/03/2015", "2015-03-21", "day")]),
         ("The court ruled on 3/21/2015.", PUB, [("3/21/2015", "2015-03-21", "day")]),
@@ -159,8 +175,11 @@ def test_relative_needs_publication_or_anchor(nlp):
         ("A bus was set alight at 8:15pm on 09/03.", PUB, [("09/03", "2020-03-09", "day")]),
         ("Students marched on 25/12.", PUB, [("25/12", "2019-12-25", "day")]),
         # another numeric date in the same text settles the order of an ambiguous one
-        ("The road was cut (27/2). On 3/2 the first convoy had passed.", PUB,
-         [("27/2", "2020-02-27", "day"), ("3/2", "2020-02-03", "day")]),
+        (
+            "The road was cut (27/2). On 3/2 the first convoy had passed.",
+            PUB,
+            [("27/2", "2020-02-27", "day"), ("3/2", "2020-02-03", "day")],
+        ),
         # an explicit date in parentheses says which day a relative word means
         ("Police today (10/03) detained twelve traders.", PUB, [("10/03", "2020-03-10", "day")]),
         ("Farmers clashed on Sunday (08/03) near the well.", PUB, [("08/03", "2020-03-08", "day")]),
@@ -205,15 +224,16 @@ def test_numeric_not_dates(nlp, text):
         ("On 9 February 2020, protesters blocked the highway.", [("9 February 2020", "2020-02-09", "day")]),
         ("2 March. Traders protested against new taxes.", [("2 March", "2020-03-02", "day")]),
         ("17 October 2019: Looters ransacked the depot.", [("17 October 2019", "2019-10-17", "day")]),
-        ("Around 24 February 2020 (week of), herders clashed with farmers.",
-         [("24 February 2020", "2020-02-24", "day")]),
+        (
+            "Around 24 February 2020 (week of), herders clashed with farmers.",
+            [("24 February 2020", "2020-02-24", "day")],
+        ),
         ("On February 6th the group claimed the raid.", [("February 6th", "2020-02-06", "day")]),
         # ranges: the first day
         ("Fighting raged between 1 and 3 March 2020.", [("between 1 and 3 March 2020", "2020-03-01", "day")]),
         ("Strikes were held on 4-6 March.", [("4-6 March", "2020-03-04", "day")]),
         ("Riots broke out on February 27-29, 2020.", [("February 27-29, 2020", "2020-02-27", "day")]),
-        ("Shelling went on through the night of 8 to 9 March.",
-         [("night of 8 to 9 March", "2020-03-08", "day")]),
+        ("Shelling went on through the night of 8 to 9 March.", [("night of 8 to 9 March", "2020-03-08", "day")]),
         # parts of a day
         ("Gunmen struck on the night of 7 March.", [("7 March", "2020-03-07", "day")]),
         ("Police raided the camp on the morning of 2 March.", [("2 March", "2020-03-02", "day")]),
@@ -232,17 +252,22 @@ def test_numeric_not_dates(nlp, text):
         ("Overnight on March 1, gunmen raided the village.", [("March 1", "2020-03-01", "day")]),
         ("On 6 March (Friday) troops left the base.", [("6 March", "2020-03-06", "day")]),
         # different months in a span: both dates, the first first
-        ("Fees are due between Feb. 1 and May 15.",
-         [("Feb. 1", "2020-02-01", "day"), ("May 15", "2019-05-15", "day")]),
-        ("Hearings were set for March 3 and March 9.",
-         [("March 3", "2020-03-03", "day"), ("March 9", "2020-03-09", "day")]),
+        ("Fees are due between Feb. 1 and May 15.", [("Feb. 1", "2020-02-01", "day"), ("May 15", "2019-05-15", "day")]),
+        (
+            "Hearings were set for March 3 and March 9.",
+            [("March 3", "2020-03-03", "day"), ("March 9", "2020-03-09", "day")],
+        ),
         ("Crowds gathered Saturday, March 7, outside the court.", [("March 7", "2020-03-07", "day")]),
         # a relative day before a relative expression stays
-        ("The names were released Monday, the same day the bodies were found.",
-         [("Monday", "2020-03-09", "day"), ("the same day", "2020-03-09", "day")]),
+        (
+            "The names were released Monday, the same day the bodies were found.",
+            [("Monday", "2020-03-09", "day"), ("the same day", "2020-03-09", "day")],
+        ),
         # a relative day with something else in between stays
-        ("It rained on Monday, and on 3 March it snowed.",
-         [("Monday", "2020-03-09", "day"), ("3 March", "2020-03-03", "day")]),
+        (
+            "It rained on Monday, and on 3 March it snowed.",
+            [("Monday", "2020-03-09", "day"), ("3 March", "2020-03-03", "day")],
+        ),
     ],
 )
 def test_news_expressions(nlp, text, expected):
@@ -263,19 +288,23 @@ def test_news_not_dates(nlp, text):
 
 # --- a bare weekday or month takes the tense of its clause (issue 22) ------------------------------
 
-@pytest.mark.parametrize(("text", "iso"), [
-    ("The council met on Sunday.", "2020-03-08"),               # past: the Sunday before
-    ("The council will meet on Sunday.", "2020-03-15"),         # future: the next Sunday
-    ("The council is due to meet on Wednesday.", "2020-03-18"),  # publication day's weekday: next week
-    ("The council meets on Wednesday.", "2020-03-11"),          # present: today, as news says
-    ("Voters went to the polls in May.", "2019-05-01"),         # past: the last May before March 2020
-    ("Voters will go to the polls in May.", "2020-05-01"),      # future: the coming May
-    ("The mayor is going to resign in March.", "2020-03-01"),   # future, this month
-    ("The mayor resigned in November.", "2019-11-01"),
-    ("Carriers tested the alert during the week of May 6.", "2019-05-06"),       # past: the last May 6
-    ("Carriers will test the alert during the week of May 6.", "2020-05-06"),    # future: the coming one
-    ("The court will rule on 20 March.", "2020-03-20"),
-])
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("The council met on Sunday.", "2020-03-08"),  # past: the Sunday before
+        ("The council will meet on Sunday.", "2020-03-15"),  # future: the next Sunday
+        ("The council is due to meet on Wednesday.", "2020-03-18"),  # publication day's weekday: next week
+        ("The council meets on Wednesday.", "2020-03-11"),  # present: today, as news says
+        ("Voters went to the polls in May.", "2019-05-01"),  # past: the last May before March 2020
+        ("Voters will go to the polls in May.", "2020-05-01"),  # future: the coming May
+        ("The mayor is going to resign in March.", "2020-03-01"),  # future, this month
+        ("The mayor resigned in November.", "2019-11-01"),
+        ("Carriers tested the alert during the week of May 6.", "2019-05-06"),  # past: the last May 6
+        ("Carriers will test the alert during the week of May 6.", "2020-05-06"),  # future: the coming one
+        ("The court will rule on 20 March.", "2020-03-20"),
+    ],
+)
 def test_bare_weekday_or_month_follows_the_tense(nlp, text, iso):
     ((_, got, _),) = resolved(nlp, text)
     assert got == iso

@@ -29,8 +29,13 @@ def _imports_of(module: str) -> list[tuple[Path, bool]]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         top = set(map(id, tree.body))
         for node in ast.walk(tree):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom) and node.level == 0
+                else []
+            )
             if any(n.split(".")[0] == module for n in names):
                 found.append((path, id(node) in top))
     return found
@@ -81,6 +86,7 @@ def test_the_command_line_says_which_extra_to_install(monkeypatch, capsys, tmp_p
     sample = ROOT / "data" / "samples" / "us-boosting-iraq-base.txt"
     code, out, err = run_cli(capsys, "extract", sample, "-o", tmp_path / "parts", "--dask", "tcp://127.0.0.1:1")
     assert code == 1 and out == ""
-    assert err.strip().splitlines() == ["error: running on a Dask cluster needs the optional dependency "
-                                        "dask.distributed: pip install 'geomap[dask]'"]
+    assert err.strip().splitlines() == [
+        "error: running on a Dask cluster needs the optional dependency dask.distributed: pip install 'geomap[dask]'"
+    ]
     assert not (tmp_path / "parts").exists()

@@ -73,7 +73,8 @@ def test_options_and_arguments_match_the_cli_reference(name):
     actual, documented = _option_names(cmd), _documented_options(section)
     missing = {
         f"{'/'.join(p.opts)}: {' '.join((p.help or '').split())}"
-        for p in cmd.params if p.param_type_name == "option" and set(p.opts) - documented and p.name != "help"
+        for p in cmd.params
+        if p.param_type_name == "option" and set(p.opts) - documented and p.name != "help"
     }
     assert not missing, f"add to docs/cli.md under `{name}`: {sorted(missing)}"
     assert documented <= actual, f"docs/cli.md lists options `{name}` does not have: {sorted(documented - actual)}"
@@ -98,9 +99,13 @@ def _environment_variables(source: str) -> set[str]:
     """Names read through ``os.environ.get(X)``, ``os.environ[X]`` or ``os.getenv(X)``, where X is a
     string or a module-level constant holding one."""
     tree = ast.parse(source)
-    constants = {t.id: node.value.value for node in tree.body if isinstance(node, ast.Assign)
-                 and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
-                 for t in node.targets if isinstance(t, ast.Name)}
+    constants = {
+        t.id: node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+        for t in node.targets
+        if isinstance(t, ast.Name)
+    }
 
     def name(arg):
         if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
@@ -112,8 +117,12 @@ def _environment_variables(source: str) -> set[str]:
 
     found = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and node.args and isinstance(node.func, ast.Attribute) and (
-                (node.func.attr == "get" and environ(node.func.value)) or node.func.attr == "getenv"):
+        if (
+            isinstance(node, ast.Call)
+            and node.args
+            and isinstance(node.func, ast.Attribute)
+            and ((node.func.attr == "get" and environ(node.func.value)) or node.func.attr == "getenv")
+        ):
             found.add(name(node.args[0]))
         elif isinstance(node, ast.Subscript) and environ(node.value):
             found.add(name(node.slice))
@@ -137,8 +146,10 @@ def _python_m_tools() -> list[str]:
 
 
 def test_the_environment_scan_sees_each_way_of_reading():
-    source = ('import os\nNAME = "A_VAR"\nos.environ.get(NAME)\nos.environ["B_VAR"]\nos.getenv("C_VAR")\n'
-              'x = {}.get("NOT_ENV")\n')
+    source = (
+        'import os\nNAME = "A_VAR"\nos.environ.get(NAME)\nos.environ["B_VAR"]\nos.getenv("C_VAR")\n'
+        'x = {}.get("NOT_ENV")\n'
+    )
     assert _environment_variables(source) == {"A_VAR", "B_VAR", "C_VAR"}
 
 
@@ -179,8 +190,9 @@ def snippet_world(tmp_path, monkeypatch):
     for folder in ("articles", "articles/2020-01", "articles/2020-02"):
         (tmp_path / folder).mkdir(parents=True, exist_ok=True)
         (tmp_path / folder / SAMPLE.name).write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
-    (tmp_path / "more.jsonl").write_text(json.dumps({"id": "more-1", "text": text, "date": "2020-03-11"}) + "\n",
-                                         encoding="utf-8")
+    (tmp_path / "more.jsonl").write_text(
+        json.dumps({"id": "more-1", "text": text, "date": "2020-03-11"}) + "\n", encoding="utf-8"
+    )
     monkeypatch.chdir(tmp_path)
     asked = only_localhost(monkeypatch)
     with serve() as site:

@@ -12,14 +12,25 @@ from geomap.eval.ceiling import ceiling, main
 @pytest.fixture()
 def corpus(tmp_path):
     docs = [
-        ("a", "Springfield voted on Tuesday.", 39.80, -89.64),   # Illinois' capital
-        ("b", "Springfield voted on Tuesday.", 37.21, -93.29),   # Missouri's Springfield
-        ("c", "Springfield voted on Tuesday.", 0.0, -30.0),      # a point in the ocean
+        ("a", "Springfield voted on Tuesday.", 39.80, -89.64),  # Illinois' capital
+        ("b", "Springfield voted on Tuesday.", 37.21, -93.29),  # Missouri's Springfield
+        ("c", "Springfield voted on Tuesday.", 0.0, -30.0),  # a point in the ocean
     ]
     path = tmp_path / "tiny.jsonl"
-    path.write_text("".join(json.dumps({"id": i, "text": text, "toponyms": [
-        {"start": 0, "end": 11, "name": "Springfield", "lat": lat, "lon": lon}]}) + "\n"
-        for i, text, lat, lon in docs), encoding="utf-8")
+    path.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "id": i,
+                    "text": text,
+                    "toponyms": [{"start": 0, "end": 11, "name": "Springfield", "lat": lat, "lon": lon}],
+                }
+            )
+            + "\n"
+            for i, text, lat, lon in docs
+        ),
+        encoding="utf-8",
+    )
     return path
 
 

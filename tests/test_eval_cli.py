@@ -68,8 +68,9 @@ def cli(monkeypatch):
 
 def test_eval_prints_table_and_writes_json(cli, tmp_path):
     out = tmp_path / "sub" / "eval.json"
-    res = CliRunner().invoke(cli, ["eval", str(GWN), str(LGL), "--split", "dev", "--json", str(out),
-                                   "--model", "my_model", "--no-progress"])
+    res = CliRunner().invoke(
+        cli, ["eval", str(GWN), str(LGL), "--split", "dev", "--json", str(out), "--model", "my_model", "--no-progress"]
+    )
     assert res.exit_code == 0, res.output
     assert "gwn_slice" in res.output and "lgl_slice" in res.output and "Acc@161" in res.output
     assert ReplayGeoparser.loaded_with == ["my_model"]
@@ -85,8 +86,9 @@ def test_eval_prints_table_and_writes_json(cli, tmp_path):
 
 def test_eval_gold_spans_and_limit(cli, tmp_path):
     out = tmp_path / "g.json"
-    res = CliRunner().invoke(cli, ["eval", str(LGL), "--gold-spans", "--limit", "2", "--json", str(out),
-                                   "--no-progress"])
+    res = CliRunner().invoke(
+        cli, ["eval", str(LGL), "--gold-spans", "--limit", "2", "--json", str(out), "--no-progress"]
+    )
     assert res.exit_code == 0, res.output
     (r,) = json.loads(out.read_text(encoding="utf-8"))["results"]
     assert r["gold_spans"] is True and r["recognition"] is None and r["n_docs"] == 2
@@ -114,8 +116,9 @@ def test_eval_bad_input_is_one_line_input_error_before_loading(cli, args, messag
 
 def test_eval_malformed_corpus(cli, tmp_path):
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"id": "a", "text": "Paris", "toponyms": [{"start": 0, "end": 4, "name": "Paris"}]}\n',
-                   encoding="utf-8")
+    bad.write_text(
+        '{"id": "a", "text": "Paris", "toponyms": [{"start": 0, "end": 4, "name": "Paris"}]}\n', encoding="utf-8"
+    )
     res = CliRunner().invoke(cli, ["eval", str(bad), "--no-progress"])
     assert isinstance(res.exception, InputError)
     assert "bad.jsonl:1" in str(res.exception)

@@ -16,7 +16,9 @@ DATA = Path(__file__).parent / "data" / "eval"
 
 def _write(tmp_path: Path, *objs, raw: str | None = None) -> Path:
     p = tmp_path / "c.jsonl"
-    p.write_text(raw if raw is not None else "\n".join(json.dumps(o, ensure_ascii=False) for o in objs) + "\n", encoding="utf-8")
+    p.write_text(
+        raw if raw is not None else "\n".join(json.dumps(o, ensure_ascii=False) for o in objs) + "\n", encoding="utf-8"
+    )
     return p
 
 
@@ -27,7 +29,7 @@ def test_slices_read_with_offsets_and_coordinates():
         for d in docs:
             assert d.toponyms
             for t in d.toponyms:
-                assert d.text[t.start:t.end] == t.name
+                assert d.text[t.start : t.end] == t.name
                 assert t.has_coords == (t.lat is not None)
             assert [t.start for t in d.toponyms] == sorted(t.start for t in d.toponyms)
     lgl = read_corpus(DATA / "lgl_slice.jsonl")
@@ -59,10 +61,11 @@ def test_select_rejects_bad_split_and_limit():
     [
         ([{"id": "a", "text": "Paris", "toponyms": [{"start": 0, "end": 4, "name": "Paris"}]}], "not 'Paris'"),
         ([{"id": "a", "text": "Paris", "toponyms": [{"start": 0, "end": 9, "name": "Paris"}]}], "bad offsets"),
-        ([{"id": "a", "text": "Paris", "toponyms": [{"start": 0, "end": 5, "name": "Paris", "lat": 1}]}],
-         "both"),
-        ([{"id": "a", "text": "Paris",
-           "toponyms": [{"start": 0, "end": 5, "name": "Paris", "lat": 95, "lon": 2}]}], "out of range"),
+        ([{"id": "a", "text": "Paris", "toponyms": [{"start": 0, "end": 5, "name": "Paris", "lat": 1}]}], "both"),
+        (
+            [{"id": "a", "text": "Paris", "toponyms": [{"start": 0, "end": 5, "name": "Paris", "lat": 95, "lon": 2}]}],
+            "out of range",
+        ),
         ([{"id": "a", "text": "x"}, {"id": "a", "text": "y"}], "duplicate"),
         ([{"text": "x"}], "'id'"),
         ([{"id": "a"}], "'text'"),
@@ -90,7 +93,9 @@ def test_unreadable_files(tmp_path):
 
 def test_line_separator_inside_text_is_not_a_line_break(tmp_path):
     text = "Paris\u2028Lyon"
-    p = _write(tmp_path, {"id": "a", "text": text,
-                          "toponyms": [{"start": 6, "end": 10, "name": "Lyon", "lat": 45.76, "lon": 4.84}]})
+    p = _write(
+        tmp_path,
+        {"id": "a", "text": text, "toponyms": [{"start": 6, "end": 10, "name": "Lyon", "lat": 45.76, "lon": 4.84}]},
+    )
     (doc,) = read_corpus(p)
     assert doc.text == text and doc.toponyms[0].name == "Lyon"

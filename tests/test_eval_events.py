@@ -21,19 +21,33 @@ HAND = Path(__file__).parent / "data" / "events" / "hand_events.jsonl"
 
 # --- pure scores ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    "On 5 March 2021, teachers protested.", "5/9/1970: A bomb exploded.", "Police said on Tuesday that …",
-    "Two were killed yesterday.", "Clashes broke out last night.", "In October 2019, the army moved.",
-    "The raid took place on 18/06.", "Shops were looted on May 3rd.",
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On 5 March 2021, teachers protested.",
+        "5/9/1970: A bomb exploded.",
+        "Police said on Tuesday that …",
+        "Two were killed yesterday.",
+        "Clashes broke out last night.",
+        "In October 2019, the army moved.",
+        "The raid took place on 18/06.",
+        "Shops were looted on May 3rd.",
+    ],
+)
 def test_date_expressions_are_recognised(text):
     assert has_date_expression(text)
 
 
-@pytest.mark.parametrize("text", [
-    "Residents protested against the closure of the market.", "The May Day committee met.",
-    "Gunmen abducted two aid workers near Mogadishu.", "A 3/4 majority voted for it.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Residents protested against the closure of the market.",
+        "The May Day committee met.",
+        "Gunmen abducted two aid workers near Mogadishu.",
+        "A 3/4 majority voted for it.",
+    ],
+)
 def test_texts_without_a_date_expression(text):
     assert not has_date_expression(text)
 
@@ -69,6 +83,7 @@ def test_crosswalk_uses_sub_type_then_type_and_knows_no_counterparts():
 
 # --- reading gold files ---------------------------------------------------------------------------
 
+
 def test_hand_fixture_reads():
     records = read_event_corpus(HAND)
     assert len(records) == 5
@@ -78,16 +93,22 @@ def test_hand_fixture_reads():
     assert month.main.date_precision == "month"
 
 
-@pytest.mark.parametrize(("line", "message"), [
-    ('{"doc_id": "a", "text": "x"}', "non-empty 'events'"),
-    ('{"doc_id": "a", "text": "x", "events": [{"lat": 95, "lon": 0}]}', "coordinates"),
-    ('{"doc_id": "a", "text": "x", "events": [{"lat": 1, "lon": 2, "date": "May 2"}]}', "not an ISO date"),
-    ('{"doc_id": "a", "text": "x", "events": [{"lat": 1, "lon": 2, "date_precision": "week"}]}', "date_precision"),
-    ('{"text": "x", "events": [{"lat": 1, "lon": 2}]}', "doc_id"),
-    ('{"doc_id": "a", "text": "x", "events": [{"lat": 1, "lon": 2}]}\n'
-     '{"doc_id": "a", "text": "y", "events": [{"lat": 1, "lon": 2}]}', "duplicate"),
-    ("{not json", "invalid JSON"),
-])
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"doc_id": "a", "text": "x"}', "non-empty 'events'"),
+        ('{"doc_id": "a", "text": "x", "events": [{"lat": 95, "lon": 0}]}', "coordinates"),
+        ('{"doc_id": "a", "text": "x", "events": [{"lat": 1, "lon": 2, "date": "May 2"}]}', "not an ISO date"),
+        ('{"doc_id": "a", "text": "x", "events": [{"lat": 1, "lon": 2, "date_precision": "week"}]}', "date_precision"),
+        ('{"text": "x", "events": [{"lat": 1, "lon": 2}]}', "doc_id"),
+        (
+            '{"doc_id": "a", "text": "x", "events": [{"lat": 1, "lon": 2}]}\n'
+            '{"doc_id": "a", "text": "y", "events": [{"lat": 1, "lon": 2}]}',
+            "duplicate",
+        ),
+        ("{not json", "invalid JSON"),
+    ],
+)
 def test_bad_gold_files_are_one_line_errors(tmp_path, line, message):
     path = tmp_path / "gold.jsonl"
     path.write_text(line + "\n", encoding="utf-8")
@@ -98,21 +119,44 @@ def test_bad_gold_files_are_one_line_errors(tmp_path, line, message):
 
 # --- scoring one record against hand-built output -------------------------------------------------
 
+
 def _mention(text, start, lat, lon, kind="city"):
     place = Place(text, lat, lon, kind=kind)
     return Mention(text=text, start=start, end=start + len(text), sent_start=0, sent_end=60, place=place)
 
 
 def _event(etype, date, places):
-    return Event(event_id="e", doc_id="d", date=date, date_precision="day", date_text="", event_type=etype,
-                 trigger="", sentence="", sent_start=0, sent_end=60, places=places)
+    return Event(
+        event_id="e",
+        doc_id="d",
+        date=date,
+        date_precision="day",
+        date_text="",
+        event_type=etype,
+        trigger="",
+        sentence="",
+        sent_start=0,
+        sent_end=60,
+        places=places,
+    )
 
 
 def test_score_record_site_baseline_type_and_date(tmp_path):
     text = "Kenya: on 5 March 2021 teachers protested in Nairobi."
     path = tmp_path / "g.jsonl"
-    path.write_text(json.dumps({"doc_id": "d", "source": "acled", "text": text, "events": [
-        {"date": "2021-03-05", "event_type": "Protests", "place": "Nairobi", "lat": -1.29, "lon": 36.82}]}) + "\n")
+    path.write_text(
+        json.dumps(
+            {
+                "doc_id": "d",
+                "source": "acled",
+                "text": text,
+                "events": [
+                    {"date": "2021-03-05", "event_type": "Protests", "place": "Nairobi", "lat": -1.29, "lon": 36.82}
+                ],
+            }
+        )
+        + "\n"
+    )
     (record,) = read_event_corpus(path)
     kenya = _mention("Kenya", 0, 0.5, 37.9, kind="country")
     nairobi = _mention("Nairobi", text.index("Nairobi"), -1.28, 36.82)
@@ -131,8 +175,17 @@ def test_score_record_site_baseline_type_and_date(tmp_path):
 
 def test_score_record_counts_a_missing_event_as_wrong(tmp_path):
     path = tmp_path / "g.jsonl"
-    path.write_text(json.dumps({"doc_id": "d", "source": "gtd", "text": "Nothing named here.", "events": [
-        {"date": "2021-03-05", "event_type": "Unknown", "lat": 1, "lon": 2}]}) + "\n")
+    path.write_text(
+        json.dumps(
+            {
+                "doc_id": "d",
+                "source": "gtd",
+                "text": "Nothing named here.",
+                "events": [{"date": "2021-03-05", "event_type": "Unknown", "lat": 1, "lon": 2}],
+            }
+        )
+        + "\n"
+    )
     (record,) = read_event_corpus(path)
     out = score_record(record, Document(article=Article(text=record.text, doc_id="d")), default_taxonomy())
     assert out.n_events == 0 and not out.date_ok and out.site_km is None
@@ -142,6 +195,7 @@ def test_score_record_counts_a_missing_event_as_wrong(tmp_path):
 
 
 # --- the real pipeline on the hand-written reports ------------------------------------------------
+
 
 def test_evaluate_events_on_hand_reports(geoparser):
     result = evaluate_events(HAND, geoparser, progress=False)

@@ -143,8 +143,13 @@ def test_flag_rates_by_hand():
     # a threshold above every confidence flags everything; none of one kind gives None
     everything = m.flag_scores([(0.99, False), (1.0, False)], 1.01)
     assert everything.flags_wrong == 1.0 and everything.flags_right is None and everything.n_right == 0
-    assert m.flag_scores([], 0.5).to_dict() == {"threshold": 0.5, "n_wrong": 0, "n_right": 0,
-                                                 "flags_wrong": None, "flags_right": None}
+    assert m.flag_scores([], 0.5).to_dict() == {
+        "threshold": 0.5,
+        "n_wrong": 0,
+        "n_right": 0,
+        "flags_wrong": None,
+        "flags_right": None,
+    }
 
 
 def test_reliability_edges_and_range_check():

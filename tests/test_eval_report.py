@@ -20,9 +20,21 @@ LGL = Path(__file__).parent / "data" / "eval" / "lgl_slice.jsonl"
 def _results():
     docs = read_corpus(LGL)
     # predict each gold name, resolved to a point one degree of latitude (about 111 km) north
-    preds = [[Mention(t.name, t.start, t.end, 0, len(d.text), confidence=0.5,
-                      place=Place(t.name, t.lat + 1, t.lon) if t.has_coords and t.lat < 89 else None)
-              for t in d.toponyms] for d in docs]
+    preds = [
+        [
+            Mention(
+                t.name,
+                t.start,
+                t.end,
+                0,
+                len(d.text),
+                confidence=0.5,
+                place=Place(t.name, t.lat + 1, t.lon) if t.has_coords and t.lat < 89 else None,
+            )
+            for t in d.toponyms
+        ]
+        for d in docs
+    ]
     full = score(docs, preds, seconds=2.0, corpus="lgl_slice", split="all")
     gold = score(docs, preds, seconds=4.0, gold_spans=True, corpus="lgl_slice", split="all")
     return full, gold

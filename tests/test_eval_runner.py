@@ -25,8 +25,9 @@ LGL = DATA / "lgl_slice.jsonl"
 
 
 def _mention(text: str, start: int, end: int, place: Place | None, confidence: float) -> Mention:
-    return Mention(text=text[start:end], start=start, end=end, sent_start=0, sent_end=len(text),
-                   place=place, confidence=confidence)
+    return Mention(
+        text=text[start:end], start=start, end=end, sent_start=0, sent_end=len(text), place=place, confidence=confidence
+    )
 
 
 class GoldReplay:
@@ -236,8 +237,10 @@ class PopulationBaseline:
         return _mention(text, start, end, cands[0][1], min(1.0, max(cands[0][0], 1) / total))
 
     def mentions_many(self, texts, published):
-        return [[self._resolve(t, m.start(), m.end()) for m in self.pattern.finditer(t)
-                 if m.group() in self.index] for t in texts]
+        return [
+            [self._resolve(t, m.start(), m.end()) for m in self.pattern.finditer(t) if m.group() in self.index]
+            for t in texts
+        ]
 
     def resolve_spans(self, text, spans, published=None):
         return [self._resolve(text, s, e) for s, e in spans]

@@ -12,10 +12,12 @@ from geomap.cli.main import main
 from geomap.errors import InputError
 from geomap.eval.event_news import classify, coded_articles, from_geomap, naive_events, score_news
 from geomap.events import default_taxonomy
-from geomap.records import Article, DateRef, Document, Event, EventPlace, Mention, Place
+from geomap.records import DateRef, Document, Event, EventPlace, Mention, Place
 
-TEXT = ("Flooding hit Dunmore on Sunday. The mayor won a landslide victory in 2019. "
-        "Rescuers evacuated 40 families from Dunmore.")
+TEXT = (
+    "Flooding hit Dunmore on Sunday. The mayor won a landslide victory in 2019. "
+    "Rescuers evacuated 40 families from Dunmore."
+)
 PUBLISHED = "2021-06-08"
 
 
@@ -30,12 +32,25 @@ def _files(tmp_path, text=TEXT):
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text(json.dumps({"id": "n-1", "text": text, "published": PUBLISHED, "toponyms": []}) + "\n")
     coded = {
-        "doc_id": "n-1", "text_sha1": hashlib.sha1(TEXT.encode()).hexdigest(),
+        "doc_id": "n-1",
+        "text_sha1": hashlib.sha1(TEXT.encode()).hexdigest(),
         "events": [
-            {"anchors": [_span("Flooding")], "types": ["disaster"], "date": "2021-06-06", "date_precision": "day",
-             "lat": 54.0, "lon": -7.0},
-            {"anchors": [_span("evacuated")], "types": ["deployment", "other"], "date": PUBLISHED,
-             "date_basis": "publication", "lat": 54.0, "lon": -7.0},
+            {
+                "anchors": [_span("Flooding")],
+                "types": ["disaster"],
+                "date": "2021-06-06",
+                "date_precision": "day",
+                "lat": 54.0,
+                "lon": -7.0,
+            },
+            {
+                "anchors": [_span("evacuated")],
+                "types": ["deployment", "other"],
+                "date": PUBLISHED,
+                "date_basis": "publication",
+                "lat": 54.0,
+                "lon": -7.0,
+            },
         ],
         "non_events": [{"span": _span("landslide"), "why": "idiom"}],
     }
@@ -46,28 +61,39 @@ def _files(tmp_path, text=TEXT):
 
 def _event(trigger, etype, date, start, end, place=None):
     places = [EventPlace(place, "event")] if place else []
-    return Event(event_id=trigger, doc_id="n-1", date=date, date_precision="day", date_text="", event_type=etype,
-                 trigger=trigger, sentence=TEXT[start:end], sent_start=start, sent_end=end, places=places)
+    return Event(
+        event_id=trigger,
+        doc_id="n-1",
+        date=date,
+        date_precision="day",
+        date_text="",
+        event_type=etype,
+        trigger=trigger,
+        sentence=TEXT[start:end],
+        sent_start=start,
+        sent_end=end,
+        places=places,
+    )
 
 
 def test_scores_found_events_false_events_and_undated(tmp_path):
     annotations, corpus = _files(tmp_path)
     pairs = coded_articles(annotations, [corpus])
-    (_, article), = pairs
+    ((_, article),) = pairs
     assert article.published == dt.date(2021, 6, 8)
     dunmore = Mention("Dunmore", 13, 20, 0, 31, place=Place("Dunmore", 54.01, -7.01, kind="city"))
     s1, s2, s3 = (0, 31), (32, 74), (75, len(TEXT))
     events = [
         _event("Flooding", "disaster", dt.date(2021, 6, 6), *s1, place=dunmore),
-        _event("landslide", "disaster", dt.date(2019, 1, 1), *s2),          # an idiom: a false event
-        _event("evacuated", "deployment", None, *s3, place=dunmore),         # right place, no date
+        _event("landslide", "disaster", dt.date(2019, 1, 1), *s2),  # an idiom: a false event
+        _event("evacuated", "deployment", None, *s3, place=dunmore),  # right place, no date
     ]
     dates = [DateRef("Sunday", 24, 30, dt.date(2021, 6, 6))]
     doc = Document(article=article, mentions=[dunmore], dates=dates, events=events)
     result = score_news(pairs, [doc])
     ours = result.geomap.summary()
     assert ours["coded_events"] == 2 and ours["found"] == 1.0
-    assert ours["all_right"] == 0.5          # the evacuation has no date
+    assert ours["all_right"] == 0.5  # the evacuation has no date
     assert ours["non_events"] == pytest.approx(1 / 3) and ours["undated"] == pytest.approx(1 / 3)
     assert classify(from_geomap(events)[1], pairs[0][0]) == "non_event"
     # the naive rule: every sentence with a trigger word, first date else publication, first place

@@ -29,10 +29,12 @@ def _p(name, lat, lon, kind, cc, admin1=None, gid=None):
 _AIN = _p("Ain al-Asad Air Base", 33.79, 42.44, "airport", "IQ", "Anbar")
 _BAGHDAD = _p("Baghdad", 33.34, 44.40, "city", "IQ", "Baghdad", 98182)
 GAZ = {
-    "Ain al-Assad Airbase": _AIN, "Ain al-Assad": _AIN,
+    "Ain al-Assad Airbase": _AIN,
+    "Ain al-Assad": _AIN,
     "Anbar Province": _p("Al Anbar", 33.0, 42.0, "admin1", "IQ", "Anbar", 99592),
     "Iraqi Kurdistan": _p("Kurdistan Region", 36.2, 44.0, "region", "IQ", "Kurdistan"),
-    "Baghdad": _BAGHDAD, "the Iraqi capital": _BAGHDAD,
+    "Baghdad": _BAGHDAD,
+    "the Iraqi capital": _BAGHDAD,
     "Iraq": _p("Iraq", 33.0, 44.0, "country", "IQ", gid=99237),
     "Iran": _p("Iran", 32.0, 53.0, "country", "IR", gid=130758),
     "Syria": _p("Syria", 35.0, 38.0, "country", "SY", gid=163843),
@@ -90,10 +92,19 @@ def make_mentions(doc, doc_id, *, roles="dependency"):
                     role = "actor"
                 elif root.dep_ in ("poss", "compound"):
                     role = "modifier"
-            out.append(Mention(
-                text=name, start=s, end=e, sent_start=span.sent.start_char, sent_end=span.sent.end_char,
-                role=role, place=GAZ[name], confidence=0.9, doc_id=doc_id,
-            ))
+            out.append(
+                Mention(
+                    text=name,
+                    start=s,
+                    end=e,
+                    sent_start=span.sent.start_char,
+                    sent_end=span.sent.end_char,
+                    role=role,
+                    place=GAZ[name],
+                    confidence=0.9,
+                    doc_id=doc_id,
+                )
+            )
     return sorted(out, key=lambda m: m.start)
 
 
@@ -120,6 +131,7 @@ def by_date(events, iso):
 
 
 # --- the seed article -----------------------------------------------------------------------
+
 
 def test_seed_assassination_in_baghdad(seed_events):
     (event,) = by_date(seed_events, "2020-01-03")
@@ -180,6 +192,7 @@ def test_event_ids_are_stable(nlp, seed_events):
 
 # --- event location vs mention ----------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("text", "etype", "event_places", "context"),
     [
@@ -189,11 +202,19 @@ def test_event_ids_are_stable(nlp, seed_events):
         ("An explosion hit a market in Kirkuk on Sunday.", "bombing", ["Kirkuk"], []),
         ("Police arrested two journalists in Erbil on Tuesday.", "arrest", ["Erbil"], []),
         ("An earthquake struck Izmir on Friday.", "disaster", ["Izmir"], []),
-        ("Iraqi forces clashed with militants near Fallujah in Anbar Province on Monday.",
-         "fighting", ["Fallujah"], ["Al Anbar"]),
+        (
+            "Iraqi forces clashed with militants near Fallujah in Anbar Province on Monday.",
+            "fighting",
+            ["Fallujah"],
+            ["Al Anbar"],
+        ),
         ("Troops were deployed to Basra, Iraq, on Monday.", "deployment", ["Basra"], ["Iraq"]),
-        ("Soldiers were killed in an attack on Ain al-Assad Airbase in Anbar Province on Monday.",
-         "strike", ["Ain al-Asad Air Base"], ["Al Anbar"]),
+        (
+            "Soldiers were killed in an attack on Ain al-Assad Airbase in Anbar Province on Monday.",
+            "strike",
+            ["Ain al-Asad Air Base"],
+            ["Al Anbar"],
+        ),
         ("Leaders met in Geneva on Thursday to discuss Syria.", "meeting", ["Geneva"], []),
         ("Militants ambushed a convoy near Kirkuk last month.", "strike", ["Kirkuk"], []),
     ],
@@ -248,24 +269,34 @@ def test_actor_role_is_never_an_event_place(nlp):
 
 # --- date carry-over ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("text", "n_events", "dates"),
     [
-        ("On March 2, gunmen attacked a checkpoint in Mosul. The attack killed four soldiers.",
-         2, ["2020-03-02", "2020-03-02"]),
-        ("On March 2, gunmen attacked a checkpoint in Mosul. The raid was claimed by Daesh.",
-         1, ["2020-03-02"]),
-        ("Police arrested 20 protesters in Basra on Friday. The arrests were condemned by rights groups.",
-         1, ["2020-03-06"]),
-        ("An earthquake struck Izmir on October 30. The quake killed 117 people.",
-         2, ["2019-10-30", "2019-10-30"]),
-        ("Protesters marched in Baghdad on Friday. During the protest, two people were killed.",
-         2, ["2020-03-06", "2020-03-06"]),
+        (
+            "On March 2, gunmen attacked a checkpoint in Mosul. The attack killed four soldiers.",
+            2,
+            ["2020-03-02", "2020-03-02"],
+        ),
+        ("On March 2, gunmen attacked a checkpoint in Mosul. The raid was claimed by Daesh.", 1, ["2020-03-02"]),
+        (
+            "Police arrested 20 protesters in Basra on Friday. The arrests were condemned by rights groups.",
+            1,
+            ["2020-03-06"],
+        ),
+        ("An earthquake struck Izmir on October 30. The quake killed 117 people.", 2, ["2019-10-30", "2019-10-30"]),
+        (
+            "Protesters marched in Baghdad on Friday. During the protest, two people were killed.",
+            2,
+            ["2020-03-06", "2020-03-06"],
+        ),
         ("Leaders met in Geneva on Thursday. The meeting ended without a deal.", 1, ["2020-03-05"]),
-        ("US forces raided a compound in Idlib on Saturday night. The operation killed the group's leader.",
-         2, ["2020-03-07", "2020-03-07"]),
-        ("Rebels shelled Aleppo on March 3. The shelling was described as the worst in years.",
-         1, ["2020-03-03"]),
+        (
+            "US forces raided a compound in Idlib on Saturday night. The operation killed the group's leader.",
+            2,
+            ["2020-03-07", "2020-03-07"],
+        ),
+        ("Rebels shelled Aleppo on March 3. The shelling was described as the worst in years.", 1, ["2020-03-03"]),
     ],
 )
 def test_date_carry_over(nlp, text, n_events, dates):
@@ -285,7 +316,7 @@ def test_date_carry_over(nlp, text, n_events, dates):
     ],
 )
 def test_later_event_is_not_merged_but_carries_the_date(nlp, text):
-    """"Following the attack, …" tells a later event: its own, dated from the paragraph."""
+    """ "Following the attack, …" tells a later event: its own, dated from the paragraph."""
     events = run(nlp, text)
     assert len(events) == 2 and len(events[0].sources) == 1
     assert events[0].date == dt.date(2020, 3, 2) and events[0].date_basis == "stated"
@@ -294,8 +325,11 @@ def test_later_event_is_not_merged_but_carries_the_date(nlp, text):
 
 
 def test_same_event_told_again_far_later_stays_apart(nlp):
-    events = run(nlp, "On March 2, gunmen attacked a checkpoint in Mosul. Prices rose. Schools reopened. "
-                      "Markets were busy. The attack was claimed by Daesh.")
+    events = run(
+        nlp,
+        "On March 2, gunmen attacked a checkpoint in Mosul. Prices rose. Schools reopened. "
+        "Markets were busy. The attack was claimed by Daesh.",
+    )
     assert len(events) == 2
     assert events[0].date == dt.date(2020, 3, 2) and places(events[0]) == ["Mosul"]
     # far from any stated date: the article does not give its time, so it is dated to publication and says so
@@ -304,6 +338,7 @@ def test_same_event_told_again_far_later_stays_apart(nlp):
 
 # --- dedupe -------------------------------------------------------------------------------------
 
+
 def two(nlp, a, b):
     return dedupe_events(run(nlp, a, doc_id="a") + run(nlp, b, doc_id="b"))
 
@@ -311,21 +346,35 @@ def two(nlp, a, b):
 @pytest.mark.parametrize(
     ("a", "b", "merged"),
     [
-        ("Gunmen attacked a checkpoint in Mosul on March 2.",
-         "On March 2, militants stormed a checkpoint in Mosul, officials said.", True),
-        ("Gunmen attacked a checkpoint in Mosul on March 2.",
-         "Gunmen attacked a checkpoint in Mosul on March 4.", False),
+        (
+            "Gunmen attacked a checkpoint in Mosul on March 2.",
+            "On March 2, militants stormed a checkpoint in Mosul, officials said.",
+            True,
+        ),
+        (
+            "Gunmen attacked a checkpoint in Mosul on March 2.",
+            "Gunmen attacked a checkpoint in Mosul on March 4.",
+            False,
+        ),
         ("Protesters rallied in Baghdad on Friday.", "Police arrested protesters in Baghdad on Friday.", False),
-        ("Gunmen attacked a checkpoint in Mosul on March 2.",
-         "Gunmen attacked a checkpoint in Kirkuk on March 2.", False),
-        ("Gunmen attacked a checkpoint in Mosul in March.",
-         "Gunmen attacked a checkpoint in Mosul on March 2.", True),
-        ("The IRGC says the strikes on Ain al-Assad hurt no one.",
-         "On January 8, the IRGC launched strikes against Ain al-Assad Airbase.", True),
+        (
+            "Gunmen attacked a checkpoint in Mosul on March 2.",
+            "Gunmen attacked a checkpoint in Kirkuk on March 2.",
+            False,
+        ),
+        ("Gunmen attacked a checkpoint in Mosul in March.", "Gunmen attacked a checkpoint in Mosul on March 2.", True),
+        (
+            "The IRGC says the strikes on Ain al-Assad hurt no one.",
+            "On January 8, the IRGC launched strikes against Ain al-Assad Airbase.",
+            True,
+        ),
         ("Protesters rallied in Baghdad on Friday.", "Thousands protested in Baghdad on Friday.", True),
         ("Protesters rallied in Baghdad on Friday.", "Protesters rallied in Baghdad last year.", False),
-        ("Officials said in Baghdad that talks would resume.",
-         "Officials said in Baghdad that prices would rise.", False),
+        (
+            "Officials said in Baghdad that talks would resume.",
+            "Officials said in Baghdad that prices would rise.",
+            False,
+        ),
         ("Gunmen attacked a convoy on March 2.", "Gunmen attacked a convoy on March 2.", False),
         ("An earthquake struck Izmir on October 30.", "A quake hit Izmir in 2019.", True),
     ],
@@ -340,12 +389,16 @@ def test_dedupe_across_articles(nlp, a, b, merged):
 
 
 def test_dedupe_keeps_the_most_precise_date(nlp):
-    (event,) = two(nlp, "The IRGC says the strikes on Ain al-Assad hurt no one.",
-                   "On January 8, the IRGC launched strikes against Ain al-Assad Airbase.")
+    (event,) = two(
+        nlp,
+        "The IRGC says the strikes on Ain al-Assad hurt no one.",
+        "On January 8, the IRGC launched strikes against Ain al-Assad Airbase.",
+    )
     assert event.date == dt.date(2020, 1, 8) and event.date_precision == "day"
 
 
 # --- taxonomy -----------------------------------------------------------------------------------
+
 
 def test_taxonomy_is_configurable(nlp, tmp_path):
     path = tmp_path / "tax.json"
@@ -413,31 +466,39 @@ def test_no_event_words_still_give_the_lead_event(nlp):
     assert run(nlp, "The weather is pleasant.") == []
 
 
-@pytest.mark.parametrize(("text", "etype"), [
-    ("Gunmen opened fire on a bus in Mosul on Monday.", "assault"),
-    ("Rioters set fire to shops in Basra on Monday.", "destruction"),
-    ("Militants shot down a drone near Kirkuk on Monday.", "strike"),
-    ("Rebels kidnapped three engineers near Mosul on Monday.", "abduction"),
-    ("Youths barricaded the main road in Basra on Monday.", "protest"),
-    ("A landslide buried homes near Erbil on Monday.", "disaster"),
-    ("An outbreak of cholera hit Basra on Monday.", "outbreak"),
-])
+@pytest.mark.parametrize(
+    ("text", "etype"),
+    [
+        ("Gunmen opened fire on a bus in Mosul on Monday.", "assault"),
+        ("Rioters set fire to shops in Basra on Monday.", "destruction"),
+        ("Militants shot down a drone near Kirkuk on Monday.", "strike"),
+        ("Rebels kidnapped three engineers near Mosul on Monday.", "abduction"),
+        ("Youths barricaded the main road in Basra on Monday.", "protest"),
+        ("A landslide buried homes near Erbil on Monday.", "disaster"),
+        ("An outbreak of cholera hit Basra on Monday.", "outbreak"),
+    ],
+)
 def test_event_words_beyond_the_old_list(nlp, text, etype):
     (event,) = run(nlp, text)
     assert event.event_type == etype
 
 
-@pytest.mark.parametrize("text", [
-    "No casualties were reported in Mosul on Monday.",
-    "Nobody was injured in Basra on Monday.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No casualties were reported in Mosul on Monday.",
+        "Nobody was injured in Basra on Monday.",
+    ],
+)
 def test_nothing_happened_is_no_event(nlp, text):
     assert all(e.event_type not in ("casualties", "assault") for e in run(nlp, text))
 
 
 def test_event_without_a_place_takes_the_dateline(nlp):
-    text = ("KIRKUK, Iraq (Reuters) - Officials met in Erbil on Sunday to discuss the budget.\n\n"
-            "Two guards were killed on Monday, police said.")
+    text = (
+        "KIRKUK, Iraq (Reuters) - Officials met in Erbil on Sunday to discuss the budget.\n\n"
+        "Two guards were killed on Monday, police said."
+    )
     meeting, killed = run(nlp, text)
     assert places(meeting) == ["Erbil"]
     assert [p.mention.text for p in killed.places if p.role == "event"] == ["KIRKUK"]
@@ -447,18 +508,23 @@ def test_event_without_a_place_takes_the_dateline(nlp):
 
 
 def test_carrying_stays_near_in_a_wall_of_text(nlp):
-    text = ("On March 2, gunmen attacked a checkpoint in Mosul. Prices rose in the spring. Schools reopened. "
-            "Markets were busy. Buses ran late. Two people were killed.")
+    text = (
+        "On March 2, gunmen attacked a checkpoint in Mosul. Prices rose in the spring. Schools reopened. "
+        "Markets were busy. Buses ran late. Two people were killed."
+    )
     attack, killed = run(nlp, text)
     assert attack.date == dt.date(2020, 3, 2) and places(attack) == ["Mosul"]
     # five sentences on, in the same paragraph: neither the date nor the place carries
     assert killed.date_basis == "published" and killed.date == PUB and places(killed) == []
 
 
-@pytest.mark.parametrize("text", [
-    "Li, who was born in 1994, joined protesters in Baghdad on Friday.",
-    "The group, founded in 2001, rallied in Baghdad on Friday.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Li, who was born in 1994, joined protesters in Baghdad on Friday.",
+        "The group, founded in 2001, rallied in Baghdad on Friday.",
+    ],
+)
 def test_a_birth_or_founding_year_never_dates_the_event(nlp, text):
     (event,) = run(nlp, text)
     assert event.event_type == "protest" and event.date == dt.date(2020, 3, 6)
@@ -471,47 +537,60 @@ def test_abducted_from_a_place_happened_there(nlp):
 
 # --- event or not: idioms, modifiers, plans and hypotheticals (issue 22) -------------------------
 
-@pytest.mark.parametrize("text, word", [
-    ("The governor won a landslide victory in Ohio.", "landslide"),            # a modifier of "victory"
-    ("Ultimate fighting star Joe Brand is facing charges in Denver.", "fighting"),
-    ("Life-threatening warnings were broadcast across Texas.", "threatening"),
-    ("The ruling drew a storm of criticism in Lagos.", "storm"),               # a hazard noun as a quantity
-    ("The minister called for talks with the rebels in Juba.", "talks"),       # asked for, not held
-    ("Lawmakers prepare to meet again in Springfield next month.", "meet"),    # planned
-    ("Officials will send an alert to phones in Quebec.", "send"),             # future
-    ("She chose not to make a statement in court in Boise.", "statement"),     # negated light verb
-    ("Police raided a house in Leeds in retaliation for the bombing of a car.", "bombing"),  # a cause
-])
+
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        ("The governor won a landslide victory in Ohio.", "landslide"),  # a modifier of "victory"
+        ("Ultimate fighting star Joe Brand is facing charges in Denver.", "fighting"),
+        ("Life-threatening warnings were broadcast across Texas.", "threatening"),
+        ("The ruling drew a storm of criticism in Lagos.", "storm"),  # a hazard noun as a quantity
+        ("The minister called for talks with the rebels in Juba.", "talks"),  # asked for, not held
+        ("Lawmakers prepare to meet again in Springfield next month.", "meet"),  # planned
+        ("Officials will send an alert to phones in Quebec.", "send"),  # future
+        ("She chose not to make a statement in court in Boise.", "statement"),  # negated light verb
+        ("Police raided a house in Leeds in retaliation for the bombing of a car.", "bombing"),  # a cause
+    ],
+)
 def test_words_that_tell_no_event_here(nlp, text, word):
     assert word not in [e.trigger for e in run(nlp, text)]
 
 
-@pytest.mark.parametrize("text, etype", [
-    ("The driver went into cardiac arrest at the wheel in Leeds on Monday.", "arrest"),  # a condition
-    ("A neighbour captured video of the flames in Leeds on Monday.", "fighting"),       # a recording
-    ("Dramatic footage was captured by a passer-by in Leeds on Monday.", "fighting"),
-])
+@pytest.mark.parametrize(
+    "text, etype",
+    [
+        ("The driver went into cardiac arrest at the wheel in Leeds on Monday.", "arrest"),  # a condition
+        ("A neighbour captured video of the flames in Leeds on Monday.", "fighting"),  # a recording
+        ("Dramatic footage was captured by a passer-by in Leeds on Monday.", "fighting"),
+    ],
+)
 def test_a_dependent_that_gives_the_word_another_sense(nlp, text, etype):
     assert etype not in [e.event_type for e in run(nlp, text)]
 
 
-@pytest.mark.parametrize("text, etype", [
-    ("Residents of Wajir gathered to protest the delay of a sewer project.", "protest"),  # purpose that happened
-    ("A massive picketing campaign was held in Colombo on Friday.", "protest"),         # an event head
-    ("A judge arraigned the man in Bantam Superior Court on Tuesday.", "hearing"),
-    ("The flood of 1993 destroyed homes in Iowa.", "destruction"),
-    ("Rebels captured the town of Afrin on Monday.", "fighting"),           # the same words in their
-    ("Police made an arrest in Leeds on Monday.", "arrest"),                # event sense stay events
-])
+@pytest.mark.parametrize(
+    "text, etype",
+    [
+        ("Residents of Wajir gathered to protest the delay of a sewer project.", "protest"),  # purpose that happened
+        ("A massive picketing campaign was held in Colombo on Friday.", "protest"),  # an event head
+        ("A judge arraigned the man in Bantam Superior Court on Tuesday.", "hearing"),
+        ("The flood of 1993 destroyed homes in Iowa.", "destruction"),
+        ("Rebels captured the town of Afrin on Monday.", "fighting"),  # the same words in their
+        ("Police made an arrest in Leeds on Monday.", "arrest"),  # event sense stay events
+    ],
+)
 def test_events_the_parse_keeps(nlp, text, etype):
     assert etype in [e.event_type for e in run(nlp, text)]
 
 
 # --- background events (issue 22) -------------------------------------------------------------------
 
+
 def test_a_recalled_event_keeps_its_date_is_marked_and_is_never_the_lead(nlp):
-    text = ("In 2017, rebels attacked a convoy near Goma. "
-            "On Sunday, soldiers clashed with rebels in Beni. The fighting went on for hours.")
+    text = (
+        "In 2017, rebels attacked a convoy near Goma. "
+        "On Sunday, soldiers clashed with rebels in Beni. The fighting went on for hours."
+    )
     events = run(nlp, text)
     lead = events[0]
     assert lead.event_type == "fighting" and lead.date == dt.date(2020, 3, 8) and not lead.background
@@ -532,31 +611,37 @@ def test_a_recalled_date_is_not_carried_to_the_next_sentence(nlp):
 AUTUMN = dt.date(2020, 10, 20)
 
 
-@pytest.mark.parametrize("text,published", [
-    # the founding article's own cause, in the simple past with its day, two months back
-    ("On January 8, the IRGC launched retaliatory strikes against the Ain al-Assad Airbase.", PUB),
-    ("On January 3, the US assassinated the general in Baghdad.", PUB),
-    # past perfect in what someone said is the reporting tense
-    ("The ministry said on February 21 that 110 troops had been diagnosed with brain injuries.", PUB),
-    # past perfect inside the news window
-    ("By Sunday, the fire had destroyed 300 homes in the valley.", PUB),
-    # an earlier year, but weeks before publication
-    ("In December, protesters marched in Baghdad.", PUB),
-    ("Police have arrested 12 people since Sunday.", PUB),
-])
+@pytest.mark.parametrize(
+    "text,published",
+    [
+        # the founding article's own cause, in the simple past with its day, two months back
+        ("On January 8, the IRGC launched retaliatory strikes against the Ain al-Assad Airbase.", PUB),
+        ("On January 3, the US assassinated the general in Baghdad.", PUB),
+        # past perfect in what someone said is the reporting tense
+        ("The ministry said on February 21 that 110 troops had been diagnosed with brain injuries.", PUB),
+        # past perfect inside the news window
+        ("By Sunday, the fire had destroyed 300 homes in the valley.", PUB),
+        # an earlier year, but weeks before publication
+        ("In December, protesters marched in Baghdad.", PUB),
+        ("Police have arrested 12 people since Sunday.", PUB),
+    ],
+)
 def test_news_is_not_background(nlp, text, published):
     events = run(nlp, text, published=published)
     assert events and not any(e.background for e in events), [(e.trigger, e.date) for e in events]
 
 
-@pytest.mark.parametrize("text,published", [
-    ("In 2004, a tsunami struck the coast of Aceh.", PUB),                  # year-only date of an earlier year
-    ("Iran blacklisted the CENTCOM last year.", PUB),
-    ("In November 2018, militants attacked a convoy near Goma.", PUB),     # earlier year, outside the window
-    ("Rebels attacked the town decades ago.", PUB),                        # "… ago" of years
-    ("Residents recalled how soldiers shelled the town.", PUB),            # what is remembered
-    ("The previous attack had killed 40 people in Sylhet in June.", AUTUMN),  # past perfect, months back
-])
+@pytest.mark.parametrize(
+    "text,published",
+    [
+        ("In 2004, a tsunami struck the coast of Aceh.", PUB),  # year-only date of an earlier year
+        ("Iran blacklisted the CENTCOM last year.", PUB),
+        ("In November 2018, militants attacked a convoy near Goma.", PUB),  # earlier year, outside the window
+        ("Rebels attacked the town decades ago.", PUB),  # "… ago" of years
+        ("Residents recalled how soldiers shelled the town.", PUB),  # what is remembered
+        ("The previous attack had killed 40 people in Sylhet in June.", AUTUMN),  # past perfect, months back
+    ],
+)
 def test_history_is_background(nlp, text, published):
     events = run(nlp, text, published=published)
     assert events and all(e.background for e in events), [(e.trigger, e.date) for e in events]
@@ -564,11 +649,15 @@ def test_history_is_background(nlp, text, published):
 
 # --- event sites: datelines, addressees, water, country level (issue 22) ------------------------
 
-@pytest.mark.parametrize("text", [
-    "The minister urged Paris and Berlin on Monday to end the dispute.",
-    "The minister called on Paris and Berlin on Monday to end the dispute.",
-    "The envoy warned Moscow on Monday against new sanctions.",
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The minister urged Paris and Berlin on Monday to end the dispute.",
+        "The minister called on Paris and Berlin on Monday to end the dispute.",
+        "The envoy warned Moscow on Monday against new sanctions.",
+    ],
+)
 def test_addressees_of_an_appeal_are_not_sites(nlp, text):
     # every mention marked "location": the parse alone must tell the addressee
     for event in run(nlp, text, roles="all-location"):
@@ -595,10 +684,13 @@ def test_a_carried_place_is_the_texts_not_the_datelines(nlp):
     assert [p.mention.text for p in died.places if p.role == "event"] == ["Mosul"]
 
 
-@pytest.mark.parametrize("text", [
-    "Officials said on Monday that the level of the Tigris River had fallen.",
-    "Officials said on Monday that prices in Basra rose faster than in Europe.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officials said on Monday that the level of the Tigris River had fallen.",
+        "Officials said on Monday that prices in Basra rose faster than in Europe.",
+    ],
+)
 def test_water_or_a_continent_only_mentioned_is_no_site(nlp, text):
     (event,) = run(nlp, text)
     assert "Tigris" not in places(event) and "Europe" not in places(event)

@@ -24,10 +24,35 @@ def _events():
     m2 = Mention("Ain al-Assad", 50, 62, 41, 90, place=AIN, confidence=0.7)
     quoted = 'He said "harsh revenge", then left; café, 東京.'
     return [
-        Event("a", "d", dt.date(2020, 1, 3), "day", "January 3", "assassination", "assassinated", quoted, 0, 40,
-              ["US"], ["Soleimani", "al-Muhandis"], [EventPlace(m1)], [SourceRef("d", quoted, 0, 40, "T", "u", dt.date(2020, 3, 11))]),
-        Event("b", "d", dt.date(2020, 1, 8), "day", "January 8", "strike", "strikes", "s2", 41, 90,
-              places=[EventPlace(m2)]),
+        Event(
+            "a",
+            "d",
+            dt.date(2020, 1, 3),
+            "day",
+            "January 3",
+            "assassination",
+            "assassinated",
+            quoted,
+            0,
+            40,
+            ["US"],
+            ["Soleimani", "al-Muhandis"],
+            [EventPlace(m1)],
+            [SourceRef("d", quoted, 0, 40, "T", "u", dt.date(2020, 3, 11))],
+        ),
+        Event(
+            "b",
+            "d",
+            dt.date(2020, 1, 8),
+            "day",
+            "January 8",
+            "strike",
+            "strikes",
+            "s2",
+            41,
+            90,
+            places=[EventPlace(m2)],
+        ),
         Event("c", "d", None, "unknown", "", "casualties", "toll", "s3", 91, 120),
     ]
 
@@ -44,7 +69,9 @@ def test_events_round_trip(tmp_path, ext):
     assert made == ([f"events.{e}" for e in ("cpg", "dbf", "prj", "shp", "shx")] if ext == "shp" else [f"events.{ext}"])
     back = read_frame(path)
     assert list(back.columns) == list(gdf.columns)
-    pd.testing.assert_frame_equal(pd.DataFrame(back.drop(columns="geometry")), pd.DataFrame(gdf.drop(columns="geometry")))
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(back.drop(columns="geometry")), pd.DataFrame(gdf.drop(columns="geometry"))
+    )
     assert back.geometry.iloc[2] is None
     assert back.geometry.iloc[0].equals(gdf.geometry.iloc[0])
     assert back.crs.to_epsg() == 4326
@@ -75,12 +102,19 @@ def test_csv_has_lat_lon_and_wkt(tmp_path):
 @pytest.mark.parametrize("ext", FORMATS)
 def test_mentions_round_trip(tmp_path, ext):
     art = Article("Baghdad and Ain al-Assad.", "d", published=dt.date(2020, 3, 11))
-    doc = Document(art, mentions=[Mention("Baghdad", 0, 7, 0, 25, place=BAGHDAD, doc_id="d"),
-                                  Mention("Kurdistan", 12, 24, 0, 25, doc_id="d")])
+    doc = Document(
+        art,
+        mentions=[
+            Mention("Baghdad", 0, 7, 0, 25, place=BAGHDAD, doc_id="d"),
+            Mention("Kurdistan", 12, 24, 0, 25, doc_id="d"),
+        ],
+    )
     gdf = mentions_frame([doc])
     back = read_frame(write_frame(gdf, tmp_path / f"m.{ext}"))
     assert {c: str(back[c].dtype) for c in MENTION_COLUMNS} == MENTION_COLUMNS
-    pd.testing.assert_frame_equal(pd.DataFrame(back.drop(columns="geometry")), pd.DataFrame(gdf.drop(columns="geometry")))
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(back.drop(columns="geometry")), pd.DataFrame(gdf.drop(columns="geometry"))
+    )
 
 
 def test_overwrite_is_atomic_and_replaces(tmp_path):
@@ -115,15 +149,39 @@ KML = "{http://www.opengis.net/kml/2.2}"
 
 def _hostile_events():
     """Events whose title and sentence carry markup and XML's special characters."""
-    place = Mention("Mosul", 0, 5, 0, 60, place=Place("Mosul", 36.34, 43.13, kind="city", country_code="IQ"),
-                    confidence=0.8)
+    place = Mention(
+        "Mosul", 0, 5, 0, 60, place=Place("Mosul", 36.34, 43.13, kind="city", country_code="IQ"), confidence=0.8
+    )
     sentence = 'A strike hit <script>alert("x")</script> Mosul & Tal Afar; AT&T said "<b>no</b>" \x07.'
     title = "<script>document.location='//evil'</script> Q&A"
     return [
-        Event("k1", "d", dt.date(2021, 5, 1), "day", "on 1 May", "strike", "strike", sentence, 0, 60,
-              places=[EventPlace(place)], sources=[SourceRef("d", sentence, 0, 60, title, "http://x/?a=1&b=2")]),
-        Event("k2", "d", dt.date(2021, 3, 1), "month", "in March", "protest", "protest", "Crowds marched.", 61, 80,
-              places=[EventPlace(place)]),
+        Event(
+            "k1",
+            "d",
+            dt.date(2021, 5, 1),
+            "day",
+            "on 1 May",
+            "strike",
+            "strike",
+            sentence,
+            0,
+            60,
+            places=[EventPlace(place)],
+            sources=[SourceRef("d", sentence, 0, 60, title, "http://x/?a=1&b=2")],
+        ),
+        Event(
+            "k2",
+            "d",
+            dt.date(2021, 3, 1),
+            "month",
+            "in March",
+            "protest",
+            "protest",
+            "Crowds marched.",
+            61,
+            80,
+            places=[EventPlace(place)],
+        ),
         Event("k3", "d", None, "unknown", "", "casualties", "toll", "Undated, no place.", 81, 99),
     ]
 
@@ -136,8 +194,15 @@ def test_kml_placemarks_are_escaped_named_and_timed(tmp_path):
     raw = path.read_text(encoding="utf-8")
     assert "<script>" not in raw and "&lt;script&gt;" in raw and "AT&amp;T" in raw
     marks = ET.parse(path).getroot().iter(f"{KML}Placemark")
-    got = [(m.findtext(f"{KML}name"), m.findtext(f"{KML}description"), m.findtext(f"{KML}TimeStamp/{KML}when"),
-            m.findtext(f"{KML}Point/{KML}coordinates")) for m in marks]
+    got = [
+        (
+            m.findtext(f"{KML}name"),
+            m.findtext(f"{KML}description"),
+            m.findtext(f"{KML}TimeStamp/{KML}when"),
+            m.findtext(f"{KML}Point/{KML}coordinates"),
+        )
+        for m in marks
+    ]
     # the control character XML cannot hold became U+FFFD; everything else reads back exactly
     assert got[0] == ("strike — Mosul", gdf.sentence[0].replace("\x07", "\ufffd"), "2021-05-01", "43.13,36.34")
     assert got[1] == ("protest — Mosul", "Crowds marched.", "2021-03", "43.13,36.34")  # month precision

@@ -22,26 +22,39 @@ def _mention(place: Place, confidence: float) -> Mention:
 
 
 def _event(event_id, date, precision, kind, places=()):
-    return Event(event_id, "d", date, precision, "", kind, kind, f"sentence {event_id}", 0, 50,
-                 places=[EventPlace(_mention(p, c), role) for p, c, role in places])
+    return Event(
+        event_id,
+        "d",
+        date,
+        precision,
+        "",
+        kind,
+        kind,
+        f"sentence {event_id}",
+        0,
+        50,
+        places=[EventPlace(_mention(p, c), role) for p, c, role in places],
+    )
 
 
 @pytest.fixture(scope="module")
 def events():
-    return events_frame([
-        # a strike in Mosul that Washington is mentioned in
-        _event("e1", dt.date(2021, 5, 1), "day", "strike",
-               [(MOSUL, 0.9, "event"), (WASHINGTON, 0.8, "mentioned")]),
-        # a protest in Aleppo, "in March" (month precision)
-        _event("e2", dt.date(2021, 3, 1), "month", "protest", [(ALEPPO, 0.4, "event")]),
-        # an undated arrest in Mosul
-        _event("e3", None, "unknown", "arrest", [(MOSUL, 0.7, "event")]),
-        # a statement made in Washington about Syria (Aleppo is context)
-        _event("e4", dt.date(2021, 6, 10), "day", "statement",
-               [(WASHINGTON, 0.95, "event"), (ALEPPO, 0.6, "context")]),
-        # a strike with no place at all, in 2020 (year precision)
-        _event("e5", dt.date(2020, 1, 1), "year", "strike"),
-    ])
+    return events_frame(
+        [
+            # a strike in Mosul that Washington is mentioned in
+            _event("e1", dt.date(2021, 5, 1), "day", "strike", [(MOSUL, 0.9, "event"), (WASHINGTON, 0.8, "mentioned")]),
+            # a protest in Aleppo, "in March" (month precision)
+            _event("e2", dt.date(2021, 3, 1), "month", "protest", [(ALEPPO, 0.4, "event")]),
+            # an undated arrest in Mosul
+            _event("e3", None, "unknown", "arrest", [(MOSUL, 0.7, "event")]),
+            # a statement made in Washington about Syria (Aleppo is context)
+            _event(
+                "e4", dt.date(2021, 6, 10), "day", "statement", [(WASHINGTON, 0.95, "event"), (ALEPPO, 0.6, "context")]
+            ),
+            # a strike with no place at all, in 2020 (year precision)
+            _event("e5", dt.date(2020, 1, 1), "year", "strike"),
+        ]
+    )
 
 
 def _ids(frame) -> list[str]:
@@ -83,8 +96,9 @@ def test_unplaced_rows_are_kept_past_place_filters_unless_dropped(events):
 
 
 def test_each_filter_counts_what_it_dropped_in_order(events):
-    result = EventFilter.create(since="2021-01-01", types="strike,statement", undated="drop",
-                                unplaced="drop").apply(events)
+    result = EventFilter.create(since="2021-01-01", types="strike,statement", undated="drop", unplaced="drop").apply(
+        events
+    )
     # rows: e1 x2, e2, e3, e4 x2, e5. undated: e3; unplaced: e5; dates: none left; types: e2
     assert result.dropped == {"undated": 1, "unplaced": 1, "dates": 0, "types": 1}
     assert len(result.frame) == result.rows_in - sum(result.dropped.values()) == 4
@@ -107,32 +121,35 @@ def test_country_keeps_events_whose_site_is_inside_with_all_their_rows(events):
 
 def test_min_confidence_is_per_place_row(events):
     kept = geomap.filter_events(events, min_confidence=0.75, unplaced="drop")
-    assert list(zip(kept.event_id, kept.place_name)) == [("e1", "Mosul"), ("e1", "Washington"),
-                                                         ("e4", "Washington")]
+    assert list(zip(kept.event_id, kept.place_name)) == [("e1", "Mosul"), ("e1", "Washington"), ("e4", "Washington")]
     # rows without a place have no confidence to test: kept by default, like undated rows
     assert "e5" in set(geomap.filter_events(events, min_confidence=0.99).event_id)
 
 
 def test_filters_combine(events):
-    kept = geomap.filter_events(events, since="2021-01-01", types="strike,statement", countries="US",
-                                min_confidence=0.9, unplaced="drop")
+    kept = geomap.filter_events(
+        events, since="2021-01-01", types="strike,statement", countries="US", min_confidence=0.9, unplaced="drop"
+    )
     assert list(zip(kept.event_id, kept.place_name)) == [("e4", "Washington")]
 
 
-@pytest.mark.parametrize("kwargs,message", [
-    ({"since": "yesterday"}, "since: cannot read date 'yesterday'"),
-    ({"until": "2021-02-30"}, "until: cannot read date"),
-    ({"since": "2021-05-02", "until": "2021-05-01"}, "since 2021-05-02 is after until 2021-05-01"),
-    ({"types": "strike,bombardment"}, "types: unknown event type 'bombardment' (valid: abduction, "),
-    ({"types": " , "}, "types: no event type given"),
-    ({"countries": "IRQ"}, "countries: 'IRQ' is not a two-letter ISO 3166-1 code"),
-    ({"countries": "UK"}, "the United Kingdom is GB"),
-    ({"countries": "QQ"}, "'QQ' is not an ISO 3166-1 alpha-2 country code"),
-    ({"min_confidence": 1.5}, "min_confidence: 1.5 is not a number between 0 and 1"),
-    ({"min_confidence": float("nan")}, "is not a number between 0 and 1"),
-    ({"undated": "hide"}, "undated: 'hide' is neither keep nor drop"),
-    ({"unplaced": ""}, "unplaced: '' is neither keep nor drop"),
-])
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        ({"since": "yesterday"}, "since: cannot read date 'yesterday'"),
+        ({"until": "2021-02-30"}, "until: cannot read date"),
+        ({"since": "2021-05-02", "until": "2021-05-01"}, "since 2021-05-02 is after until 2021-05-01"),
+        ({"types": "strike,bombardment"}, "types: unknown event type 'bombardment' (valid: abduction, "),
+        ({"types": " , "}, "types: no event type given"),
+        ({"countries": "IRQ"}, "countries: 'IRQ' is not a two-letter ISO 3166-1 code"),
+        ({"countries": "UK"}, "the United Kingdom is GB"),
+        ({"countries": "QQ"}, "'QQ' is not an ISO 3166-1 alpha-2 country code"),
+        ({"min_confidence": 1.5}, "min_confidence: 1.5 is not a number between 0 and 1"),
+        ({"min_confidence": float("nan")}, "is not a number between 0 and 1"),
+        ({"undated": "hide"}, "undated: 'hide' is neither keep nor drop"),
+        ({"unplaced": ""}, "unplaced: '' is neither keep nor drop"),
+    ],
+)
 def test_bad_values_are_input_errors(events, kwargs, message):
     with pytest.raises(InputError) as info:
         geomap.filter_events(events, **kwargs)

@@ -13,8 +13,9 @@ from geomap.schema import CRS, EVENT_COLUMNS, MENTION_COLUMNS
 from geomap.tools.frames import events_frame, mentions_frame
 
 AIN = Place("Ain al-Asad Air Base", 33.79, 42.44, kind="airport", country_code="IQ", admin1="Anbar")
-ANBAR = Place("Al Anbar", 33.0, 42.0, kind="admin1", geonameid=99592, country_code="IQ", country="Iraq",
-              geocoder="nominatim")
+ANBAR = Place(
+    "Al Anbar", 33.0, 42.0, kind="admin1", geonameid=99592, country_code="IQ", country="Iraq", geocoder="nominatim"
+)
 TEXT = "On January 8, strikes hit Ain al-Assad Airbase in Anbar Province. The toll rose on February 10."
 
 
@@ -27,9 +28,22 @@ def _mention(text, place, role="location"):
 def events():
     src = SourceRef("d", TEXT[:66], 0, 66, title="T", url="http://example.org/a", published=dt.date(2020, 3, 11))
     strike = Event(
-        "e1", "d", dt.date(2020, 1, 8), "day", "January 8", "strike", "strikes", TEXT[:66], 0, 66,
-        actors=["IRGC"], targets=["US"],
-        places=[EventPlace(_mention("Ain al-Assad Airbase", AIN)), EventPlace(_mention("Anbar Province", ANBAR), "context")],
+        "e1",
+        "d",
+        dt.date(2020, 1, 8),
+        "day",
+        "January 8",
+        "strike",
+        "strikes",
+        TEXT[:66],
+        0,
+        66,
+        actors=["IRGC"],
+        targets=["US"],
+        places=[
+            EventPlace(_mention("Ain al-Assad Airbase", AIN)),
+            EventPlace(_mention("Anbar Province", ANBAR), "context"),
+        ],
         sources=[src, SourceRef("d2", "The strikes on Ain al-Assad.", 5, 33)],
     )
     toll = Event("e2", "d", dt.date(2020, 2, 10), "day", "February 10", "casualties", "toll", TEXT[67:], 67, len(TEXT))
@@ -65,7 +79,9 @@ def test_events_frame_empty():
 def test_mentions_frame_schema():
     article = Article(TEXT, "d", title="T", published=dt.date(2020, 3, 11))
     unresolved = Mention("Kurdistan", 0, 2, 0, 66, role="location", doc_id="d")
-    doc = Document(article, mentions=[_mention("Ain al-Assad Airbase", AIN), _mention("Anbar Province", ANBAR), unresolved])
+    doc = Document(
+        article, mentions=[_mention("Ain al-Assad Airbase", AIN), _mention("Anbar Province", ANBAR), unresolved]
+    )
     gdf = mentions_frame([doc])
     assert list(gdf.columns) == [*MENTION_COLUMNS, "geometry"]
     assert {c: str(gdf[c].dtype) for c in MENTION_COLUMNS} == MENTION_COLUMNS
@@ -77,9 +93,20 @@ def test_mentions_frame_schema():
 
 
 def test_background_column_is_a_bool_per_event():
-    news = Event("n", "d", dt.date(2021, 5, 2), "day", "2 May", "protest", "protested", "s", 0, 1,
-                 date_basis="stated")
-    old = Event("o", "d", dt.date(2017, 1, 1), "year", "in 2017", "strike", "attacked", "s", 2, 3,
-                date_basis="stated", background=True)
+    news = Event("n", "d", dt.date(2021, 5, 2), "day", "2 May", "protest", "protested", "s", 0, 1, date_basis="stated")
+    old = Event(
+        "o",
+        "d",
+        dt.date(2017, 1, 1),
+        "year",
+        "in 2017",
+        "strike",
+        "attacked",
+        "s",
+        2,
+        3,
+        date_basis="stated",
+        background=True,
+    )
     frame = events_frame([news, old])
     assert frame["background"].dtype == bool and frame["background"].tolist() == [False, True]

@@ -15,15 +15,18 @@ def km(a, lat, lon):
     return 2 * 6371 * math.asin(math.sqrt(h))
 
 
-@pytest.mark.parametrize("a, b", [
-    ("Ain al-Assad Airbase", "Ain Al Asad Air Base"),
-    ("São Paulo", "Sao Paulo"),
-    ("el-Fasher", "Al Fasher"),
-    ("The Hague", "Hague"),
-    ("Saint Louis", "St. Louis"),
-    ("Fort Worth", "Ft Worth"),
-    ("W.Va.", "W. Va."),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Ain al-Assad Airbase", "Ain Al Asad Air Base"),
+        ("São Paulo", "Sao Paulo"),
+        ("el-Fasher", "Al Fasher"),
+        ("The Hague", "Hague"),
+        ("Saint Louis", "St. Louis"),
+        ("Fort Worth", "Ft Worth"),
+        ("W.Va.", "W. Va."),
+    ],
+)
 def test_normalize_name_variants_share_a_key(a, b):
     assert normalize_name(a) == normalize_name(b)
 

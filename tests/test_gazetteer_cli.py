@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from cli_app import app_with
 from typer.testing import CliRunner
 
 from geomap.cli.gazetteer_cmd import register
-from cli_app import app_with
 from geomap.errors import GazetteerError
 from geomap.gazetteer.geonames_import import import_geonames
 from geomap.gazetteer.store import Gazetteer
@@ -22,9 +22,20 @@ def _app() -> typer.Typer:
 
 
 def _import_args(out: Path) -> list[str]:
-    return ["gazetteer", "import", "--places", str(DATA / "places.txt"), "--admin1",
-            str(DATA / "admin1CodesASCII.txt"), "--alternate-names", str(DATA / "alternateNamesV2.txt"),
-            "--country-info", str(DATA / "countryInfo.txt"), "-o", str(out)]
+    return [
+        "gazetteer",
+        "import",
+        "--places",
+        str(DATA / "places.txt"),
+        "--admin1",
+        str(DATA / "admin1CodesASCII.txt"),
+        "--alternate-names",
+        str(DATA / "alternateNamesV2.txt"),
+        "--country-info",
+        str(DATA / "countryInfo.txt"),
+        "-o",
+        str(out),
+    ]
 
 
 def test_import_writes_a_usable_gazetteer_and_says_how_to_use_it(tmp_path):
@@ -43,8 +54,9 @@ def test_import_errors_are_gazetteer_errors(tmp_path):
     result = runner.invoke(_app(), ["gazetteer", "import", "--places", str(bad), "-o", str(tmp_path / "o.sqlite")])
     assert isinstance(result.exception, GazetteerError)
     assert "bad.txt:1: expected 19 tab-separated columns, found 3" in str(result.exception)
-    result = runner.invoke(_app(), ["gazetteer", "import", "--places", str(tmp_path / "none.txt"),
-                                    "-o", str(tmp_path / "o.sqlite")])
+    result = runner.invoke(
+        _app(), ["gazetteer", "import", "--places", str(tmp_path / "none.txt"), "-o", str(tmp_path / "o.sqlite")]
+    )
     assert isinstance(result.exception, GazetteerError) and "not found" in str(result.exception)
     assert not (tmp_path / "o.sqlite").exists()
 

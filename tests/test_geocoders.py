@@ -25,14 +25,37 @@ DATA = Path(__file__).parent / "data" / "geonames"
 
 #: What a Nominatim-like service knows, in its raw answer format.
 ANSWERS = {
-    "baghdad": [{"name": "Baghdad", "lat": "33.3152", "lon": "44.3661", "class": "boundary",
-                 "type": "administrative", "addresstype": "city",
-                 "address": {"city": "Baghdad", "state": "Baghdad Governorate", "country": "Iraq",
-                             "country_code": "iq"}}],
-    "paris": [{"name": "Paris", "lat": "33.6609", "lon": "-95.5555", "class": "place", "type": "town",
-               "address": {"state": "Texas", "country": "United States", "country_code": "us"}}],
-    "al asad": [{"name": "Al Asad Airbase", "lat": "33.7856", "lon": "42.4412", "class": "aeroway",
-                 "type": "aerodrome", "address": {"country": "Iraq", "country_code": "iq"}}],
+    "baghdad": [
+        {
+            "name": "Baghdad",
+            "lat": "33.3152",
+            "lon": "44.3661",
+            "class": "boundary",
+            "type": "administrative",
+            "addresstype": "city",
+            "address": {"city": "Baghdad", "state": "Baghdad Governorate", "country": "Iraq", "country_code": "iq"},
+        }
+    ],
+    "paris": [
+        {
+            "name": "Paris",
+            "lat": "33.6609",
+            "lon": "-95.5555",
+            "class": "place",
+            "type": "town",
+            "address": {"state": "Texas", "country": "United States", "country_code": "us"},
+        }
+    ],
+    "al asad": [
+        {
+            "name": "Al Asad Airbase",
+            "lat": "33.7856",
+            "lon": "42.4412",
+            "class": "aeroway",
+            "type": "aerodrome",
+            "address": {"country": "Iraq", "country_code": "iq"},
+        }
+    ],
 }
 
 
@@ -46,13 +69,13 @@ class FakeService(Geocoder):
         super().__init__(user_agent=user_agent, timeout=timeout)
         self.user_agent = user_agent
 
-    def geocode(self, query, *, exactly_one=True, timeout=None, limit=None, addressdetails=False,
-                country_codes=None):
+    def geocode(self, query, *, exactly_one=True, timeout=None, limit=None, addressdetails=False, country_codes=None):
         FakeService.calls.append((query, {"country_codes": country_codes, "limit": limit}))
         if FakeService.fail_with is not None:
             raise FakeService.fail_with
-        found = [Location(r["name"], Point(float(r["lat"]), float(r["lon"])), r)
-                 for r in ANSWERS.get(query.lower(), [])]
+        found = [
+            Location(r["name"], Point(float(r["lat"]), float(r["lon"])), r) for r in ANSWERS.get(query.lower(), [])
+        ]
         if country_codes:
             found = [loc for loc in found if loc.raw["address"]["country_code"] in country_codes]
         if not found:
@@ -86,14 +109,18 @@ def fake(monkeypatch):
 
 @pytest.fixture
 def geocoder(fake, tmp_path) -> OnlineGeocoder:
-    return OnlineGeocoder("fakenom", cache_path=tmp_path / "cache.sqlite", min_delay_seconds=1.0,
-                          max_retries=0)
+    return OnlineGeocoder("fakenom", cache_path=tmp_path / "cache.sqlite", min_delay_seconds=1.0, max_retries=0)
 
 
 def test_answer_becomes_place(geocoder):
     place = geocoder.geocode("Baghdad")
     assert (place.name, place.kind, place.country_code, place.admin1, place.source) == (
-        "Baghdad", "city", "IQ", "Baghdad Governorate", "fakenom")
+        "Baghdad",
+        "city",
+        "IQ",
+        "Baghdad Governorate",
+        "fakenom",
+    )
     assert place.lat == pytest.approx(33.3152)
     assert geocoder.geocode("Al Asad").kind == "airport"
     assert geocoder.geocode("Atlantis") is None
@@ -103,9 +130,9 @@ def test_answer_becomes_place(geocoder):
 def test_cache_hit_avoids_second_call(geocoder, fake, tmp_path):
     first = geocoder.geocode("Baghdad")
     assert len(fake.calls) == 1
-    assert geocoder.geocode("  baghdad ") == first        # same key: case and spaces ignored
+    assert geocoder.geocode("  baghdad ") == first  # same key: case and spaces ignored
     assert geocoder.geocode("Atlantis") is None
-    assert geocoder.geocode("Atlantis") is None            # misses are cached too
+    assert geocoder.geocode("Atlantis") is None  # misses are cached too
     assert [q for q, _ in fake.calls] == ["Baghdad", "Atlantis"]
     # A new geocoder over the same file answers without any request, even during an outage.
     fake.fail_with = geopy_exc.GeocoderUnavailable("down")
@@ -127,13 +154,16 @@ def test_rate_limiter_spaces_requests(geocoder, fake):
     assert fake.waits == [1.0]  # the second request waited out the minimum delay
 
 
-@pytest.mark.parametrize("error, words", [
-    (geopy_exc.GeocoderUnavailable("connection refused"), "fakenom is unreachable: connection refused"),
-    (geopy_exc.GeocoderTimedOut("read timed out"), "fakenom is unreachable: read timed out"),
-    (socket.gaierror("name resolution failed"), "fakenom is unreachable"),
-    (geopy_exc.GeocoderRateLimited("429\ntoo many"), "fakenom refused the request (rate limited): 429 too many"),
-    (geopy_exc.GeocoderServiceError("HTTP 500"), "fakenom failed: HTTP 500"),
-])
+@pytest.mark.parametrize(
+    "error, words",
+    [
+        (geopy_exc.GeocoderUnavailable("connection refused"), "fakenom is unreachable: connection refused"),
+        (geopy_exc.GeocoderTimedOut("read timed out"), "fakenom is unreachable: read timed out"),
+        (socket.gaierror("name resolution failed"), "fakenom is unreachable"),
+        (geopy_exc.GeocoderRateLimited("429\ntoo many"), "fakenom refused the request (rate limited): 429 too many"),
+        (geopy_exc.GeocoderServiceError("HTTP 500"), "fakenom failed: HTTP 500"),
+    ],
+)
 def test_outage_isshort_reason_geocoding_error(geocoder, fake, error, words):
     fake.fail_with = error
     with pytest.raises(GeocodingError) as info:
@@ -155,16 +185,28 @@ def test_make_geocoder(fake, tmp_path):
 
 
 def _mention(text: str, place: Place | None, conf: float) -> Mention:
-    return Mention(text=text, start=0, end=len(text), sent_start=0, sent_end=len(text), place=place,
-                   confidence=conf, candidates=[place] if place else [])
+    return Mention(
+        text=text,
+        start=0,
+        end=len(text),
+        sent_start=0,
+        sent_end=len(text),
+        place=place,
+        confidence=conf,
+        candidates=[place] if place else [],
+    )
 
 
 def test_refine_replaces_and_keeps(geocoder, fake):
     offline_baghdad = Place("Baghdad", 33.34058, 44.40088, kind="city", country_code="IQ")
     offline_paris = Place("Paris", 48.85341, 2.3488, kind="city", country_code="FR")
-    mentions = [_mention("Baghdad", offline_baghdad, 0.9), _mention("Paris", offline_paris, 0.7),
-                _mention("Atlantis", None, 0.0), _mention("Baghdad", offline_baghdad, 0.9),
-                _mention("Al Asad", None, 0.0)]
+    mentions = [
+        _mention("Baghdad", offline_baghdad, 0.9),
+        _mention("Paris", offline_paris, 0.7),
+        _mention("Atlantis", None, 0.0),
+        _mention("Baghdad", offline_baghdad, 0.9),
+        _mention("Al Asad", None, 0.0),
+    ]
     out = geocoder.refine(mentions)
     # Agreement within 50 km: the service's place, the offline confidence.
     assert out[0].place.source == "fakenom" and out[0].confidence == 0.9
@@ -177,7 +219,11 @@ def test_refine_replaces_and_keeps(geocoder, fake):
     assert out[4].place.kind == "airport" and out[4].confidence == online_mod.ONLINE_CONFIDENCE
     # Each distinct text once, with the offline country as the hint.
     assert [(q, kw["country_codes"]) for q, kw in fake.calls] == [
-        ("Baghdad", ["iq"]), ("Paris", ["fr"]), ("Atlantis", None), ("Al Asad", None)]
+        ("Baghdad", ["iq"]),
+        ("Paris", ["fr"]),
+        ("Atlantis", None),
+        ("Al Asad", None),
+    ]
 
 
 def test_refine_disagreement_gets_fixed_confidence(geocoder):
@@ -188,8 +234,9 @@ def test_refine_disagreement_gets_fixed_confidence(geocoder):
 
 
 def test_offline_geocoder_is_a_geopy_geocoder(tmp_path):
-    gaz = Gazetteer(import_geonames(tmp_path / "g.sqlite", places=DATA / "places.txt",
-                                    admin1=DATA / "admin1CodesASCII.txt"))
+    gaz = Gazetteer(
+        import_geonames(tmp_path / "g.sqlite", places=DATA / "places.txt", admin1=DATA / "admin1CodesASCII.txt")
+    )
     geo = OfflineGeocoder(gaz)
     assert isinstance(geo, Geocoder)
     loc = geo.geocode("Paris")
@@ -208,7 +255,8 @@ def test_network_errors_are_shortened_to_their_cause():
     nested = Exception(
         "HTTPSConnectionPool(host='geo.example', port=443): Max retries exceeded with url: /search?q=x "
         "(Caused by NameResolutionError(\"HTTPSConnection(host='geo.example', port=443): Failed to "
-        "resolve 'geo.example' ([Errno -2] Name or service not known)\"))")
+        "resolve 'geo.example' ([Errno -2] Name or service not known)\"))"
+    )
     assert short_reason(nested) == "Failed to resolve 'geo.example' ([Errno -2] Name or service not known)"
     assert short_reason(Exception("line one\nline two")) == "line one line two"
     assert len(short_reason(Exception("x" * 500))) == 200

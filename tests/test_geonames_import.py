@@ -14,8 +14,12 @@ from geomap.gazetteer.geonames_import import import_geonames, kind_of
 from geomap.gazetteer.store import Gazetteer
 
 DATA = Path(__file__).parent / "data" / "geonames"
-FULL = dict(places=DATA / "places.txt", admin1=DATA / "admin1CodesASCII.txt",
-            alternate_names=DATA / "alternateNamesV2.txt", country_info=DATA / "countryInfo.txt")
+FULL = dict(
+    places=DATA / "places.txt",
+    admin1=DATA / "admin1CodesASCII.txt",
+    alternate_names=DATA / "alternateNamesV2.txt",
+    country_info=DATA / "countryInfo.txt",
+)
 
 
 @pytest.fixture(scope="module")
@@ -64,20 +68,23 @@ def test_air_base_found_by_alternate_spelling(gaz):
 def test_alternate_names_filtered(gaz):
     surfaces = _surfaces(gaz)
     assert "Bagdad" in surfaces and "Paname" in surfaces and "Irak" in surfaces
-    assert not any("://" in s for s in surfaces)          # link rows
-    for code in ("BGW", "ORBI", "10001", "Q796"):        # iata, icao, post, wkdt rows
+    assert not any("://" in s for s in surfaces)  # link rows
+    for code in ("BGW", "ORBI", "10001", "Q796"):  # iata, icao, post, wkdt rows
         assert code not in surfaces
-    assert "Lutetia" not in surfaces                     # historic
+    assert "Lutetia" not in surfaces  # historic
     assert not any(ord(c) > 0x24F for s in surfaces for c in s if c.isalpha())  # Arabic, Cyrillic
-    assert not gaz.lookup("Nowhere Town")                # alternate name of an unknown id
+    assert not gaz.lookup("Nowhere Town")  # alternate name of an unknown id
 
 
 def test_skips_historical_and_small_places(tmp_path):
-    gaz = Gazetteer(import_geonames(tmp_path / "g.sqlite", places=DATA / "places.txt",
-                                    admin1=DATA / "admin1CodesASCII.txt", min_population=1000))
-    assert not gaz.lookup("Babylon")                  # PPLH
-    assert not gaz.lookup("Haditha Village")          # population 300
-    assert gaz.lookup("Al Asad Air Base")             # not a populated place: kept
+    gaz = Gazetteer(
+        import_geonames(
+            tmp_path / "g.sqlite", places=DATA / "places.txt", admin1=DATA / "admin1CodesASCII.txt", min_population=1000
+        )
+    )
+    assert not gaz.lookup("Babylon")  # PPLH
+    assert not gaz.lookup("Haditha Village")  # population 300
+    assert gaz.lookup("Al Asad Air Base")  # not a populated place: kept
     # Without an alternate names file the places file's own column is used (Latin only).
     assert gaz.lookup("Ramadi")[0].name == "Ar Ramadi"
     assert "بغداد" not in _surfaces(gaz)
@@ -139,11 +146,22 @@ def test_same_schema_as_default_build(gaz):
     assert conn.execute("SELECT value FROM meta WHERE key = 'source'").fetchone() == ("geonames-import",)
 
 
-@pytest.mark.parametrize("fclass, fcode, kind", [
-    ("A", "PCLI", "country"), ("A", "ADM1", "admin1"), ("A", "ADM2", "admin2"), ("P", "PPLC", "city"),
-    ("P", "PPLA3", "city"), ("S", "AIRB", "airport"), ("S", "MILB", "airport"), ("L", "CONT", "continent"),
-    ("L", "RGN", "region"), ("T", "MT", "site"), ("P", "PPLH", None),
-])
+@pytest.mark.parametrize(
+    "fclass, fcode, kind",
+    [
+        ("A", "PCLI", "country"),
+        ("A", "ADM1", "admin1"),
+        ("A", "ADM2", "admin2"),
+        ("P", "PPLC", "city"),
+        ("P", "PPLA3", "city"),
+        ("S", "AIRB", "airport"),
+        ("S", "MILB", "airport"),
+        ("L", "CONT", "continent"),
+        ("L", "RGN", "region"),
+        ("T", "MT", "site"),
+        ("P", "PPLH", None),
+    ],
+)
 def test_kind_mapping(fclass, fcode, kind):
     assert kind_of(fclass, fcode) == kind
 

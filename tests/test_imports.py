@@ -69,8 +69,12 @@ def _graph() -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {}
     for name, path in MODULES.items():
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        graph[name] = {target for node in _imports(tree) for target, _ in _targets(node, name)
-                       if target in MODULES and target != name}
+        graph[name] = {
+            target
+            for node in _imports(tree)
+            for target, _ in _targets(node, name)
+            if target in MODULES and target != name
+        }
     return graph
 
 
@@ -122,19 +126,28 @@ def _private_imports() -> list[str]:
                     if imported and imported.startswith("_") and not imported.startswith("__"):
                         found.append(f"{name} imports {target}.{imported}")
                 for alias in node.names:
-                    sub = (f"{_absolute(node, name)}.{alias.name}" if isinstance(node, ast.ImportFrom)
-                           else alias.name)
+                    sub = f"{_absolute(node, name)}.{alias.name}" if isinstance(node, ast.ImportFrom) else alias.name
                     if sub in MODULES and sub != name:
                         module_aliases[alias.asname or alias.name.split(".")[0]] = sub
-            if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
-                    and isinstance(node.value, ast.Call) and node.value.args
-                    and isinstance(node.value.args[0], ast.Constant) and node.value.args[0].value in MODULES
-                    and getattr(node.value.func, "attr", getattr(node.value.func, "id", "")) == "import_module"):
+            if (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and isinstance(node.value, ast.Call)
+                and node.value.args
+                and isinstance(node.value.args[0], ast.Constant)
+                and node.value.args[0].value in MODULES
+                and getattr(node.value.func, "attr", getattr(node.value.func, "id", "")) == "import_module"
+            ):
                 module_aliases[node.targets[0].id] = node.value.args[0].value  # x = import_module("geomap.y")
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-                    and node.value.id in module_aliases and node.attr.startswith("_")
-                    and not node.attr.startswith("__")):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in module_aliases
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+            ):
                 found.append(f"{name} uses {module_aliases[node.value.id]}.{node.attr}")
     return sorted(set(found))
 
@@ -167,12 +180,18 @@ def test_no_private_names_across_modules():
 
 def test_the_private_check_sees_a_private_import(tmp_path, monkeypatch):
     fake = tmp_path / "fake.py"
-    fake.write_text("import importlib\nfrom geomap.resolve import _secret\nimport geomap.dates as d\nd._peek()\n"
-                    "b = importlib.import_module('geomap.gazetteer.build')\nb._hidden()\n", encoding="utf-8")
+    fake.write_text(
+        "import importlib\nfrom geomap.resolve import _secret\nimport geomap.dates as d\nd._peek()\n"
+        "b = importlib.import_module('geomap.gazetteer.build')\nb._hidden()\n",
+        encoding="utf-8",
+    )
     monkeypatch.setitem(MODULES, "geomap.fake", fake)
     found = [p for p in _private_imports() if p.startswith("geomap.fake ")]
-    assert found == ["geomap.fake imports geomap.resolve._secret", "geomap.fake uses geomap.dates._peek",
-                     "geomap.fake uses geomap.gazetteer.build._hidden"]
+    assert found == [
+        "geomap.fake imports geomap.resolve._secret",
+        "geomap.fake uses geomap.dates._peek",
+        "geomap.fake uses geomap.gazetteer.build._hidden",
+    ]
 
 
 def test_a_circle_closed_inside_a_function_is_found(tmp_path, monkeypatch):

@@ -18,6 +18,7 @@ def covered(geoparser, text, name):
 
 # -- "in X", "X, Country" -----------------------------------------------------------------------
 
+
 def test_known_town_after_in_and_before_its_country(geoparser):
     got = mentions(geoparser, "About forty people protested in Rijeka, Croatia, on Friday.")
     assert got["Rijeka"].source == "LOCATIVE" and got["Rijeka"].place.country_code == "HR"
@@ -49,6 +50,7 @@ def test_common_word_after_in_is_no_small_town(geoparser):
 
 # -- "residents of X", "the village of X", "X village" ----------------------------------------------
 
+
 def test_residents_of_a_known_town(geoparser):
     got = mentions(geoparser, "Traders and residents of Wajir gathered outside the county office.")
     assert got["Wajir"].place.country_code == "KE"
@@ -68,10 +70,13 @@ def test_unknown_name_after_a_bare_preposition_is_not_taken(geoparser):
 
 # -- parentheses ------------------------------------------------------------------------------
 
+
 def test_parenthesised_container_and_the_name_inside(geoparser):
     got = mentions(geoparser, "Traders marched in Nouakchott (Nouakchott) against the new tax.")
-    assert [m.place.country_code for m in geoparser.mentions(
-        "Traders marched in Nouakchott (Nouakchott) against the new tax.")] == ["MR", "MR"]
+    assert [
+        m.place.country_code
+        for m in geoparser.mentions("Traders marched in Nouakchott (Nouakchott) against the new tax.")
+    ] == ["MR", "MR"]
     assert got["Nouakchott"].source == "LOCATIVE"
 
 
@@ -99,13 +104,17 @@ def test_any_known_place_in_the_parentheses_is_a_container(geoparser):
 
 # --- names are not cut, generic words are no places -------------------------------------------------
 
-@pytest.mark.parametrize(("text", "absent"), [
-    ("Supporters burnt the party offices in the constituency of Wa West on Monday.", "West"),
-    ("Residents of a neighbourhood in Belgrade-Stari Grad protested on Monday.", "Grad"),
-    ("Troops were deployed in the Mrauk-U District on Monday.", "U District"),
-    ("Riots spread through Kuresoi Constituency, Rift Valley Province, on Monday.", "Valley Province"),
-    ("The Town council met in Minbya Town on Monday.", "Town"),
-])
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Supporters burnt the party offices in the constituency of Wa West on Monday.", "West"),
+        ("Residents of a neighbourhood in Belgrade-Stari Grad protested on Monday.", "Grad"),
+        ("Troops were deployed in the Mrauk-U District on Monday.", "U District"),
+        ("Riots spread through Kuresoi Constituency, Rift Valley Province, on Monday.", "Valley Province"),
+        ("The Town council met in Minbya Town on Monday.", "Town"),
+    ],
+)
 def test_a_name_is_not_read_from_its_second_word(geoparser, text, absent):
     found = [m.text for m in geoparser.mentions(text)]
     assert absent not in found
@@ -119,8 +128,10 @@ def test_a_regions_abbreviation_is_no_place_in_running_text(geoparser):
 
 
 def test_an_institution_word_is_no_place(geoparser):
-    found = [m.text for m in geoparser.mentions(
-        "Students of the University of Kansas marched in Lawrence, Kansas, on Monday.")]
+    found = [
+        m.text
+        for m in geoparser.mentions("Students of the University of Kansas marched in Lawrence, Kansas, on Monday.")
+    ]
     assert "University" not in found and "Lawrence" in found
     found = [m.text for m in geoparser.mentions("Police Officer Brown was shot in Topeka on Monday.")]
     assert "Police" not in found and "Officer" not in found and "Topeka" in found

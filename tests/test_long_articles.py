@@ -10,12 +10,15 @@ from geomap import pipeline
 from geomap.records import Article
 
 
-@pytest.mark.parametrize("text", [
-    "Rockets struck Baghdad. " * 2000,
-    ("One paragraph about Mosul. " * 20 + "\n\n") * 200,
-    "x" * 25_000,
-    "short",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rockets struck Baghdad. " * 2000,
+        ("One paragraph about Mosul. " * 20 + "\n\n") * 200,
+        "x" * 25_000,
+        "short",
+    ],
+)
 def test_chunks_are_bounded_and_rejoin_exactly(text):
     pieces = pipeline.chunks(text, 5_000)
     assert "".join(pieces) == text
@@ -36,9 +39,9 @@ def test_long_text_keeps_offsets_across_chunks(geoparser, monkeypatch):
     [document] = geoparser.parse_articles([article])
     names = {m.text for m in document.mentions}
     assert {"Mosul", "Baghdad"} <= names
-    assert all(text[m.start:m.end] == m.text for m in document.mentions)
+    assert all(text[m.start : m.end] == m.text for m in document.mentions)
     assert max(m.start for m in document.mentions) > 4_000  # found in the last chunk too
-    assert all(text[m.sent_start:m.sent_end].strip() for m in document.mentions)
+    assert all(text[m.sent_start : m.sent_end].strip() for m in document.mentions)
 
 
 def test_over_spacy_max_length_does_not_raise_e088(geoparser, monkeypatch):
@@ -64,8 +67,10 @@ def test_a_record_that_cannot_be_parsed_is_skipped_and_reported(geoparser, monke
                 yield self(text)
 
     monkeypatch.setattr(geoparser, "nlp", Picky())
-    articles = [Article(text=t, doc_id=i, title=None, url=None, published=None, source_path=None)
-                for i, t in (("a", "Rain fell on Oslo."), ("bad", "POISON in Baghdad."), ("c", "Snow in Kabul."))]
+    articles = [
+        Article(text=t, doc_id=i, title=None, url=None, published=None, source_path=None)
+        for i, t in (("a", "Rain fell on Oslo."), ("bad", "POISON in Baghdad."), ("c", "Snow in Kabul."))
+    ]
     skipped = []
     docs = geoparser.parse_articles(articles, on_skip=lambda a, why: skipped.append((a.doc_id, why)))
     assert [d.article.doc_id for d in docs] == ["a", "c"]

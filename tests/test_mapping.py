@@ -14,8 +14,7 @@ import pytest
 from shapely.geometry import Point
 
 from geomap.errors import InputError, OutputError
-from geomap.mapping import make_map, map_html, write_map
-from geomap.mapping import popup
+from geomap.mapping import make_map, map_html, popup, write_map
 from geomap.mapping.plugins import EventLayer, UnplacedPanel
 from geomap.schema import CRS, EVENT_COLUMNS
 
@@ -54,6 +53,7 @@ def _layers(m: folium.Map) -> list[EventLayer]:
 
 
 # --- popups -----------------------------------------------------------------
+
 
 def test_popup_escapes_article_text(events):
     html = popup.popup_html(_row(events, "e5"))
@@ -96,6 +96,7 @@ def test_tooltip(events):
 
 # --- the map ----------------------------------------------------------------
 
+
 def test_layers_badges_and_unplaced(events):
     m = make_map(events)
     layers = _layers(m)
@@ -105,7 +106,13 @@ def test_layers_badges_and_unplaced(events):
     # pins for towns and sites; a badge (never a ring) for region- and country-level places,
     # with the country's outline from the offline data
     assert {k: r[5] for k, r in rows.items()} == {
-        "Baghdad": 0, "Al Asad Airbase": 0, "Washington, D.C.": 0, "Tehran": 0, "Iraq": 1, "Kurdistan Region": 1}
+        "Baghdad": 0,
+        "Al Asad Airbase": 0,
+        "Washington, D.C.": 0,
+        "Tehran": 0,
+        "Iraq": 1,
+        "Kurdistan Region": 1,
+    }
     assert rows["Iraq"][6] == "IQ" and rows["Kurdistan Region"][6] == ""
     [deployment] = [layer for layer in layers if layer.symbol.event_type == "deployment"]
     assert deployment.areas["IQ"]["type"] == "MultiPolygon"
@@ -154,7 +161,8 @@ def test_options(events):
 def test_layer_names_and_title_escaped():
     evil = gpd.GeoDataFrame(
         {"event_type": ["<img src=x onerror=alert(1)>"], "date": ["2020-01-01"], "sentence": ["x"]},
-        geometry=[Point(1, 2)], crs=CRS,
+        geometry=[Point(1, 2)],
+        crs=CRS,
     )
     html = map_html(make_map(evil, title="<script>alert(2)</script>"))
     assert "<img src=x" not in html
@@ -169,6 +177,7 @@ def test_bad_input():
 
 
 # --- embedding and writing -----------------------------------------------------
+
 
 def _ids(html: str) -> set[str]:
     return set(re.findall(r"\b(?:map|feature_group|marker_cluster|layer_control)_[0-9a-f]{32}\b", html))
@@ -228,9 +237,14 @@ def test_render_png_without_chromium(tmp_path, monkeypatch):
 def test_article_text_is_not_a_template():
     # branca re-parses rendered output with Jinja; article braces must stay text
     g = gpd.GeoDataFrame(
-        {"event_type": ["{{ 6*7 }}"], "date": ["2020-01-01"], "sentence": ["x {{ 7*7 }} {% raw %} y"],
-         "title": ["{{ config }}"]},
-        geometry=[Point(1, 2)], crs=CRS,
+        {
+            "event_type": ["{{ 6*7 }}"],
+            "date": ["2020-01-01"],
+            "sentence": ["x {{ 7*7 }} {% raw %} y"],
+            "title": ["{{ config }}"],
+        },
+        geometry=[Point(1, 2)],
+        crs=CRS,
     )
     html = map_html(make_map(g, title="{{ 8*8 }}"))
     assert "x {{ 7*7 }} {% raw %} y" in html and "x 49" not in html
@@ -257,6 +271,7 @@ def test_render_command_reports_missing_page(tmp_path):
 
 
 # --- offline base map ----------------------------------------------------------
+
 
 def _base_layers(html: str) -> list[str]:
     block = re.search(r"base_layers : \{(.*?)\}", html, re.S).group(1)
@@ -324,6 +339,7 @@ def test_outline_data_is_real_and_compact():
 
 # --- symbols, roles, dates ------------------------------------------------------
 
+
 def _taxonomy_types() -> list[str]:
     path = Path(__file__).resolve().parent.parent / "geomap" / "events" / "taxonomy.json"
     return list(json.loads(path.read_text(encoding="utf-8"))["types"]) + ["other"]
@@ -368,26 +384,78 @@ def test_custom_types_never_take_a_fixed_symbol():
 
 
 def _frame(rows: list[dict]) -> gpd.GeoDataFrame:
-    full = [{c: r.get(c, {"int64": 0, "float64": float("nan"), "Int64": None}.get(t, "")) for c, t in EVENT_COLUMNS.items()}
-            for r in rows]
+    full = [
+        {c: r.get(c, {"int64": 0, "float64": float("nan"), "Int64": None}.get(t, "")) for c, t in EVENT_COLUMNS.items()}
+        for r in rows
+    ]
     frame = pd.DataFrame(full)[list(EVENT_COLUMNS)].astype(EVENT_COLUMNS)
     geometry = [Point(r["lon"], r["lat"]) if r.get("lat") is not None else None for r in rows]
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=CRS)
 
 
 ROLE_ROWS = [
-    dict(event_id="a", event_type="assassination", date="2020-01-03", date_basis="stated", place_text="Baghdad",
-         place_name="Baghdad", place_role="event", geo_precision="town", lat=33.34, lon=44.4, country_code="IQ",
-         sentence="Soleimani was killed in Baghdad by Iran's enemy.", doc_id="iraq.txt"),
-    dict(event_id="a", event_type="assassination", date="2020-01-03", date_basis="stated", place_text="Iran",
-         place_name="Iran", place_role="mentioned", geo_precision="country", lat=32.0, lon=53.0, country_code="IR",
-         sentence="Soleimani was killed in Baghdad by Iran's enemy.", doc_id="iraq.txt"),
-    dict(event_id="b", event_type="statement", date="2020-03-11", date_basis="published", place_text="Iraq",
-         place_name="Iraq", place_role="mentioned", geo_precision="country", lat=33.0, lon=44.0, country_code="IQ",
-         sentence="Officials said Iraq would respond.", doc_id="iraq.txt", published="2020-03-11"),
-    dict(event_id="c", event_type="deployment", date="2020-03-11", date_basis="published", place_text="Iraq",
-         place_name="Iraq", place_role="event", geo_precision="country", lat=33.0, lon=44.0, country_code="IQ",
-         sentence="The US sent Patriot batteries to Iraq.", doc_id="iraq.txt", published="2020-03-11"),
+    dict(
+        event_id="a",
+        event_type="assassination",
+        date="2020-01-03",
+        date_basis="stated",
+        place_text="Baghdad",
+        place_name="Baghdad",
+        place_role="event",
+        geo_precision="town",
+        lat=33.34,
+        lon=44.4,
+        country_code="IQ",
+        sentence="Soleimani was killed in Baghdad by Iran's enemy.",
+        doc_id="iraq.txt",
+    ),
+    dict(
+        event_id="a",
+        event_type="assassination",
+        date="2020-01-03",
+        date_basis="stated",
+        place_text="Iran",
+        place_name="Iran",
+        place_role="mentioned",
+        geo_precision="country",
+        lat=32.0,
+        lon=53.0,
+        country_code="IR",
+        sentence="Soleimani was killed in Baghdad by Iran's enemy.",
+        doc_id="iraq.txt",
+    ),
+    dict(
+        event_id="b",
+        event_type="statement",
+        date="2020-03-11",
+        date_basis="published",
+        place_text="Iraq",
+        place_name="Iraq",
+        place_role="mentioned",
+        geo_precision="country",
+        lat=33.0,
+        lon=44.0,
+        country_code="IQ",
+        sentence="Officials said Iraq would respond.",
+        doc_id="iraq.txt",
+        published="2020-03-11",
+    ),
+    dict(
+        event_id="c",
+        event_type="deployment",
+        date="2020-03-11",
+        date_basis="published",
+        place_text="Iraq",
+        place_name="Iraq",
+        place_role="event",
+        geo_precision="country",
+        lat=33.0,
+        lon=44.0,
+        country_code="IQ",
+        sentence="The US sent Patriot batteries to Iraq.",
+        doc_id="iraq.txt",
+        published="2020-03-11",
+    ),
 ]
 
 
@@ -416,8 +484,9 @@ def test_a_recalled_events_other_places_are_in_the_faint_layer():
     m = make_map(_frame([dict(r, background=r["event_id"] == "a") for r in ROLE_ROWS]), tiles=None)
     groups = [c for c in m._children.values() if isinstance(c, folium.FeatureGroup) and c.control and c.overlay]
     names = sorted(re.sub(r"<[^>]+>", "", g.layer_name).strip() for g in groups)
-    assert "Other places in the text (2)" in names and any(n.startswith("Background events") and n.endswith("(1)")
-                                                           for n in names)
+    assert "Other places in the text (2)" in names and any(
+        n.startswith("Background events") and n.endswith("(1)") for n in names
+    )
     faint = [r for layer in _layers(m) for r in layer.rows if r[5] == 2]
     assert sorted(r[3].split(" &middot;")[0] for r in faint) == ["Iran", "Iraq"]
 
@@ -434,8 +503,11 @@ def test_legend_counts_what_layers_count():
             name = re.sub(r"<[^>]+>", "", g.layer_name).strip()
             etype, count = re.match(r"\S+ (.+) \((\d+)\)$", name).groups()
             layer_counts[etype] = count
-    assert legend_counts == layer_counts == {"attack": "2", "deployment": "1", "election": "1", "protest": "1",
-                                             "statement": "1"}
+    assert (
+        legend_counts
+        == layer_counts
+        == {"attack": "2", "deployment": "1", "election": "1", "protest": "1", "statement": "1"}
+    )
     assert 'data-unplaced="1"' in legend.args[2]
 
 
@@ -470,6 +542,7 @@ def test_offline_outlines_have_every_country():
 
 
 # --- fragments sharing one copy of the assets -------------------------------------
+
 
 def test_fragment_assets_inline_sidecar_or_none(events, tmp_path):
     from geomap.mapping import assets_html
@@ -507,12 +580,27 @@ def test_map_command_writes_fragments_with_one_sidecar(events, tmp_path, capsys)
     table = tmp_path / "events.geojson"
     events.to_file(table, driver="GeoJSON")
     for name in ("a", "b"):
-        code, out, err = run_cli(capsys, "map", table, "-o", tmp_path / "report" / f"{name}.html",
-                                 "--embed", "fragment", "--assets", "sidecar", "--tiles", "none", "-q")
+        code, out, err = run_cli(
+            capsys,
+            "map",
+            table,
+            "-o",
+            tmp_path / "report" / f"{name}.html",
+            "--embed",
+            "fragment",
+            "--assets",
+            "sidecar",
+            "--tiles",
+            "none",
+            "-q",
+        )
         assert code == 0, err
     report = tmp_path / "report"
-    assert sorted(p.name for p in report.iterdir() if not p.name.endswith(".html")) == [
-        p.name for p in report.glob("geomap-assets-*.js")] and len(list(report.glob("geomap-assets-*.js"))) == 1
+    assert (
+        sorted(p.name for p in report.iterdir() if not p.name.endswith(".html"))
+        == [p.name for p in report.glob("geomap-assets-*.js")]
+        and len(list(report.glob("geomap-assets-*.js"))) == 1
+    )
     code, _, err = run_cli(capsys, "map", table, "-o", tmp_path / "p.html", "--assets", "sidecar")
     assert code == 1 and err.strip().count("\n") == 0
     assert "--assets: a shared assets file is for fragments" in err and not (tmp_path / "p.html").exists()

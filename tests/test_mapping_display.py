@@ -22,8 +22,17 @@ def test_display_name_prefers_the_english_name_the_article_wrote():
     # the same name without its accents keeps the gazetteer's spelling
     assert popup.display_name({"place_name": "São Paulo", "place_text": "Sao Paulo"}) == ("São Paulo", "")
     assert popup.display_name({"place_name": "Baghdad", "place_text": "Baghdad"}) == ("Baghdad", "")
-    html = popup.popup_html({"place_name": "Ḩalab", "place_text": "Aleppo", "confidence": 0.42,
-                             "sentence": "Jets struck Aleppo.", "sent_start": 0, "place_start": 12, "place_end": 18})
+    html = popup.popup_html(
+        {
+            "place_name": "Ḩalab",
+            "place_text": "Aleppo",
+            "confidence": 0.42,
+            "sentence": "Jets struck Aleppo.",
+            "sent_start": 0,
+            "place_start": 12,
+            "place_end": 18,
+        }
+    )
     assert 'title="Ḩalab">Aleppo</span>' in html and "<mark>Aleppo</mark>" in html
     assert "confidence 42%" in html and "check this" in html
     assert "check this" not in popup.popup_html({"place_name": "Baghdad", "confidence": popup.CHECK_BELOW})
@@ -51,21 +60,26 @@ def test_histogram_bins_by_span_and_counts_inferred_dates_apart():
 
 def test_sentences_ignore_hard_wraps_but_keep_headlines():
     nlp = geomap.get_geoparser().nlp
-    text = ("Rebels shelled a market near a Crusader castle popular\n"
-            "with tourists before the war, residents said. Two people were killed in the attack on the\n"
-            "market, which had reopened in March. Officials in Damascus denied that the army had\n"
-            "fired at civilians and blamed the rebels for the shelling.\n\n"
-            "Short headline\nBEIRUT (Reuters) - Another story.\n")
+    text = (
+        "Rebels shelled a market near a Crusader castle popular\n"
+        "with tourists before the war, residents said. Two people were killed in the attack on the\n"
+        "market, which had reopened in March. Officials in Damascus denied that the army had\n"
+        "fired at civilians and blamed the rebels for the shelling.\n\n"
+        "Short headline\nBEIRUT (Reuters) - Another story.\n"
+    )
     spans = [s.text for s in sentence_spans(nlp(text))]
-    assert spans[0] == ("Rebels shelled a market near a Crusader castle popular\nwith tourists before the war, "
-                        "residents said.")
+    assert spans[0] == (
+        "Rebels shelled a market near a Crusader castle popular\nwith tourists before the war, residents said."
+    )
     assert "Two people were killed in the attack on the\nmarket, which had reopened in March." in spans
     assert "Short headline" in spans and "BEIRUT (Reuters) - Another story." in spans
 
 
 def test_a_carried_place_is_quoted_with_the_event():
-    text = ("Fighting broke out in Tabriz on Monday. "
-            "Dozens were killed on Tuesday, officials said, and the clashes went on for hours.")
+    text = (
+        "Fighting broke out in Tabriz on Monday. "
+        "Dozens were killed on Tuesday, officials said, and the clashes went on for hours."
+    )
     _, events = geomap.frames([geomap.parse(text, published="2021-05-04")])
     killed = events[events.sentence.str.contains("Dozens")]
     assert len(killed) and all("Tabriz" in s for s in killed.sentence)
@@ -83,8 +97,14 @@ def test_year_bins_for_a_century():
 def test_news_window_from_publication_dates():
     from geomap.mapping.plugins.timerange import in_window, news_window, outside_note
 
-    dates = [("1900-01-01", "year"), ("1994-01-01", "year"), ("2020-01-08", "day"), ("2020-03-10", "day"),
-             ("2019-12-01", "month"), ("2020-05-20", "day")]
+    dates = [
+        ("1900-01-01", "year"),
+        ("1994-01-01", "year"),
+        ("2020-01-08", "day"),
+        ("2020-03-10", "day"),
+        ("2019-12-01", "month"),
+        ("2020-05-20", "day"),
+    ]
     window = news_window(dates, ["2020-03-11", "2020-03-11", ""])
     assert window is not None
     kept = [iso for iso, p in dates if in_window(window, iso, p)]
@@ -102,8 +122,13 @@ def test_news_window_from_publication_dates():
 def test_news_window_without_publication_dates_is_robust_to_outliers():
     from geomap.mapping.plugins.timerange import in_window, news_window
 
-    dates = [("1900-01-01", "year"), ("2020-01-03", "day"), ("2020-01-08", "day"), ("2020-03-10", "day"),
-             ("1994-06-01", "month")]
+    dates = [
+        ("1900-01-01", "year"),
+        ("2020-01-03", "day"),
+        ("2020-01-08", "day"),
+        ("2020-03-10", "day"),
+        ("1994-06-01", "month"),
+    ]
     window = news_window(dates, [])
     assert window is not None
     assert [iso[:4] for iso, p in dates if in_window(window, iso, p)] == ["2020", "2020", "2020"]
@@ -119,12 +144,18 @@ def test_background_events_are_a_layer_off_by_default_and_outside_the_range():
 
     from geomap.mapping import make_map, map_html
 
-    rows = pd.DataFrame({
-        "event_id": ["a", "b", "c"], "event_type": ["strike", "strike", "disaster"],
-        "date": ["2020-01-08", "2020-03-10", "1900-01-01"], "date_precision": ["day", "day", "year"],
-        "date_basis": ["stated", "stated", "stated"], "place_role": ["event"] * 3,
-        "published": ["2020-03-11"] * 3, "background": [False, False, True],
-    })
+    rows = pd.DataFrame(
+        {
+            "event_id": ["a", "b", "c"],
+            "event_type": ["strike", "strike", "disaster"],
+            "date": ["2020-01-08", "2020-03-10", "1900-01-01"],
+            "date_precision": ["day", "day", "year"],
+            "date_basis": ["stated", "stated", "stated"],
+            "place_role": ["event"] * 3,
+            "published": ["2020-03-11"] * 3,
+            "background": [False, False, True],
+        }
+    )
     frame = gpd.GeoDataFrame(rows, geometry=[Point(44, 33), Point(43, 34), Point(45, 31)], crs="EPSG:4326")
     html = map_html(make_map(frame, tiles=None))
     assert "Background events (history the text recalls) (1)" in html  # a layer, off (show=False)

@@ -8,10 +8,10 @@ import math
 
 import numpy as np
 import pytest
+from cli_app import run_cli
 from geopy.exc import GeocoderQueryError
 from geopy.point import Point
 
-from cli_app import run_cli
 from geomap.gazetteer import Gazetteer
 from geomap.gazetteer.spatial import admin1_at, areas_at, nearest_place, nearest_places, place_index
 from geomap.geocoders.offline import OfflineGeocoder
@@ -33,22 +33,29 @@ def geo(gaz) -> OfflineGeocoder:
 
 
 # -- forward -------------------------------------------------------------------------------------
-@pytest.mark.parametrize("query, name, country, admin1", [
-    ("Paris, Texas", "Paris", "US", "US-TX"),
-    ("Paris, TX", "Paris", "US", "US-TX"),
-    ("Springfield, Illinois", "Springfield", "US", "US-IL"),
-    ("Springfield, IL", "Springfield", "US", "US-IL"),
-    ("springfield, ill.", "Springfield", "US", "US-IL"),
-    ("Paris, France", "Paris", "FR", "FR-IDF"),
-    ("Paris, FR", "Paris", "FR", "FR-IDF"),
-    ("Columbus, Ohio, USA", "Columbus", "US", "US-OH"),
-    ("London, Ontario", "London", "CA", "CA-ON"),
-    ("Washington, D.C.", "Washington", "US", "US-DC"),
-])
+@pytest.mark.parametrize(
+    "query, name, country, admin1",
+    [
+        ("Paris, Texas", "Paris", "US", "US-TX"),
+        ("Paris, TX", "Paris", "US", "US-TX"),
+        ("Springfield, Illinois", "Springfield", "US", "US-IL"),
+        ("Springfield, IL", "Springfield", "US", "US-IL"),
+        ("springfield, ill.", "Springfield", "US", "US-IL"),
+        ("Paris, France", "Paris", "FR", "FR-IDF"),
+        ("Paris, FR", "Paris", "FR", "FR-IDF"),
+        ("Columbus, Ohio, USA", "Columbus", "US", "US-OH"),
+        ("London, Ontario", "London", "CA", "CA-ON"),
+        ("Washington, D.C.", "Washington", "US", "US-DC"),
+    ],
+)
 def test_place_inside_its_region_or_country(geo, query, name, country, admin1):
     loc = geo.geocode(query)
     assert (loc.raw["name"], loc.raw["country_code"], loc.raw["admin1_code"], loc.raw["kind"]) == (
-        name, country, admin1, "city")
+        name,
+        country,
+        admin1,
+        "city",
+    )
     assert loc.address.startswith(f"{name}, ")
 
 
@@ -84,8 +91,9 @@ def test_context_helps_rank(geo):
     assert geo.geocode("Paris", context="A fire in Lamar County, Texas, spread on Monday.").raw["admin1"] == "Texas"
 
 
-@pytest.mark.parametrize("query", ["Paris, Germany", "Springfield, Iraq", "Columbus, Ohio, France",
-                                   "Baghdad, Illinois"])
+@pytest.mark.parametrize(
+    "query", ["Paris, Germany", "Springfield, Iraq", "Columbus, Ohio, France", "Baghdad, Illinois"]
+)
 def test_no_namesake_outside_the_container(geo, query):
     assert geo.geocode(query) is None
     assert geo.geocode(query, exactly_one=False) is None
@@ -122,7 +130,8 @@ def test_reverse_to_the_nearest_town(geo):
     peoria = geo.reverse(PEORIA)
     assert peoria.raw["admin1"] == "Illinois" and peoria.raw["country_code"] == "US"
     assert peoria.raw["distance_km"] == pytest.approx(
-        haversine_km(*PEORIA, peoria.latitude, peoria.longitude), abs=0.01)
+        haversine_km(*PEORIA, peoria.latitude, peoria.longitude), abs=0.01
+    )
 
 
 def test_reverse_list_is_nearest_first(geo):
@@ -140,8 +149,9 @@ def test_reverse_far_from_any_town(gaz, geo):
     assert OfflineGeocoder(gaz, max_km=2000).reverse(PACIFIC) == far
 
 
-@pytest.mark.parametrize("bad", [(91, 0), (0, 180.5), (-90.01, 10), (math.nan, 0), "abc", "1, 2, 3",
-                                 (1,), None, "95, 10"])
+@pytest.mark.parametrize(
+    "bad", [(91, 0), (0, 180.5), (-90.01, 10), (math.nan, 0), "abc", "1, 2, 3", (1,), None, "95, 10"]
+)
 def test_reverse_rejects_points_off_the_globe(geo, bad):
     with pytest.raises(GeocoderQueryError) as info:
         geo.reverse(bad)
@@ -153,14 +163,25 @@ def test_geopandas_geocode_and_reverse_geocode(gaz):
     from geopandas.tools import geocode, reverse_geocode
     from shapely.geometry import Point as ShapelyPoint
 
-    forward = geocode(["Paris, Texas", "Springfield, IL", "Baghdad", "Paris, Germany"],
-                      provider=OfflineGeocoder, gazetteer=gaz)
-    assert list(forward["address"][:3]) == ["Paris, Texas, United States",
-                                            "Springfield, Illinois, United States", "Baghdad, Baghdād, Iraq"]
+    forward = geocode(
+        ["Paris, Texas", "Springfield, IL", "Baghdad", "Paris, Germany"], provider=OfflineGeocoder, gazetteer=gaz
+    )
+    assert list(forward["address"][:3]) == [
+        "Paris, Texas, United States",
+        "Springfield, Illinois, United States",
+        "Baghdad, Baghdād, Iraq",
+    ]
     assert forward.geometry[0].x == pytest.approx(-95.56, abs=0.1)  # Texas, not France
     assert forward["address"].isna()[3] and forward.geometry[3].is_empty
-    back = reverse_geocode([ShapelyPoint(BAGHDAD[1], BAGHDAD[0]), ShapelyPoint(PEORIA[1], PEORIA[0]),
-                            ShapelyPoint(PACIFIC[1], PACIFIC[0])], provider=OfflineGeocoder, gazetteer=gaz)
+    back = reverse_geocode(
+        [
+            ShapelyPoint(BAGHDAD[1], BAGHDAD[0]),
+            ShapelyPoint(PEORIA[1], PEORIA[0]),
+            ShapelyPoint(PACIFIC[1], PACIFIC[0]),
+        ],
+        provider=OfflineGeocoder,
+        gazetteer=gaz,
+    )
     assert back["address"][0] == "Baghdad, Baghdād, Iraq"
     assert back["address"][1].endswith(", Illinois, United States")
     assert back["address"].isna()[2]
@@ -174,8 +195,7 @@ def test_index_agrees_with_brute_force(gaz):
     rng = np.random.default_rng(7)
     for qlat, qlon in zip(rng.uniform(-60, 75, 25), rng.uniform(-180, 180, 25)):
         p1, p2 = np.radians(qlat), np.radians(lat)
-        a = (np.sin((p2 - p1) / 2) ** 2
-             + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon - qlon) / 2) ** 2)
+        a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon - qlon) / 2) ** 2
         km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
         place, dist = nearest_place(gaz, qlat, qlon)
         assert dist == pytest.approx(km.min(), abs=1e-3)
@@ -212,8 +232,9 @@ def test_points_and_by_id_read_the_store(gaz):
 
 # -- command line --------------------------------------------------------------------------------
 def test_cli_reverse(capsys, gaz):
-    code, out, err = run_cli(capsys, "geocode", "--reverse", "33.34, 44.40", "-n", "2", "--json",
-                             "--gazetteer", gaz.path)
+    code, out, err = run_cli(
+        capsys, "geocode", "--reverse", "33.34, 44.40", "-n", "2", "--json", "--gazetteer", gaz.path
+    )
     assert code == 0, err
     rows = json.loads(out)
     assert [r["name"] for r in rows][0] == "Baghdad" and len(rows) == 2 and rows[0]["km"] <= rows[1]["km"]

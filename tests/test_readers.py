@@ -34,9 +34,20 @@ def test_front_matter_split_keeps_body_offsets():
 
 def test_jsonl_records_and_columns(tmp_path):
     f = tmp_path / "a.jsonl"
-    f.write_text(json.dumps({"id": "x1", "text": "Floods hit Dhaka.", "date": "2021-07-01",
-                             "url": "https://example.org/a", "title": "Floods"}) + "\n\n"
-                 + json.dumps({"body": "Protest in Lima.", "published": "2021-07-02"}) + "\n")
+    f.write_text(
+        json.dumps(
+            {
+                "id": "x1",
+                "text": "Floods hit Dhaka.",
+                "date": "2021-07-01",
+                "url": "https://example.org/a",
+                "title": "Floods",
+            }
+        )
+        + "\n\n"
+        + json.dumps({"body": "Protest in Lima.", "published": "2021-07-02"})
+        + "\n"
+    )
     a, b = one(f)
     assert (a.doc_id, a.published, a.url, a.title) == ("x1", dt.date(2021, 7, 1), "https://example.org/a", "Floods")
     assert b.text == "Protest in Lima." and b.published == dt.date(2021, 7, 2)
@@ -51,9 +62,11 @@ def test_csv_with_quoted_newlines(tmp_path):
 
 def test_html_visible_text_and_meta(tmp_path):
     f = tmp_path / "p.html"
-    f.write_text('<html><head><title>Quake</title><meta property="article:published_time" '
-                 'content="2023-02-06T04:17:00Z"><script>var x = "Paris";</script></head>'
-                 '<body><p>An earthquake struck Gaziantep.</p></body></html>')
+    f.write_text(
+        '<html><head><title>Quake</title><meta property="article:published_time" '
+        'content="2023-02-06T04:17:00Z"><script>var x = "Paris";</script></head>'
+        "<body><p>An earthquake struck Gaziantep.</p></body></html>"
+    )
     [a] = one(f)
     assert a.title == "Quake" and a.published == dt.date(2023, 2, 6)
     assert "Gaziantep" in a.text and "var x" not in a.text
@@ -113,10 +126,19 @@ def test_a_selection_that_leaves_nothing_is_one_line_error(newsroom):
         FileSelection.create(include=["*.txt", " "])
 
 
-@pytest.mark.parametrize("name,skipped", [
-    ("README", True), ("readme.txt", True), ("LICENSE-MIT.md", True), ("Contributing.md", True),
-    ("CODE_OF_CONDUCT.md", True), ("licensed-to-kill.txt", False), ("news.txt", False), ("readmes.md", False),
-])
+@pytest.mark.parametrize(
+    "name,skipped",
+    [
+        ("README", True),
+        ("readme.txt", True),
+        ("LICENSE-MIT.md", True),
+        ("Contributing.md", True),
+        ("CODE_OF_CONDUCT.md", True),
+        ("licensed-to-kill.txt", False),
+        ("news.txt", False),
+        ("readmes.md", False),
+    ],
+)
 def test_housekeeping_names(name, skipped):
     assert is_housekeeping(name) is skipped
 
@@ -127,20 +149,23 @@ def test_published_override_applies_to_every_article(tmp_path):
     assert a.published == dt.date(2001, 2, 3)
 
 
-@pytest.mark.parametrize("name,content,message", [
-    ("missing.txt", None, "no such file"),
-    ("empty.txt", b"", "empty"),
-    ("blank.txt", b"  \n\t\n", "empty"),
-    ("bin.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
-    ("latin1.txt", "Caf\xe9 in Montr\xe9al".encode("latin-1"), "not valid UTF-8"),
-    ("bad.jsonl", b'{"text": "ok"}\n{"text": "broken"\n', "bad.jsonl:2: invalid JSON"),
-    ("notobj.jsonl", b'["a list"]\n', "expected a JSON object"),
-    ("notext.jsonl", b'{"title": "no text"}\n', "has no 'text'"),
-    ("bad.csv", b'text,date\n"unterminated,2020-01-01\n', "malformed CSV"),
-    ("ragged.csv", b"text,date\nhello,2020-01-01,extra\n", "expected 2 fields"),
-    ("nocol.csv", b"title,date\nx,2020-01-01\n", "no 'text' column"),
-    ("doc.pdf", b"%PDF-1.4", "unsupported file type"),
-])
+@pytest.mark.parametrize(
+    "name,content,message",
+    [
+        ("missing.txt", None, "no such file"),
+        ("empty.txt", b"", "empty"),
+        ("blank.txt", b"  \n\t\n", "empty"),
+        ("bin.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        ("latin1.txt", "Caf\xe9 in Montr\xe9al".encode("latin-1"), "not valid UTF-8"),
+        ("bad.jsonl", b'{"text": "ok"}\n{"text": "broken"\n', "bad.jsonl:2: invalid JSON"),
+        ("notobj.jsonl", b'["a list"]\n', "expected a JSON object"),
+        ("notext.jsonl", b'{"title": "no text"}\n', "has no 'text'"),
+        ("bad.csv", b'text,date\n"unterminated,2020-01-01\n', "malformed CSV"),
+        ("ragged.csv", b"text,date\nhello,2020-01-01,extra\n", "expected 2 fields"),
+        ("nocol.csv", b"title,date\nx,2020-01-01\n", "no 'text' column"),
+        ("doc.pdf", b"%PDF-1.4", "unsupported file type"),
+    ],
+)
 def test_bad_input_gives_one_line_input_error(tmp_path, name, content, message):
     path = tmp_path / name
     if content is not None:
@@ -184,7 +209,9 @@ def test_byte_order_mark_decides_the_encoding(tmp_path, codec):
 
 def test_utf16_jsonl_with_bom(tmp_path):
     f = tmp_path / "a.jsonl"
-    f.write_bytes(json.dumps({"text": TEXT_WITH_ACCENTS}, ensure_ascii=False).encode("utf-16") + "\n".encode("utf-16-le"))
+    f.write_bytes(
+        json.dumps({"text": TEXT_WITH_ACCENTS}, ensure_ascii=False).encode("utf-16") + "\n".encode("utf-16-le")
+    )
     [a] = one(f)
     assert a.text == TEXT_WITH_ACCENTS
 
@@ -213,20 +240,25 @@ def test_csv_field_over_128_kb(tmp_path):
     assert a.text == body and a.published == dt.date(2020, 1, 8)
 
 
-@pytest.mark.parametrize("value,expected", [
-    ("2020-03-11", dt.date(2020, 3, 11)),
-    ("2020-03-11T10:16:00Z", dt.date(2020, 3, 11)),
-    ("2020-03-11T10:16:00+03:00", dt.date(2020, 3, 11)),
-    ("2020-03-11 10:16", dt.date(2020, 3, 11)),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("2020-03-11", dt.date(2020, 3, 11)),
+        ("2020-03-11T10:16:00Z", dt.date(2020, 3, 11)),
+        ("2020-03-11T10:16:00+03:00", dt.date(2020, 3, 11)),
+        ("2020-03-11 10:16", dt.date(2020, 3, 11)),
+    ],
+)
 def test_parse_iso_date_accepts_iso(value, expected):
     from geomap.io.readers import parse_iso_date
 
     assert parse_iso_date(value) == expected
 
 
-@pytest.mark.parametrize("value", ["yesterday", "11/03/2020", "March 11, 2020", "2020-3-11", "2020-02-30",
-                                   "20200311", "2020-03-11garbage", ""])
+@pytest.mark.parametrize(
+    "value",
+    ["yesterday", "11/03/2020", "March 11, 2020", "2020-3-11", "2020-02-30", "20200311", "2020-03-11garbage", ""],
+)
 def test_parse_iso_date_refuses_everything_else(value):
     from geomap.errors import DateError
     from geomap.io.readers import parse_iso_date

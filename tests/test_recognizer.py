@@ -22,7 +22,10 @@ def test_region_heads_province_and_governorate(geoparser):
 
 
 def test_capital_cue(geoparser):
-    assert by_text(geoparser, "The strike hit the Syrian capital on Friday.")["the Syrian capital"].place.name == "Damascus"
+    assert (
+        by_text(geoparser, "The strike hit the Syrian capital on Friday.")["the Syrian capital"].place.name
+        == "Damascus"
+    )
     assert by_text(geoparser, "Officials in the Afghan capital denied it.")["the Afghan capital"].place.name == "Kabul"
 
 
@@ -74,7 +77,7 @@ def test_state_university_is_no_region(geoparser):
 
 NEWS_WITH_FALSE_FRIENDS = (
     "CAIRO - A suicide bomber attacked St. Peter's church in Cairo on Sunday, killing 25 people, "
-    "the Interior Minister said. \"God help us,\" said a priest at St. Mark's Cathedral. The White "
+    'the Interior Minister said. "God help us," said a priest at St. Mark\'s Cathedral. The White '
     "House condemned the attack. Federal officials and Central Bank staff met Xinhua reporters. "
     "Abu Bakr al-Baghdadi's group claimed it. The Kurdistan Workers' Party denied involvement. "
     "In Lima, police arrested two men; in Montréal, protesters gathered near San Cristobal de las Casas."
@@ -97,7 +100,7 @@ def test_words_of_news_are_no_places(geoparser):
 
 
 def test_accents_are_not_folded_into_a_word(gazetteer):
-    assert not gazetteer.spelled_alike("God")   # only Göd, Hungary, is spelled so
+    assert not gazetteer.spelled_alike("God")  # only Göd, Hungary, is spelled so
     assert gazetteer.spelled_alike("Göd")
     assert gazetteer.spelled_alike("Sao Paulo")  # the gazetteer lists the unaccented spelling too
 
@@ -118,8 +121,10 @@ def test_part_of_a_place_is_placed_at_that_place(geoparser):
 
 
 def test_a_local_institution_is_placed_in_the_town_it_serves(geoparser):
-    text = ("Deputies of the Harris County Sheriff's Office arrested a man after a chase that began "
-            "near the Pasadena Civic Center, in Texas.")
+    text = (
+        "Deputies of the Harris County Sheriff's Office arrested a man after a chase that began "
+        "near the Pasadena Civic Center, in Texas."
+    )
     got = by_text(geoparser, text)
     civic = [m for name, m in got.items() if name.startswith("Pasadena")]
     assert civic and civic[0].place.name == "Pasadena" and civic[0].place.admin1_code == "US-TX"
@@ -133,8 +138,10 @@ def test_a_local_institution_is_placed_in_the_town_it_serves(geoparser):
 
 
 def test_a_country_before_a_region_head_is_no_region(geoparser):
-    for text in ("A U.S. District Court judge in Boston dismissed the suit.",
-                 "The case is U.S. v. Smith, U.S. District Court, District of Oregon."):
+    for text in (
+        "A U.S. District Court judge in Boston dismissed the suit.",
+        "The case is U.S. v. Smith, U.S. District Court, District of Oregon.",
+    ):
         got = geoparser.mentions(text)
         assert got and all(m.place is not None for m in got)
         us = [m for m in got if m.text.startswith("U.S.")]

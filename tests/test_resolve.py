@@ -26,16 +26,17 @@ def test_paris_alone_is_the_french_capital(geoparser):
 
 
 def test_georgia_among_us_states_is_the_state(geoparser):
-    text = ("Voters in Alabama, Florida and Georgia went to the polls as Tennessee and "
-            "South Carolina counted ballots.")
+    text = "Voters in Alabama, Florida and Georgia went to the polls as Tennessee and South Carolina counted ballots."
     got = places(geoparser, text)
     assert got["Georgia"].place.kind == "admin1" and got["Georgia"].place.country_code == "US"
 
 
 def test_a_name_of_a_country_and_a_state_is_no_evidence_for_either(geoparser):
     # repeated, "Georgia" must not outvote the one state named beside it and pull Atlanta to Texas
-    text = ("Georgia lawmakers want a help line for Georgia families. In Georgia, agencies led by the "
-            "Atlanta office will draft a plan; Texas started one in 2005. Atlanta officials agree.")
+    text = (
+        "Georgia lawmakers want a help line for Georgia families. In Georgia, agencies led by the "
+        "Atlanta office will draft a plan; Texas started one in 2005. Atlanta officials agree."
+    )
     got = places(geoparser, text)
     assert got["Georgia"].place.admin1_code == "US-GA"
     assert got["Atlanta"].place.admin1_code == "US-GA"
@@ -107,6 +108,7 @@ def test_name_followed_by_its_state_without_a_comma(geoparser):
 
 # -- states and counties the passage names outside the mentions --------------------------------
 
+
 def _resolve_span(geoparser, text, name):
     start = text.index(name)
     return geoparser.resolve_spans(text, [(start, start + len(name))])[0]
@@ -164,10 +166,14 @@ def test_state_words_in_lower_case_do_not_count_in_cased_text(geoparser):
 
 
 def test_a_given_span_is_placed_at_the_place_it_is_an_institution_of(geoparser):
-    text = ("A researcher at Colorado State University said the Mount Pleasant City Council met. "
-            "Storms hit the Tennessee Colony area.")
-    spans = [(text.index(n), text.index(n) + len(n))
-             for n in ("Colorado State University", "Mount Pleasant City Council", "Tennessee Colony")]
+    text = (
+        "A researcher at Colorado State University said the Mount Pleasant City Council met. "
+        "Storms hit the Tennessee Colony area."
+    )
+    spans = [
+        (text.index(n), text.index(n) + len(n))
+        for n in ("Colorado State University", "Mount Pleasant City Council", "Tennessee Colony")
+    ]
     uni, council, colony = geoparser.resolve_spans(text, spans)
     assert uni.place.kind == "admin1" and uni.place.admin1_code == "US-CO"
     assert council.place.name == "Mount Pleasant" and council.place.kind == "city"
@@ -199,10 +205,12 @@ def test_equal_scores_go_to_the_country_that_holds_more_of_the_name(geoparser):
 
 
 def test_postal_code_of_a_state_or_province_after_a_comma(geoparser):
-    for text, name, code in [("A storm hit Portland, OR on Monday.", "Portland", "US-OR"),
-                             ("The police chief of Richmond, CA, joined the protest.", "Richmond", "US-CA"),
-                             ("Flooding in Springfield, IL closed roads.", "Springfield", "US-IL"),
-                             ("A new office opened in Nelson, BC this week.", "Nelson", "CA-BC")]:
+    for text, name, code in [
+        ("A storm hit Portland, OR on Monday.", "Portland", "US-OR"),
+        ("The police chief of Richmond, CA, joined the protest.", "Richmond", "US-CA"),
+        ("Flooding in Springfield, IL closed roads.", "Springfield", "US-IL"),
+        ("A new office opened in Nelson, BC this week.", "Nelson", "CA-BC"),
+    ]:
         assert places(geoparser, text)[name].place.admin1_code == code, text
 
 

@@ -13,9 +13,11 @@ from tests.cli_app import run_cli
 @pytest.fixture(scope="module")
 def load(geoparser):
     """A Geoparser sharing the session's model and gazetteer, with the given review settings."""
+
     def make(**settings) -> Geoparser:
         review = Review.load(gazetteer=geoparser.gazetteer, **settings)
         return Geoparser(geoparser.nlp, geoparser.gazetteer, review=review)
+
     return make
 
 
@@ -84,13 +86,16 @@ def test_correction_with_context_applies_only_there(tmp_path, load):
     assert elsewhere.source != "correction"
 
 
-@pytest.mark.parametrize("rows, message", [
-    ("Lima,,,notanumber,,,\n", "fix.csv:2: geonameid must be a whole number"),
-    ("Lima,,,,95,10,\n", "fix.csv:2: lat must be within"),
-    (",,,,1,1,\n", "fix.csv:2: no name"),
-    ("Lima,,PER,,1,1,\n", "fix.csv:2: country must be an ISO alpha-2 code"),
-    ("Lima,,,999999999999,,,\n", "is not in the gazetteer"),
-])
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ("Lima,,,notanumber,,,\n", "fix.csv:2: geonameid must be a whole number"),
+        ("Lima,,,,95,10,\n", "fix.csv:2: lat must be within"),
+        (",,,,1,1,\n", "fix.csv:2: no name"),
+        ("Lima,,PER,,1,1,\n", "fix.csv:2: country must be an ISO alpha-2 code"),
+        ("Lima,,,999999999999,,,\n", "is not in the gazetteer"),
+    ],
+)
 def test_bad_corrections_name_file_and_line(tmp_path, gazetteer, rows, message):
     with pytest.raises(InputError, match=message.replace(".", r"\.")):
         read_corrections(_corrections(tmp_path, rows), gazetteer)

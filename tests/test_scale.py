@@ -112,8 +112,9 @@ def test_cli_jobs_two_writes_the_same_file(corpus, one_process, tmp_path, capsys
     (tmp_path / "one").mkdir()
     (tmp_path / "two").mkdir()
     write_frame(one_process[1], tmp_path / "one" / "events.geojson")
-    code, stdout, err = run_cli(capsys, "extract", corpus, "-o", tmp_path / "two" / "events.geojson",
-                                "--jobs", "2", "-q")
+    code, stdout, err = run_cli(
+        capsys, "extract", corpus, "-o", tmp_path / "two" / "events.geojson", "--jobs", "2", "-q"
+    )
     assert code == 0, err
     assert (tmp_path / "two" / "events.geojson").read_bytes() == (tmp_path / "one" / "events.geojson").read_bytes()
 
@@ -149,8 +150,11 @@ def test_eval_jobs_give_the_same_scores(tmp_path, capsys, monkeypatch):
 
 def _without_timing(value):
     if isinstance(value, dict):
-        return {k: _without_timing(v) for k, v in value.items()
-                if k not in ("seconds", "docs_per_second", "created", "time")}
+        return {
+            k: _without_timing(v)
+            for k, v in value.items()
+            if k not in ("seconds", "docs_per_second", "created", "time")
+        }
     if isinstance(value, list):
         return [_without_timing(v) for v in value]
     return value
@@ -190,8 +194,11 @@ def _bad_corpus(path: Path, n: int = 30) -> Path:
 def test_bad_records_are_listed_and_skipped(tmp_path):
     items = [x for p in plan([_bad_corpus(tmp_path / "bad.jsonl")], size=8) for x in read_partition(p)]
     errors = [x for x in items if isinstance(x, RecordError)]
-    assert [(e.where.rsplit(":", 1)[1], e.doc_id) for e in errors] == [("5", None), ("12", "empty-one"),
-                                                                       ("21", "bad-date")]
+    assert [(e.where.rsplit(":", 1)[1], e.doc_id) for e in errors] == [
+        ("5", None),
+        ("12", "empty-one"),
+        ("21", "bad-date"),
+    ]
     assert "invalid JSON" in errors[0].reason and "no 'text'" in errors[1].reason
     assert len(items) - len(errors) == 27
 
@@ -224,8 +231,11 @@ def test_dataset_resume_and_errors(tmp_path, geoparser):
     assert again.n_resumed == 3 and [r.index for r in again.results] == [2]
     assert parts[0].stat().st_mtime_ns == kept
     pd.testing.assert_frame_equal(pd.DataFrame(gpd.read_parquet(out)), pd.DataFrame(table))
-    assert [json.loads(line)["id"] for line in (out / ERRORS).read_text().splitlines()] == [None, "empty-one",
-                                                                                            "bad-date"]
+    assert [json.loads(line)["id"] for line in (out / ERRORS).read_text().splitlines()] == [
+        None,
+        "empty-one",
+        "bad-date",
+    ]
     # other settings make other parts: resuming them into this folder is refused, nothing is lost
     with pytest.raises(OutputError, match="other inputs or settings"):
         run_dataset([src], out, size=8, settings=Settings(), resume=True, published=pd.Timestamp("2021-01-01").date())
@@ -248,8 +258,10 @@ def test_an_article_that_breaks_the_parser_is_listed_not_fatal(tmp_path, geopars
     (part,) = plan([src], size=10)
     result = process_partition(flaky, PartJob(part, "part-00000-0000000000000000.parquet", str(tmp_path)))
     assert result.n_docs == 5 and result.n_errors == 1
-    (error,) = [json.loads(x) for x in (tmp_path / "_errors" / "part-00000-0000000000000000.parquet.jsonl")
-                .read_text().splitlines()]
+    (error,) = [
+        json.loads(x)
+        for x in (tmp_path / "_errors" / "part-00000-0000000000000000.parquet.jsonl").read_text().splitlines()
+    ]
     assert error["id"] == "a000003" and "resolver blew up" in error["reason"]
     assert "a000003" not in set(gpd.read_parquet(tmp_path / "part-00000-0000000000000000.parquet").doc_id)
 
@@ -257,8 +269,19 @@ def test_an_article_that_breaks_the_parser_is_listed_not_fatal(tmp_path, geopars
 @pytest.mark.slow
 def test_cli_folder_output_and_errors_option(tmp_path, capsys):
     src = _bad_corpus(tmp_path / "bad.jsonl", n=24)
-    code, out, err = run_cli(capsys, "extract", src, "-o", tmp_path / "ds", "--jobs", "1",
-                             "--errors", tmp_path / "skipped.jsonl", "--partition-size", "5")
+    code, out, err = run_cli(
+        capsys,
+        "extract",
+        src,
+        "-o",
+        tmp_path / "ds",
+        "--jobs",
+        "1",
+        "--errors",
+        tmp_path / "skipped.jsonl",
+        "--partition-size",
+        "5",
+    )
     assert code == 0, err
     assert "3 record(s) skipped" in err and "5 new part(s)" in out
     assert len((tmp_path / "skipped.jsonl").read_text().splitlines()) == 3
@@ -272,20 +295,32 @@ def test_dask_local_cluster_writes_the_local_dataset(corpus, tmp_path, capsys):
     distributed = pytest.importorskip("distributed")
     local = run_dataset([corpus], tmp_path / "local", size=20, settings=Settings())
     # the workers load the Geoparser as they start (geomap.scale.preload), and the run uses those
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None, preload=["geomap.scale.preload"]) as cluster:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, preload=["geomap.scale.preload"]
+    ) as cluster:
         with distributed.Client(cluster) as client:
             ready = client.run(_preloaded_count)
-            code, out, err = run_cli(capsys, "extract", corpus, "-o", tmp_path / "dask", "--dask",
-                                     cluster.scheduler_address, "--partition-size", "20", "-q")
+            code, out, err = run_cli(
+                capsys,
+                "extract",
+                corpus,
+                "-o",
+                tmp_path / "dask",
+                "--dask",
+                cluster.scheduler_address,
+                "--partition-size",
+                "20",
+                "-q",
+            )
             left = client.run(_preloaded_count)
     assert code == 0, err
     assert list(ready.values()) == [1, 1] and list(left.values()) == [0, 0]
     names = sorted(p.name for p in (tmp_path / "dask").glob("part-*.parquet"))
     assert names == sorted(p.name for p in (tmp_path / "local").glob("part-*.parquet"))
     assert len(names) == local.n_parts == 4
-    pd.testing.assert_frame_equal(pd.DataFrame(gpd.read_parquet(tmp_path / "dask")),
-                                  pd.DataFrame(gpd.read_parquet(tmp_path / "local")))
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(gpd.read_parquet(tmp_path / "dask")), pd.DataFrame(gpd.read_parquet(tmp_path / "local"))
+    )
 
 
 def _preloaded_count() -> int:
@@ -322,9 +357,26 @@ def test_killed_run_keeps_its_parts_and_resume_finishes_it(tmp_path, capsys):
     src = write_jsonl(tmp_path / "wire.jsonl", 48, seed=8)
     out = tmp_path / "events"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    proc = subprocess.Popen([sys.executable, "-m", "geomap", "extract", str(src), "-o", str(out), "--jobs", "1",
-                             "--partition-size", "8", "-q"], env=env, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "geomap",
+            "extract",
+            str(src),
+            "-o",
+            str(out),
+            "--jobs",
+            "1",
+            "--partition-size",
+            "8",
+            "-q",
+        ],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 120
         while len(list(out.glob("part-*.parquet"))) < 2 and proc.poll() is None and time.monotonic() < deadline:
@@ -336,11 +388,12 @@ def test_killed_run_keeps_its_parts_and_resume_finishes_it(tmp_path, capsys):
     assert 2 <= len(kept) < 6, "the run was not killed half-way"
     for name in kept:  # every part there is whole
         assert list(gpd.read_parquet(out / name).columns)[:2] == ["event_id", "doc_id"]
-    code, stdout, err = run_cli(capsys, "extract", src, "-o", out, "--jobs", "1", "--partition-size", "8",
-                                "--resume")
+    code, stdout, err = run_cli(capsys, "extract", src, "-o", out, "--jobs", "1", "--partition-size", "8", "--resume")
     assert code == 0, err
     assert f"resumed: {len(kept)} of 6 parts" in err
     assert {n: (out / n).read_bytes() for n in kept} == kept  # finished parts are not redone
     fresh = run_dataset([src], tmp_path / "fresh", size=8, settings=Settings())
     assert fresh.n_parts == 6
-    pd.testing.assert_frame_equal(pd.DataFrame(gpd.read_parquet(out)), pd.DataFrame(gpd.read_parquet(tmp_path / "fresh")))
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(gpd.read_parquet(out)), pd.DataFrame(gpd.read_parquet(tmp_path / "fresh"))
+    )

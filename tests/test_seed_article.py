@@ -32,13 +32,16 @@ def mention(document, text):
     return found[0]
 
 
-@pytest.mark.parametrize("text,lat,lon,radius", [
-    ("Baghdad", 33.34, 44.40, 25),
-    ("Ain al-Assad Airbase", 33.80, 42.44, 25),
-    ("Anbar Province", 33.4, 42.0, 150),
-    ("Iraqi Kurdistan", 36.2, 44.0, 250),
-    ("the Iraqi capital", 33.34, 44.40, 25),
-])
+@pytest.mark.parametrize(
+    "text,lat,lon,radius",
+    [
+        ("Baghdad", 33.34, 44.40, 25),
+        ("Ain al-Assad Airbase", 33.80, 42.44, 25),
+        ("Anbar Province", 33.4, 42.0, 150),
+        ("Iraqi Kurdistan", 36.2, 44.0, 250),
+        ("the Iraqi capital", 33.34, 44.40, 25),
+    ],
+)
 def test_places_resolve_near_their_true_position(document, text, lat, lon, radius):
     m = mention(document, text)
     assert m.place is not None

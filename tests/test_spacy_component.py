@@ -32,8 +32,10 @@ def test_a_saved_pipeline_keeps_its_custom_gazetteer(tmp_path):
 def test_the_component_is_found_through_the_entry_point_alone():
     """A fresh interpreter that never imports geomap gets the factory from the package's
     spacy_factories entry point."""
-    code = ("import spacy; nlp = spacy.blank('en'); nlp.add_pipe('geomap_places'); "
-            "import sys; print('geomap' in ' '.join(sys.modules) , nlp.pipe_names)")
+    code = (
+        "import spacy; nlp = spacy.blank('en'); nlp.add_pipe('geomap_places'); "
+        "import sys; print('geomap' in ' '.join(sys.modules) , nlp.pipe_names)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "['geomap_places']" in out.stdout

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from geomap.errors import StoreBusy, StoreError
+from geomap.records import Article
 from geomap.store import check_store, is_store, store_counts, update_store
 from geomap.store.db import write_transaction
 from geomap.store.keys import article_key, canonical_url
-from geomap.records import Article
 from tests.cli_app import run_cli
 
 DATA = Path(__file__).parent / "data" / "store"
@@ -38,8 +38,10 @@ def articles_dir(tmp_path_factory) -> Path:
 
 
 def test_canonical_urls_and_keys():
-    assert canonical_url("HTTPS://Wire.Example:443/world/a/?utm_source=rss&b=2&a=1#top") == \
-        "https://wire.example/world/a?a=1&b=2"
+    assert (
+        canonical_url("HTTPS://Wire.Example:443/world/a/?utm_source=rss&b=2&a=1#top")
+        == "https://wire.example/world/a?a=1&b=2"
+    )
     assert canonical_url("http://x.example:8080/") == "http://x.example:8080"
     a = Article(text="Some  text\nhere.", doc_id="a")
     b = Article(text="Some text here.", doc_id="b")
@@ -60,7 +62,8 @@ def test_update_adds_once_and_a_second_run_changes_nothing(tmp_path, articles_di
     assert digest(store) == before  # not even a runs row
     # the same article under a tracking URL, and a re-wrapped copy of a URL-less one, are known
     (articles_dir / "copy.md").write_text(
-        (DATA / "day1-reuters.md").read_text().replace("utm_source=rss", "utm_medium=email"), encoding="utf-8")
+        (DATA / "day1-reuters.md").read_text().replace("utm_source=rss", "utm_medium=email"), encoding="utf-8"
+    )
     third = update_store(store, [str(articles_dir)], geoparser=geoparser)
     assert third.run_id is None and third.n_known == 5
     (articles_dir / "copy.md").unlink()
@@ -86,8 +89,17 @@ def test_new_articles_are_added_to_what_is_stored(tmp_path, geoparser):
 def test_a_bad_record_is_recorded_and_skipped(tmp_path, geoparser):
     feed = tmp_path / "wire.jsonl"
     good = {"id": "w1", "date": "2021-03-04", "text": "Protesters gathered in Basra on Thursday."}
-    feed.write_text("\n".join([json.dumps(good), "{broken", json.dumps({"id": "w3", "text": ""}),
-                               json.dumps({"id": "w4", "date": "yesterday", "text": "Clashes in Mosul."})]) + "\n")
+    feed.write_text(
+        "\n".join(
+            [
+                json.dumps(good),
+                "{broken",
+                json.dumps({"id": "w3", "text": ""}),
+                json.dumps({"id": "w4", "date": "yesterday", "text": "Clashes in Mosul."}),
+            ]
+        )
+        + "\n"
+    )
     store = tmp_path / "s.db"
     summary = update_store(store, [str(feed)], geoparser=geoparser)
     assert (summary.n_new, summary.n_errors) == (1, 3)
@@ -145,9 +157,20 @@ def _wire(path: Path, n: int) -> None:
     with open(path, "w", encoding="utf-8") as f:
         for i in range(n):
             town = towns[i % len(towns)]
-            f.write(json.dumps({"id": f"k{i}", "date": "2021-04-01", "text": (
-                f"Report {i}. Protesters gathered in {town} on Tuesday. Police fired tear gas in {town}. "
-                f"A roadside bomb exploded near {town} on Monday, officials said. ") * 3}) + "\n")
+            f.write(
+                json.dumps(
+                    {
+                        "id": f"k{i}",
+                        "date": "2021-04-01",
+                        "text": (
+                            f"Report {i}. Protesters gathered in {town} on Tuesday. Police fired tear gas in {town}. "
+                            f"A roadside bomb exploded near {town} on Monday, officials said. "
+                        )
+                        * 3,
+                    }
+                )
+                + "\n"
+            )
 
 
 def _locked(store: Path) -> bool:
@@ -171,8 +194,11 @@ def test_kill_9_leaves_the_store_as_before(tmp_path, geoparser, delay):
     before = store_counts(store)
     wire = tmp_path / "wire.jsonl"
     _wire(wire, 300)
-    proc = subprocess.Popen([sys.executable, "-m", "geomap", "update", str(store), str(wire), "-q", "--jobs", "1"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "geomap", "update", str(store), str(wire), "-q", "--jobs", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 120
         while not _locked(store):

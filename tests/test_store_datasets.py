@@ -39,10 +39,28 @@ def run_folder(tmp_path_factory, geoparser) -> Path:
     wire = tmp / "wire.jsonl"
     with open(wire, "w", encoding="utf-8") as f:
         for i, p in enumerate(sorted(DATA.glob("*.md"))):
-            f.write(json.dumps({"id": f"w{i}", "url": f"https://news.example/{p.stem}", "date": "2021-03-05",
-                                "text": p.read_text(encoding="utf-8")}) + "\n")
-        f.write(json.dumps({"id": "w9", "date": "2021-03-06", "text": "Protesters gathered in Basra on "
-                            "Tuesday, and police fired tear gas at them, witnesses said."}) + "\n")
+            f.write(
+                json.dumps(
+                    {
+                        "id": f"w{i}",
+                        "url": f"https://news.example/{p.stem}",
+                        "date": "2021-03-05",
+                        "text": p.read_text(encoding="utf-8"),
+                    }
+                )
+                + "\n"
+            )
+        f.write(
+            json.dumps(
+                {
+                    "id": "w9",
+                    "date": "2021-03-06",
+                    "text": "Protesters gathered in Basra on "
+                    "Tuesday, and police fired tear gas at them, witnesses said.",
+                }
+            )
+            + "\n"
+        )
     folder = tmp / "run-output"
     run_dataset([wire], folder, jobs=1, size=2)
     return folder
@@ -59,7 +77,7 @@ def test_store_events_export_as_a_partitioned_dataset(store, tmp_path, capsys, r
     assert _rows(back) == _rows(read_table(store, "events"))
     # the schema of a geomap run's folder, read as such by `geomap map DIR`
     assert pq.read_schema(parts[0]).names == pq.read_schema(next(run_folder.glob("part-*.parquet"))).names
-    assert list(read_events_dataset(out).columns[:len(EVENT_COLUMNS)]) == list(EVENT_COLUMNS)
+    assert list(read_events_dataset(out).columns[: len(EVENT_COLUMNS)]) == list(EVENT_COLUMNS)
     # a folder that holds a dataset is not overwritten
     code, _, err = run_cli(capsys, "extract", store, "-o", out)
     assert code == 1 and "already holds a partitioned dataset" in err
@@ -79,7 +97,9 @@ def test_a_run_folder_feeds_the_store(tmp_path, run_folder, geoparser):
     articles = read_table(db, "articles")
     assert set(articles["text"]) == {""}  # the folder holds no texts
     keyed = sorted(articles["article_key"])
-    assert sum(k.startswith("https://news.example/") for k in keyed) == folder.loc[folder["url"] != "", "doc_id"].nunique()
+    assert (
+        sum(k.startswith("https://news.example/") for k in keyed) == folder.loc[folder["url"] != "", "doc_id"].nunique()
+    )
     assert sum(k.startswith("events:") for k in keyed) == 1  # w9 has no URL
     # the same folder again: nothing new, nothing changed
     assert update_store(db, [str(run_folder)], geoparser=geoparser).run_id is None

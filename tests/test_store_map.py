@@ -84,7 +84,9 @@ def test_every_table_exports_in_every_format(store, tmp_path, capsys, table):
 
 
 def test_extract_from_a_store_refuses_what_does_not_fit(store, tmp_path, capsys):
-    code, _, err = run_cli(capsys, "extract", store, "-o", tmp_path / "a.csv", "--table", "articles", "--types", "bombing")
+    code, _, err = run_cli(
+        capsys, "extract", store, "-o", tmp_path / "a.csv", "--table", "articles", "--types", "bombing"
+    )
     assert code == 1 and "filters select events" in err
     code, _, err = run_cli(capsys, "extract", store, "-o", tmp_path / "a.csv", "--table", "nope")
     assert code == 1 and "unknown store table" in err

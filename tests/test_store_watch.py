@@ -51,8 +51,18 @@ def _reader(clock: FakeClock, **kw) -> FeedReader:
 def _rounds(tmp_path, site, urls, geoparser, *, n=2, reader=None, clock=None, **kw):
     clock = clock or FakeClock()
     reports = []
-    watch(tmp_path / "s.db", urls, interval=60, rounds=n, reader=reader or _reader(clock), clock=clock,
-          sleep=clock.sleep, on_round=reports.append, geoparser=geoparser, **kw)
+    watch(
+        tmp_path / "s.db",
+        urls,
+        interval=60,
+        rounds=n,
+        reader=reader or _reader(clock),
+        clock=clock,
+        sleep=clock.sleep,
+        on_round=reports.append,
+        geoparser=geoparser,
+        **kw,
+    )
     return reports, clock
 
 
@@ -96,8 +106,15 @@ def test_second_round_is_not_modified_and_parses_nothing(tmp_path, site, geopars
 
 def test_a_feed_that_fails_twice_then_works_is_retried(tmp_path, site, geoparser):
     clock = FakeClock()
-    reports, _ = _rounds(tmp_path, site, [site.url("flaky/2/feed.rss")], geoparser, n=1,
-                         reader=_reader(clock, retries=3, backoff=2.0), clock=clock)
+    reports, _ = _rounds(
+        tmp_path,
+        site,
+        [site.url("flaky/2/feed.rss")],
+        geoparser,
+        n=1,
+        reader=_reader(clock, retries=3, backoff=2.0),
+        clock=clock,
+    )
     assert reports[0].n_new == 2
     assert [s for p, s in site.answers if p.endswith("feed.rss")] == [500, 500, 200]
     assert clock.sleeps[:2] == [2.0, 4.0]  # exponential back-off
@@ -105,8 +122,9 @@ def test_a_feed_that_fails_twice_then_works_is_retried(tmp_path, site, geoparser
 
 def test_the_last_retry_fails_with_one_line(tmp_path, site, geoparser):
     clock = FakeClock()
-    reports, _ = _rounds(tmp_path, site, [site.url("flaky/9/feed.rss")], geoparser, n=1,
-                         reader=_reader(clock, retries=2), clock=clock)
+    reports, _ = _rounds(
+        tmp_path, site, [site.url("flaky/9/feed.rss")], geoparser, n=1, reader=_reader(clock, retries=2), clock=clock
+    )
     assert reports[0].n_errors == 1 and reports[0].n_new == 0
     assert [s for p, s in site.answers if p.endswith("feed.rss")] == [500, 500, 500]
     conn = sqlite3.connect(tmp_path / "s.db")
@@ -134,8 +152,9 @@ def test_rate_limit_per_host(tmp_path, site, geoparser):
 def test_time_budget_leaves_the_rest_for_the_next_round(tmp_path, site, geoparser):
     clock = FakeClock()
     reader = _reader(clock, min_interval=10.0)
-    reports, _ = _rounds(tmp_path, site, [site.url("feed.rss")], geoparser, n=2, reader=reader, clock=clock,
-                         budget=15.0)
+    reports, _ = _rounds(
+        tmp_path, site, [site.url("feed.rss")], geoparser, n=2, reader=reader, clock=clock, budget=15.0
+    )
     first, second = reports
     # round 1: the feed and one item fit in 15 s at one request per 10 s; the rest waits
     assert first.n_new == 1 and first.n_deferred == 2 and "left for the next round" in first.line()
@@ -148,8 +167,23 @@ def test_cli_watch_rounds_and_map(tmp_path, site, capsys):
     feeds = tmp_path / "feeds.txt"
     feeds.write_text(f"# the test gazette\n{site.url('feed.rss')}\n\n{site.url('feed.atom')}\n", encoding="utf-8")
     store, page = tmp_path / "news.db", tmp_path / "map.html"
-    code, out, err = run_cli(capsys, "update", store, feeds, "--watch", "0.05s", "--rounds", "2", "--map", page, "--budget", "1m",
-                             "--host-interval", "0", "-q")
+    code, out, err = run_cli(
+        capsys,
+        "update",
+        store,
+        feeds,
+        "--watch",
+        "0.05s",
+        "--rounds",
+        "2",
+        "--map",
+        page,
+        "--budget",
+        "1m",
+        "--host-interval",
+        "0",
+        "-q",
+    )
     assert code == 0, err
     lines = [line for line in err.splitlines() if line.startswith("round ")]
     assert len(lines) == 2
@@ -161,11 +195,14 @@ def test_cli_watch_rounds_and_map(tmp_path, site, capsys):
     assert check_store(store) == []
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--watch", "soon"], "--watch takes a duration"),
-    (["--rounds", "2"], "go with --watch"),
-    (["--watch", "1m", "--map", "map.png"], "the map is HTML"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--watch", "soon"], "--watch takes a duration"),
+        (["--rounds", "2"], "go with --watch"),
+        (["--watch", "1m", "--map", "map.png"], "the map is HTML"),
+    ],
+)
 def test_cli_watch_refuses_bad_options(tmp_path, site, capsys, args, message):
     code, _, err = run_cli(capsys, "update", tmp_path / "s.db", site.url("feed.rss"), *args)
     assert code == 1 and message in err and len(err.strip().splitlines()) == 1
@@ -196,9 +233,27 @@ def test_sigint_during_a_round_leaves_the_store_whole(tmp_path, site):
     feeds.write_text(f"{site.url('feed.rss')}\n{site.url('slow')}\n", encoding="utf-8")
     store = tmp_path / "news.db"
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    proc = subprocess.Popen([sys.executable, "-m", "geomap", "update", str(store), str(feeds), "--watch", "0.1s", "--budget", "1m",
-                             "--host-interval", "0", "-q"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True, env=env)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "geomap",
+            "update",
+            str(store),
+            str(feeds),
+            "--watch",
+            "0.1s",
+            "--budget",
+            "1m",
+            "--host-interval",
+            "0",
+            "-q",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         first = proc.stderr.readline()
         assert first.startswith("round 1: 2 feeds"), first
@@ -217,6 +272,7 @@ def test_sigint_during_a_round_leaves_the_store_whole(tmp_path, site):
     assert rest.strip().splitlines()[-1].startswith("error: interrupted after 1 round(s)")
     assert "Traceback" not in rest
     assert store_counts(store) == after_round_1 and after_round_1["articles"] == 2
-    code = subprocess.run([sys.executable, "-m", "geomap", "store", "check", str(store)], capture_output=True,
-                          text=True, timeout=120)
+    code = subprocess.run(
+        [sys.executable, "-m", "geomap", "store", "check", str(store)], capture_output=True, text=True, timeout=120
+    )
     assert code.returncode == 0 and code.stdout.strip().endswith(": ok")

@@ -19,8 +19,12 @@ TINY = Path(__file__).parent / "data" / "train" / "tiny.jsonl"
 @pytest.fixture(scope="module")
 def fitted(geoparser, tmp_path_factory):
     before = geoparser.resolver.weights
-    out = build_model(geoparser, [str(TINY)], passes=2,
-                      command=["python", "-m", "geomap.resolve.training", str(TINY.resolve()), "--passes", "2"])
+    out = build_model(
+        geoparser,
+        [str(TINY)],
+        passes=2,
+        command=["python", "-m", "geomap.resolve.training", str(TINY.resolve()), "--passes", "2"],
+    )
     assert geoparser.resolver.weights is before  # the shared geoparser is left as it was
     path = tmp_path_factory.mktemp("model") / "ranker.json"
     path.write_text(json.dumps(out), encoding="utf-8")
@@ -51,8 +55,9 @@ def test_the_fitted_weights_resolve_the_tiny_corpus(fitted, geoparser):
 def test_provenance_names_the_corpus_by_name_and_hash(fitted):
     out, _ = fitted
     p = out["provenance"]
-    assert p["corpora"] == [{"name": "tiny.jsonl", "bytes": TINY.stat().st_size,
-                             "sha256": hashlib.sha256(TINY.read_bytes()).hexdigest()}]
+    assert p["corpora"] == [
+        {"name": "tiny.jsonl", "bytes": TINY.stat().st_size, "sha256": hashlib.sha256(TINY.read_bytes()).hexdigest()}
+    ]
     assert p["command"] == "python -m geomap.resolve.training tiny.jsonl --passes 2"
     assert "/" not in json.dumps(p["command"]) and str(TINY.parent) not in json.dumps(out)
     assert p["gazetteer"]["build_version"] and len(p["gazetteer"]["sha256"]) == 64 and p["gazetteer"]["bytes"] > 0
@@ -63,8 +68,10 @@ def test_provenance_names_the_corpus_by_name_and_hash(fitted):
 
 
 def test_command_line_keeps_file_names_only():
-    assert prov.command_line(["python", "-m", "x", "/a/b/lgl.jsonl", "--out=/c/ranker.json", "--split", "dev"]) == \
-        "python -m x lgl.jsonl --out=ranker.json --split dev"
+    assert (
+        prov.command_line(["python", "-m", "x", "/a/b/lgl.jsonl", "--out=/c/ranker.json", "--split", "dev"])
+        == "python -m x lgl.jsonl --out=ranker.json --split dev"
+    )
 
 
 def test_outside_a_checkout_the_commit_is_unknown(tmp_path):

@@ -51,8 +51,10 @@ def test_redirect_is_followed_and_the_final_url_kept(site):
 def test_rss_feed_reads_every_item_page_and_skips_the_broken_one(site, caplog):
     with caplog.at_level(logging.WARNING, logger="geomap"):
         articles = list(read_inputs([site.url("feed.rss")]))
-    assert [a.title for a in articles] == ["Drone strike hits fuel depot near Mosul",
-                                          "Teachers protest in Basra over unpaid wages"]
+    assert [a.title for a in articles] == [
+        "Drone strike hits fuel depot near Mosul",
+        "Teachers protest in Basra over unpaid wages",
+    ]
     assert "Hundreds of teachers protested outside the governorate building in Basra" in articles[1].text
     assert articles[1].published == dt.date(2021, 6, 14)
     assert articles[1].url == site.url("article2.html")  # the relative link was made absolute
@@ -76,13 +78,16 @@ def test_mixed_files_and_urls_keep_their_order(site, tmp_path):
     assert all(a.published == dt.date(2021, 7, 1) for a in articles)  # --published wins for URLs too
 
 
-@pytest.mark.parametrize("path,message", [
-    ("status/404", "HTTP 404"),
-    ("status/503", "HTTP 503"),
-    ("image.png", "not an HTML page or feed (content type image/png)"),
-    ("empty.html", "no article text found"),
-    ("redirect-ftp", "redirected to a non-HTTP URL"),
-])
+@pytest.mark.parametrize(
+    "path,message",
+    [
+        ("status/404", "HTTP 404"),
+        ("status/503", "HTTP 503"),
+        ("image.png", "not an HTML page or feed (content type image/png)"),
+        ("empty.html", "no article text found"),
+        ("redirect-ftp", "redirected to a non-HTTP URL"),
+    ],
+)
 def test_a_failing_url_alone_is_the_error(site, path, message):
     with pytest.raises(InputError) as info:
         list(read_inputs([site.url(path)]))
@@ -129,11 +134,14 @@ def test_timeout_and_size_limits(site):
         web.fetch(site.url("big"), max_bytes=1024 * 1024)
 
 
-@pytest.mark.parametrize("url,message", [
-    ("ftp://127.0.0.1/a.txt", "unsupported URL scheme 'ftp'"),
-    ("file:///etc/passwd", "unsupported URL scheme 'file'"),
-    ("http:///nohost", "URL has no host"),
-])
+@pytest.mark.parametrize(
+    "url,message",
+    [
+        ("ftp://127.0.0.1/a.txt", "unsupported URL scheme 'ftp'"),
+        ("file:///etc/passwd", "unsupported URL scheme 'file'"),
+        ("http:///nohost", "URL has no host"),
+    ],
+)
 def test_only_http_urls(site, url, message):
     with pytest.raises(InputError, match=message):
         list(read_inputs([url]))
@@ -152,11 +160,14 @@ def test_plain_text_url_is_read_as_it_is(site):
     assert article.doc_id.startswith("notes-") and article.url == site.url("notes.txt")
 
 
-@pytest.mark.parametrize("body,media_type,expected", [
-    (b'\xef\xbb\xbf<?xml version="1.0"?>\n<!-- generated -->\n<rss version="2.0">', "text/html", True),
-    (b'<feed xmlns="http://www.w3.org/2005/Atom">', "text/plain", True),
-    (b"<html><body><p>Subscribe to our <rss> feed</p><feed ></body></html>", "text/html", False),
-    (b"<html></html>", "application/atom+xml", True),
-])
+@pytest.mark.parametrize(
+    "body,media_type,expected",
+    [
+        (b'\xef\xbb\xbf<?xml version="1.0"?>\n<!-- generated -->\n<rss version="2.0">', "text/html", True),
+        (b'<feed xmlns="http://www.w3.org/2005/Atom">', "text/plain", True),
+        (b"<html><body><p>Subscribe to our <rss> feed</p><feed ></body></html>", "text/html", False),
+        (b"<html></html>", "application/atom+xml", True),
+    ],
+)
 def test_feed_is_told_by_type_or_by_its_root(body, media_type, expected):
     assert web.is_feed(web.Fetched("http://127.0.0.1/x", media_type, None, body)) is expected

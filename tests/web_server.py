@@ -19,13 +19,18 @@ import hashlib
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 
 WEB = Path(__file__).parent / "data" / "web"
-TYPES = {".html": "text/html; charset=utf-8", ".rss": "application/rss+xml", ".atom": "application/atom+xml",
-         ".png": "image/png", ".txt": "text/plain; charset=utf-8"}
+TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".rss": "application/rss+xml",
+    ".atom": "application/atom+xml",
+    ".png": "image/png",
+    ".txt": "text/plain; charset=utf-8",
+}
 LOCAL = {"127.0.0.1", "localhost"}
 
 
@@ -37,8 +42,8 @@ class Site:
         self.base = f"http://127.0.0.1:{server.server_address[1]}"
         self.requests: list[tuple[str, str]] = []  # (path, User-Agent)
         self.conditional: list[tuple[str, str | None, str | None]] = []  # (path, If-None-Match, If-Modified-Since)
-        self.answers: list[tuple[str, int]] = []   # (path, status) of the files and flaky paths
-        self.flaky: dict[str, int] = {}            # path -> requests seen
+        self.answers: list[tuple[str, int]] = []  # (path, status) of the files and flaky paths
+        self.flaky: dict[str, int] = {}  # path -> requests seen
 
     def url(self, path: str) -> str:
         return f"{self.base}/{path.lstrip('/')}"
@@ -60,8 +65,9 @@ def _handler(site_ref: list[Site]):
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
             site = site_ref[0]
             site.requests.append((self.path, self.headers.get("User-Agent", "")))
-            site.conditional.append((self.path, self.headers.get("If-None-Match"),
-                                     self.headers.get("If-Modified-Since")))
+            site.conditional.append(
+                (self.path, self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since"))
+            )
             path = self.path.split("?")[0]
             if path.startswith("/flaky/"):
                 _, _, n, rest = path.split("/", 3)

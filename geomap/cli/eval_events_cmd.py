@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -12,18 +12,24 @@ from geomap.errors import InputError
 
 def register(app: typer.Typer) -> None:
     """Add the ``eval-events`` command to the geomap CLI."""
-    app.command("eval-events", help="Measure event extraction (date, place, type) on gold event JSONL "
-                "files, beside the naive first-place-named rule.")(eval_events_command)
+    app.command(
+        "eval-events",
+        help="Measure event extraction (date, place, type) on gold event JSONL "
+        "files, beside the naive first-place-named rule.",
+    )(eval_events_command)
     register_news(app)
 
 
 def eval_events_command(
-    files: Annotated[list[Path], typer.Argument(help="Gold event corpora, JSON Lines (see docs/events-accuracy.md).",
-                                                show_default=False)],
-    limit: Annotated[Optional[int], typer.Option("--limit", help="At most N records per corpus.")] = None,
-    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write every figure and per-record "
-                                                     "outcome to this JSON file.")] = None,
-    model: Annotated[Optional[str], typer.Option("--model", help="spaCy model for the geoparser.")] = None,
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Gold event corpora, JSON Lines (see docs/events-accuracy.md).", show_default=False),
+    ],
+    limit: Annotated[int | None, typer.Option("--limit", help="At most N records per corpus.")] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write every figure and per-record outcome to this JSON file.")
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", help="spaCy model for the geoparser.")] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Progress bar on stderr.")] = True,
 ) -> None:
     from rich.console import Console
@@ -50,18 +56,25 @@ def eval_events_command(
 
 
 def register_news(app: typer.Typer) -> None:
-    app.command("eval-news-events", help="Measure events on real news articles against hand-coded events "
-                "(annotations by document id and offsets), beside a naive rule.")(eval_news_events_command)
+    app.command(
+        "eval-news-events",
+        help="Measure events on real news articles against hand-coded events "
+        "(annotations by document id and offsets), beside a naive rule.",
+    )(eval_news_events_command)
 
 
 def eval_news_events_command(
-    annotations: Annotated[Path, typer.Argument(help="Hand-coded events, JSON Lines (see docs/events-accuracy.md).",
-                                                show_default=False)],
-    corpora: Annotated[list[Path], typer.Argument(help="Toponym corpora (geomap eval format) holding the texts.",
-                                                  show_default=False)],
-    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the figures, the misses and the "
-                                                     "false events to this JSON file.")] = None,
-    model: Annotated[Optional[str], typer.Option("--model", help="spaCy model for the geoparser.")] = None,
+    annotations: Annotated[
+        Path, typer.Argument(help="Hand-coded events, JSON Lines (see docs/events-accuracy.md).", show_default=False)
+    ],
+    corpora: Annotated[
+        list[Path], typer.Argument(help="Toponym corpora (geomap eval format) holding the texts.", show_default=False)
+    ],
+    json_out: Annotated[
+        Path | None,
+        typer.Option("--json", help="Write the figures, the misses and the false events to this JSON file."),
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", help="spaCy model for the geoparser.")] = None,
 ) -> None:
     from rich.console import Console
 

@@ -3,14 +3,38 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from geomap.cli.common import (
-    Bias, Corrections, Countries, Deny, Encoding, Exclude, GeocoderOpt, Gazetteer, Include, Inputs, Jobs,
-    MinConfidence, Model, Published, Quiet, Since, Types, Undated, Unplaced, Until, apply_filter,
-    check_encoding, check_filters, check_published, check_review, check_selection, load_documents,
+    Bias,
+    Corrections,
+    Countries,
+    Deny,
+    Encoding,
+    Exclude,
+    Gazetteer,
+    GeocoderOpt,
+    Include,
+    Inputs,
+    Jobs,
+    MinConfidence,
+    Model,
+    Published,
+    Quiet,
+    Since,
+    Types,
+    Undated,
+    Unplaced,
+    Until,
+    apply_filter,
+    check_encoding,
+    check_filters,
+    check_published,
+    check_review,
+    check_selection,
+    load_documents,
 )
 from geomap.tools.progress import counting_bar
 
@@ -19,11 +43,23 @@ def register(app: typer.Typer) -> None:
     @app.command("extract")
     def extract_command(
         inputs: Inputs,
-        output: Annotated[Path, typer.Option("--output", "-o", help="File to write; the format follows the "
-                                                                    "extension: .geojson, .csv, .parquet, .gpkg, .kml, "
-                                                                    ".shp, .shp.zip.")],
-        mentions: Annotated[bool, typer.Option("--mentions", help="Write the place mentions instead of events.")] = False,
-        fmt: Annotated[Optional[str], typer.Option("--format", help="Override the format: geojson, csv, parquet, gpkg, kml, shp, shp.zip.")] = None,
+        output: Annotated[
+            Path,
+            typer.Option(
+                "--output",
+                "-o",
+                help="File to write; the format follows the "
+                "extension: .geojson, .csv, .parquet, .gpkg, .kml, "
+                ".shp, .shp.zip.",
+            ),
+        ],
+        mentions: Annotated[
+            bool, typer.Option("--mentions", help="Write the place mentions instead of events.")
+        ] = False,
+        fmt: Annotated[
+            str | None,
+            typer.Option("--format", help="Override the format: geojson, csv, parquet, gpkg, kml, shp, shp.zip."),
+        ] = None,
         published: Published = None,
         model: Model = None,
         geocoder: GeocoderOpt = "offline",
@@ -42,19 +78,49 @@ def register(app: typer.Typer) -> None:
         undated: Undated = "keep",
         unplaced: Unplaced = "keep",
         jobs: Jobs = None,
-        dask: Annotated[Optional[str], typer.Option(
-            "--dask", help="Run on the dask.distributed scheduler at this address (or $GEOMAP_DASK); "
-            "-o is then a partitioned GeoParquet folder on storage every worker sees.", rich_help_panel="Run")] = None,
-        resume: Annotated[bool, typer.Option(
-            "--resume", help="Keep the parts of the -o folder already made from the same inputs and "
-            "settings; make the rest.", rich_help_panel="Run")] = False,
-        errors: Annotated[Optional[Path], typer.Option(
-            "--errors", help="Where a folder output lists skipped records (default: <folder>/_errors.jsonl).", rich_help_panel="Run")] = None,
-        partition_size: Annotated[int, typer.Option(
-            "--partition-size", min=1, metavar="N", help="Records per partition of a folder output.", rich_help_panel="Run")] = 500,
-        store_table: Annotated[Optional[str], typer.Option(
-            "--table", help="With an event store (geomap update) as input: the table to write: events "
-            "(default), mentions, incidents, articles, errors or runs.")] = None,
+        dask: Annotated[
+            str | None,
+            typer.Option(
+                "--dask",
+                help="Run on the dask.distributed scheduler at this address (or $GEOMAP_DASK); "
+                "-o is then a partitioned GeoParquet folder on storage every worker sees.",
+                rich_help_panel="Run",
+            ),
+        ] = None,
+        resume: Annotated[
+            bool,
+            typer.Option(
+                "--resume",
+                help="Keep the parts of the -o folder already made from the same inputs and settings; make the rest.",
+                rich_help_panel="Run",
+            ),
+        ] = False,
+        errors: Annotated[
+            Path | None,
+            typer.Option(
+                "--errors",
+                help="Where a folder output lists skipped records (default: <folder>/_errors.jsonl).",
+                rich_help_panel="Run",
+            ),
+        ] = None,
+        partition_size: Annotated[
+            int,
+            typer.Option(
+                "--partition-size",
+                min=1,
+                metavar="N",
+                help="Records per partition of a folder output.",
+                rich_help_panel="Run",
+            ),
+        ] = 500,
+        store_table: Annotated[
+            str | None,
+            typer.Option(
+                "--table",
+                help="With an event store (geomap update) as input: the table to write: events "
+                "(default), mentions, incidents, articles, errors or runs.",
+            ),
+        ] = None,
         quiet: Quiet = False,
     ) -> None:
         """Geoparse articles and write their events (one row per event and place) as a table.
@@ -73,26 +139,49 @@ def register(app: typer.Typer) -> None:
         encoding = check_encoding(encoding)
         check_review(bias=bias, corrections=corrections, deny=deny)
         selection = check_selection(include=include, exclude=exclude)
-        event_filter = check_filters(since=since, until=until, types=types, countries=country,
-                                     min_confidence=min_confidence, undated=undated, unplaced=unplaced)
+        event_filter = check_filters(
+            since=since,
+            until=until,
+            types=types,
+            countries=country,
+            min_confidence=min_confidence,
+            undated=undated,
+            unplaced=unplaced,
+        )
         if mentions and event_filter.active:
-            raise typer.BadParameter("the filters select events; they cannot be used with --mentions",
-                                     param_hint="'--mentions'")
+            raise typer.BadParameter(
+                "the filters select events; they cannot be used with --mentions", param_hint="'--mentions'"
+            )
         if store_table is not None or (len(inputs) == 1 and _is_store(inputs[0])):
             from geomap.store.export import export_store
 
-            if len(inputs) == 1 and store_table in (None, "events") and not mentions and not dask and not resume \
-                    and is_folder_target(output, fmt):
+            if (
+                len(inputs) == 1
+                and store_table in (None, "events")
+                and not mentions
+                and not dask
+                and not resume
+                and is_folder_target(output, fmt)
+            ):
                 from geomap.store.datasets import export_partitioned  # the folder a --dask run writes
 
-                rows, parts = export_partitioned(inputs[0], output, size=partition_size, narrow=(
-                    lambda f: apply_filter(event_filter, f, quiet=quiet)) if event_filter.active else None)
+                rows, parts = export_partitioned(
+                    inputs[0],
+                    output,
+                    size=partition_size,
+                    narrow=(lambda f: apply_filter(event_filter, f, quiet=quiet)) if event_filter.active else None,
+                )
                 typer.echo(f"{rows} rows in {parts} part(s): {output}")
                 return
 
-            rows = export_store(inputs[0] if len(inputs) == 1 else "", output, table=store_table,
-                                mentions=mentions, fmt=fmt, narrow=(lambda f: apply_filter(
-                                    event_filter, f, quiet=quiet)) if event_filter.active else None)
+            rows = export_store(
+                inputs[0] if len(inputs) == 1 else "",
+                output,
+                table=store_table,
+                mentions=mentions,
+                fmt=fmt,
+                narrow=(lambda f: apply_filter(event_filter, f, quiet=quiet)) if event_filter.active else None,
+            )
             typer.echo(f"{rows} rows: {output}")
             return
         # --dask makes -o a folder; $GEOMAP_DASK is used when -o is a folder anyway
@@ -102,28 +191,71 @@ def register(app: typer.Typer) -> None:
             raise InputError(f"--dask and --resume: {str(exc).removeprefix('output: ')} (-o {output})") from None
         if folder_target:
             if event_filter.active or bias or corrections or deny:
-                raise typer.BadParameter("a folder output takes no filters or review settings yet; "
-                                         "filter the dataset with `geomap map DIR --since …`",
-                                         param_hint="'-o'")
+                raise typer.BadParameter(
+                    "a folder output takes no filters or review settings yet; "
+                    "filter the dataset with `geomap map DIR --since …`",
+                    param_hint="'-o'",
+                )
             dask = scheduler_address(dask)
-            _extract_folder(inputs, output, mentions=mentions, published=published_date, model=model,
-                            geocoder=geocoder, gazetteer=gazetteer, encoding=encoding, jobs=jobs, dask=dask,
-                            resume=resume, errors=errors, size=partition_size, quiet=quiet, selection=selection)
+            _extract_folder(
+                inputs,
+                output,
+                mentions=mentions,
+                published=published_date,
+                model=model,
+                geocoder=geocoder,
+                gazetteer=gazetteer,
+                encoding=encoding,
+                jobs=jobs,
+                dask=dask,
+                resume=resume,
+                errors=errors,
+                size=partition_size,
+                quiet=quiet,
+                selection=selection,
+            )
             return
         if errors is not None:
             raise InputError("--errors lists the records a folder output skips; give -o a folder (no extension)")
         format_for(output, fmt)
-        documents = load_documents(inputs, published=published_date, model=model, geocoder=geocoder,
-                                   gazetteer=gazetteer, quiet=quiet, encoding=encoding, jobs=jobs,
-                                   bias=bias, corrections=corrections, deny=deny, selection=selection)
+        documents = load_documents(
+            inputs,
+            published=published_date,
+            model=model,
+            geocoder=geocoder,
+            gazetteer=gazetteer,
+            quiet=quiet,
+            encoding=encoding,
+            jobs=jobs,
+            bias=bias,
+            corrections=corrections,
+            deny=deny,
+            selection=selection,
+        )
         mentions_gdf, events_gdf = frames(documents)
         table = mentions_gdf if mentions else apply_filter(event_filter, events_gdf, quiet=quiet)
         written = write_frame(table, output, fmt=fmt)
         typer.echo(f"{len(table)} rows: {written}")
 
 
-def _extract_folder(inputs, output: Path, *, mentions: bool, published, model, geocoder, gazetteer,
-                    encoding, jobs, dask, resume, errors, size, quiet, selection) -> None:
+def _extract_folder(
+    inputs,
+    output: Path,
+    *,
+    mentions: bool,
+    published,
+    model,
+    geocoder,
+    gazetteer,
+    encoding,
+    jobs,
+    dask,
+    resume,
+    errors,
+    size,
+    quiet,
+    selection,
+) -> None:
     from geomap.errors import InputError
     from geomap.scale import Settings, check_jobs
     from geomap.scale.run import run_dataset
@@ -132,16 +264,30 @@ def _extract_folder(inputs, output: Path, *, mentions: bool, published, model, g
         raise InputError("no input given")
     settings = Settings(model, str(gazetteer) if gazetteer else None, geocoder)
     with counting_bar(enabled=not quiet) as (set_total, advance):
-        summary = run_dataset(inputs, output, settings=settings, table="mentions" if mentions else "events",
-                              published=published, encoding=encoding, jobs=check_jobs(jobs), dask=dask,
-                              resume=resume, errors=errors, size=size, progress=advance, on_plan=set_total,
-                              selection=selection)
+        summary = run_dataset(
+            inputs,
+            output,
+            settings=settings,
+            table="mentions" if mentions else "events",
+            published=published,
+            encoding=encoding,
+            jobs=check_jobs(jobs),
+            dask=dask,
+            resume=resume,
+            errors=errors,
+            size=size,
+            progress=advance,
+            on_plan=set_total,
+            selection=selection,
+        )
     if not quiet and summary.n_resumed:
         typer.echo(f"resumed: {summary.n_resumed} of {summary.n_parts} parts were already made", err=True)
     if summary.n_errors:
         typer.echo(f"{summary.n_errors} record(s) skipped: see {summary.errors_file}", err=True)
-    typer.echo(f"{summary.n_rows} rows in {summary.n_parts - summary.n_resumed} new part(s) "
-               f"({summary.n_parts} in all): {output}")
+    typer.echo(
+        f"{summary.n_rows} rows in {summary.n_parts - summary.n_resumed} new part(s) "
+        f"({summary.n_parts} in all): {output}"
+    )
 
 
 def _is_store(path: str) -> bool:

@@ -2,30 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Callable, Iterator, Optional
+from typing import Annotated
 
 import typer
 
 from geomap.errors import GazetteerError
 
-gazetteer_app = typer.Typer(name="gazetteer", no_args_is_help=True,
-                            help="Build, import and inspect the offline gazetteer (SQLite).")
+gazetteer_app = typer.Typer(
+    name="gazetteer", no_args_is_help=True, help="Build, import and inspect the offline gazetteer (SQLite)."
+)
 
-Output = Annotated[Optional[Path], typer.Option(
-    "--output", "-o", help="Where to write it (default: the path geomap uses).")]
+Output = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Where to write it (default: the path geomap uses).")
+]
 Force = Annotated[bool, typer.Option("--force", help="Rebuild even when the file exists.")]
-Places = Annotated[Path, typer.Option(
-    "--places", help="allCountries.txt, citiesNNN.txt or a .zip of one.", show_default=False)]
+Places = Annotated[
+    Path, typer.Option("--places", help="allCountries.txt, citiesNNN.txt or a .zip of one.", show_default=False)
+]
 ImportOutput = Annotated[Path, typer.Option("--output", "-o", help="Gazetteer file to write.", show_default=False)]
-Admin1 = Annotated[Optional[Path], typer.Option("--admin1", help="admin1CodesASCII.txt (region names).")]
-AltNames = Annotated[Optional[Path], typer.Option(
-    "--alternate-names", help="alternateNamesV2.txt or alternateNames.txt (or a .zip).")]
-CountryInfo = Annotated[Optional[Path], typer.Option(
-    "--country-info", help="countryInfo.txt (English country names).")]
+Admin1 = Annotated[Path | None, typer.Option("--admin1", help="admin1CodesASCII.txt (region names).")]
+AltNames = Annotated[
+    Path | None, typer.Option("--alternate-names", help="alternateNamesV2.txt or alternateNames.txt (or a .zip).")
+]
+CountryInfo = Annotated[Path | None, typer.Option("--country-info", help="countryInfo.txt (English country names).")]
 MinPop = Annotated[int, typer.Option("--min-population", help="Drop populated places smaller than this.")]
-PathOpt = Annotated[Optional[Path], typer.Option(
-    "--path", help="Gazetteer file (default: $GEOMAP_GAZETTEER or the user cache).")]
+PathOpt = Annotated[
+    Path | None, typer.Option("--path", help="Gazetteer file (default: $GEOMAP_GAZETTEER or the user cache).")
+]
 Details = Annotated[bool, typer.Option("--details", help="Also list every capital and code row.")]
 
 
@@ -80,11 +85,14 @@ def info_lines(info: dict, size: int, *, details: bool = False) -> list[str]:
     summary = {k: v for k, v in meta.items() if ":" not in k}
     capitals = sorted(k for k in meta if k.startswith("capital:"))
     codes = sorted(k for k in meta if k.startswith("code:"))
-    lines = [f"gazetteer: {info['path']}",
-             "  ".join(f"{k.replace('_', ' ')}: {v}" for k, v in sorted(summary.items())),
-             f"size: {size / 1e6:.1f} MB  places: {info['places']:,}  names: {info['names']:,}  "
-             f"demonyms: {info['demonyms']:,}  capitals: {len(capitals)}  codes: {len(codes)}",
-             "", "places by kind:"]
+    lines = [
+        f"gazetteer: {info['path']}",
+        "  ".join(f"{k.replace('_', ' ')}: {v}" for k, v in sorted(summary.items())),
+        f"size: {size / 1e6:.1f} MB  places: {info['places']:,}  names: {info['names']:,}  "
+        f"demonyms: {info['demonyms']:,}  capitals: {len(capitals)}  codes: {len(codes)}",
+        "",
+        "places by kind:",
+    ]
     lines += _counts(info["by_kind"])
     lines += ["", "places by source:"]
     lines += _counts(info.get("by_source", {}))
@@ -108,15 +116,28 @@ def _counts(counts: dict[str, int]) -> list[str]:
 
 
 @gazetteer_app.command("import")
-def import_cmd(places: Places, output: ImportOutput, admin1: Admin1 = None, alternate_names: AltNames = None,
-               country_info: CountryInfo = None, min_population: MinPop = 0) -> None:
+def import_cmd(
+    places: Places,
+    output: ImportOutput,
+    admin1: Admin1 = None,
+    alternate_names: AltNames = None,
+    country_info: CountryInfo = None,
+    min_population: MinPop = 0,
+) -> None:
     """Import the official GeoNames dump files into a gazetteer."""
     from geomap.gazetteer.geonames_import import import_geonames
     from geomap.gazetteer.store import Gazetteer
 
     with _status("importing GeoNames") as say:
-        out = import_geonames(output, places=places, admin1=admin1, alternate_names=alternate_names,
-                              country_info=country_info, min_population=min_population, progress=say)
+        out = import_geonames(
+            output,
+            places=places,
+            admin1=admin1,
+            alternate_names=alternate_names,
+            country_info=country_info,
+            min_population=min_population,
+            progress=say,
+        )
     info = Gazetteer(out).info()
     typer.echo(f"gazetteer written: {out} ({info['places']:,} places, {info['names']:,} names)")
     typer.echo(f"use it with: GEOMAP_GAZETTEER={out} geomap ...  or  geomap map --gazetteer {out} ...")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -18,7 +18,9 @@ from geomap.errors import GeomapError
 from geomap.tools.version import geomap_version
 
 app = typer.Typer(
-    name="geomap", no_args_is_help=True, add_completion=False,
+    name="geomap",
+    no_args_is_help=True,
+    add_completion=False,
     help="Turn news text into maps of dated events (spaCy + offline gazetteer + geopandas + folium).",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -36,10 +38,12 @@ _VERBOSITY = (logging.WARNING, logging.INFO, logging.DEBUG)
 
 @app.callback()
 def _root(
-    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
-                                                    help="Show the version and exit.")] = None,
-    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True,
-                                         help="Say more on stderr: -v what geomap does, -vv details.")] = 0,
+    version: Annotated[
+        bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = None,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="Say more on stderr: -v what geomap does, -vv details.")
+    ] = 0,
 ) -> None:
     """geomap: news articles in, a map of dated events out."""
     logging.getLogger("geomap").setLevel(_VERBOSITY[min(verbose, len(_VERBOSITY) - 1)])
@@ -47,12 +51,20 @@ def _root(
 
 def _register_all() -> None:
     from geomap.cli import (
-        eval_cmd, eval_events_cmd, extract_cmd, gazetteer_cmd, geocode_cmd, map_cmd, render_cmd,
+        eval_cmd,
+        eval_events_cmd,
+        extract_cmd,
+        gazetteer_cmd,
+        geocode_cmd,
+        map_cmd,
+        render_cmd,
     )
 
     for module in (map_cmd, extract_cmd, geocode_cmd, gazetteer_cmd, eval_cmd, eval_events_cmd, render_cmd):
         module.register(app)
-    from geomap.cli import store_cmd; store_cmd.register(app)  # noqa: E702 - update, store check|info
+    from geomap.cli import store_cmd
+
+    store_cmd.register(app)  # noqa: E702 - update, store check|info
 
 
 _register_all()

@@ -3,14 +3,38 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from geomap.cli.common import (
-    Bias, Corrections, Countries, Deny, Encoding, Exclude, GeocoderOpt, Gazetteer, Include, Inputs, Jobs,
-    MinConfidence, Model, Published, Quiet, Since, Types, Undated, Unplaced, Until, apply_filter,
-    check_encoding, check_filters, check_published, check_review, check_selection, load_documents,
+    Bias,
+    Corrections,
+    Countries,
+    Deny,
+    Encoding,
+    Exclude,
+    Gazetteer,
+    GeocoderOpt,
+    Include,
+    Inputs,
+    Jobs,
+    MinConfidence,
+    Model,
+    Published,
+    Quiet,
+    Since,
+    Types,
+    Undated,
+    Unplaced,
+    Until,
+    apply_filter,
+    check_encoding,
+    check_filters,
+    check_published,
+    check_review,
+    check_selection,
+    load_documents,
 )
 
 #: Base maps that need no API key (folium/xyzservices names), and "none" for no tiles.
@@ -54,7 +78,9 @@ def register(app: typer.Typer) -> None:
     @app.command("map")
     def map_command(
         inputs: Inputs,
-        output: Annotated[Path, typer.Option("--output", "-o", help="Map file to write (.html or .htm).")] = Path("outputs/map.html"),
+        output: Annotated[Path, typer.Option("--output", "-o", help="Map file to write (.html or .htm).")] = Path(
+            "outputs/map.html"
+        ),
         published: Published = None,
         model: Model = None,
         geocoder: GeocoderOpt = "offline",
@@ -65,23 +91,54 @@ def register(app: typer.Typer) -> None:
         bias: Bias = None,
         corrections: Corrections = None,
         deny: Deny = None,
-        title: Annotated[Optional[str], typer.Option("--title", help="Map title.", rich_help_panel="Map")] = None,
-        embed: Annotated[str, typer.Option("--embed", help="page (full HTML), fragment (a div + scripts "
-                                                            "to paste into a report) or iframe (srcdoc).", rich_help_panel="Map")] = "page",
-        assets: Annotated[str, typer.Option("--assets", help="With --embed fragment: inline (in the fragment) "
-                                                             "or sidecar (one shared geomap-assets-<hash>.js file "
-                                                             "beside it, for several fragments on one page).",
-                                            rich_help_panel="Map")] = "inline",
-        png: Annotated[Optional[Path], typer.Option("--png", help="Also save a PNG (needs chromium).")] = None,
-        events_out: Annotated[Optional[Path], typer.Option(
-            "--events", help="Also write the events table (.geojson, .csv, .parquet, .gpkg, .kml, .shp, "
-                             ".shp.zip).")] = None,
-        cdn: Annotated[bool, typer.Option("--cdn", help="Link Leaflet from CDNs instead of inlining it "
-                                                        "(smaller file, needs the network).", rich_help_panel="Map")] = False,
-        tiles: Annotated[str, typer.Option("--tiles", help="Base map: OpenStreetMap, OpenTopoMap "
-                                                           "or none (offline outlines).", rich_help_panel="Map")] = "OpenStreetMap",
-        slider: Annotated[bool, typer.Option("--slider/--no-slider", help="Time slider over event dates.", rich_help_panel="Map")] = True,
-        cluster: Annotated[bool, typer.Option("--cluster/--no-cluster", help="Cluster nearby markers.", rich_help_panel="Map")] = True,
+        title: Annotated[str | None, typer.Option("--title", help="Map title.", rich_help_panel="Map")] = None,
+        embed: Annotated[
+            str,
+            typer.Option(
+                "--embed",
+                help="page (full HTML), fragment (a div + scripts to paste into a report) or iframe (srcdoc).",
+                rich_help_panel="Map",
+            ),
+        ] = "page",
+        assets: Annotated[
+            str,
+            typer.Option(
+                "--assets",
+                help="With --embed fragment: inline (in the fragment) "
+                "or sidecar (one shared geomap-assets-<hash>.js file "
+                "beside it, for several fragments on one page).",
+                rich_help_panel="Map",
+            ),
+        ] = "inline",
+        png: Annotated[Path | None, typer.Option("--png", help="Also save a PNG (needs chromium).")] = None,
+        events_out: Annotated[
+            Path | None,
+            typer.Option(
+                "--events", help="Also write the events table (.geojson, .csv, .parquet, .gpkg, .kml, .shp, .shp.zip)."
+            ),
+        ] = None,
+        cdn: Annotated[
+            bool,
+            typer.Option(
+                "--cdn",
+                help="Link Leaflet from CDNs instead of inlining it (smaller file, needs the network).",
+                rich_help_panel="Map",
+            ),
+        ] = False,
+        tiles: Annotated[
+            str,
+            typer.Option(
+                "--tiles",
+                help="Base map: OpenStreetMap, OpenTopoMap or none (offline outlines).",
+                rich_help_panel="Map",
+            ),
+        ] = "OpenStreetMap",
+        slider: Annotated[
+            bool, typer.Option("--slider/--no-slider", help="Time slider over event dates.", rich_help_panel="Map")
+        ] = True,
+        cluster: Annotated[
+            bool, typer.Option("--cluster/--no-cluster", help="Cluster nearby markers.", rich_help_panel="Map")
+        ] = True,
         since: Since = None,
         until: Until = None,
         types: Types = None,
@@ -89,16 +146,31 @@ def register(app: typer.Typer) -> None:
         min_confidence: MinConfidence = None,
         undated: Undated = "keep",
         unplaced: Unplaced = "keep",
-        from_events: Annotated[bool, typer.Option(
-            "--from-events", help="The inputs are events tables (.parquet, .geojson, .gpkg, .csv, or a folder "
-                                  "of parquet parts), not articles; found by itself for all but .csv.")] = False,
-        aggregate: Annotated[Optional[bool], typer.Option(
-            "--aggregate/--no-aggregate", help="Grid counts until zoomed in (default: past 5,000 events).",
-            show_default=False, rich_help_panel="Map")] = None,
+        from_events: Annotated[
+            bool,
+            typer.Option(
+                "--from-events",
+                help="The inputs are events tables (.parquet, .geojson, .gpkg, .csv, or a folder "
+                "of parquet parts), not articles; found by itself for all but .csv.",
+            ),
+        ] = False,
+        aggregate: Annotated[
+            bool | None,
+            typer.Option(
+                "--aggregate/--no-aggregate",
+                help="Grid counts until zoomed in (default: past 5,000 events).",
+                show_default=False,
+                rich_help_panel="Map",
+            ),
+        ] = None,
         jobs: Jobs = None,
-        incidents: Annotated[bool, typer.Option(
-            "--incidents", help="With an event store (geomap update): draw its incidents, sized by their "
-                                "number of sources.")] = False,
+        incidents: Annotated[
+            bool,
+            typer.Option(
+                "--incidents",
+                help="With an event store (geomap update): draw its incidents, sized by their number of sources.",
+            ),
+        ] = False,
         quiet: Quiet = False,
     ) -> None:
         """Geoparse articles and write an interactive map of their dated events.
@@ -121,8 +193,15 @@ def register(app: typer.Typer) -> None:
         encoding = check_encoding(encoding)
         check_review(bias=bias, corrections=corrections, deny=deny)
         selection = check_selection(include=include, exclude=exclude)
-        event_filter = check_filters(since=since, until=until, types=types, countries=country,
-                                     min_confidence=min_confidence, undated=undated, unplaced=unplaced)
+        event_filter = check_filters(
+            since=since,
+            until=until,
+            types=types,
+            countries=country,
+            min_confidence=min_confidence,
+            undated=undated,
+            unplaced=unplaced,
+        )
 
         if from_events or all(is_events_dataset(p) for p in inputs):
             documents = []
@@ -130,27 +209,55 @@ def register(app: typer.Typer) -> None:
         elif incidents:
             raise InputError("--incidents needs an event store (made by `geomap update`) as input")
         else:
-            documents = load_documents(inputs, published=published_date, model=model, geocoder=geocoder,
-                                       gazetteer=gazetteer, quiet=quiet, encoding=encoding, jobs=jobs,
-                                       bias=bias, corrections=corrections, deny=deny, selection=selection)
+            documents = load_documents(
+                inputs,
+                published=published_date,
+                model=model,
+                geocoder=geocoder,
+                gazetteer=gazetteer,
+                quiet=quiet,
+                encoding=encoding,
+                jobs=jobs,
+                bias=bias,
+                corrections=corrections,
+                deny=deny,
+                selection=selection,
+            )
             _, events = frames(documents)
         events = apply_filter(event_filter, events, quiet=quiet)
         if title is None and len(documents) == 1:
             title = documents[0].article.title
-        m = make_map(events, title=title, tiles=tile_name, cluster=cluster, time_slider=slider, offline=not cdn,
-                     aggregate=aggregate)
+        m = make_map(
+            events,
+            title=title,
+            tiles=tile_name,
+            cluster=cluster,
+            time_slider=slider,
+            offline=not cdn,
+            aggregate=aggregate,
+        )
         if "new" in events:  # an event store's: its incidents, and what the last update added
             from geomap.store.overlay import add_store_layers
 
             add_store_layers(m, events, incidents=incidents)
-        write_outputs(m, output, embed=embed, events=events if events_out is not None else None,
-                      events_path=events_out, png=png, assets=assets)
+        write_outputs(
+            m,
+            output,
+            embed=embed,
+            events=events if events_out is not None else None,
+            events_path=events_out,
+            png=png,
+            assets=assets,
+        )
         if not quiet and not documents:
             typer.echo(f"{len(events)} event rows read from {len(inputs)} table(s)", err=True)
         elif not quiet:
             placed = int(events.geometry.notna().sum()) if len(events) else 0
-            typer.echo(f"{len(documents)} article(s), {sum(len(d.mentions) for d in documents)} place mentions, "
-                       f"{sum(len(d.events) for d in documents)} events ({placed} mapped rows)", err=True)
+            typer.echo(
+                f"{len(documents)} article(s), {sum(len(d.mentions) for d in documents)} place mentions, "
+                f"{sum(len(d.events) for d in documents)} events ({placed} mapped rows)",
+                err=True,
+            )
             for path in (events_out, png):
                 if path is not None:
                     typer.echo(f"wrote {path}", err=True)

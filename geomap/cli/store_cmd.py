@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from geomap.cli.common import (
-    Bias, Corrections, Deny, Encoding, GeocoderOpt, Gazetteer, Inputs, Jobs, Model, Published, Quiet,
-    check_encoding, check_published, check_review,
+    Bias,
+    Corrections,
+    Deny,
+    Encoding,
+    Gazetteer,
+    GeocoderOpt,
+    Inputs,
+    Jobs,
+    Model,
+    Published,
+    Quiet,
+    check_encoding,
+    check_published,
+    check_review,
 )
 
-Store = Annotated[Path, typer.Argument(help="The store: one SQLite file (made by the first update).",
-                                       show_default=False)]
+Store = Annotated[
+    Path, typer.Argument(help="The store: one SQLite file (made by the first update).", show_default=False)
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -30,29 +43,79 @@ def register(app: typer.Typer) -> None:
         corrections: Corrections = None,
         deny: Deny = None,
         jobs: Jobs = None,
-        watch: Annotated[Optional[str], typer.Option(
-            "--watch", metavar="TIME", help="Poll the feeds (URLs, or a .txt file of them) every TIME "
-            "(30s, 15m, 1h) until Ctrl-C, one line per round on stderr.", show_default=False, rich_help_panel="Watch")] = None,
-        rounds: Annotated[Optional[int], typer.Option(
-            "--rounds", min=1, metavar="N", help="With --watch: stop after this many rounds.", show_default=False,
-            rich_help_panel="Watch")] = None,
-        map_file: Annotated[Optional[Path], typer.Option(
-            "--map", metavar="FILE", help="With --watch: write the store's map (.html) after each round that "
-            "adds rows.", show_default=False, rich_help_panel="Watch")] = None,
-        incidents: Annotated[bool, typer.Option(
-            "--incidents", help="With --map: draw incidents, sized by their number of sources.",
-            rich_help_panel="Watch")] = False,
-        budget: Annotated[Optional[str], typer.Option(
-            "--budget", metavar="TIME", help="With --watch: time a round may spend on requests "
-            "(default: the interval); the rest waits for the next round.", show_default=False,
-            rich_help_panel="Watch")] = None,
-        host_interval: Annotated[str, typer.Option(
-            "--host-interval", metavar="TIME", help="With --watch: least time between two requests to "
-            "one host (default: 1s).", show_default=False, rich_help_panel="Watch")] = "1s",
-        retries: Annotated[int, typer.Option(
-            "--retries", min=0, metavar="N", help="With --watch: retries of a request that timed out or got "
-            "HTTP 429/5xx, after 1, 2, 4 … seconds (default: 3).", show_default=False,
-            rich_help_panel="Watch")] = 3,
+        watch: Annotated[
+            str | None,
+            typer.Option(
+                "--watch",
+                metavar="TIME",
+                help="Poll the feeds (URLs, or a .txt file of them) every TIME "
+                "(30s, 15m, 1h) until Ctrl-C, one line per round on stderr.",
+                show_default=False,
+                rich_help_panel="Watch",
+            ),
+        ] = None,
+        rounds: Annotated[
+            int | None,
+            typer.Option(
+                "--rounds",
+                min=1,
+                metavar="N",
+                help="With --watch: stop after this many rounds.",
+                show_default=False,
+                rich_help_panel="Watch",
+            ),
+        ] = None,
+        map_file: Annotated[
+            Path | None,
+            typer.Option(
+                "--map",
+                metavar="FILE",
+                help="With --watch: write the store's map (.html) after each round that adds rows.",
+                show_default=False,
+                rich_help_panel="Watch",
+            ),
+        ] = None,
+        incidents: Annotated[
+            bool,
+            typer.Option(
+                "--incidents",
+                help="With --map: draw incidents, sized by their number of sources.",
+                rich_help_panel="Watch",
+            ),
+        ] = False,
+        budget: Annotated[
+            str | None,
+            typer.Option(
+                "--budget",
+                metavar="TIME",
+                help="With --watch: time a round may spend on requests "
+                "(default: the interval); the rest waits for the next round.",
+                show_default=False,
+                rich_help_panel="Watch",
+            ),
+        ] = None,
+        host_interval: Annotated[
+            str,
+            typer.Option(
+                "--host-interval",
+                metavar="TIME",
+                help="With --watch: least time between two requests to one host (default: 1s).",
+                show_default=False,
+                rich_help_panel="Watch",
+            ),
+        ] = "1s",
+        retries: Annotated[
+            int,
+            typer.Option(
+                "--retries",
+                min=0,
+                metavar="N",
+                help="With --watch: retries of a request that timed out or got "
+                "HTTP 429/5xx, after 1, 2, 4 … seconds (default: 3).",
+                show_default=False,
+                rich_help_panel="Watch",
+            ),
+        ] = 3,
         quiet: Quiet = False,
     ) -> None:
         """Add the new articles of the inputs to an event store, in one transaction.
@@ -69,26 +132,54 @@ def register(app: typer.Typer) -> None:
         published_date = check_published(published)
         encoding = check_encoding(encoding)
         check_review(bias=bias, corrections=corrections, deny=deny)
-        settings = Settings(model, str(gazetteer) if gazetteer else None, geocoder, bias,
-                            str(corrections) if corrections else None, str(deny) if deny else None)
+        settings = Settings(
+            model,
+            str(gazetteer) if gazetteer else None,
+            geocoder,
+            bias,
+            str(corrections) if corrections else None,
+            str(deny) if deny else None,
+        )
         if watch is not None or rounds is not None or map_file is not None or budget is not None:
-            _watch(store, inputs, watch=watch, rounds=rounds, map_file=map_file, incidents=incidents,
-                   budget=budget, host_interval=host_interval, retries=retries, settings=settings,
-                   published=published_date, encoding=encoding, jobs=check_jobs(jobs))
+            _watch(
+                store,
+                inputs,
+                watch=watch,
+                rounds=rounds,
+                map_file=map_file,
+                incidents=incidents,
+                budget=budget,
+                host_interval=host_interval,
+                retries=retries,
+                settings=settings,
+                published=published_date,
+                encoding=encoding,
+                jobs=check_jobs(jobs),
+            )
             return
         with counting_bar(enabled=not quiet) as (set_total, advance):
-            summary = update_store(store, inputs, settings=settings, published=published_date,
-                                   encoding=encoding, jobs=check_jobs(jobs), progress=advance, on_total=set_total)
+            summary = update_store(
+                store,
+                inputs,
+                settings=settings,
+                published=published_date,
+                encoding=encoding,
+                jobs=check_jobs(jobs),
+                progress=advance,
+                on_total=set_total,
+            )
         typer.echo(summary.line())
 
-    def _watch(store: Path, inputs, *, watch, rounds, map_file, incidents, budget, host_interval, retries,
-               **options) -> None:
+    def _watch(
+        store: Path, inputs, *, watch, rounds, map_file, incidents, budget, host_interval, retries, **options
+    ) -> None:
         import sys
 
         from geomap.cli.status import INTERRUPTED
         from geomap.errors import InputError
         from geomap.store.feeds import FeedReader
-        from geomap.store.watch import feed_urls, map_writer, parse_interval, watch as watch_feeds
+        from geomap.store.watch import feed_urls, map_writer, parse_interval
+        from geomap.store.watch import watch as watch_feeds
 
         if watch is None:
             raise InputError("--rounds, --map and --budget go with --watch INTERVAL")
@@ -105,13 +196,19 @@ def register(app: typer.Typer) -> None:
             typer.echo(r.line(), err=True)
 
         try:
-            watch_feeds(store, [str(i) for i in inputs], interval=interval, rounds=rounds, budget=round_budget,
-                        reader=reader, on_round=report,
-                        write_map=map_writer(store, map_file, incidents=incidents) if map_file else None,
-                        **options)
+            watch_feeds(
+                store,
+                [str(i) for i in inputs],
+                interval=interval,
+                rounds=rounds,
+                budget=round_budget,
+                reader=reader,
+                on_round=report,
+                write_map=map_writer(store, map_file, incidents=incidents) if map_file else None,
+                **options,
+            )
         except KeyboardInterrupt:
-            typer.echo(f"error: interrupted after {done[0]} round(s); {store} holds every finished round",
-                       err=True)
+            typer.echo(f"error: interrupted after {done[0]} round(s); {store} holds every finished round", err=True)
             sys.exit(INTERRUPTED)
 
     group = typer.Typer(name="store", no_args_is_help=True, help="Check and describe an event store.")
@@ -136,8 +233,9 @@ def register(app: typer.Typer) -> None:
         counts = store_counts(store)
         conn = open_store(store)
         try:
-            last = conn.execute("SELECT run_id, finished, geomap_version FROM runs ORDER BY run_id DESC "
-                                "LIMIT 1").fetchone()
+            last = conn.execute(
+                "SELECT run_id, finished, geomap_version FROM runs ORDER BY run_id DESC LIMIT 1"
+            ).fetchone()
         finally:
             conn.close()
         typer.echo(", ".join(f"{n} {t}" for t, n in counts.items()))

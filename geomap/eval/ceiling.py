@@ -48,8 +48,9 @@ def ceiling(path: str | Path, gazetteer: Gazetteer, km: float = ACC_KM) -> Ceili
         covered += sum(any(row) for row in near)
         best += max((sum(row[i] for row in near) for i in range(len(cands))), default=0)
         total += len(golds)
-    return Ceiling(corpus_name(path), total, len(points), covered / total if total else 0.0,
-                   best / total if total else 0.0)
+    return Ceiling(
+        corpus_name(path), total, len(points), covered / total if total else 0.0, best / total if total else 0.0
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

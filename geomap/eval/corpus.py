@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Literal, TypeVar
+from typing import Literal, TypeVar
 
 from geomap.errors import InputError
 from geomap.io.readers import json_lines, read_text
@@ -124,8 +125,9 @@ def _parse_record(obj: dict, where: str) -> GoldDocument:
     raw_tops = obj.get("toponyms", [])
     if not isinstance(raw_tops, list):
         raise InputError(f"{where}: document {doc_id!r}: 'toponyms' must be a list")
-    tops = tuple(_parse_toponym(t, i, text, f"{where}: document {doc_id!r} toponym {i}")
-                 for i, t in enumerate(raw_tops))
+    tops = tuple(
+        _parse_toponym(t, i, text, f"{where}: document {doc_id!r} toponym {i}") for i, t in enumerate(raw_tops)
+    )
     return GoldDocument(
         doc_id=doc_id,
         text=text,
@@ -159,8 +161,7 @@ def _parse_toponym(t: object, i: int, text: str, where: str) -> GoldToponym:
             gid = int(gid)
         except (TypeError, ValueError):
             raise InputError(f"{where}: geonameid {gid!r} is not an integer") from None
-    return GoldToponym(start=start, end=end, name=name, lat=lat, lon=lon, geonameid=gid,
-                       type=_opt_str(t.get("type")))
+    return GoldToponym(start=start, end=end, name=name, lat=lat, lon=lon, geonameid=gid, type=_opt_str(t.get("type")))
 
 
 def parse_gold_date(value: object, where: str, key: str = "published") -> dt.date | None:

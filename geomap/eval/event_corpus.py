@@ -40,7 +40,7 @@ class GoldEvent:
 
     @property
     def type_key(self) -> str:
-        """"Type/Sub-type" when there is a sub-type, else the type."""
+        """ "Type/Sub-type" when there is a sub-type, else the type."""
         return f"{self.event_type}/{self.sub_event_type}" if self.sub_event_type else self.event_type
 
 
@@ -76,9 +76,13 @@ def _record(obj: dict, where: str) -> GoldEventRecord:
     if not isinstance(raw, list) or not raw:
         raise InputError(f"{where}: record {doc_id!r} needs a non-empty 'events' list")
     events = tuple(_event(e, f"{where}: record {doc_id!r} event {i}") for i, e in enumerate(raw))
-    return GoldEventRecord(doc_id=doc_id, text=text, events=events,
-                           published=parse_gold_date(obj.get("published"), where, "published"),
-                           source=str(obj.get("source") or ""))
+    return GoldEventRecord(
+        doc_id=doc_id,
+        text=text,
+        events=events,
+        published=parse_gold_date(obj.get("published"), where, "published"),
+        source=str(obj.get("source") or ""),
+    )
 
 
 def _event(e: object, where: str) -> GoldEvent:
@@ -92,9 +96,12 @@ def _event(e: object, where: str) -> GoldEvent:
         raise InputError(f"{where}: date_precision must be one of {', '.join(_PRECISIONS)}, not {precision!r}")
     in_text = e.get("place_in_text")
     return GoldEvent(
-        lat=float(lat), lon=float(lon),
-        date=parse_gold_date(e.get("date"), where, "date"), date_precision=precision,
-        event_type=str(e.get("event_type") or ""), sub_event_type=str(e.get("sub_event_type") or ""),
+        lat=float(lat),
+        lon=float(lon),
+        date=parse_gold_date(e.get("date"), where, "date"),
+        date_precision=precision,
+        event_type=str(e.get("event_type") or ""),
+        sub_event_type=str(e.get("sub_event_type") or ""),
         place=e.get("place") if isinstance(e.get("place"), str) and e.get("place") else None,
         country=e.get("country") if isinstance(e.get("country"), str) else None,
         place_in_text=in_text if isinstance(in_text, bool) else None,

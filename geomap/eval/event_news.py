@@ -22,9 +22,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from geomap.errors import InputError
 from geomap.eval.corpus import is_number, parse_gold_date, read_corpus, read_gold_lines
@@ -59,8 +60,12 @@ class CodedArticle:
 
 
 def _span(value: object, where: str) -> Span:
-    if (not isinstance(value, list) or len(value) != 2 or not all(isinstance(v, int) for v in value)
-            or value[0] >= value[1]):
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(v, int) for v in value)
+        or value[0] >= value[1]
+    ):
         raise InputError(f"{where}: a span must be [start, end] with start < end, got {value!r}")
     return value[0], value[1]
 
@@ -75,10 +80,12 @@ def _event(obj: object, where: str) -> CodedEvent:
     if (lat is None) != (lon is None) or (lat is not None and not (is_number(lat) and is_number(lon))):
         raise InputError(f"{where}: 'lat' and 'lon' must both be numbers or both null")
     return CodedEvent(
-        anchors=tuple(_span(a, where) for a in obj["anchors"]), types=tuple(types),
+        anchors=tuple(_span(a, where) for a in obj["anchors"]),
+        types=tuple(types),
         date=parse_gold_date(obj.get("date"), where, "date"),
         date_precision=str(obj.get("date_precision") or "day"),
-        lat=None if lat is None else float(lat), lon=None if lon is None else float(lon),
+        lat=None if lat is None else float(lat),
+        lon=None if lon is None else float(lon),
         background=bool(obj.get("background", False)),
     )
 
@@ -96,7 +103,8 @@ def _article(obj: dict, where: str) -> CodedArticle:
             raise InputError(f"{where}: record {doc_id!r}: a non-event is an object with 'span' and 'why'")
         non_events.append((_span(n.get("span"), where), str(n.get("why") or "")))
     return CodedArticle(
-        doc_id=doc_id, text_sha1=str(obj.get("text_sha1") or ""),
+        doc_id=doc_id,
+        text_sha1=str(obj.get("text_sha1") or ""),
         events=tuple(_event(e, f"{where}: record {doc_id!r}") for e in events),
         other=tuple(_span(s, where) for s in obj.get("other") or []),
         non_events=tuple(non_events),
@@ -120,8 +128,18 @@ def coded_articles(annotations: str | Path, corpora: Sequence[str | Path]) -> li
             raise InputError(f"{annotations}: document {c.doc_id!r} is in none of the corpora given")
         if c.text_sha1 and hashlib.sha1(doc.text.encode("utf-8")).hexdigest() != c.text_sha1:
             raise InputError(f"{annotations}: the corpus text of {c.doc_id!r} is not the one that was coded")
-        pairs.append((c, Article(text=doc.text, doc_id=doc.doc_id, title=doc.title, url=doc.url,
-                                 published=c.published or doc.published)))
+        pairs.append(
+            (
+                c,
+                Article(
+                    text=doc.text,
+                    doc_id=doc.doc_id,
+                    title=doc.title,
+                    url=doc.url,
+                    published=c.published or doc.published,
+                ),
+            )
+        )
     return pairs
 
 
@@ -129,8 +147,8 @@ def coded_articles(annotations: str | Path, corpora: Sequence[str | Path]) -> li
 class Found:
     """One extracted event (geomap's or the naive rule's), reduced to what is scored."""
 
-    spans: list[Span]                # the sentences that tell it
-    trigger: int                     # offset of its trigger word
+    spans: list[Span]  # the sentences that tell it
+    trigger: int  # offset of its trigger word
     event_type: str
     date: dt.date | None
     point: tuple[float, float] | None
@@ -152,9 +170,17 @@ def from_geomap(events: Sequence[Event]) -> list[Found]:
     for e in events:
         site = next((ep.mention.place for ep in e.places if ep.role == "event" and ep.mention.place), None)
         spans = [(s.sent_start, s.sent_end) for s in e.sources] or [(e.sent_start, e.sent_end)]
-        found.append(Found(spans, _trigger_offset(e), e.event_type, e.date,
-                           (site.lat, site.lon) if site else None, bool(getattr(e, "background", False)),
-                           e.date_basis))
+        found.append(
+            Found(
+                spans,
+                _trigger_offset(e),
+                e.event_type,
+                e.date,
+                (site.lat, site.lon) if site else None,
+                bool(getattr(e, "background", False)),
+                e.date_basis,
+            )
+        )
     return found
 
 
@@ -186,14 +212,20 @@ def naive_events(article: Article, document: Document, taxonomy: Taxonomy) -> li
     point = (first.place.lat, first.place.lon) if first else None
     found = []
     for sent in _SENTENCE.finditer(article.text):
-        hit = next(((w.start(), words[f]) for w in _WORD.finditer(sent.group())
-                    for f in _lemma_forms(w.group().lower()) if f in words), None)
+        hit = next(
+            (
+                (w.start(), words[f])
+                for w in _WORD.finditer(sent.group())
+                for f in _lemma_forms(w.group().lower())
+                if f in words
+            ),
+            None,
+        )
         if hit is None:
             continue
         start, end = sent.span()
         date: DateRef | None = next((d for d in document.dates if start <= d.start < end), None)
-        found.append(Found([(start, end)], start + hit[0], hit[1],
-                           date.date if date else article.published, point))
+        found.append(Found([(start, end)], start + hit[0], hit[1], date.date if date else article.published, point))
     return found
 
 
@@ -212,7 +244,7 @@ def _judge(f: Found, coded: CodedEvent) -> dict[str, bool]:
 
 
 def classify(f: Found, coded: CodedArticle) -> str:
-    """"event" (tells a coded event), "non_event" (a coded non-event, or nothing coded in its
+    """ "event" (tells a coded event), "non_event" (a coded non-event, or nothing coded in its
     sentences) or "neutral" (its sentence tells only something coded as neither)."""
     if any(_inside(f.trigger, [span]) for span, _ in coded.non_events):
         return "non_event"
@@ -261,8 +293,14 @@ class RuleScore:
                 self.background_coded += 1
                 self.background_marked += any(f.background for f in hits)
             if not (best and best["all"]):
-                self.misses.append({"doc_id": coded.doc_id, "anchor": list(event.anchors[0]),
-                                    "found": bool(hits), **({k: v for k, v in best.items()} if best else {})})
+                self.misses.append(
+                    {
+                        "doc_id": coded.doc_id,
+                        "anchor": list(event.anchors[0]),
+                        "found": bool(hits),
+                        **({k: v for k, v in best.items()} if best else {}),
+                    }
+                )
         for f in found:
             self.extracted += 1
             self.undated += f.date is None
@@ -278,11 +316,15 @@ class RuleScore:
             return a / b if b else None
 
         return {
-            "coded_events": self.coded, "extracted": self.extracted,
-            "all_right": rate(self.all_right, self.coded), "found": rate(self.found, self.coded),
-            "date": rate(self.date_right, self.date_scored), "site_acc161": rate(self.site_right, self.site_scored),
+            "coded_events": self.coded,
+            "extracted": self.extracted,
+            "all_right": rate(self.all_right, self.coded),
+            "found": rate(self.found, self.coded),
+            "date": rate(self.date_right, self.date_scored),
+            "site_acc161": rate(self.site_right, self.site_scored),
             "type": rate(self.type_right, self.coded),
-            "non_events": rate(self.non_events, self.judged), "undated": rate(self.undated, self.extracted),
+            "non_events": rate(self.non_events, self.judged),
+            "undated": rate(self.undated, self.extracted),
             "background_marked": rate(self.background_marked, self.background_coded),
         }
 
@@ -297,16 +339,29 @@ class NewsEvalResult:
 
     @property
     def overall(self) -> dict[str, Any]:
-        return {"articles": self.articles, "geomap": self.geomap.summary(), "naive": self.naive.summary(),
-                "date_basis": self.date_basis}
+        return {
+            "articles": self.articles,
+            "geomap": self.geomap.summary(),
+            "naive": self.naive.summary(),
+            "date_basis": self.date_basis,
+        }
 
     def to_dict(self) -> dict[str, Any]:
-        return {"corpus": self.corpus, **self.overall,
-                "misses": self.geomap.misses, "false_events": self.geomap.false_events}
+        return {
+            "corpus": self.corpus,
+            **self.overall,
+            "misses": self.geomap.misses,
+            "false_events": self.geomap.false_events,
+        }
 
 
-def score_news(pairs: Sequence[tuple[CodedArticle, Article]], documents: Sequence[Document], *,
-               name: str = "news", taxonomy: Taxonomy | None = None) -> NewsEvalResult:
+def score_news(
+    pairs: Sequence[tuple[CodedArticle, Article]],
+    documents: Sequence[Document],
+    *,
+    name: str = "news",
+    taxonomy: Taxonomy | None = None,
+) -> NewsEvalResult:
     """Score geomap's events and the naive rule's on the coded articles."""
     taxonomy = taxonomy or default_taxonomy()
     ours, naive = RuleScore(), RuleScore()
@@ -325,4 +380,3 @@ def evaluate_news_events(annotations: str | Path, corpora: Sequence[str | Path],
     pairs = coded_articles(annotations, corpora)
     documents = geoparser.parse_articles([a for _, a in pairs])
     return score_news(pairs, documents, name=Path(annotations).stem)
-

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from rich.console import Console
 from rich.table import Table
@@ -23,8 +23,13 @@ _ROWS = (
     ("coded places named → found", "named_found", None),
 )
 _COLUMNS = (
-    ("n", "records"), ("cover", "coverage"), ("date", "date"), ("site@161", "site_acc161"),
-    ("naive@161", "baseline_acc161"), ("any@161", "nearest_acc161"), ("type", "type"),
+    ("n", "records"),
+    ("cover", "coverage"),
+    ("date", "date"),
+    ("site@161", "site_acc161"),
+    ("naive@161", "baseline_acc161"),
+    ("any@161", "nearest_acc161"),
+    ("type", "type"),
     ("named found", "named_found"),
 )
 
@@ -95,4 +100,6 @@ def news_table(result) -> Table:
 def print_news_results(result, console: Console | None = None) -> None:
     console = console or Console()
     console.print(news_table(result))
-    console.print("date basis of geomap's events: " + ", ".join(f"{k} {v}" for k, v in sorted(result.date_basis.items())))
+    console.print(
+        "date basis of geomap's events: " + ", ".join(f"{k} {v}" for k, v in sorted(result.date_basis.items()))
+    )

@@ -7,14 +7,21 @@ computed from the same run's mentions, so a change that loses to it shows at onc
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 from geomap.errors import GeomapError
 from geomap.eval.event_corpus import GoldEventRecord, read_event_corpus
 from geomap.eval.event_scores import (
-    EventOutcome, breakdown, date_matches, has_date_expression, km_to_gold, name_spans, summarize,
+    EventOutcome,
+    breakdown,
+    date_matches,
+    has_date_expression,
+    km_to_gold,
+    name_spans,
+    summarize,
 )
 from geomap.events.taxonomy import Taxonomy, default_taxonomy
 from geomap.records import Article, Document, Event, Mention
@@ -40,14 +47,24 @@ class EventEvalResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "corpus": self.corpus, "path": self.path, "overall": self.overall, "by_type": self.by_type,
-            "by_dated_text": self.by_dated, "seconds": round(self.seconds, 3),
+            "corpus": self.corpus,
+            "path": self.path,
+            "overall": self.overall,
+            "by_type": self.by_type,
+            "by_dated_text": self.by_dated,
+            "seconds": round(self.seconds, 3),
             "records": [o.to_dict() for o in self.outcomes],
         }
 
 
-def evaluate_events(path: str | Path, geoparser: EventParserLike, *, limit: int | None = None,
-                    progress: bool = True, taxonomy: Taxonomy | None = None) -> EventEvalResult:
+def evaluate_events(
+    path: str | Path,
+    geoparser: EventParserLike,
+    *,
+    limit: int | None = None,
+    progress: bool = True,
+    taxonomy: Taxonomy | None = None,
+) -> EventEvalResult:
     """Parse every record of a gold event corpus and score the events against the coded ones."""
     records = read_event_corpus(path)[:limit] if limit else read_event_corpus(path)
     articles = [Article(text=r.text, doc_id=r.doc_id, published=r.published) for r in records]
@@ -59,10 +76,13 @@ def evaluate_events(path: str | Path, geoparser: EventParserLike, *, limit: int 
     taxonomy = taxonomy or default_taxonomy()
     outcomes = [score_record(r, d, taxonomy) for r, d in zip(records, documents)]
     return EventEvalResult(
-        corpus=Path(path).stem, path=str(path), overall=summarize(outcomes),
+        corpus=Path(path).stem,
+        path=str(path),
+        overall=summarize(outcomes),
         by_type=breakdown(outcomes, lambda o: o.gold_type),
         by_dated=breakdown(outcomes, lambda o: "date expression" if o.dated_text else "no date expression"),
-        seconds=seconds, outcomes=outcomes,
+        seconds=seconds,
+        outcomes=outcomes,
     )
 
 

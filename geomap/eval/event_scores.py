@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import statistics
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Iterable, Sequence
 
 from geomap.eval.event_corpus import GoldEvent
 from geomap.eval.metrics import ACC_KM
@@ -67,16 +67,16 @@ class EventOutcome:
     """How one record's extracted events compare with its coded events."""
 
     doc_id: str
-    gold_type: str                   # "source: event_type", e.g. "acled: Protests"
-    dated_text: bool                 # the text has a date expression
-    n_events: int                    # events geomap extracted
-    date_ok: bool                    # first event's date = a coded date at its precision
-    site_km: float | None            # first event place with role "event" → nearest coded point
-    nearest_km: float | None         # any placed event row → nearest coded point
-    type_ok: bool | None             # None when the coded type has no counterpart in the taxonomy
-    named: bool                      # the coded place is named in the text
-    named_found: bool                # … and a geomap mention covers the name
-    baseline_km: float | None        # the naive rule: the first place the text names
+    gold_type: str  # "source: event_type", e.g. "acled: Protests"
+    dated_text: bool  # the text has a date expression
+    n_events: int  # events geomap extracted
+    date_ok: bool  # first event's date = a coded date at its precision
+    site_km: float | None  # first event place with role "event" → nearest coded point
+    nearest_km: float | None  # any placed event row → nearest coded point
+    type_ok: bool | None  # None when the coded type has no counterpart in the taxonomy
+    named: bool  # the coded place is named in the text
+    named_found: bool  # … and a geomap mention covers the name
+    baseline_km: float | None  # the naive rule: the first place the text names
     pred_date: str = ""
     pred_type: str = ""
     pred_place: str = ""

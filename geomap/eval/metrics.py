@@ -8,8 +8,9 @@ from __future__ import annotations
 import bisect
 import math
 import statistics
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Iterable, Literal, Sequence
+from typing import Literal
 
 from geomap.tools.distance import EARTH_RADIUS_KM, haversine_km  # noqa: F401  (part of this module's API)
 
@@ -92,9 +93,7 @@ def prf(tp: int, n_gold: int, n_pred: int) -> PRF:
     return PRF(tp=tp, n_gold=n_gold, n_pred=n_pred, precision=p, recall=r, f1=f)
 
 
-def recognition_scores(
-    docs: Iterable[tuple[Sequence[Span], Sequence[Span]]], mode: MatchMode = "overlap"
-) -> PRF:
+def recognition_scores(docs: Iterable[tuple[Sequence[Span], Sequence[Span]]], mode: MatchMode = "overlap") -> PRF:
     """Corpus P/R/F1 over (gold spans, predicted spans) pairs, one pair per document."""
     tp = n_gold = n_pred = 0
     for gold, pred in docs:
@@ -125,9 +124,15 @@ class ResolutionScores:
         return asdict(self)
 
 
-def area_hit(kind: str | None, pred_country: str | None, pred_admin1: str | None,
-             gold_country: str | None, gold_admin1: str | None, error_km: float,
-             threshold_km: float = ACC_KM) -> bool:
+def area_hit(
+    kind: str | None,
+    pred_country: str | None,
+    pred_admin1: str | None,
+    gold_country: str | None,
+    gold_admin1: str | None,
+    error_km: float,
+    threshold_km: float = ACC_KM,
+) -> bool:
     """Is a resolution right as a reader sees it? A country or first-level region is right when
     the gold point lies inside it (whatever point the corpus gave the area), anything else when
     it lies within ``threshold_km`` of the gold point."""
@@ -228,13 +233,15 @@ def reliability_bins(pairs: Sequence[tuple[float, bool]], n_bins: int = N_BINS) 
         members[min(n_bins - 1, int(c * n_bins))].append((c, ok))
     out = []
     for i, m in enumerate(members):
-        out.append(ReliabilityBin(
-            lo=i / n_bins,
-            hi=(i + 1) / n_bins,
-            count=len(m),
-            mean_confidence=sum(c for c, _ in m) / len(m) if m else None,
-            accuracy=sum(1 for _, ok in m if ok) / len(m) if m else None,
-        ))
+        out.append(
+            ReliabilityBin(
+                lo=i / n_bins,
+                hi=(i + 1) / n_bins,
+                count=len(m),
+                mean_confidence=sum(c for c, _ in m) / len(m) if m else None,
+                accuracy=sum(1 for _, ok in m if ok) / len(m) if m else None,
+            )
+        )
     return tuple(out)
 
 
@@ -247,9 +254,7 @@ def calibration_scores(pairs: Iterable[tuple[float, bool]], n_bins: int = N_BINS
         checked.append((float(c), bool(ok)))
     bins = reliability_bins(checked, n_bins)
     n = len(checked)
-    ece = (
-        sum(b.count * abs(b.mean_confidence - b.accuracy) for b in bins if b.count) / n if n else None
-    )
+    ece = sum(b.count * abs(b.mean_confidence - b.accuracy) for b in bins if b.count) / n if n else None
     return CalibrationScores(
         n=n,
         n_correct=sum(1 for _, ok in checked if ok),
@@ -286,6 +291,10 @@ def flag_scores(pairs: Iterable[tuple[float, bool]], threshold: float) -> FlagSc
         else:
             wrong += 1
             flagged_wrong += c < threshold
-    return FlagScores(threshold=threshold, n_wrong=wrong, n_right=right,
-                      flags_wrong=flagged_wrong / wrong if wrong else None,
-                      flags_right=flagged_right / right if right else None)
+    return FlagScores(
+        threshold=threshold,
+        n_wrong=wrong,
+        n_right=right,
+        flags_wrong=flagged_wrong / wrong if wrong else None,
+        flags_right=flagged_right / right if right else None,
+    )

@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 from geomap.errors import GeomapError
 from geomap.eval import metrics
@@ -113,7 +114,9 @@ class EvalResult:
             "n_gold_with_coords": self.n_gold_with_coords,
             "seconds": self.seconds,
             "docs_per_second": self.docs_per_second,
-            "recognition": None if self.recognition_exact is None else {
+            "recognition": None
+            if self.recognition_exact is None
+            else {
                 "exact": self.recognition_exact.to_dict(),
                 "overlap": self.recognition_overlap.to_dict() if self.recognition_overlap else None,
             },
@@ -156,10 +159,22 @@ def evaluate(
     for message in gold_warnings(docs, corpus_path, split=split, gold_spans=gold_spans):
         logging.getLogger("geomap").warning(message)
     run = _run if pool is None else _run_pool
-    predictions, seconds = run(docs, pool if pool is not None else geoparser, gold_spans=gold_spans,
-                               progress=progress, label=corpus_name(corpus_path))
-    result = score(docs, predictions, seconds=seconds, gold_spans=gold_spans,
-                   corpus=corpus_name(corpus_path), path=str(corpus_path), split=split)
+    predictions, seconds = run(
+        docs,
+        pool if pool is not None else geoparser,
+        gold_spans=gold_spans,
+        progress=progress,
+        label=corpus_name(corpus_path),
+    )
+    result = score(
+        docs,
+        predictions,
+        seconds=seconds,
+        gold_spans=gold_spans,
+        corpus=corpus_name(corpus_path),
+        path=str(corpus_path),
+        split=split,
+    )
     gazetteer = gazetteer or getattr(geoparser, "gazetteer", None)
     if gazetteer is not None:
         measure_areas(result, gazetteer)
@@ -177,12 +192,14 @@ def measure_areas(result: EvalResult, gazetteer) -> None:
     countries, regions = areas_at(gazetteer, [o.gold_lat for o in scored], [o.gold_lon for o in scored])
     for o, cc, a1 in zip(scored, countries, regions):
         o.area_hit = o.status != "unplaced" and metrics.area_hit(
-            o.pred_kind, o.pred_country_code, o.pred_admin1_code, cc, a1, o.error_km)
+            o.pred_kind, o.pred_country_code, o.pred_admin1_code, cc, a1, o.error_km
+        )
     result.area_acc = sum(o.area_hit for o in scored) / len(scored)
 
 
-def gold_warnings(docs: Sequence[GoldDocument], corpus_path: str | Path, *, split: str = "all",
-                  gold_spans: bool = False) -> list[str]:
+def gold_warnings(
+    docs: Sequence[GoldDocument], corpus_path: str | Path, *, split: str = "all", gold_spans: bool = False
+) -> list[str]:
     """Why the scores of ``docs`` would mean nothing (0 of 0): no gold toponyms, or none with
     coordinates for resolution. One line each; empty when the corpus can be scored."""
     where = f"{corpus_path}" + (f" (split {split})" if split != "all" else "")
@@ -211,7 +228,7 @@ def _run(
                 advance(1)
         else:
             for i in range(0, len(docs), BATCH_SIZE):
-                batch = docs[i:i + BATCH_SIZE]
+                batch = docs[i : i + BATCH_SIZE]
                 t0 = time.perf_counter()
                 got = geoparser.mentions_many([d.text for d in batch], [d.published for d in batch])
                 seconds += time.perf_counter() - t0
@@ -223,8 +240,7 @@ def _run(
     return out, seconds
 
 
-def predict_batch(geoparser: GeoparserLike, payload: tuple[bool, list[tuple[str, Any, list]]]
-                  ) -> list[list[Mention]]:
+def predict_batch(geoparser: GeoparserLike, payload: tuple[bool, list[tuple[str, Any, list]]]) -> list[list[Mention]]:
     """Worker task: the geoparser's mentions for a batch of (text, published, gold spans)."""
     gold_spans, batch = payload
     if gold_spans:
@@ -235,12 +251,12 @@ def predict_batch(geoparser: GeoparserLike, payload: tuple[bool, list[tuple[str,
     return [list(ms) for ms in got]
 
 
-def _run_pool(docs: Sequence[GoldDocument], pool, *, gold_spans: bool, progress: bool, label: str
-              ) -> tuple[list[list[Mention]], float]:
+def _run_pool(
+    docs: Sequence[GoldDocument], pool, *, gold_spans: bool, progress: bool, label: str
+) -> tuple[list[list[Mention]], float]:
     """:func:`_run` through a pool of worker processes; the seconds are wall-clock seconds."""
-    batches = [docs[i:i + BATCH_SIZE] for i in range(0, len(docs), BATCH_SIZE)]
-    payloads = ((gold_spans, [(d.text, d.published, [t.span for t in d.toponyms]) for d in batch])
-                for batch in batches)
+    batches = [docs[i : i + BATCH_SIZE] for i in range(0, len(docs), BATCH_SIZE)]
+    payloads = ((gold_spans, [(d.text, d.published, [t.span for t in d.toponyms]) for d in batch]) for batch in batches)
     out: list[list[Mention]] = []
     t0 = time.perf_counter()
     with progress_bar(len(docs), label=f"eval {label}", enabled=progress, min_total=1) as advance:
@@ -321,8 +337,7 @@ def score(
     if len(type_counts) > 1 or "untyped" not in type_counts:
         for typ, (n, rec) in sorted(type_counts.items()):
             res = metrics.resolution_scores([o.error_km for o in outcomes if (o.type or "untyped") == typ])
-            by_type[typ] = {"n_gold": n, "recall_overlap": rec / n if n else 0.0,
-                            "resolution": res.to_dict()}
+            by_type[typ] = {"n_gold": n, "recall_overlap": rec / n if n else 0.0, "resolution": res.to_dict()}
     n_docs = len(docs)
     return EvalResult(
         corpus=corpus,
@@ -347,8 +362,8 @@ def score(
 
 def _context(text: str, start: int, end: int) -> str:
     """The toponym in its text, marked with [[ ]], on one line."""
-    left = text[max(0, start - CONTEXT_CHARS):start]
-    right = text[end:end + CONTEXT_CHARS]
+    left = text[max(0, start - CONTEXT_CHARS) : start]
+    right = text[end : end + CONTEXT_CHARS]
     return " ".join(f"{left}[[{text[start:end]}]]{right}".split())
 
 
@@ -357,13 +372,19 @@ def _outcome(doc: GoldDocument, t, m: Mention | None, err: float, status: str = 
     if not status:
         status = "unplaced" if place is None else ("right" if err <= metrics.ACC_KM else "wrong")
     return ToponymOutcome(
-        doc_id=doc.doc_id, name=t.name, start=t.start, end=t.end, type=t.type,
-        gold_lat=t.lat, gold_lon=t.lon,
+        doc_id=doc.doc_id,
+        name=t.name,
+        start=t.start,
+        end=t.end,
+        type=t.type,
+        gold_lat=t.lat,
+        gold_lon=t.lon,
         pred_name=None if place is None else place.name,
         pred_lat=None if place is None else place.lat,
         pred_lon=None if place is None else place.lon,
         confidence=None if m is None else float(m.confidence),
-        error_km=err, status=status,
+        error_km=err,
+        status=status,
         pred_kind=None if place is None else place.kind,
         pred_country_code=None if place is None else place.country_code,
         pred_geonameid=None if place is None else place.geonameid,
@@ -377,11 +398,22 @@ def _spurious(doc: GoldDocument, m: Mention) -> ToponymOutcome:
     """A placed prediction that matches no gold toponym (full mode)."""
     place = m.place
     return ToponymOutcome(
-        doc_id=doc.doc_id, name=m.text, start=m.start, end=m.end, type=None,
-        gold_lat=float("nan"), gold_lon=float("nan"),
-        pred_name=place.name, pred_lat=place.lat, pred_lon=place.lon,
-        confidence=float(m.confidence), error_km=float("nan"), status="spurious",
-        pred_kind=place.kind, pred_country_code=place.country_code, pred_geonameid=place.geonameid,
+        doc_id=doc.doc_id,
+        name=m.text,
+        start=m.start,
+        end=m.end,
+        type=None,
+        gold_lat=float("nan"),
+        gold_lon=float("nan"),
+        pred_name=place.name,
+        pred_lat=place.lat,
+        pred_lon=place.lon,
+        confidence=float(m.confidence),
+        error_km=float("nan"),
+        status="spurious",
+        pred_kind=place.kind,
+        pred_country_code=place.country_code,
+        pred_geonameid=place.geonameid,
         context=_context(doc.text, m.start, m.end),
     )
 

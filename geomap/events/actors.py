@@ -40,9 +40,11 @@ def actors_targets(trigger, doc) -> tuple[list[str], list[str]]:
     for clause in {trigger.i: trigger, scope.i: scope}.values():
         for child in clause.children:
             if child.dep_ in ("nsubj", "agent") and child.i != trigger.i:
-                actors += _np_entities(child, doc) if child.dep_ == "nsubj" else [
-                    e for g in child.children if g.dep_ == "pobj" for e in _np_entities(g, doc)
-                ]
+                actors += (
+                    _np_entities(child, doc)
+                    if child.dep_ == "nsubj"
+                    else [e for g in child.children if g.dep_ == "pobj" for e in _np_entities(g, doc)]
+                )
             elif child.dep_ in ("dobj", "nsubjpass") and child.i != trigger.i:
                 targets += _np_entities(child, doc)
             elif child.dep_ == "prep" and child.lower_ in ("by", "against", "on", "of"):

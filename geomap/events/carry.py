@@ -46,7 +46,7 @@ class Layout:
     sentences: list[int]
 
     @classmethod
-    def of(cls, text: str, sentence_starts: list[int]) -> "Layout":
+    def of(cls, text: str, sentence_starts: list[int]) -> Layout:
         return cls(paragraph_starts(text), sorted(sentence_starts) or [0])
 
     def paragraph(self, offset: int) -> int:
@@ -119,8 +119,10 @@ def carry_places(events: list[Event], mentions: list[Mention], layout: Layout, d
             # a recalled event is not refined by the places of the news told around it
             if chosen is not None and not event.background and any(contains(p, chosen.place) for p in own):
                 passage, start = carried_passage(doc.text, chosen, event)
-                broader = [EventPlace(ep.mention, "context" if ep.role == "event" else ep.role, ep.passage,
-                                      ep.passage_start) for ep in event.places]
+                broader = [
+                    EventPlace(ep.mention, "context" if ep.role == "event" else ep.role, ep.passage, ep.passage_start)
+                    for ep in event.places
+                ]
                 event.places = unique_places([EventPlace(chosen, "event", passage, start), *broader])
             continue
         if chosen is None:
@@ -144,7 +146,7 @@ def carried_passage(text: str, mention: Mention, event: Event) -> tuple[str, int
     if hi - lo <= PASSAGE_CHARS:
         return text[lo:hi].strip(), lo + (len(text[lo:hi]) - len(text[lo:hi].lstrip()))
     first, second = sorted([place, (event.sent_start, event.sent_end)])
-    return text[first[0]:first[1]].strip() + " \u2026 " + text[second[0]:second[1]].strip(), first[0]
+    return text[first[0] : first[1]].strip() + " \u2026 " + text[second[0] : second[1]].strip(), first[0]
 
 
 def _most_specific_in_sentence(sites: list[Mention], index: int, layout: Layout) -> Mention:

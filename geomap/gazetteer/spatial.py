@@ -31,7 +31,7 @@ TOWN_KINDS = ("city",)
 DEFAULT_MAX_KM = 100.0
 
 _LOCK = threading.Lock()
-_INDEXES: "weakref.WeakKeyDictionary[Gazetteer, PlaceIndex]" = weakref.WeakKeyDictionary()
+_INDEXES: weakref.WeakKeyDictionary[Gazetteer, PlaceIndex] = weakref.WeakKeyDictionary()
 
 
 def check_points(lats, lons) -> tuple[np.ndarray, np.ndarray]:
@@ -61,7 +61,7 @@ def _unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
 class PlaceIndex:
     """Nearest-neighbour queries over the places of some kinds (by default towns)."""
 
-    def __init__(self, gazetteer: "Gazetteer", kinds: tuple[str, ...] = TOWN_KINDS) -> None:
+    def __init__(self, gazetteer: Gazetteer, kinds: tuple[str, ...] = TOWN_KINDS) -> None:
         from scipy.spatial import cKDTree
 
         rows = gazetteer.points(kinds)
@@ -97,7 +97,7 @@ class PlaceIndex:
         return found
 
 
-def place_index(gazetteer: "Gazetteer") -> PlaceIndex:
+def place_index(gazetteer: Gazetteer) -> PlaceIndex:
     """The town index of ``gazetteer``, built on first use and shared afterwards."""
     with _LOCK:
         index = _INDEXES.get(gazetteer)
@@ -106,8 +106,9 @@ def place_index(gazetteer: "Gazetteer") -> PlaceIndex:
         return index
 
 
-def nearest_places(gazetteer: "Gazetteer", lat: float, lon: float, *, k: int = 1,
-                   max_km: float | None = None) -> list[tuple[Place, float]]:
+def nearest_places(
+    gazetteer: Gazetteer, lat: float, lon: float, *, k: int = 1, max_km: float | None = None
+) -> list[tuple[Place, float]]:
     """The ``k`` towns nearest to one point with their distances in km, nearest first; only
     those within ``max_km`` when it is given. ValueError for a point off the globe."""
     index = place_index(gazetteer)
@@ -117,15 +118,16 @@ def nearest_places(gazetteer: "Gazetteer", lat: float, lon: float, *, k: int = 1
     return [(index.place(p), float(d)) for p, d in zip(pos[keep], km[keep])]
 
 
-def nearest_place(gazetteer: "Gazetteer", lat: float, lon: float, *,
-                  max_km: float | None = None) -> tuple[Place, float] | None:
+def nearest_place(
+    gazetteer: Gazetteer, lat: float, lon: float, *, max_km: float | None = None
+) -> tuple[Place, float] | None:
     """The town nearest to a point and its distance in km (None beyond ``max_km``, or for an
     empty gazetteer)."""
     found = nearest_places(gazetteer, lat, lon, max_km=max_km)
     return found[0] if found else None
 
 
-def areas_at(gazetteer: "Gazetteer", lats, lons) -> tuple[np.ndarray, np.ndarray]:
+def areas_at(gazetteer: Gazetteer, lats, lons) -> tuple[np.ndarray, np.ndarray]:
     """Country codes and first-level region codes ("US", "US-IL") of the towns nearest to many
     points at once: the areas the points most likely lie in. Object arrays aligned with the
     input (None where the nearest town has no region, or the gazetteer no towns).
@@ -143,7 +145,7 @@ def areas_at(gazetteer: "Gazetteer", lats, lons) -> tuple[np.ndarray, np.ndarray
     return countries, regions
 
 
-def admin1_at(gazetteer: "Gazetteer", lat: float, lon: float) -> tuple[str | None, str | None]:
+def admin1_at(gazetteer: Gazetteer, lat: float, lon: float) -> tuple[str | None, str | None]:
     """``(country code, admin1 code)`` of the area a point most likely lies in (see :func:`areas_at`)."""
     countries, regions = areas_at(gazetteer, lat, lon)
     return countries[0], regions[0]

@@ -12,9 +12,9 @@ import os
 import sqlite3
 import threading
 import weakref
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 from geomap.errors import GazetteerCorrupt, GazetteerError
 from geomap.gazetteer.build import BUILD_VERSION, build
@@ -25,12 +25,11 @@ from geomap.tools.ranks import KIND_PREFERENCE
 
 ENV_VAR = "GEOMAP_GAZETTEER"
 log = logging.getLogger(__name__)
-_COLUMNS = ("id, name, kind, lat, lon, geonameid, country_code, admin1_code, admin1, feature_code, "
-            "population, source")
+_COLUMNS = "id, name, kind, lat, lon, geonameid, country_code, admin1_code, admin1, feature_code, population, source"
 _OPEN_LOCK = threading.Lock()
-_OPENED: dict[Path, "Gazetteer"] = {}
+_OPENED: dict[Path, Gazetteer] = {}
 #: Every open gazetteer, so that a forked child process gets connections of its own.
-_LIVE: "weakref.WeakSet[Gazetteer]" = weakref.WeakSet()
+_LIVE: weakref.WeakSet[Gazetteer] = weakref.WeakSet()
 
 
 def default_path() -> Path:
@@ -114,13 +113,13 @@ class Gazetteer:
             if problem is not None:
                 self._conn.close()
                 if "not a database" in problem:
-                    raise GazetteerError(f"not a geomap gazetteer: {self.path} ({problem}); "
-                                         f"{recovery_hint(self.path)}")
+                    raise GazetteerError(f"not a geomap gazetteer: {self.path} ({problem}); {recovery_hint(self.path)}")
                 raise damaged(self.path, problem)
             self.meta = dict(self._conn.execute("SELECT key, value FROM meta"))
             self._demonyms = dict(self._conn.execute("SELECT word, country_code FROM demonyms"))
-            self._country_names = dict(self._conn.execute(
-                "SELECT country_code, name FROM places WHERE kind = 'country'"))
+            self._country_names = dict(
+                self._conn.execute("SELECT country_code, name FROM places WHERE kind = 'country'")
+            )
         except sqlite3.OperationalError as exc:  # no such table: some other SQLite file
             raise GazetteerError(f"not a geomap gazetteer: {self.path} ({exc})") from None
         except sqlite3.DatabaseError as exc:
@@ -144,7 +143,7 @@ class Gazetteer:
         self.owner_pid = os.getpid()
 
     @classmethod
-    def open(cls, path: str | os.PathLike | None = None, *, build_missing: bool = True) -> "Gazetteer":
+    def open(cls, path: str | os.PathLike | None = None, *, build_missing: bool = True) -> Gazetteer:
         """Open (and on first use build) the gazetteer; opened files are shared in the process."""
         target = Path(path).expanduser() if path else default_path()
         with _OPEN_LOCK:
@@ -181,8 +180,9 @@ class Gazetteer:
         rows = self._rows(f"SELECT {_COLUMNS} FROM places WHERE {where}", params)
         return [self._place(r) for r in rows]
 
-    def _candidates(self, name: str, kinds: tuple[str, ...] | None = None,
-                    country: str | None = None) -> tuple[Place, ...]:
+    def _candidates(
+        self, name: str, kinds: tuple[str, ...] | None = None, country: str | None = None
+    ) -> tuple[Place, ...]:
         """Places whose name (or alternate name) matches ``name`` after normalization."""
         key = normalize_name(name)
         found = self._by_key(key)
@@ -207,22 +207,33 @@ class Gazetteer:
             return []
         return self._query("id IN (SELECT place_id FROM names WHERE key = ?)", (key,))
 
-    def lookup(self, name: str, *, kinds: Iterable[str] | None = None, country: str | None = None,
-               limit: int | None = None) -> list[Place]:
+    def lookup(
+        self, name: str, *, kinds: Iterable[str] | None = None, country: str | None = None, limit: int | None = None
+    ) -> list[Place]:
         """Candidates for ``name``, biggest first (ranking in context is the resolver's job)."""
-        found = sorted(self.candidates(name, tuple(kinds) if kinds else None, country),
-                       key=lambda p: (-KIND_PREFERENCE.get(p.kind, 0), -p.population))
+        found = sorted(
+            self.candidates(name, tuple(kinds) if kinds else None, country),
+            key=lambda p: (-KIND_PREFERENCE.get(p.kind, 0), -p.population),
+        )
         return found[:limit] if limit else found
 
-    def fuzzy(self, name: str, *, kinds: Iterable[str] = ("airport",), country: str | None = None,
-              limit: int = 5, score_cutoff: float = 85.0) -> list[tuple[Place, float]]:
+    def fuzzy(
+        self,
+        name: str,
+        *,
+        kinds: Iterable[str] = ("airport",),
+        country: str | None = None,
+        limit: int = 5,
+        score_cutoff: float = 85.0,
+    ) -> list[tuple[Place, float]]:
         """Places of the given kinds whose names contain most of ``name``'s words (rapidfuzz)."""
         from rapidfuzz import fuzz, process
 
         kinds = tuple(kinds)
         table = self._fuzzy_table(kinds, country)
-        hits = process.extract(normalize_name(name), table[0], scorer=fuzz.token_set_ratio,
-                               limit=limit, score_cutoff=score_cutoff)
+        hits = process.extract(
+            normalize_name(name), table[0], scorer=fuzz.token_set_ratio, limit=limit, score_cutoff=score_cutoff
+        )
         return [(table[1][idx], score / 100.0) for _, score, idx in hits]
 
     @lru_cache(maxsize=64)
@@ -252,10 +263,12 @@ class Gazetteer:
         # "Interior" for Ad Dakhiliyah): a word of running text, not a name to tag on its own.
         # A region name that regions of many countries share ("Central", "Eastern") is no
         # place either until the text says which.
-        sql = ("SELECT p.kind, p.country_code FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ? AND "
-               "(p.kind IN ('country', 'continent') OR "
-               "(p.kind IN ('admin1', 'region') AND (n.main = 1 OR (length(n.key) > 3 AND n.key LIKE '% %'))) OR "
-               "(p.kind = 'city' AND p.population >= ? AND n.main = 1))")
+        sql = (
+            "SELECT p.kind, p.country_code FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ? AND "
+            "(p.kind IN ('country', 'continent') OR "
+            "(p.kind IN ('admin1', 'region') AND (n.main = 1 OR (length(n.key) > 3 AND n.key LIKE '% %'))) OR "
+            "(p.kind = 'city' AND p.population >= ? AND n.main = 1))"
+        )
         rows = self._rows(sql, (key, min_population))
         if any(kind != "admin1" for kind, _ in rows):
             return True
@@ -266,10 +279,12 @@ class Gazetteer:
         """True when ``name``, written exactly so, is another name of a city of at least
         ``min_population`` ("Kiev", "Bombay", "Peking"): the gazetteer holds it as an alternate
         name, which :meth:`is_notable_name` does not count."""
-        rows = self._rows("SELECT n.surface FROM names n JOIN places p ON p.id = n.place_id "
-                          "WHERE n.key = ? AND n.main = 0 AND p.kind = 'city' AND p.population >= ?",
-                          (normalize_name(name), min_population))
-        return any(surface == name for surface, in rows)
+        rows = self._rows(
+            "SELECT n.surface FROM names n JOIN places p ON p.id = n.place_id "
+            "WHERE n.key = ? AND n.main = 0 AND p.kind = 'city' AND p.population >= ?",
+            (normalize_name(name), min_population),
+        )
+        return any(surface == name for (surface,) in rows)
 
     @lru_cache(maxsize=200_000)
     def spelled_alike(self, name: str) -> bool:
@@ -287,9 +302,11 @@ class Gazetteer:
         left out, as in :meth:`is_notable_name`. Read once, on first use."""
         index = getattr(self, "_admin_index", None)
         if index is None:
-            sql = (f"SELECT n.key, {', '.join('p.' + c.strip() for c in _COLUMNS.split(','))} "
-                   "FROM names n JOIN places p ON p.id = n.place_id "
-                   "WHERE p.kind IN ('admin1', 'admin2') AND (n.main = 1 OR length(n.key) > 3)")
+            sql = (
+                f"SELECT n.key, {', '.join('p.' + c.strip() for c in _COLUMNS.split(','))} "
+                "FROM names n JOIN places p ON p.id = n.place_id "
+                "WHERE p.kind IN ('admin1', 'admin2') AND (n.main = 1 OR length(n.key) > 3)"
+            )
             with self._lock:
                 rows = self._conn.execute(sql).fetchall()
             found: dict[str, list[Place]] = {}
@@ -325,9 +342,20 @@ class Gazetteer:
 
     def _place(self, row: tuple) -> Place:
         (_, name, kind, lat, lon, geonameid, cc, a1_code, a1, fcode, pop, source) = row
-        return Place(name=name, lat=lat, lon=lon, kind=kind, geonameid=geonameid, country_code=cc,
-                     country=self._country_names.get(cc), admin1=a1, admin1_code=a1_code,
-                     feature_code=fcode, population=pop or 0, source=source)
+        return Place(
+            name=name,
+            lat=lat,
+            lon=lon,
+            kind=kind,
+            geonameid=geonameid,
+            country_code=cc,
+            country=self._country_names.get(cc),
+            admin1=a1,
+            admin1_code=a1_code,
+            feature_code=fcode,
+            population=pop or 0,
+            source=source,
+        )
 
     def info(self) -> dict[str, object]:
         """Counts by kind and by source, the sources' licences, and the build metadata."""
@@ -335,9 +363,16 @@ class Gazetteer:
         by_source = dict(self._rows("SELECT source, COUNT(*) FROM places GROUP BY source"))
         names = self._rows("SELECT COUNT(*) FROM names")[0][0]
         licences = {k.split(":", 1)[1]: v for k, v in self.meta.items() if k.startswith("licence:")}
-        return {"path": str(self.path), "places": sum(kinds.values()), "names": names,
-                "by_kind": kinds, "by_source": by_source, "licences": licences,
-                "demonyms": len(self._demonyms), **self.meta}
+        return {
+            "path": str(self.path),
+            "places": sum(kinds.values()),
+            "names": names,
+            "by_kind": kinds,
+            "by_source": by_source,
+            "licences": licences,
+            "demonyms": len(self._demonyms),
+            **self.meta,
+        }
 
     # -- bulk reads for spatial indexes ---------------------------------------------------------
     def points(self, kinds: Iterable[str] = ("city",)) -> list[tuple[int, float, float, str | None, str | None]]:
@@ -346,8 +381,9 @@ class Gazetteer:
         :meth:`by_id` gives the Place of a row id."""
         kinds = tuple(kinds)
         marks = ",".join("?" * len(kinds))
-        return self._rows("SELECT id, lat, lon, country_code, admin1_code FROM places "
-                          f"WHERE kind IN ({marks}) ORDER BY id", kinds)
+        return self._rows(
+            f"SELECT id, lat, lon, country_code, admin1_code FROM places WHERE kind IN ({marks}) ORDER BY id", kinds
+        )
 
     def by_id(self, place_id: int) -> Place | None:
         """The place of a row id from :meth:`points`."""

@@ -10,8 +10,8 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
 
 from geomap.errors import GazetteerError
 from geomap.gazetteer.normalize import is_latin, normalize_name
@@ -37,6 +37,7 @@ INDEXES = """
 CREATE INDEX places_country ON places(country_code, kind);
 CREATE INDEX places_geonameid ON places(geonameid);
 """
+
 
 @dataclass
 class PlaceRow:
@@ -69,8 +70,20 @@ class GazetteerWriter:
         self._next_id += 1
         self.conn.execute(
             "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (pid, row.name, row.kind, row.lat, row.lon, row.geonameid, row.country_code,
-             row.admin1_code, row.admin1, row.feature_code, int(row.population or 0), row.source),
+            (
+                pid,
+                row.name,
+                row.kind,
+                row.lat,
+                row.lon,
+                row.geonameid,
+                row.country_code,
+                row.admin1_code,
+                row.admin1,
+                row.feature_code,
+                int(row.population or 0),
+                row.source,
+            ),
         )
         self.add_names(pid, [row.name, *row.names], main_name=row.name)
         if code:
@@ -102,8 +115,7 @@ class GazetteerWriter:
             self.demonyms[word] = (country_code, 1 << 62)
 
     def flush_demonyms(self) -> None:
-        self.conn.executemany("INSERT INTO demonyms VALUES (?,?)",
-                              [(w, cc) for w, (cc, _) in self.demonyms.items()])
+        self.conn.executemany("INSERT INTO demonyms VALUES (?,?)", [(w, cc) for w, (cc, _) in self.demonyms.items()])
 
 
 @contextlib.contextmanager
@@ -119,9 +131,14 @@ def new_gazetteer(path: str | os.PathLike, *, source: str, min_population: int) 
             conn.execute("PRAGMA journal_mode=OFF")
             conn.execute("PRAGMA synchronous=OFF")
             yield GazetteerWriter(conn)
-            conn.executemany("INSERT INTO meta VALUES (?,?)", [
-                ("build_version", BUILD_VERSION), ("source", source), ("min_population", str(min_population)),
-            ])
+            conn.executemany(
+                "INSERT INTO meta VALUES (?,?)",
+                [
+                    ("build_version", BUILD_VERSION),
+                    ("source", source),
+                    ("min_population", str(min_population)),
+                ],
+            )
             conn.commit()
             conn.execute("VACUUM")
         except sqlite3.Error as exc:

@@ -52,8 +52,9 @@ class GeocodeCache:
         """The cached answer (possibly empty), or None when this query was never asked."""
         q, cc = cache_key(query, country_codes)
         with self._lock:
-            row = self._conn.execute("SELECT answer FROM answers WHERE service = ? AND query = ? AND country = ?",
-                                     (service, q, cc)).fetchone()
+            row = self._conn.execute(
+                "SELECT answer FROM answers WHERE service = ? AND query = ? AND country = ?", (service, q, cc)
+            ).fetchone()
         return json.loads(row[0]) if row else None
 
     def put(self, service: str, query: str, country_codes: list[str] | None, answer: list[dict]) -> None:
@@ -61,8 +62,9 @@ class GeocodeCache:
         text = json.dumps(answer, ensure_ascii=False, default=str)
         try:
             with self._lock, self._conn:  # one transaction per answer: a crash loses at most one
-                self._conn.execute("INSERT OR REPLACE INTO answers VALUES (?,?,?,?,?)",
-                                   (service, q, cc, text, time.time()))
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO answers VALUES (?,?,?,?,?)", (service, q, cc, text, time.time())
+                )
         except sqlite3.Error as exc:
             raise GeocodingError(f"cannot write the geocoding cache {self.path}: {exc}") from exc
 

@@ -34,8 +34,8 @@ _AREA_KINDS = ("country", "admin1")
 _NEAR_KINDS = ("admin2", "city")
 #: Words that make a name a facility worth a fuzzy search among airports and sites.
 _FACILITY_WORDS = frozenset(
-    [*FACILITY_HEADS, *(w for pair in FACILITY_HEADS_2 for w in pair),
-     *(p.split()[0] for p in FACILITY_PREFIXES)])
+    [*FACILITY_HEADS, *(w for pair in FACILITY_HEADS_2 for w in pair), *(p.split()[0] for p in FACILITY_PREFIXES)]
+)
 #: The kinds a facility name is looked for among, as the recognizer hints them for the pipeline.
 _FACILITY_KINDS = ("airport", "site")
 #: How many fuzzy facility matches are checked against a query's container.
@@ -50,8 +50,9 @@ class OfflineGeocoder(Geocoder):
     ``max_km``: a point farther than this from every town reverse-geocodes to None.
     """
 
-    def __init__(self, gazetteer: Gazetteer | str | None = None, *, max_km: float = DEFAULT_MAX_KM,
-                 review: Review | None = None) -> None:
+    def __init__(
+        self, gazetteer: Gazetteer | str | None = None, *, max_km: float = DEFAULT_MAX_KM, review: Review | None = None
+    ) -> None:
         super().__init__(scheme="https", timeout=1, proxies={}, user_agent="geomap-offline")
         self.gazetteer = gazetteer if isinstance(gazetteer, Gazetteer) else Gazetteer.open(gazetteer)
         self.resolver = Resolver(self.gazetteer, review=review)
@@ -59,8 +60,16 @@ class OfflineGeocoder(Geocoder):
         self._subdivisions: dict[str, list[str]] | None = None
 
     # -- forward --------------------------------------------------------------------------------
-    def geocode(self, query: str, *, exactly_one: bool = True, country_codes: str | list[str] | None = None,
-                limit: int | None = None, context: str = "", **_ignored):
+    def geocode(
+        self,
+        query: str,
+        *,
+        exactly_one: bool = True,
+        country_codes: str | list[str] | None = None,
+        limit: int | None = None,
+        context: str = "",
+        **_ignored,
+    ):
         """Places named ``query``, most likely first; ``context`` (text around the name) helps rank.
 
         ``raw`` holds the Place's fields and ``score``: the resolver's probability for it (None for
@@ -71,16 +80,16 @@ class OfflineGeocoder(Geocoder):
         locations = [to_location(p, score=s) for p, s in found]
         return locations[0] if exactly_one else locations
 
-    def search(self, query: str, *, country_codes: str | list[str] | None = None, limit: int | None = None,
-               context: str = "") -> list[tuple[Place, float | None]]:
+    def search(
+        self, query: str, *, country_codes: str | list[str] | None = None, limit: int | None = None, context: str = ""
+    ) -> list[tuple[Place, float | None]]:
         """:meth:`geocode`'s answer as ``(Place, score)`` pairs, best first."""
         text = " ".join(str(query).split())
         if not text:
             return []
         codes = [country_codes] if isinstance(country_codes, str) else list(country_codes or [])
         wanted = [c.strip().upper() for c in codes if c and c.strip()]
-        ranked = [(p, s) for p, s in self._search(text, wanted, context)
-                  if not wanted or p.country_code in wanted]
+        ranked = [(p, s) for p, s in self._search(text, wanted, context) if not wanted or p.country_code in wanted]
         return ranked[:limit] if limit else ranked
 
     def _search(self, text: str, codes: list[str], context: str) -> list[tuple[Place, float | None]]:
@@ -113,18 +122,27 @@ class OfflineGeocoder(Geocoder):
         return ranked
 
     def _facility(self, name: str, country: str | None, context: str) -> list[tuple[Place, float | None]]:
-        """"Ain al-Assad Airbase": a facility written unlike its gazetteer name ("Al Asad Air Base"),
+        """ "Ain al-Assad Airbase": a facility written unlike its gazetteer name ("Al Asad Air Base"),
         resolved as the pipeline resolves a facility the recognizer found."""
-        mention = Mention(text=name, start=0, end=len(name), sent_start=0, sent_end=len(name), label="FAC",
-                          hint={"kinds": list(_FACILITY_KINDS), "country": country})
+        mention = Mention(
+            text=name,
+            start=0,
+            end=len(name),
+            sent_start=0,
+            sent_end=len(name),
+            label="FAC",
+            hint={"kinds": list(_FACILITY_KINDS), "country": country},
+        )
         (found,) = self.resolver.resolve([mention], context)
         if found.place is None:
             return []
         return [(found.place, found.confidence)] + [(p, None) for p in found.candidates if p != found.place]
 
-    def _inside(self, name: str, areas: list[list[Place]], codes: list[str],
-                context: str) -> list[tuple[Place, float | None]]:
+    def _inside(
+        self, name: str, areas: list[list[Place]], codes: list[str], context: str
+    ) -> list[tuple[Place, float | None]]:
         """``name``'s candidates that lie in one reading of every container, best first."""
+
         def fits(p: Place) -> bool:
             return all(any(within(p, area) for area in group) for group in areas)
 
@@ -138,8 +156,11 @@ class OfflineGeocoder(Geocoder):
             # "Heathrow Airport, London": the exact name is a namesake elsewhere (an airstrip in
             # Texas); the facility in the container is written differently ("London Heathrow Airport").
             country = hint[0] if len(hint) == 1 else None
-            ranked = [(p, None) for p, _ in self.gazetteer.fuzzy(name, kinds=_FACILITY_KINDS, country=country,
-                                                                 limit=_FUZZY_SHORTLIST) if fits(p)]
+            ranked = [
+                (p, None)
+                for p, _ in self.gazetteer.fuzzy(name, kinds=_FACILITY_KINDS, country=country, limit=_FUZZY_SHORTLIST)
+                if fits(p)
+            ]
         return ranked
 
     def containers(self, part: str) -> list[Place]:
@@ -170,8 +191,9 @@ class OfflineGeocoder(Geocoder):
         return self._subdivisions
 
     # -- reverse --------------------------------------------------------------------------------
-    def reverse(self, query, *, exactly_one: bool = True, max_km: float | None = None,
-                limit: int | None = None, **_ignored):
+    def reverse(
+        self, query, *, exactly_one: bool = True, max_km: float | None = None, limit: int | None = None, **_ignored
+    ):
         """The town nearest to a point, with its region and country: ``(lat, lon)``, ``"lat, lon"``
         or a geopy Point. None when no town lies within ``max_km`` (default: the geocoder's);
         ``exactly_one=False`` lists up to ``limit`` towns, nearest first. ``raw`` holds the Place's
@@ -206,8 +228,10 @@ def within(p: Place, area: Place) -> bool:
         if p.admin1_code:
             return p.admin1_code == area.admin1_code
         # airports carry their region's name only
-        return bool(p.admin1) and normalize_name(p.admin1) in (normalize_name(area.name),
-                                                               normalize_name(area.admin1 or ""))
+        return bool(p.admin1) and normalize_name(p.admin1) in (
+            normalize_name(area.name),
+            normalize_name(area.admin1 or ""),
+        )
     return p.kind not in ("country", "admin1", "region", "continent") and place_km(p, area) <= NEAR_KM
 
 
@@ -230,7 +254,7 @@ def parse_point(query) -> tuple[float, float]:
 
 
 def _split_pair(text: str) -> tuple:
-    """"33.3, 44.4" or "33.3 44.4"; other notations ("41.5N 81.7W") through geopy's parser."""
+    """ "33.3, 44.4" or "33.3 44.4"; other notations ("41.5N 81.7W") through geopy's parser."""
     bits = text.replace(",", " ").split()
     try:
         return tuple(float(b) for b in bits)
@@ -239,7 +263,7 @@ def _split_pair(text: str) -> tuple:
     try:
         point = Point(text)
     except ValueError:
-        raise ValueError(f"not a point: {text!r} (expected \"LAT, LON\")") from None
+        raise ValueError(f'not a point: {text!r} (expected "LAT, LON")') from None
     return point.latitude, point.longitude
 
 

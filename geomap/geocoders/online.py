@@ -14,13 +14,12 @@ and one warning line is logged.
 
 from __future__ import annotations
 
-import logging
-import re
-import time
-
 import inspect
+import logging
 import os
+import re
 import socket
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -28,12 +27,12 @@ from geopy import exc as geopy_exc
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import SERVICE_TO_GEOCODER, get_geocoder_for_service
 
-from geomap.tools.version import geomap_version
 from geomap.errors import GeocodingError
 from geomap.geocoders.cache import GeocodeCache, default_cache_path
+from geomap.records import Mention, Place
 from geomap.tools.distance import NEAR_KM
 from geomap.tools.distance import place_km as km
-from geomap.records import Mention, Place
+from geomap.tools.version import geomap_version
 
 #: Confidence given to a service's answer that disagrees with the offline resolution (or when
 #: there was none): a service's top hit for a bare name is right often, but it has no document
@@ -81,7 +80,7 @@ def _adapter_without_retries(*, proxies, ssl_context):
 class _BudgetedLimiter(RateLimiter):
     """geopy's RateLimiter whose waits (between requests, before retries) stop at the budget."""
 
-    def __init__(self, func, owner: "OnlineGeocoder", **kwargs) -> None:
+    def __init__(self, func, owner: OnlineGeocoder, **kwargs) -> None:
         super().__init__(func, **kwargs)
         self._owner = owner
 
@@ -90,22 +89,44 @@ class _BudgetedLimiter(RateLimiter):
             raise _BudgetSpent()
         super()._sleep(seconds)
 
+
 #: Words services use for a feature's type -> our kind (first match wins; Nominatim's
 #: addresstype/type, Photon's type/osm_value, ArcGIS's Type).
 _KIND_WORDS = {
     "continent": "continent",
-    "country": "country", "nation": "country",
-    "state": "admin1", "province": "admin1", "region": "admin1", "governorate": "admin1",
-    "county": "admin2", "state_district": "admin2", "district": "admin2",
-    "city": "city", "town": "city", "village": "city", "hamlet": "city", "suburb": "city",
-    "municipality": "city", "locality": "city", "neighbourhood": "city", "borough": "city",
+    "country": "country",
+    "nation": "country",
+    "state": "admin1",
+    "province": "admin1",
+    "region": "admin1",
+    "governorate": "admin1",
+    "county": "admin2",
+    "state_district": "admin2",
+    "district": "admin2",
+    "city": "city",
+    "town": "city",
+    "village": "city",
+    "hamlet": "city",
+    "suburb": "city",
+    "municipality": "city",
+    "locality": "city",
+    "neighbourhood": "city",
+    "borough": "city",
     "populated place": "city",
-    "aerodrome": "airport", "airport": "airport", "airfield": "airport", "military airport": "airport",
-    "sea": "region", "bay": "region", "river": "region", "water": "region", "lake": "region",
-    "island": "region", "peninsula": "region", "desert": "region", "mountain_range": "region",
+    "aerodrome": "airport",
+    "airport": "airport",
+    "airfield": "airport",
+    "military airport": "airport",
+    "sea": "region",
+    "bay": "region",
+    "river": "region",
+    "water": "region",
+    "lake": "region",
+    "island": "region",
+    "peninsula": "region",
+    "desert": "region",
+    "mountain_range": "region",
 }
-
-
 
 
 def short_reason(exc: BaseException, limit: int = 200) -> str:
@@ -125,9 +146,18 @@ def service_names() -> list[str]:
 class OnlineGeocoder:
     """One geopy service with a rate limit and an on-disk cache; answers are :class:`Place`."""
 
-    def __init__(self, service: str, *, user_agent: str | None = None, min_delay_seconds: float = 1.0,
-                 cache_path: str | os.PathLike | None | bool = None, timeout: float = 10,
-                 max_retries: int = 2, budget_seconds: float | None = None, **service_kwargs) -> None:
+    def __init__(
+        self,
+        service: str,
+        *,
+        user_agent: str | None = None,
+        min_delay_seconds: float = 1.0,
+        cache_path: str | os.PathLike | None | bool = None,
+        timeout: float = 10,
+        max_retries: int = 2,
+        budget_seconds: float | None = None,
+        **service_kwargs,
+    ) -> None:
         self.service = service.strip().lower()
         self.timeout = float(timeout)
         self.budget_seconds = budget_from_env() if budget_seconds is None else float(budget_seconds)
@@ -136,24 +166,30 @@ class OnlineGeocoder:
         try:
             cls = get_geocoder_for_service(self.service)
         except geopy_exc.GeocoderNotFound:
-            raise GeocodingError(f"unknown geocoder {service!r}; choose offline or one of: "
-                                 f"{', '.join(service_names())}") from None
+            raise GeocodingError(
+                f"unknown geocoder {service!r}; choose offline or one of: {', '.join(service_names())}"
+            ) from None
         if "adapter_factory" in inspect.signature(cls.__init__).parameters:
             # geopy's requests adapter retries a timed-out request twice on its own, each with the
             # full timeout (3 x 10 s per name behind a silent network): retries are the rate
             # limiter's job, whose waits respect the budget.
             service_kwargs.setdefault("adapter_factory", _adapter_without_retries)
         try:
-            self.geocoder = cls(user_agent=user_agent or f"geomap/{geomap_version()}", timeout=timeout,
-                                **service_kwargs)
+            self.geocoder = cls(
+                user_agent=user_agent or f"geomap/{geomap_version()}", timeout=timeout, **service_kwargs
+            )
         except (geopy_exc.GeopyError, TypeError, ValueError) as exc:
             raise GeocodingError(f"cannot set up {self.service}: {short_reason(exc)}") from exc
         # geopy retries service errors itself after error_wait_seconds; we re-raise what remains.
         self._params = set(inspect.signature(self.geocoder.geocode).parameters)
-        self._limited = _BudgetedLimiter(self._request, self, min_delay_seconds=min_delay_seconds,
-                                         max_retries=max_retries,
-                                         error_wait_seconds=max(2 * min_delay_seconds, 0.0),
-                                         swallow_exceptions=False)
+        self._limited = _BudgetedLimiter(
+            self._request,
+            self,
+            min_delay_seconds=min_delay_seconds,
+            max_retries=max_retries,
+            error_wait_seconds=max(2 * min_delay_seconds, 0.0),
+            swallow_exceptions=False,
+        )
         if cache_path is False:
             self.cache = None
         else:
@@ -179,8 +215,7 @@ class OnlineGeocoder:
         return self.geocoder.geocode(query, **kwargs)
 
     # -- lookups --------------------------------------------------------------------------------
-    def search(self, query: str, *, country_codes: str | list[str] | None = None,
-               limit: int = 5) -> list[Place]:
+    def search(self, query: str, *, country_codes: str | list[str] | None = None, limit: int = 5) -> list[Place]:
         """Up to ``limit`` places the service returns for ``query`` (best first)."""
         codes = [country_codes] if isinstance(country_codes, str) else list(country_codes or [])
         codes = [c.upper() for c in codes if c]
@@ -212,10 +247,16 @@ class OnlineGeocoder:
         try:
             found = self._limited(query, **kwargs)
         except _BudgetSpent:
-            raise GeocodingError(f"{self.service} is too slow: the time budget of "
-                                 f"{self.budget_seconds:g} s is spent") from None
-        except (geopy_exc.GeocoderTimedOut, geopy_exc.GeocoderUnavailable, socket.timeout,
-                ConnectionError, socket.gaierror) as exc:
+            raise GeocodingError(
+                f"{self.service} is too slow: the time budget of {self.budget_seconds:g} s is spent"
+            ) from None
+        except (
+            TimeoutError,
+            geopy_exc.GeocoderTimedOut,
+            geopy_exc.GeocoderUnavailable,
+            ConnectionError,
+            socket.gaierror,
+        ) as exc:
             raise GeocodingError(f"{self.service} is unreachable: {short_reason(exc)}") from exc
         except geopy_exc.GeocoderRateLimited as exc:
             raise GeocodingError(f"{self.service} refused the request (rate limited): {short_reason(exc)}") from exc
@@ -227,8 +268,7 @@ class OnlineGeocoder:
             return []
         if not isinstance(found, list):
             found = [found]
-        return [{"address": loc.address, "lat": loc.latitude, "lon": loc.longitude, "raw": loc.raw}
-                for loc in found]
+        return [{"address": loc.address, "lat": loc.latitude, "lon": loc.longitude, "raw": loc.raw} for loc in found]
 
     def _place(self, answer: dict) -> Place:
         raw = answer.get("raw") or {}
@@ -245,12 +285,20 @@ class OnlineGeocoder:
             pop = int(str(pop).replace(",", ""))
         except ValueError:
             pop = 0
-        return Place(name=name, lat=float(answer["lat"]), lon=float(answer["lon"]), kind=service_kind(raw),
-                     country_code=cc.upper() if isinstance(cc, str) and len(cc) == 2 else None,
-                     country=country, admin1=admin1,
-                     feature_class=raw.get("class") or props.get("osm_key"),
-                     feature_code=raw.get("addresstype") or raw.get("type") or props.get("type")
-                     or attrs.get("Type"), population=pop, source=self.service, geocoder=self.service)
+        return Place(
+            name=name,
+            lat=float(answer["lat"]),
+            lon=float(answer["lon"]),
+            kind=service_kind(raw),
+            country_code=cc.upper() if isinstance(cc, str) and len(cc) == 2 else None,
+            country=country,
+            admin1=admin1,
+            feature_class=raw.get("class") or props.get("osm_key"),
+            feature_code=raw.get("addresstype") or raw.get("type") or props.get("type") or attrs.get("Type"),
+            population=pop,
+            source=self.service,
+            geocoder=self.service,
+        )
 
     # -- pipeline hook --------------------------------------------------------------------------
     def refine(self, mentions: list[Mention]) -> list[Mention]:
@@ -285,12 +333,10 @@ class OnlineGeocoder:
             out.append(replace(m, place=found, confidence=conf, candidates=[found, *others][:5]))
         return out
 
-
     def _give_up(self, reason: str) -> None:
         """Stop asking the service for the rest of the run; say so once."""
         self.fallback_reason = reason
-        log.warning("%s; the offline gazetteer places the remaining names (marked source=%s)",
-                    reason, FALLBACK_SOURCE)
+        log.warning("%s; the offline gazetteer places the remaining names (marked source=%s)", reason, FALLBACK_SOURCE)
 
     @staticmethod
     def _offline(m: Mention) -> Mention:
@@ -304,8 +350,14 @@ def service_kind(raw: dict) -> str:
     """Our place kind from a service's type fields, else ``"other"``."""
     props = raw.get("properties") if isinstance(raw.get("properties"), dict) else {}
     attrs = raw.get("attributes") if isinstance(raw.get("attributes"), dict) else {}
-    words = [raw.get("addresstype"), raw.get("type"), props.get("type"), props.get("osm_value"),
-             attrs.get("Type"), raw.get("class")]
+    words = [
+        raw.get("addresstype"),
+        raw.get("type"),
+        props.get("type"),
+        props.get("osm_value"),
+        attrs.get("Type"),
+        raw.get("class"),
+    ]
     for word in words:
         if isinstance(word, str):
             kind = _KIND_WORDS.get(word.strip().lower())

@@ -18,11 +18,10 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from geomap.errors import OutputError
-
 
 #: Debris of the old naming (``.<name>.<random>.tmp``, no process id) is removed after this long.
 LEGACY_DEBRIS_SECONDS = 600

@@ -1,6 +1,7 @@
 """Write (and read back) geomap GeoDataFrames as GeoJSON, CSV, GeoParquet, GeoPackage, KML or Shapefile.
 
-Writes are atomic (a Shapefile's files are all staged and replace the old ones together). GeoParquet keeps every dtype as is; GeoPackage keeps all but nullable
+Writes are atomic (a Shapefile's files are all staged and replace the old ones together).
+GeoParquet keeps every dtype as is; GeoPackage keeps all but nullable
 integers (read as float where a value is missing); GeoJSON, CSV and KML carry no schema, so
 :func:`read_frame` restores the schema dtypes of geomap's event and mention frames. KML is for
 Google Earth (:mod:`geomap.io.kml`); a Shapefile has short field names and cut text
@@ -26,8 +27,15 @@ from geomap.schema import CRS, EVENT_COLUMNS, MENTION_COLUMNS
 
 #: Extension → format name.
 FORMATS = {
-    ".geojson": "geojson", ".json": "geojson", ".csv": "csv", ".parquet": "parquet",
-    ".geoparquet": "parquet", ".gpkg": "gpkg", ".kml": "kml", ".shp": "shp", ".shp.zip": "shp.zip",
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".geoparquet": "parquet",
+    ".gpkg": "gpkg",
+    ".kml": "kml",
+    ".shp": "shp",
+    ".shp.zip": "shp.zip",
 }
 #: How the formats are named in messages.
 FORMAT_LIST = "geojson, csv, parquet, gpkg, kml, shp or shp.zip"
@@ -38,6 +46,8 @@ def _suffix(path: str | os.PathLike) -> str:
     """The extension that names the format: ``.shp.zip`` counts as one."""
     name = Path(path).name.lower()
     return ".shp.zip" if name.endswith(".shp.zip") else Path(name).suffix
+
+
 #: Name of the CSV column holding the geometry as WKT (empty when the place is unknown).
 WKT_COLUMN = "wkt"
 
@@ -118,8 +128,9 @@ def csv_unsafe(text: str) -> str:
 
 
 def _text_columns(frame: pd.DataFrame) -> list:
-    return [name for name in frame.columns
-            if frame[name].dtype == object or pd.api.types.is_string_dtype(frame[name].dtype)]
+    return [
+        name for name in frame.columns if frame[name].dtype == object or pd.api.types.is_string_dtype(frame[name].dtype)
+    ]
 
 
 def _has_cr(frame: pd.DataFrame) -> bool:
@@ -202,5 +213,14 @@ def _as_text(value) -> str:
         return str(value)
 
 
-__all__ = ["FORMATS", "WKT_COLUMN", "conform", "csv_safe", "csv_unsafe", "format_for", "output_files",
-           "read_frame", "write_frame"]
+__all__ = [
+    "FORMATS",
+    "WKT_COLUMN",
+    "conform",
+    "csv_safe",
+    "csv_unsafe",
+    "format_for",
+    "output_files",
+    "read_frame",
+    "write_frame",
+]

@@ -44,7 +44,7 @@ def _kml_type(dtype) -> str:
 
 
 def placemark_name(row: dict) -> str:
-    """"event type — place" for an event row, the mention (and its place) for a mention row."""
+    """ "event type — place" for an event row, the mention (and its place) for a mention row."""
     place = row.get("place_name") or row.get("place_text") or ""
     if "event_type" in row:
         kind = str(row.get("event_type") or "event")

@@ -27,8 +27,14 @@ MAP_SUFFIXES = (".html", ".htm")
 PathLike = str | os.PathLike[str]
 
 
-def check_outputs(map_path: PathLike, *, embed: str = "page", events_path: PathLike | None = None,
-                  png: PathLike | None = None, assets: str = "inline") -> None:
+def check_outputs(
+    map_path: PathLike,
+    *,
+    embed: str = "page",
+    events_path: PathLike | None = None,
+    png: PathLike | None = None,
+    assets: str = "inline",
+) -> None:
     """InputError or OutputError for every reason the outputs could not be made that is known now.
 
     Messages name the parameter they are about (``embed: …``, ``png: …``) or the file.
@@ -43,8 +49,9 @@ def check_outputs(map_path: PathLike, *, embed: str = "page", events_path: PathL
     if assets != "inline" and embed != "fragment":
         raise InputError(f"assets: a shared assets file is for fragments; a {embed} holds its own")
     if map_path.suffix.lower() not in MAP_SUFFIXES:
-        raise InputError(f"{map_path}: the map is HTML; name it .html or .htm, "
-                         f"not {map_path.suffix or 'no extension'!r}")
+        raise InputError(
+            f"{map_path}: the map is HTML; name it .html or .htm, not {map_path.suffix or 'no extension'!r}"
+        )
     if events_path is not None:
         format_for(events_path)  # an unknown extension fails now, not after the map is written
     if png is not None:
@@ -65,9 +72,17 @@ def check_outputs(map_path: PathLike, *, embed: str = "page", events_path: PathL
             seen[key] = Path(path)
 
 
-def write_outputs(m: folium.Map, map_path: PathLike, *, embed: str = "page",
-                  events: gpd.GeoDataFrame | None = None, events_path: PathLike | None = None,
-                  png: PathLike | None = None, height: str = "500px", assets: str = "inline") -> list[Path]:
+def write_outputs(
+    m: folium.Map,
+    map_path: PathLike,
+    *,
+    embed: str = "page",
+    events: gpd.GeoDataFrame | None = None,
+    events_path: PathLike | None = None,
+    png: PathLike | None = None,
+    height: str = "500px",
+    assets: str = "inline",
+) -> list[Path]:
     """Write the map ``m`` to ``map_path`` (as ``embed``), ``events`` to ``events_path`` (format by
     extension; a Shapefile's side files too) and a PNG of the page to ``png``, together: existing
     files are replaced only once all of them are made, and a failure changes none of them.

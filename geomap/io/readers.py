@@ -63,8 +63,9 @@ def parse_iso_date(value: str, *, what: str = "date") -> dt.date:
             return dt.datetime.fromisoformat(text.replace("z", "Z")).date()
         except ValueError:
             pass
-    raise DateError(f"{what}: cannot read date {text!r} (use YYYY-MM-DD or an ISO datetime such as "
-                    "2020-03-11T10:16:00Z)")
+    raise DateError(
+        f"{what}: cannot read date {text!r} (use YYYY-MM-DD or an ISO datetime such as 2020-03-11T10:16:00Z)"
+    )
 
 
 def parse_date(value: object, *, where: str = "") -> dt.date | None:
@@ -90,9 +91,7 @@ def parse_date(value: object, *, where: str = "") -> dt.date | None:
 
     parsed = None
     if _YEAR.search(text):
-        parsed = dateparser.parse(
-            text, languages=["en"], settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["year"]}
-        )
+        parsed = dateparser.parse(text, languages=["en"], settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["year"]})
     if parsed is None:
         prefix = f"{where}: " if where else ""
         raise DateError(f"{prefix}cannot read date {text!r} (use YYYY-MM-DD)")
@@ -101,8 +100,11 @@ def parse_date(value: object, *, where: str = "") -> dt.date | None:
 
 #: Byte order marks and the codec each one names (UTF-32 first: its LE mark starts like UTF-16's).
 BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
 
@@ -174,7 +176,7 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
         key, sep, value = line.partition(":")
         if sep and key.strip():
             meta[key.strip().lower()] = value.strip().strip("\"'")
-    return meta, text[match.end():]
+    return meta, text[match.end() :]
 
 
 class _HTMLText(HTMLParser):
@@ -387,7 +389,9 @@ def _csv_articles(path: Path, raw: str) -> Iterator[Article]:
 #: CHANGELOG-2.md): skipped when a folder is read, read when named directly.
 HOUSEKEEPING = re.compile(
     r"(readme|license|licence|copying|changelog|changes|contributing|contributors|authors|"
-    r"code[-_]of[-_]conduct|notice|security|maintainers)([-_.].*)?", re.I)
+    r"code[-_]of[-_]conduct|notice|security|maintainers)([-_.].*)?",
+    re.I,
+)
 
 
 def is_housekeeping(name: str) -> bool:
@@ -418,7 +422,8 @@ class FileSelection:
     the folder, in ``/`` form, and against its name: ``*.txt``, ``drafts/*``, ``2020-*.jsonl``.
     With ``include`` a file must match one of them; a file matching an ``exclude`` is skipped.
     A housekeeping file is read when an ``include`` pattern without wildcards names it
-    (``README.md``, ``notes/LICENSE.txt``). Files named directly, not through a folder, are always read. Hidden files and folders
+    (``README.md``, ``notes/LICENSE.txt``). Files named directly, not through a folder, are always read.
+    Hidden files and folders
     (``.git``, ``.notes.txt``) are never read from a folder.
     """
 
@@ -427,8 +432,13 @@ class FileSelection:
     housekeeping: bool = False
 
     @classmethod
-    def create(cls, *, include: str | Iterable[str] | None = None, exclude: str | Iterable[str] | None = None,
-               housekeeping: bool = False) -> "FileSelection":
+    def create(
+        cls,
+        *,
+        include: str | Iterable[str] | None = None,
+        exclude: str | Iterable[str] | None = None,
+        housekeeping: bool = False,
+    ) -> FileSelection:
         return cls(check_globs(include, what="include"), check_globs(exclude, what="exclude"), housekeeping)
 
     def reason_to_skip(self, relative: str) -> str | None:
@@ -443,8 +453,11 @@ class FileSelection:
             return "excluded"
         if matches(self.exclude):
             return "excluded"
-        if not self.housekeeping and is_housekeeping(name) and not any(
-                p in (relative, name) for p in self.include if not _WILDCARDS.search(p)):
+        if (
+            not self.housekeeping
+            and is_housekeeping(name)
+            and not any(p in (relative, name) for p in self.include if not _WILDCARDS.search(p))
+        ):
             return "housekeeping"
         return None
 
@@ -462,8 +475,10 @@ class ReadReport:
     def summary(self) -> str:
         """E.g. ``read 12 files: 10 .txt, 2 .jsonl; skipped 1 (README.md)``."""
         n = sum(self.files.values())
-        kinds = ", ".join(f"{count} {suffix or '(no extension)'}"
-                          for suffix, count in sorted(self.files.items(), key=lambda kv: (-kv[1], kv[0])))
+        kinds = ", ".join(
+            f"{count} {suffix or '(no extension)'}"
+            for suffix, count in sorted(self.files.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
         line = f"read {n} file{'s' if n != 1 else ''}" + (f": {kinds}" if kinds else "")
         if self.urls:
             line += f" and {self.urls} URL{'s' if self.urls != 1 else ''}"
@@ -474,8 +489,13 @@ class ReadReport:
         return line
 
 
-def folder_files(folder: str | Path, *, selection: FileSelection | None = None,
-                 suffixes: Iterable[str] = SUPPORTED_SUFFIXES, report: ReadReport | None = None) -> list[Path]:
+def folder_files(
+    folder: str | Path,
+    *,
+    selection: FileSelection | None = None,
+    suffixes: Iterable[str] = SUPPORTED_SUFFIXES,
+    report: ReadReport | None = None,
+) -> list[Path]:
     """The files below ``folder`` with one of ``suffixes`` that ``selection`` takes, in name order
     (InputError when there is none); ``report`` notes the ones it leaves out, by path below the folder."""
     folder = Path(folder)
@@ -485,8 +505,11 @@ def folder_files(folder: str | Path, *, selection: FileSelection | None = None,
     left_out = 0
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder).as_posix()
-        if (path.suffix.lower() not in wanted or any(part.startswith(".") for part in relative.split("/"))
-                or not path.is_file()):
+        if (
+            path.suffix.lower() not in wanted
+            or any(part.startswith(".") for part in relative.split("/"))
+            or not path.is_file()
+        ):
             continue
         reason = selection.reason_to_skip(relative)
         if reason is None:
@@ -501,8 +524,13 @@ def folder_files(folder: str | Path, *, selection: FileSelection | None = None,
     return files
 
 
-def read_file(path: str | Path, *, encoding: str | None = None, selection: FileSelection | None = None,
-              report: ReadReport | None = None) -> Iterator[Article]:
+def read_file(
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    selection: FileSelection | None = None,
+    report: ReadReport | None = None,
+) -> Iterator[Article]:
     """Yield the articles in one file (one for text/HTML, one per record for JSONL/CSV); a folder's
     files as :func:`read_folder` reads them."""
     path = Path(path)
@@ -514,8 +542,7 @@ def read_file(path: str | Path, *, encoding: str | None = None, selection: FileS
         raise InputError(f"{path}: no such file or folder")
     if suffix not in SUPPORTED_SUFFIXES:
         raise InputError(
-            f"{path}: unsupported file type {suffix or '(none)'} "
-            f"(use one of {', '.join(sorted(SUPPORTED_SUFFIXES))})"
+            f"{path}: unsupported file type {suffix or '(none)'} (use one of {', '.join(sorted(SUPPORTED_SUFFIXES))})"
         )
     raw = read_text(path, encoding)
     if report is not None:
@@ -530,8 +557,13 @@ def read_file(path: str | Path, *, encoding: str | None = None, selection: FileS
         yield _text_article(path, raw)
 
 
-def read_folder(folder: str | Path, *, encoding: str | None = None, selection: FileSelection | None = None,
-                report: ReadReport | None = None) -> Iterator[Article]:
+def read_folder(
+    folder: str | Path,
+    *,
+    encoding: str | None = None,
+    selection: FileSelection | None = None,
+    report: ReadReport | None = None,
+) -> Iterator[Article]:
     """Yield the articles of every supported file below a folder that ``selection`` takes (by
     default all but hidden and housekeeping files: README, LICENSE …), in name order."""
     for path in folder_files(folder, selection=selection, report=report):
@@ -539,8 +571,12 @@ def read_folder(folder: str | Path, *, encoding: str | None = None, selection: F
 
 
 def read_inputs(
-    inputs: Iterable[str | Path], *, encoding: str | None = None, published: dt.date | None = None,
-    selection: FileSelection | None = None, report: ReadReport | None = None,
+    inputs: Iterable[str | Path],
+    *,
+    encoding: str | None = None,
+    published: dt.date | None = None,
+    selection: FileSelection | None = None,
+    report: ReadReport | None = None,
 ) -> Iterator[Article]:
     """Yield articles from files, folders and http(s) URLs of pages or RSS/Atom feeds;
     ``published`` overrides every article's date, ``selection`` picks the files of folders (files
@@ -561,8 +597,12 @@ def read_inputs(
             read_any = True
             if published is not None:
                 article = Article(
-                    text=article.text, doc_id=article.doc_id, title=article.title, url=article.url,
-                    published=published, source_path=article.source_path,
+                    text=article.text,
+                    doc_id=article.doc_id,
+                    title=article.title,
+                    url=article.url,
+                    published=published,
+                    source_path=article.source_path,
                 )
             yield article
     web.finish(read_any=read_any)

@@ -46,7 +46,7 @@ def short_names(columns: list[str]) -> dict[str, str]:
         n = 1
         while name.lower() in taken:
             suffix = str(n)
-            name = SHORT_NAMES.get(column, column)[:MAX_NAME - len(suffix)] + suffix
+            name = SHORT_NAMES.get(column, column)[: MAX_NAME - len(suffix)] + suffix
             n += 1
         taken.add(name.lower())
         out[column] = name
@@ -73,15 +73,22 @@ def write_shapefile(gdf: gpd.GeoDataFrame, path: Path) -> None:
     columns = [c for c in gdf.columns if c != gdf.geometry.name]
     frame = gdf.rename(columns=short_names(columns))
     for column in frame.columns:
-        if column != frame.geometry.name and (frame[column].dtype == object
-                                              or pd.api.types.is_string_dtype(frame[column].dtype)):
+        if column != frame.geometry.name and (
+            frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column].dtype)
+        ):
             frame[column] = frame[column].map(_cut)
     # a frame whose places are all unknown still makes a Point layer
     kinds = {g.geom_type for g in frame.geometry if g is not None and not g.is_empty}
     geometry_type = "Point" if kinds <= {"Point"} else None
-    frame.to_file(path, driver="ESRI Shapefile", engine="pyogrio", encoding="UTF-8",
-                  geometry_type=geometry_type)
+    frame.to_file(path, driver="ESRI Shapefile", engine="pyogrio", encoding="UTF-8", geometry_type=geometry_type)
 
 
-__all__ = ["MAX_TEXT_BYTES", "SHORT_NAMES", "SIDECARS", "long_names", "shapefile_files", "short_names",
-           "write_shapefile"]
+__all__ = [
+    "MAX_TEXT_BYTES",
+    "SHORT_NAMES",
+    "SIDECARS",
+    "long_names",
+    "shapefile_files",
+    "short_names",
+    "write_shapefile",
+]

@@ -22,8 +22,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from geomap.errors import InputError
 from geomap.records import Article
@@ -39,8 +39,14 @@ MAX_BYTES = 10 * 1024 * 1024
 MIN_WORDS = 10
 SCHEMES = ("http", "https")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
-              "text/xml", "application/feed+xml")
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+    "application/feed+xml",
+)
 TEXT_TYPES = ("text/plain",)
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -134,9 +140,14 @@ def _size(n: int) -> str:
     return f"{n // 2**20} MB" if n % 2**20 == 0 else f"{n:,} bytes"
 
 
-def fetch(url: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES,
-          accept: tuple[str, ...] = HTML_TYPES + FEED_TYPES + TEXT_TYPES,
-          headers: dict[str, str] | None = None) -> Fetched:
+def fetch(
+    url: str,
+    *,
+    timeout: float = TIMEOUT,
+    max_bytes: int = MAX_BYTES,
+    accept: tuple[str, ...] = HTML_TYPES + FEED_TYPES + TEXT_TYPES,
+    headers: dict[str, str] | None = None,
+) -> Fetched:
     """GET ``url``; InputError (one line, naming the URL) for every way it can fail, a
     :class:`FetchError` when the failure may pass (worth a retry).
 
@@ -144,12 +155,15 @@ def fetch(url: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES,
     request: a 304 answer is a :class:`Fetched` whose ``not_modified`` is true.
     """
     url = check_url(url)
-    request = urllib.request.Request(url, headers={
-        "User-Agent": user_agent(),
-        "Accept": "text/html, application/xhtml+xml, application/rss+xml, application/atom+xml, "
-                  "application/xml;q=0.9, text/plain;q=0.8",
-        **(headers or {}),
-    })
+    request = urllib.request.Request(
+        url,
+        headers={
+            "User-Agent": user_agent(),
+            "Accept": "text/html, application/xhtml+xml, application/rss+xml, application/atom+xml, "
+            "application/xml;q=0.9, text/plain;q=0.8",
+            **(headers or {}),
+        },
+    )
     deadline = time.monotonic() + timeout
     try:
         with _opener().open(request, timeout=timeout) as response:
@@ -175,23 +189,36 @@ def fetch(url: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES,
             validators = response.headers.get("ETag"), response.headers.get("Last-Modified")
     except urllib.error.HTTPError as exc:
         if exc.code == 304:
-            return Fetched(url=url, media_type="", charset=None, body=b"", status=304,
-                           etag=exc.headers.get("ETag"), last_modified=exc.headers.get("Last-Modified"))
+            return Fetched(
+                url=url,
+                media_type="",
+                charset=None,
+                body=b"",
+                status=304,
+                etag=exc.headers.get("ETag"),
+                last_modified=exc.headers.get("Last-Modified"),
+            )
         error = FetchError if exc.code in TRANSIENT_STATUSES else InputError
         raise error(f"{url}: HTTP {exc.code} {exc.reason or ''}".rstrip()) from None
     except urllib.error.URLError as exc:
         reason = exc.reason
         error = FetchError if isinstance(reason, (TimeoutError, socket.timeout, ConnectionError)) else InputError
         raise error(f"{url}: {_reason(reason) if isinstance(reason, BaseException) else reason}") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise FetchError(f"{url}: timed out after {timeout:g} s") from None
     except InputError:
         raise
     except (OSError, ValueError) as exc:  # a reset connection, a malformed response, a bad port
         error = FetchError if isinstance(exc, ConnectionError) else InputError
         raise error(f"{url}: cannot fetch ({_reason(exc)})") from None
-    return Fetched(url=final, media_type=media_type, charset=charset, body=b"".join(chunks),
-                   etag=validators[0], last_modified=validators[1])
+    return Fetched(
+        url=final,
+        media_type=media_type,
+        charset=charset,
+        body=b"".join(chunks),
+        etag=validators[0],
+        last_modified=validators[1],
+    )
 
 
 def _url_id(url: str, text: str) -> str:
@@ -200,7 +227,7 @@ def _url_id(url: str, text: str) -> str:
     segment = [s for s in parts.path.split("/") if s]
     stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", segment[-1]) if segment else parts.hostname or "page"
     stem = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-")[:40] or "page"
-    digest = hashlib.sha1(f"{url}\n{text}".encode("utf-8")).hexdigest()[:8]
+    digest = hashlib.sha1(f"{url}\n{text}".encode()).hexdigest()[:8]
     return f"{stem}-{digest}"
 
 
@@ -219,8 +246,7 @@ def _decode(fetched: Fetched) -> str:
         return fetched.body.decode("utf-8", errors="replace")
 
 
-def page_article(fetched: Fetched, *, title: str | None = None,
-                 published: dt.date | None = None) -> Article:
+def page_article(fetched: Fetched, *, title: str | None = None, published: dt.date | None = None) -> Article:
     """The article of a fetched HTML page (trafilatura: main text, title, date, canonical URL).
 
     ``title`` and ``published`` (from a feed item) are used when the page does not tell its own.
@@ -229,15 +255,22 @@ def page_article(fetched: Fetched, *, title: str | None = None,
         text = _decode(fetched).strip()
         if not text:
             raise InputError(f"{fetched.url}: the page is empty")
-        return Article(text=text, doc_id=_url_id(fetched.url, text), title=title, url=fetched.url,
-                       published=published, source_path=fetched.url)
+        return Article(
+            text=text,
+            doc_id=_url_id(fetched.url, text),
+            title=title,
+            url=fetched.url,
+            published=published,
+            source_path=fetched.url,
+        )
     import trafilatura
 
     # bytes: trafilatura reads the page's own charset declaration when the header names none
     content = _decode(fetched) if fetched.charset else fetched.body
     try:
-        found = trafilatura.bare_extraction(content, url=fetched.url, with_metadata=True,
-                                            include_comments=False, include_tables=False)
+        found = trafilatura.bare_extraction(
+            content, url=fetched.url, with_metadata=True, include_comments=False, include_tables=False
+        )
     except Exception as exc:  # noqa: BLE001 - a malformed page must not end the batch with a traceback
         raise InputError(f"{fetched.url}: cannot read the page ({exc.__class__.__name__})") from None
     text = (getattr(found, "text", None) or "").strip()
@@ -271,8 +304,9 @@ def feed_items(fetched: Fetched) -> list[FeedItem]:
     """The items of an RSS/Atom feed with their links made absolute; InputError if it is none."""
     import feedparser
 
-    parsed = feedparser.parse(fetched.body, response_headers={"content-location": fetched.url,
-                                                              "content-type": fetched.media_type})
+    parsed = feedparser.parse(
+        fetched.body, response_headers={"content-location": fetched.url, "content-type": fetched.media_type}
+    )
     if not parsed.get("version"):
         raise InputError(f"{fetched.url}: not an RSS or Atom feed")
     items = []
@@ -282,8 +316,13 @@ def feed_items(fetched: Fetched) -> list[FeedItem]:
             continue
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         published = dt.date(stamp.tm_year, stamp.tm_mon, stamp.tm_mday) if stamp else None
-        items.append(FeedItem(url=urllib.parse.urljoin(fetched.url, link),
-                              title=(entry.get("title") or "").strip() or None, published=published))
+        items.append(
+            FeedItem(
+                url=urllib.parse.urljoin(fetched.url, link),
+                title=(entry.get("title") or "").strip() or None,
+                published=published,
+            )
+        )
     if not items:
         raise InputError(f"{fetched.url}: the feed has no items with a link")
     return items
@@ -334,6 +373,21 @@ class UrlBatch:
             logger.warning("%s; skipped", failure)
 
 
-__all__ = ["FEED_TYPES", "HTML_TYPES", "MAX_BYTES", "TIMEOUT", "TRANSIENT_STATUSES", "FetchError", "Fetched",
-           "FeedItem", "UrlBatch",
-           "check_url", "feed_items", "fetch", "is_feed", "is_url", "page_article", "user_agent"]
+__all__ = [
+    "FEED_TYPES",
+    "HTML_TYPES",
+    "MAX_BYTES",
+    "TIMEOUT",
+    "TRANSIENT_STATUSES",
+    "FetchError",
+    "Fetched",
+    "FeedItem",
+    "UrlBatch",
+    "check_url",
+    "feed_items",
+    "fetch",
+    "is_feed",
+    "is_url",
+    "page_article",
+    "user_agent",
+]

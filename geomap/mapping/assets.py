@@ -21,11 +21,23 @@ from geomap.errors import OutputError
 
 #: CDN entries folium elements declare that we either inline or do not need
 #: (our markers use our own CSS, so bootstrap/awesome-markers/jquery are unused).
-REPLACED = frozenset({
-    "leaflet", "leaflet_css", "jquery", "bootstrap", "bootstrap_css", "glyphicons_css",
-    "awesome_markers", "awesome_markers_css", "awesome_markers_font_css", "awesome_rotate_css",
-    "markerclusterjs", "markerclustercss", "markerclusterdefaultcss",
-})
+REPLACED = frozenset(
+    {
+        "leaflet",
+        "leaflet_css",
+        "jquery",
+        "bootstrap",
+        "bootstrap_css",
+        "glyphicons_css",
+        "awesome_markers",
+        "awesome_markers_css",
+        "awesome_markers_font_css",
+        "awesome_rotate_css",
+        "markerclusterjs",
+        "markerclustercss",
+        "markerclusterdefaultcss",
+    }
+)
 
 _SOURCE_MAP = re.compile(r"^\s*(//|/\*)# sourceMappingURL=.*$", re.M)
 _CSS_URL = re.compile(r"url\(\s*['\"]?(?!data:|#)([^'\")]+)['\"]?\s*\)")
@@ -36,8 +48,7 @@ def _xstatic_dir(module: str) -> Path:
         mod = __import__(f"xstatic.pkg.{module}", fromlist=["BASE_DIR"])
     except ImportError as exc:  # pragma: no cover - dependency missing
         raise OutputError(
-            f"offline map needs the python package xstatic-{module.replace('_', '-')}; "
-            "install it or use the CDN mode"
+            f"offline map needs the python package xstatic-{module.replace('_', '-')}; install it or use the CDN mode"
         ) from exc
     return Path(mod.BASE_DIR)
 
@@ -93,7 +104,9 @@ def library_bundle() -> tuple[str, str]:
     js = (
         "if(typeof window.L==='undefined'||!window.L.map){\n"
         + _read_js(leaflet / "leaflet.js")
-        + "\n" + icon_fix + "\n}\n"
+        + "\n"
+        + icon_fix
+        + "\n}\n"
         + "if(!window.L.MarkerClusterGroup){\n"
         + _read_js(cluster / "leaflet.markercluster.js")
         + "\n}\n"

@@ -47,8 +47,11 @@ def natural_earth() -> tuple[tuple[str, dict[str, Any]], ...]:
             frame = pyogrio.read_dataframe(f"zip://{path}", columns=["ISO_A2_EH"])
     except Exception:  # noqa: BLE001 - an optional source: any failure falls back to countryinfo
         return ()
-    return tuple(((code if isinstance(code, str) and len(code) == 2 else ""), mapping(geom))
-                 for code, geom in zip(frame["ISO_A2_EH"], frame.geometry) if geom is not None)
+    return tuple(
+        ((code if isinstance(code, str) and len(code) == 2 else ""), mapping(geom))
+        for code, geom in zip(frame["ISO_A2_EH"], frame.geometry)
+        if geom is not None
+    )
 
 
 def _source_features() -> list[dict[str, Any]]:
@@ -96,12 +99,14 @@ def _multipolygon(geometry: dict[str, Any], tolerance: float, decimals: int) -> 
     simple = geom.simplify(tolerance, preserve_topology=True) if tolerance > 0 else geom
     # each point snapped to a grid of 10^-decimals degrees ("pointwise": the source outlines are
     # not all valid, so no topology is rebuilt)
-    grid = set_precision(simple, 10.0 ** -decimals, mode="pointwise")
+    grid = set_precision(simple, 10.0**-decimals, mode="pointwise")
     polygons = []
     for poly in _polygons(grid):
         # round() only drops the float noise GEOS < 3.12 leaves on snapped values (62.230000000000004)
-        rings = [[[round(x, decimals), round(y, decimals)] for x, y in ring.coords]
-                 for ring in (poly.exterior, *poly.interiors)]
+        rings = [
+            [[round(x, decimals), round(y, decimals)] for x, y in ring.coords]
+            for ring in (poly.exterior, *poly.interiors)
+        ]
         # snapping can collapse a tiny island to a point or a line
         if len({tuple(p) for p in rings[0]}) >= 3:
             polygons.append(rings)
@@ -152,9 +157,16 @@ def country_records() -> tuple[tuple[str, dict[str, Any], dict[str, Any] | None]
             continue
         collection = record.get("geoJSON")
         features = collection.get("features") if isinstance(collection, dict) else None
-        outline = next((f["geometry"] for f in features or [] if isinstance(f, dict)
-                        and isinstance(f.get("geometry"), dict)
-                        and f["geometry"].get("type") in ("Polygon", "MultiPolygon")), None)
+        outline = next(
+            (
+                f["geometry"]
+                for f in features or []
+                if isinstance(f, dict)
+                and isinstance(f.get("geometry"), dict)
+                and f["geometry"].get("type") in ("Polygon", "MultiPolygon")
+            ),
+            None,
+        )
         out[code] = (code, record, outline)
     return tuple(out.values())
 

@@ -41,7 +41,7 @@ class _Table:
 
 def _clip(sentence: str) -> str:
     sentence = " ".join(sentence.split())
-    return sentence if len(sentence) <= SENTENCE_CHARS else sentence[:SENTENCE_CHARS - 1].rstrip() + "\u2026"
+    return sentence if len(sentence) <= SENTENCE_CHARS else sentence[: SENTENCE_CHARS - 1].rstrip() + "\u2026"
 
 
 def columns(rows: list[dict[str, Any]], symbols: dict[str, Symbol]) -> dict[str, Any]:
@@ -55,11 +55,24 @@ def columns(rows: list[dict[str, Any]], symbols: dict[str, Symbol]) -> dict[str,
         lon.append(round(r["_lon"], 4))
         t.append(type_index[r["event_type"]])
         iso = popup.text(r.get("date"))[:10]
-        d.append(dates.add([iso, popup.format_date(iso, popup.text(r.get("date_precision")) or "day",
-                                                   popup.text(r.get("date_text")))]) if iso else -1)
+        d.append(
+            dates.add(
+                [
+                    iso,
+                    popup.format_date(
+                        iso, popup.text(r.get("date_precision")) or "day", popup.text(r.get("date_text"))
+                    ),
+                ]
+            )
+            if iso
+            else -1
+        )
         shown, local = popup.display_name(r)
-        n.append(names.add([shown or popup.text(r.get("place_text")), local,
-                            " ".join(popup.text(r.get("place_text")).split())]))
+        n.append(
+            names.add(
+                [shown or popup.text(r.get("place_text")), local, " ".join(popup.text(r.get("place_text")).split())]
+            )
+        )
         s.append(sentences.add(_clip(popup.text(r.get("sentence")))))
         url = popup.safe_url(popup.text(r.get("url"))) or ""
         src.append(sources.add([popup.source_name(r), popup.text(r.get("published"))[:10], url]))
@@ -67,10 +80,22 @@ def columns(rows: list[dict[str, Any]], symbols: dict[str, Symbol]) -> dict[str,
         conf.append(-1 if c is None or c != c else round(min(max(c, 0.0), 1.0) * 100))
         inferred.append(1 if popup.text(r.get("date_basis")) in popup.DATE_BASIS and iso else 0)
     return {
-        "types": [{"type": k, "color": symbols[k].color, "text": symbols[k].text, "glyph": symbols[k].glyph}
-                  for k in types],
-        "lat": lat, "lon": lon, "t": t, "d": d, "n": n, "s": s, "src": src, "conf": conf, "inf": inferred,
-        "dates": dates.values, "names": names.values, "sentences": sentences.values, "sources": sources.values,
+        "types": [
+            {"type": k, "color": symbols[k].color, "text": symbols[k].text, "glyph": symbols[k].glyph} for k in types
+        ],
+        "lat": lat,
+        "lon": lon,
+        "t": t,
+        "d": d,
+        "n": n,
+        "s": s,
+        "src": src,
+        "conf": conf,
+        "inf": inferred,
+        "dates": dates.values,
+        "names": names.values,
+        "sentences": sentences.values,
+        "sources": sources.values,
         "check": round(popup.CHECK_BELOW * 100),
     }
 

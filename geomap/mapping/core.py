@@ -12,12 +12,23 @@ from folium.plugins import MarkerCluster
 from geomap.errors import InputError
 from geomap.mapping import popup
 from geomap.mapping.assets import make_offline
+from geomap.mapping.basemap import country_outline
 from geomap.mapping.big import AGGREGATE_OVER, AggregatedEvents
 from geomap.mapping.plugins import (
-    CountryOutlines, EventLayer, Fit, Legend, Runtime, TileNotice, TimeRange, Title, UnplacedPanel,
-    histogram, in_window, news_window, outside_note,
+    CountryOutlines,
+    EventLayer,
+    Fit,
+    Legend,
+    Runtime,
+    TileNotice,
+    TimeRange,
+    Title,
+    UnplacedPanel,
+    histogram,
+    in_window,
+    news_window,
+    outside_note,
 )
-from geomap.mapping.basemap import country_outline
 from geomap.mapping.symbols import assign_symbols
 
 #: Tile base maps offered in the layer control besides the chosen one (all need the network).
@@ -86,8 +97,9 @@ def role_of(row: dict[str, Any]) -> str:
     return role if role in ("context", "mentioned") else "event"
 
 
-def _unplaced_events(unplaced: list[dict[str, Any]], others: list[dict[str, Any]],
-                     sited: set[str]) -> list[dict[str, Any]]:
+def _unplaced_events(
+    unplaced: list[dict[str, Any]], others: list[dict[str, Any]], sited: set[str]
+) -> list[dict[str, Any]]:
     """One entry per event with no event site: its first row, plus the names of the
     places the text only mentions with it (``_mentions``)."""
     out: dict[str, dict[str, Any]] = {}
@@ -121,7 +133,8 @@ def make_map(
     ones. Places the text names only as context or in passing are in one more
     layer, faint and off by default. Legend and layer names count the same
     drawn rows; events without an event site are listed in a panel. A date
-    range with a histogram of events per day, week or month filters by date. ``offline`` inlines Leaflet so only tiles need the network.
+    range with a histogram of events per day, week or month filters by date.
+    ``offline`` inlines Leaflet so only tiles need the network.
 
     ``aggregate`` draws the event sites as one canvas layer, counted per grid cell until the
     reader zooms in (:mod:`geomap.mapping.big`); None (the default) does so past
@@ -179,15 +192,18 @@ def make_map(
         target = None
         if cluster and any(r[5] == KIND_PIN for r in rows):
             target = MarkerCluster(
-                name=None, control=False, show_coverage_on_hover=False, chunked_loading=True,
-                max_cluster_radius=45, spiderfy_on_max_zoom=True,
+                name=None,
+                control=False,
+                show_coverage_on_hover=False,
+                chunked_loading=True,
+                max_cluster_radius=45,
+                spiderfy_on_max_zoom=True,
                 icon_create_function=f"geomap.clusterIcon({sym.color!r})",
             ).add_to(group)
         EventLayer(rows, symbol=sym, areas=areas, cluster=target).add_to(group)
 
     if others:
-        name = (f'<span class="geomap-swatch gm-faint-swatch"></span> '
-                f"{_no_jinja(escape(OTHER_PLACES))} ({len(others)})")
+        name = f'<span class="geomap-swatch gm-faint-swatch"></span> {_no_jinja(escape(OTHER_PLACES))} ({len(others)})'
         group = folium.FeatureGroup(name=name, show=False).add_to(m)
         for etype in sorted({r["event_type"] for r in others}):
             sym = symbols[etype]
@@ -195,8 +211,10 @@ def make_map(
             EventLayer(rows, symbol=sym, areas={}).add_to(group)
 
     if recalled_sites:
-        name = (f'<span class="geomap-swatch gm-background-swatch"></span> '
-                f"{_no_jinja(escape(BACKGROUND))} ({len(recalled_sites)})")
+        name = (
+            f'<span class="geomap-swatch gm-background-swatch"></span> '
+            f"{_no_jinja(escape(BACKGROUND))} ({len(recalled_sites)})"
+        )
         group = folium.FeatureGroup(name=name, show=False).add_to(m)
         for etype in sorted({r["event_type"] for r in recalled_sites}):
             sym = symbols[etype]
@@ -206,8 +224,14 @@ def make_map(
     if listed:
         UnplacedPanel(listed, {t: symbols[t] for t in symbols}, total=n_listed).add_to(m)
     if counts or others or listed or recalled_sites:
-        Legend([symbols[t] for t in sorted(counts)], counts, badges=KIND_BADGE in kinds,
-               others=len(others), unplaced=n_listed, background=len(recalled_sites)).add_to(m)
+        Legend(
+            [symbols[t] for t in sorted(counts)],
+            counts,
+            badges=KIND_BADGE in kinds,
+            others=len(others),
+            unplaced=n_listed,
+            background=len(recalled_sites),
+        ).add_to(m)
     if time_slider:
         _time_range(m, sites, recalled_sites, all_rows)
     if title:
@@ -221,17 +245,19 @@ def make_map(
     return m
 
 
-def _time_range(m: folium.Map, sites: list[dict[str, Any]], recalled: list[dict[str, Any]],
-                rows: list[dict[str, Any]]) -> None:
+def _time_range(
+    m: folium.Map, sites: list[dict[str, Any]], recalled: list[dict[str, Any]], rows: list[dict[str, Any]]
+) -> None:
     """The time control; its default range is the news window of the articles (see
     :func:`geomap.mapping.plugins.timerange.news_window`), the rest listed and one click away."""
+
     def dated(rs):
-        return [(popup.text(r.get("date")), popup.text(r.get("date_precision"))) for r in rs
-                if popup.text(r.get("date"))]
+        return [
+            (popup.text(r.get("date")), popup.text(r.get("date_precision"))) for r in rs if popup.text(r.get("date"))
+        ]
 
     def bins(rs):
-        return histogram((popup.text(r.get("date")), popup.text(r.get("date_basis")) in popup.DATE_BASIS)
-                         for r in rs)
+        return histogram((popup.text(r.get("date")), popup.text(r.get("date_basis")) in popup.DATE_BASIS) for r in rs)
 
     window = news_window(dated(sites), (popup.text(r.get("published")) for r in rows))
     shown = [r for r in sites if in_window(window, popup.text(r.get("date")), popup.text(r.get("date_precision")))]
@@ -246,13 +272,16 @@ def _time_range(m: folium.Map, sites: list[dict[str, Any]], recalled: list[dict[
         note = outside_note(dated(everything), window)
         if note["n"]:
             full, outside = bins(everything), note
-    TimeRange(hist, undated=sum(1 for r in sites if not popup.text(r.get("date"))), full=full,
-              outside=outside).add_to(m)
+    TimeRange(hist, undated=sum(1 for r in sites if not popup.text(r.get("date"))), full=full, outside=outside).add_to(
+        m
+    )
 
 
 def _layer_name(sym, etype: str, count: int) -> str:
-    return (f'<span class="geomap-swatch" style="background:{sym.color};color:{sym.text}">'
-            f"{_no_jinja(escape(sym.glyph))}</span> {_no_jinja(escape(etype))} ({count})")
+    return (
+        f'<span class="geomap-swatch" style="background:{sym.color};color:{sym.text}">'
+        f"{_no_jinja(escape(sym.glyph))}</span> {_no_jinja(escape(etype))} ({count})"
+    )
 
 
 def _layer_rows(rows: list[dict[str, Any]], color: str, *, faint: bool) -> tuple[list[list[Any]], dict[str, Any]]:
@@ -273,8 +302,17 @@ def _layer_rows(rows: list[dict[str, Any]], color: str, *, faint: bool) -> tuple
                     area = code
         else:
             kind = KIND_PIN
-        out.append([round(r["_lat"], 6), round(r["_lon"], 6), popup.popup_html(r, color),
-                    popup.tooltip_html(r), popup.text(r.get("date"))[:10], kind, area])
+        out.append(
+            [
+                round(r["_lat"], 6),
+                round(r["_lon"], 6),
+                popup.popup_html(r, color),
+                popup.tooltip_html(r),
+                popup.text(r.get("date"))[:10],
+                kind,
+                area,
+            ]
+        )
     return out, areas
 
 

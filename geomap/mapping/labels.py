@@ -10,8 +10,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from shapely.geometry import shape
 from shapely.errors import TopologicalError
+from shapely.geometry import shape
 from shapely.ops import polylabel
 
 from geomap.errors import OutputError
@@ -94,9 +94,16 @@ def _cities(capitals: dict[str, str]) -> list[list[Any]]:
         if key not in rows or pop > rows[key]["population"]:  # the biggest of namesakes in a country
             rows[key] = dict(city, population=pop, capital=capital)
     ordered = sorted(rows.values(), key=lambda c: (not c["capital"], -c["population"]))
-    return [[round(float(c["latitude"]), 3), round(float(c["longitude"]), 3), c["name"],
-             _city_zoom(c["population"], c["capital"]), KIND_CAPITAL if c["capital"] else KIND_CITY]
-            for c in ordered]
+    return [
+        [
+            round(float(c["latitude"]), 3),
+            round(float(c["longitude"]), 3),
+            c["name"],
+            _city_zoom(c["population"], c["capital"]),
+            KIND_CAPITAL if c["capital"] else KIND_CITY,
+        ]
+        for c in ordered
+    ]
 
 
 @lru_cache(maxsize=1)

@@ -6,19 +6,17 @@ import datetime as dt
 import json
 import math
 import re
-from pathlib import PurePath
+from collections.abc import Mapping
 from html import escape
-from typing import Any, Mapping
+from pathlib import PurePath
+from typing import Any
 
 from geomap.records import CHECK_BELOW
 
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+_MONTHS = ("January February March April May June July August September October November December").split()
 
 #: How sure the place is, shown next to region-level places so they do not read as sites.
-APPROXIMATE = {"region": "region-level place", "country": "country-level place",
-               "continent": "continent-level place"}
+APPROXIMATE = {"region": "region-level place", "country": "country-level place", "continent": "continent-level place"}
 
 
 def text(value: Any) -> str:
@@ -99,7 +97,10 @@ def highlight(sentence: str, start: int, end: int, place: str = "") -> str:
     if not ok:
         return escape(_squash(sentence).strip())
     return (
-        escape(_squash(sentence[:start]).lstrip()) + "<mark>" + escape(_squash(sentence[start:end])) + "</mark>"
+        escape(_squash(sentence[:start]).lstrip())
+        + "<mark>"
+        + escape(_squash(sentence[start:end]))
+        + "</mark>"
         + escape(_squash(sentence[end:]).rstrip())
     )
 
@@ -133,8 +134,10 @@ def confidence_html(value: Any) -> str:
     conf = min(max(conf, 0.0), 1.0)  # a confidence is a probability; a hand-edited table may hold anything
     out = f'<span class="gm-conf">confidence {round(conf * 100)}%</span>'
     if conf < CHECK_BELOW:
-        out += (' <span class="gm-check" title="the place was matched with low confidence: '
-                'check it against the text">check this</span>')
+        out += (
+            ' <span class="gm-check" title="the place was matched with low confidence: '
+            'check it against the text">check this</span>'
+        )
     return out
 
 
@@ -160,11 +163,12 @@ def place_label(row: Mapping[str, Any]) -> str:
 
 
 #: Shown next to the date when it was not stated with the event (``date_basis``).
-DATE_BASIS = {"published": "date inferred from publication",
-              "carried": "date carried from earlier in the paragraph"}
+DATE_BASIS = {"published": "date inferred from publication", "carried": "date carried from earlier in the paragraph"}
 #: Shown on places that are not the event's site (``place_role``).
-ROLES = {"context": "context: a wider area or a place around the event, not its site",
-         "mentioned": "mentioned in the sentence, not where the event happened"}
+ROLES = {
+    "context": "context: a wider area or a place around the event, not its site",
+    "mentioned": "mentioned in the sentence, not where the event happened",
+}
 
 
 def source_name(row: Mapping[str, Any]) -> str:
@@ -194,7 +198,7 @@ def popup_html(row: Mapping[str, Any], color: str = "#555") -> str:
     parts = [
         '<div class="geomap-popup">',
         f'<div class="gm-head"><span class="gm-type" style="background:{escape(color, quote=True)}">'
-        f"{escape(etype)}</span> <span class=\"gm-date\">{escape(date)}</span>",
+        f'{escape(etype)}</span> <span class="gm-date">{escape(date)}</span>',
     ]
     date_text = text(row.get("date_text"))
     if date_text and date_text != date:
@@ -211,12 +215,18 @@ def popup_html(row: Mapping[str, Any], color: str = "#555") -> str:
     shown, local = display_name(row)
     if written or shown:
         name = escape(shown or written)
-        where = [f'<span class="gm-name" title="{escape(local, quote=True)}">{name}</span>' if local else f'<span class="gm-name">{name}</span>']
+        where = [
+            f'<span class="gm-name" title="{escape(local, quote=True)}">{name}</span>'
+            if local
+            else f'<span class="gm-name">{name}</span>'
+        ]
         detail = [x for x in (text(row.get("admin1")), text(row.get("country"))) if x and x != shown]
         if detail:
             where.append(", " + escape(", ".join(dict.fromkeys(detail))))
         if written and " ".join(written.split()) != shown:
-            where.append(f' <span class="gm-muted">(&ldquo;{escape(" ".join(written.split()))}&rdquo; in the text)</span>')
+            where.append(
+                f' <span class="gm-muted">(&ldquo;{escape(" ".join(written.split()))}&rdquo; in the text)</span>'
+            )
         extra = [confidence_html(row.get("confidence"))]
         approx = APPROXIMATE.get(text(row.get("geo_precision")))
         if approx:
@@ -242,8 +252,11 @@ def popup_html(row: Mapping[str, Any], color: str = "#555") -> str:
     if n_sources > 1:
         more = n_sources - 1
         label = f"+{more} more source{'s' if more > 1 else ''}"
-        others = [s for s in _sources(text(row.get("sources")))
-                  if text(s.get("sentence")) != sentence or text(s.get("url")) != url][:5]
+        others = [
+            s
+            for s in _sources(text(row.get("sources")))
+            if text(s.get("sentence")) != sentence or text(s.get("url")) != url
+        ][:5]
         if others:
             items = "".join(
                 f"<li>{_link(text(s.get('title')), text(s.get('url')))}"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from geomap.errors import OutputError
 
@@ -88,8 +88,15 @@ def wait_for_map(page, timeout_ms: int = 15_000) -> None:
     page.wait_for_timeout(400)  # let cluster/zoom animations finish
 
 
-def screenshot(browser, html_path: str | os.PathLike[str], *, width: int = 1200, height: int = 800,
-               offline: bool = False, timeout_ms: int = 15_000) -> bytes:
+def screenshot(
+    browser,
+    html_path: str | os.PathLike[str],
+    *,
+    width: int = 1200,
+    height: int = 800,
+    offline: bool = False,
+    timeout_ms: int = 15_000,
+) -> bytes:
     """PNG bytes of the page at *html_path*; ``offline`` blocks all non-local requests."""
     page = browser.new_page(viewport={"width": width, "height": height})
     try:
@@ -102,8 +109,15 @@ def screenshot(browser, html_path: str | os.PathLike[str], *, width: int = 1200,
         page.close()
 
 
-def render_png(html_path: str | os.PathLike[str], png_path: str | os.PathLike[str], *,
-               width: int = 1200, height: int = 800, offline: bool = False, browser=None) -> Path:
+def render_png(
+    html_path: str | os.PathLike[str],
+    png_path: str | os.PathLike[str],
+    *,
+    width: int = 1200,
+    height: int = 800,
+    offline: bool = False,
+    browser=None,
+) -> Path:
     """Screenshot a written map page to *png_path* (atomic); returns the PNG path.
 
     ``offline`` blocks non-local requests (reproducible shots); pass an open
@@ -114,6 +128,7 @@ def render_png(html_path: str | os.PathLike[str], png_path: str | os.PathLike[st
     html_path = Path(html_path)
     if not html_path.is_file():
         raise OutputError(f"cannot render {html_path}: no such file")
+
     def shoot(b) -> bytes:
         from playwright.sync_api import Error as PlaywrightError  # a browser exists: so does playwright
 

@@ -56,12 +56,19 @@ def assets_js(offline: bool = True) -> str:
         lib_css, lib_js = library_bundle()
         css.insert(0, lib_css)
         js.insert(0, lib_js)
-    inject = ("(function(){var s=document.createElement('style');s.setAttribute('data-geomap-assets','');"
-              f"s.textContent={script_json(chr(10).join(css))};"
-              "(document.head||document.documentElement).appendChild(s);})();")
+    inject = (
+        "(function(){var s=document.createElement('style');s.setAttribute('data-geomap-assets','');"
+        f"s.textContent={script_json(chr(10).join(css))};"
+        "(document.head||document.documentElement).appendChild(s);})();"
+    )
     # top-level blocks, not a function: Leaflet's UMD wrapper registers itself on `this` (window)
-    return ("if(!window.geomapAssets){window.geomapAssets=true;\n" + inject + "\n"
-            + "\n".join(_script_safe(part) for part in js) + "\n}\n")
+    return (
+        "if(!window.geomapAssets){window.geomapAssets=true;\n"
+        + inject
+        + "\n"
+        + "\n".join(_script_safe(part) for part in js)
+        + "\n}\n"
+    )
 
 
 def assets_name(offline: bool = True) -> str:

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Literal
 
 import folium
-from branca.element import Element
 
 from geomap.errors import OutputError
 from geomap.io.atomic import write_data
@@ -21,9 +20,7 @@ from geomap.mapping.shared import ASSET_MODES, Assets, bundle_tag, take_assets, 
 Embed = Literal["page", "fragment", "iframe"]
 
 #: Page-level rules folium puts in the header that must not leak into a host page.
-_PAGE_ONLY = re.compile(
-    r"<meta[^>]*>|<style>\s*html,\s*body\s*\{.*?</style>|<style>\s*#map\s*\{.*?</style>", re.S
-)
+_PAGE_ONLY = re.compile(r"<meta[^>]*>|<style>\s*html,\s*body\s*\{.*?</style>|<style>\s*#map\s*\{.*?</style>", re.S)
 
 
 def is_offline(m: folium.Map) -> bool:
@@ -87,8 +84,14 @@ def map_html(m: folium.Map, *, embed: Embed = "page", height: str = "500px", ass
     raise OutputError(f"unknown embed mode {embed!r}; use page, fragment or iframe")
 
 
-def write_map(m: folium.Map, path: str | os.PathLike[str], *, embed: Embed = "page",
-              height: str = "500px", assets: Assets = "inline") -> Path:
+def write_map(
+    m: folium.Map,
+    path: str | os.PathLike[str],
+    *,
+    embed: Embed = "page",
+    height: str = "500px",
+    assets: Assets = "inline",
+) -> Path:
     """Write *m* to *path* atomically and return the path; ``assets="sidecar"`` also writes the
     shared assets file beside it (kept when it is there already)."""
     text = map_html(m, embed=embed, height=height, assets=assets)

@@ -13,7 +13,6 @@ Results land in ``doc.spans["places"]`` (labels GPE, LOC, FAC, NORP for demonyms
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +30,18 @@ PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Entity labels a gazetteer phrase match must not override: the model has read the context.
 _PROTECTED = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE"}
 # Match sources, best first, for resolving overlaps.
-_PRIORITY = {"FACILITY": 0, "REGION": 0, "CAPITAL": 0, "DEMONYM_PLACE": 1, "PROPAGATED": 1, "LOCATIVE": 1,
-             "NER": 2, "HASHTAG": 2, "GAZ": 3, "EMBEDDED": 3}
+_PRIORITY = {
+    "FACILITY": 0,
+    "REGION": 0,
+    "CAPITAL": 0,
+    "DEMONYM_PLACE": 1,
+    "PROPAGATED": 1,
+    "LOCATIVE": 1,
+    "NER": 2,
+    "HASHTAG": 2,
+    "GAZ": 3,
+    "EMBEDDED": 3,
+}
 #: Entity labels whose names often start with a place ("Ohio Department of Development",
 #: "DeKalb Police", "American Legion"): the place inside is a toponym too.
 _EMBEDDING = {"ORG", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"}
@@ -55,18 +64,25 @@ if not Span.has_extension("geomap_source"):
 
 @Language.factory(
     "geomap_places",
-    default_config={"gazetteer": None, "min_population": 15000, "use_gazetteer_terms": True,
-                    "locative_unknown": True},
+    default_config={"gazetteer": None, "min_population": 15000, "use_gazetteer_terms": True, "locative_unknown": True},
     assigns=["doc.ents", "doc.spans"],
     requires=["doc.ents", "token.pos"],
 )
 def make_place_ruler(
-    nlp: Language, name: str, gazetteer: str | None, min_population: int, use_gazetteer_terms: bool,
+    nlp: Language,
+    name: str,
+    gazetteer: str | None,
+    min_population: int,
+    use_gazetteer_terms: bool,
     locative_unknown: bool,
-) -> "PlaceRecognizer":
+) -> PlaceRecognizer:
     return PlaceRecognizer(
-        nlp, name, gazetteer=gazetteer, min_population=min_population,
-        use_gazetteer_terms=use_gazetteer_terms, locative_unknown=locative_unknown,
+        nlp,
+        name,
+        gazetteer=gazetteer,
+        min_population=min_population,
+        use_gazetteer_terms=use_gazetteer_terms,
+        locative_unknown=locative_unknown,
     )
 
 
@@ -157,7 +173,7 @@ class PlaceRecognizer:
                 country = None
                 while span.end - span.start > 2 and gaz.demonym_country(span[0].text):
                     country = country or gaz.demonym_country(span[0].text)
-                    span = doc[span.start + 1:span.end]
+                    span = doc[span.start + 1 : span.end]
                 if span[0].text == "-" or span[-2].text == "-":
                     continue
                 if country is None and _cuts_a_name(span):
@@ -173,22 +189,27 @@ class PlaceRecognizer:
                     continue
                 # "Colorado State University": the head is inside a longer proper name, an
                 # institution rather than the region.
-                if (source == "REGION" and span[-1].lower_ == "state" and span.end < len(doc)
-                        and doc[span.end].is_title
-                        and doc[span.end].pos_ == "PROPN"):
+                if (
+                    source == "REGION"
+                    and span[-1].lower_ == "state"
+                    and span.end < len(doc)
+                    and doc[span.end].is_title
+                    and doc[span.end].pos_ == "PROPN"
+                ):
                     continue
                 kinds = ["airport", "site"] if source == "FACILITY" else ["admin1", "admin2", "region"]
-                add(source, span, "FAC" if source == "FACILITY" else "GPE",
-                    {"kinds": kinds, "country": country})
+                add(source, span, "FAC" if source == "FACILITY" else "GPE", {"kinds": kinds, "country": country})
             elif source == "DEMONYM_PLACE":
                 country = gaz.demonym_country(span[0].text)
                 # "Iraqi Kurdistan" yes, "Russian Minister" or "Nigerian Air" no: the second word
                 # must name a country or region, or be one the model read as a place.
                 # And a known name must have a place in that country (or across borders): the
                 # "Canadian Coast" (Guard) is no Tanzanian region.
-                if country and (span[1].ent_type_ in PLACE_LABELS
-                                or gaz.is_notable_name(span[1].text, min_population=10**10)) and _has_place_in(
-                        gaz, span[1].text, country):
+                if (
+                    country
+                    and (span[1].ent_type_ in PLACE_LABELS or gaz.is_notable_name(span[1].text, min_population=10**10))
+                    and _has_place_in(gaz, span[1].text, country)
+                ):
                     add(source, span, "GPE", {"country": country, "name": span[1].text})
             elif source == "CAPITAL":
                 country = gaz.demonym_country(span[1].text)
@@ -260,21 +281,34 @@ class PlaceRecognizer:
                 continue  # "outside St. Peter's church": the building, not the parish
             known = self._known_place(span.text)
             if known:
-                if (span.end - span.start == 1 and left != "strong" and right not in ("postfix", "container")
-                        and span[0].lower_ in self.common_nouns
-                        and not self.gazetteer.is_notable_name(span.text,
-                                                               min_population=_COMMON_WORD_MIN_POPULATION)
-                        and not self.gazetteer.is_city_alias(span.text)):
+                if (
+                    span.end - span.start == 1
+                    and left != "strong"
+                    and right not in ("postfix", "container")
+                    and span[0].lower_ in self.common_nouns
+                    and not self.gazetteer.is_notable_name(span.text, min_population=_COMMON_WORD_MIN_POPULATION)
+                    and not self.gazetteer.is_city_alias(span.text)
+                ):
                     continue  # "in Court", "trust in God": a common word, not a small town
-                ok = (left in ("prep", "strong", "paren") or right is not None
-                      or (left in ("weak", "inherited") and not person))
+                ok = (
+                    left in ("prep", "strong", "paren")
+                    or right is not None
+                    or (left in ("weak", "inherited") and not person)
+                )
             else:
-                strong = (left == "strong" or right in ("postfix", "container")
-                          or (left == "prep" and (right == "comma" or labels & PLACE_LABELS)))
+                strong = (
+                    left == "strong"
+                    or right in ("postfix", "container")
+                    or (left == "prep" and (right == "comma" or labels & PLACE_LABELS))
+                )
                 # "Supreme Court (Dhaka)": a name ending in a common noun is an institution.
-                ok = (self.locative_unknown and strong and not span.text.isupper()
-                      and sum(c.isalpha() for c in span.text) >= 3
-                      and span[-1].lower_ not in self.common_nouns)
+                ok = (
+                    self.locative_unknown
+                    and strong
+                    and not span.text.isupper()
+                    and sum(c.isalpha() for c in span.text) >= 3
+                    and span[-1].lower_ not in self.common_nouns
+                )
             if ok:
                 out.append(span)
                 if left is not None and left != "paren":
@@ -324,7 +358,7 @@ class PlaceRecognizer:
         if j >= n:
             return None
         nxt = doc[j]
-        if nxt.is_lower and (nxt.lower_ in _FRAME_NOUNS or doc[j:j + 3].text.lower() in _FRAME_NOUNS):
+        if nxt.is_lower and (nxt.lower_ in _FRAME_NOUNS or doc[j : j + 3].text.lower() in _FRAME_NOUNS):
             return "postfix"
         if j + 1 < n and nxt.text in ("(", ","):
             other = starts.get(j + 1)
@@ -364,7 +398,7 @@ class PlaceRecognizer:
 
     def _known_area(self, text: str) -> bool:
         """The gazetteer knows ``text`` as a country, region or first- or second-level division."""
-        if self.gazetteer.is_notable_name(text, min_population=10 ** 10):
+        if self.gazetteer.is_notable_name(text, min_population=10**10):
             return True
         key = normalize_name(text)
         return any(p.kind == "admin2" and normalize_name(p.name) == key for p in self.gazetteer.lookup(text))
@@ -394,15 +428,18 @@ class PlaceRecognizer:
         gaz = self.gazetteer
         start = ent.start + (1 if ent[0].lower_ == "the" else 0)
         for size in range(min(3, ent.end - start - 1), 0, -1):
-            span = ent.doc[start:start + size]
+            span = ent.doc[start : start + size]
             if not all(t.is_title or t.is_upper for t in span):
                 continue
             if size == 1:
                 country = gaz.demonym_country(span.text)
                 if country:
                     return span, {"country": country, "demonym": True}
-            if (gaz.is_notable_name(span.text, min_population=self.min_population)
-                    and gaz.spelled_alike(span.text) and not _names_a_movement(ent)):
+            if (
+                gaz.is_notable_name(span.text, min_population=self.min_population)
+                and gaz.spelled_alike(span.text)
+                and not _names_a_movement(ent)
+            ):
                 return span, None
         return None
 
@@ -412,17 +449,25 @@ class PlaceRecognizer:
         i, n = 0, len(doc)
         while i < n:
             tok = doc[i]
-            if (taken[i] or tok.pos_ != "PROPN" or not (tok.is_title or (tok.is_upper and len(tok) > 3))
-                    or tok.lower_ in patterns.CALENDAR_WORDS):
+            if (
+                taken[i]
+                or tok.pos_ != "PROPN"
+                or not (tok.is_title or (tok.is_upper and len(tok) > 3))
+                or tok.lower_ in patterns.CALENDAR_WORDS
+            ):
                 i += 1
                 continue
             for size in range(min(_MAX_NGRAM, n - i), 0, -1):
-                span = doc[i:i + size]
-                if (any(taken[i:i + size]) or not (span[-1].is_title or span[-1].is_upper)
-                        or sum(c.isalpha() for c in span.text) < 3):
+                span = doc[i : i + size]
+                if (
+                    any(taken[i : i + size])
+                    or not (span[-1].is_title or span[-1].is_upper)
+                    or sum(c.isalpha() for c in span.text) < 3
+                ):
                     continue
-                if (self.gazetteer.is_notable_name(span.text, min_population=self.min_population)
-                        and self.gazetteer.spelled_alike(span.text)):
+                if self.gazetteer.is_notable_name(
+                    span.text, min_population=self.min_population
+                ) and self.gazetteer.spelled_alike(span.text):
                     yield span
                     i += size
                     break
@@ -466,26 +511,38 @@ class PlaceRecognizer:
             return None
         if span[0].lower_ in patterns.PART_OF_PLACE_WORDS:
             rest = span[1:]
-            if (rest[0].is_title and gaz.spelled_alike(rest.text)
-                    and (gaz.is_notable_name(rest.text, min_population=_COMMON_WORD_MIN_POPULATION)
-                         or (not (len(rest) == 1 and rest[0].lower_ in self.common_nouns)
-                             and gaz.is_notable_name(rest.text, min_population=self.min_population)))):
+            if (
+                rest[0].is_title
+                and gaz.spelled_alike(rest.text)
+                and (
+                    gaz.is_notable_name(rest.text, min_population=_COMMON_WORD_MIN_POPULATION)
+                    or (
+                        not (len(rest) == 1 and rest[0].lower_ in self.common_nouns)
+                        and gaz.is_notable_name(rest.text, min_population=self.min_population)
+                    )
+                )
+            ):
                 return rest.text
             return None
         # the institution's word may follow the span ("U.S. District" Court)
         after = span.doc[span.end].lower_ if span.end < len(span.doc) else ""
         for size in range(min(3, len(span) - 1), 0, -1):
             head, tail = span[:size], span[size:]
-            if (tail[0].lower_ in patterns.CIVIC_WORDS or tail[-1].lower_ in patterns.CIVIC_WORDS
-                    or after in patterns.CIVIC_WORDS) and all(
-                    t.is_title for t in head) and gaz.spelled_alike(head.text) and (
-                    gaz.is_notable_name(head.text, min_population=self.min_population)
-                    or self._known_area(head.text)):
+            if (
+                (
+                    tail[0].lower_ in patterns.CIVIC_WORDS
+                    or tail[-1].lower_ in patterns.CIVIC_WORDS
+                    or after in patterns.CIVIC_WORDS
+                )
+                and all(t.is_title for t in head)
+                and gaz.spelled_alike(head.text)
+                and (gaz.is_notable_name(head.text, min_population=self.min_population) or self._known_area(head.text))
+            ):
                 return head.text
         return None
 
     def _hashtag_names(self, doc: Doc):
-        """"#Ferguson", "#SierraLeone": a capitalised hashtag whose words name a notable place
+        """ "#Ferguson", "#SierraLeone": a capitalised hashtag whose words name a notable place
         (the model reads hashtags as anything, often as persons)."""
         gaz = self.gazetteer
         for tok in doc[:-1]:
@@ -496,7 +553,7 @@ class PlaceRecognizer:
                 continue
             name = _CAMEL_CASE.sub(" ", word.text)
             if gaz.is_notable_name(name, min_population=self.min_population) and gaz.spelled_alike(name):
-                yield doc[word.i:word.i + 1], name
+                yield doc[word.i : word.i + 1], name
 
     def _whole_name(self, span: Span) -> Span:
         """The model's span grown to the whole gazetteer name it cuts ("San Cristobal de" ->
@@ -504,12 +561,15 @@ class PlaceRecognizer:
         it that the gazetteer knows; the span itself when there is none."""
         doc = span.doc
         end = span.end
-        while end < len(doc) and end - span.end < _MAX_NAME_GROWTH and (
-                doc[end].lower_ in patterns.NAME_PARTICLES or doc[end].is_title):
+        while (
+            end < len(doc)
+            and end - span.end < _MAX_NAME_GROWTH
+            and (doc[end].lower_ in patterns.NAME_PARTICLES or doc[end].is_title)
+        ):
             end += 1
         for stop in range(end, span.end, -1):
-            if doc[stop - 1].is_title and self.gazetteer.is_known_name(doc[span.start:stop].text):
-                return doc[span.start:stop]
+            if doc[stop - 1].is_title and self.gazetteer.is_known_name(doc[span.start : stop].text):
+                return doc[span.start : stop]
         return span
 
     def _plausible_place(self, span: Span) -> bool:
@@ -528,13 +588,17 @@ class PlaceRecognizer:
 
     # -- serialization: settings only; the gazetteer is a separate file ---------------------
     def _cfg(self) -> dict:
-        return {"min_population": self.min_population, "use_gazetteer_terms": self.use_gazetteer_terms,
-                "locative_unknown": self.locative_unknown, "gazetteer": str(self.gazetteer_path) if self.gazetteer_path else None}
+        return {
+            "min_population": self.min_population,
+            "use_gazetteer_terms": self.use_gazetteer_terms,
+            "locative_unknown": self.locative_unknown,
+            "gazetteer": str(self.gazetteer_path) if self.gazetteer_path else None,
+        }
 
     def to_bytes(self, *, exclude=tuple()) -> bytes:
         return srsly.msgpack_dumps(self._cfg())
 
-    def from_bytes(self, data: bytes, *, exclude=tuple()) -> "PlaceRecognizer":
+    def from_bytes(self, data: bytes, *, exclude=tuple()) -> PlaceRecognizer:
         cfg = srsly.msgpack_loads(data)
         self.min_population = cfg["min_population"]
         self.use_gazetteer_terms = cfg["use_gazetteer_terms"]
@@ -547,7 +611,7 @@ class PlaceRecognizer:
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_json(path / "cfg.json", self._cfg())
 
-    def from_disk(self, path, *, exclude=tuple()) -> "PlaceRecognizer":
+    def from_disk(self, path, *, exclude=tuple()) -> PlaceRecognizer:
         return self.from_bytes(srsly.msgpack_dumps(srsly.read_json(ensure_path(path) / "cfg.json")))
 
 
@@ -559,8 +623,12 @@ def _cuts_a_name(span: Span) -> bool:
     before = span.doc[span.start - 1]
     if before.text in ("-", "–") or (before.whitespace_ == "" and not before.is_punct):
         return True
-    return (before.is_title and before.pos_ == "PROPN" and not before.is_sent_start
-            and before.lower_ not in patterns.COMPASS_WORDS)
+    return (
+        before.is_title
+        and before.pos_ == "PROPN"
+        and not before.is_sent_start
+        and before.lower_ not in patterns.COMPASS_WORDS
+    )
 
 
 def _overlaps(a: Span, b: Span) -> bool:
@@ -594,7 +662,7 @@ def _name_chunks(doc: Doc) -> list[Span]:
             t = doc[j]
             if _capitalised(t):
                 j += 1
-            elif (t.text == "-" and not doc[j - 1].whitespace_ and j + 1 < n and _capitalised(doc[j + 1])):
+            elif t.text == "-" and not doc[j - 1].whitespace_ and j + 1 < n and _capitalised(doc[j + 1]):
                 j += 2
             elif _particle(t) and j + 1 < n and _capitalised(doc[j + 1]):
                 j += 2
@@ -644,7 +712,7 @@ def _names_a_movement(ent: Span) -> bool:
 
 
 def _names_an_institution(span: Span) -> bool:
-    """"St. Peter's church", "St Mark's Cathedral": a saint's or a possessive name followed by an
+    """ "St. Peter's church", "St Mark's Cathedral": a saint's or a possessive name followed by an
     institution word names the building, not the parish or town."""
     doc = span.doc
     saint = span[0].lower_.rstrip(".") in ("st", "saint", "ste", "sainte")

@@ -31,8 +31,12 @@ def mention_role(span: Span) -> MentionRole:
         return "actor"
     if dep == "pobj" and root.head.lower_ == "by" and root.head.dep_ == "agent":
         return "actor"  # "was blacklisted by Iran"
-    if (dep in _MODIFIER_DEPS and root.head.i >= span.end and root.head.pos_ in ("NOUN", "PROPN")
-            and root.head.lower_ not in PLACE_TYPE_NOUNS):
+    if (
+        dep in _MODIFIER_DEPS
+        and root.head.i >= span.end
+        and root.head.pos_ in ("NOUN", "PROPN")
+        and root.head.lower_ not in PLACE_TYPE_NOUNS
+    ):
         # "Iraq's Popular Mobilization Units", "US forces": the name qualifies a following noun.
         # A place-type head ("Anbar Province") is part of the name and already inside the span.
         if span[-1].tag_ == "POS" or (span.end < len(span.doc) and span.doc[span.end].tag_ == "POS"):

@@ -33,10 +33,33 @@ from __future__ import annotations
 from geomap.resolve.confidence import RANKER_FILE, Weights
 from geomap.resolve.context import group_key
 from geomap.resolve.features import (
-    CONFIDENCE_FEATURES, CUE_SOURCES, FEATURES, KIND_FEATURE, MAX_MARGIN, POPULATION_SCALE, PROXIMITY_KM,
-    READING, confidence_features, reading_features)
+    CONFIDENCE_FEATURES,
+    CUE_SOURCES,
+    FEATURES,
+    KIND_FEATURE,
+    MAX_MARGIN,
+    POPULATION_SCALE,
+    PROXIMITY_KM,
+    READING,
+    confidence_features,
+    reading_features,
+)
 from geomap.resolve.ranking import ROUNDS, Resolver
 
-__all__ = ["CONFIDENCE_FEATURES", "CUE_SOURCES", "FEATURES", "KIND_FEATURE", "MAX_MARGIN", "POPULATION_SCALE",
-           "PROXIMITY_KM", "RANKER_FILE", "READING", "ROUNDS", "Resolver", "Weights", "confidence_features",
-           "group_key", "reading_features"]
+__all__ = [
+    "CONFIDENCE_FEATURES",
+    "CUE_SOURCES",
+    "FEATURES",
+    "KIND_FEATURE",
+    "MAX_MARGIN",
+    "POPULATION_SCALE",
+    "PROXIMITY_KM",
+    "RANKER_FILE",
+    "READING",
+    "ROUNDS",
+    "Resolver",
+    "Weights",
+    "confidence_features",
+    "group_key",
+    "reading_features",
+]

@@ -24,8 +24,11 @@ def all_candidates(gaz: Gazetteer, mention: Mention) -> list[Place]:
     if kinds and not any(p.kind in kinds for p in found):
         # Facilities are often written differently from the gazetteer ("Ain al-Assad
         # Airbase" for "Al Asad Air Base"): fall back to fuzzy matching within the kind.
-        fuzzy = [p for p, _ in gaz.fuzzy(mention.text, kinds=kinds, country=hint.get("country"))
-                 if _same_stem(mention.text, p.name)]
+        fuzzy = [
+            p
+            for p, _ in gaz.fuzzy(mention.text, kinds=kinds, country=hint.get("country"))
+            if _same_stem(mention.text, p.name)
+        ]
         found = fuzzy or found
     if not found and not kinds:
         found = _name_and_container(gaz, mention.text)
@@ -36,14 +39,18 @@ def all_candidates(gaz: Gazetteer, mention: Mention) -> list[Place]:
         if stem and stem != mention.text:
             # by the place's own name, word for word: "Fort Hood" is neither Al Hudaydah, which
             # "Hood" also spells, nor 'En Hod
-            found = [p for p in gaz.lookup(stem, country=hint.get("country"))
-                     if p.kind in ("city", "admin2") and main_key(p.name) == main_key(stem)
-                     and len(p.name.split()) == len(stem.split())]
+            found = [
+                p
+                for p in gaz.lookup(stem, country=hint.get("country"))
+                if p.kind in ("city", "admin2")
+                and main_key(p.name) == main_key(stem)
+                and len(p.name.split()) == len(stem.split())
+            ]
     return found
 
 
 def _name_and_container(gaz: Gazetteer, text: str) -> list[Place]:
-    """"Chicago Illinois", "Herat Afghanistan": an unknown name that is a known name followed
+    """ "Chicago Illinois", "Herat Afghanistan": an unknown name that is a known name followed
     by its state or country, without the comma; the first name's candidates inside it."""
     words = text.split()
     for cut in range(len(words) - 1, 0, -1):
@@ -56,8 +63,24 @@ def _name_and_container(gaz: Gazetteer, text: str) -> list[Place]:
     return []
 
 
-_FACILITY_WORDS = {"camp", "fort", "base", "air", "airbase", "airfield", "airport", "field", "station",
-                   "naval", "military", "outpost", "garrison", "barracks", "forward", "operating"}
+_FACILITY_WORDS = {
+    "camp",
+    "fort",
+    "base",
+    "air",
+    "airbase",
+    "airfield",
+    "airport",
+    "field",
+    "station",
+    "naval",
+    "military",
+    "outpost",
+    "garrison",
+    "barracks",
+    "forward",
+    "operating",
+}
 
 
 def _facility_stem(text: str) -> str:

@@ -27,8 +27,7 @@ _OUTSIZING_TOWN = 100_000
 
 def outsized(region: Place, found: list[Place]) -> bool:
     """Is a first-level region dwarfed by a big town of its name in another country?"""
-    abroad = max((q.population for q in found if q.kind == "city" and q.country_code != region.country_code),
-                 default=0)
+    abroad = max((q.population for q in found if q.kind == "city" and q.country_code != region.country_code), default=0)
     return abroad >= _OUTSIZING_TOWN and region.population * _OUTSIZED < abroad
 
 
@@ -48,19 +47,30 @@ class Cues:
 #: Words that make the name beside them a town: "the town of X", "X city", "downtown X".
 _TOWN_NOUN = r"(?:town|city|village|borough|township|hamlet|municipality)"
 _TOWN_BEFORE = re.compile(rf"\b(?:{_TOWN_NOUN}\s+of|downtown)\s+$", re.I)
-_TOWN_AFTER = re.compile(rf"^\s+(?:{_TOWN_NOUN})\b(?!\s+(?:council|hall|manager|limits|police|school|centre|center)\b)", re.I)
+_TOWN_AFTER = re.compile(
+    rf"^\s+(?:{_TOWN_NOUN})\b(?!\s+(?:council|hall|manager|limits|police|school|centre|center)\b)", re.I
+)
 #: A town's own institutions after its name: "X Police Department", "X High School", "X Mayor"
 #: (not "X City Council": "Oklahoma" before "City Council" is no town, see _TOWN_AFTER).
-_TOWN_INSTITUTION = re.compile(r"^\s+(?:police\s+(?:department|dept|chief)|fire\s+(?:department|dept|chief)|"
-                               r"high\s+school|middle\s+school|elementary|mayor|board\s+of\s+education|"
-                               r"school\s+board|public\s+library)\b", re.I)
+_TOWN_INSTITUTION = re.compile(
+    r"^\s+(?:police\s+(?:department|dept|chief)|fire\s+(?:department|dept|chief)|"
+    r"high\s+school|middle\s+school|elementary|mayor|board\s+of\s+education|"
+    r"school\s+board|public\s+library)\b",
+    re.I,
+)
 #: Words of a sentence about a town: its size, charter, seat, people.
-_TOWN_TALK = re.compile(r"\b(?:town|village|borough|township|population|inhabitants|residents|incorporated|"
-                        r"county seat|settled|founded|downtown|census)\b", re.I)
+_TOWN_TALK = re.compile(
+    r"\b(?:town|village|borough|township|population|inhabitants|residents|incorporated|"
+    r"county seat|settled|founded|downtown|census)\b",
+    re.I,
+)
 #: "the state of X", "X state", "X province" (not "X State University").
 _STATE_BEFORE = re.compile(r"\b(?:state|province|region|governorate|prefecture)\s+of\s+$", re.I)
-_STATE_AFTER = re.compile(r"^\s+(?:state|province|governorate|prefecture)\b(?!\s+(?:university|college|"
-                          r"police|park|department|route|highway|road|senate|house|fair)\b)", re.I)
+_STATE_AFTER = re.compile(
+    r"^\s+(?:state|province|governorate|prefecture)\b(?!\s+(?:university|college|"
+    r"police|park|department|route|highway|road|senate|house|fair)\b)",
+    re.I,
+)
 _CUE_WINDOW = 25
 
 
@@ -74,17 +84,19 @@ def document_cues(mentions: list[Mention], text: str, groups: dict[str, list[int
             m = mentions[i]
             if not text or m.end > len(text):
                 continue
-            before = text[max(0, m.start - _CUE_WINDOW):m.start]
-            after = text[m.end:m.end + _CUE_WINDOW]
+            before = text[max(0, m.start - _CUE_WINDOW) : m.start]
+            after = text[m.end : m.end + _CUE_WINDOW]
             if _TOWN_BEFORE.search(before) or _TOWN_AFTER.match(after) or _TOWN_INSTITUTION.match(after):
                 tw = 1.0
             if _STATE_BEFORE.search(before) or _STATE_AFTER.match(after):
                 sw = 1.0
-            sentence = text[m.sent_start:m.start] + " " + text[m.end:m.sent_end]
+            sentence = text[m.sent_start : m.start] + " " + text[m.end : m.sent_end]
             if _TOWN_TALK.search(sentence):
                 ts = 1.0
         town_word[key], town_sentence[key], state_word[key] = tw, ts, sw
     return Cues(town_word, town_sentence, state_word)
+
+
 #: A town below this size, far from every country the text names, needs its own evidence.
 _SMALL_TOWN = 50_000
 #: How many other unambiguous names must vouch for the text's countries before a namesake abroad
@@ -92,8 +104,7 @@ _SMALL_TOWN = 50_000
 _FRIEND_EVIDENCE = 2
 
 
-def document_evidence(groups: dict[str, list[int]], cands: dict[str, list[Place]]
-                       ) -> tuple[Counter, set[str]]:
+def document_evidence(groups: dict[str, list[int]], cands: dict[str, list[Place]]) -> tuple[Counter, set[str]]:
     """Document context from the unambiguous evidence: countries and regions named outright,
     and the countries of single-candidate mentions (votes weighted by mentions)."""
     country_votes: Counter[str] = Counter()
@@ -128,9 +139,8 @@ def states_named(named: list[tuple[int, int, Place]], counties: list[Place]) -> 
     return states
 
 
-def text_containers(mentions: list[Mention], text: str, named: list[tuple[int, int, Place]]
-                     ) -> dict[str, list[Place]]:
-    """"Greenville, Indiana" where the text's state or county is no mention: the mention's group ->
+def text_containers(mentions: list[Mention], text: str, named: list[tuple[int, int, Place]]) -> dict[str, list[Place]]:
+    """ "Greenville, Indiana" where the text's state or county is no mention: the mention's group ->
     the places of the area written right after it."""
     out: dict[str, list[Place]] = defaultdict(list)
     if not named:
@@ -140,15 +150,19 @@ def text_containers(mentions: list[Mention], text: str, named: list[tuple[int, i
         starts[start].append(p)
     for m in mentions:
         for start, places in starts.items():
-            if start > m.end and start - m.end <= 30 and _CONTAINER_SEP.match(text[m.end:start]):
+            if start > m.end and start - m.end <= 30 and _CONTAINER_SEP.match(text[m.end : start]):
                 out[group_key(m)].extend(places)
     return out
 
 
 def named_counties(groups: dict[str, list[int]], cands: dict[str, list[Place]]) -> list[Place]:
     """Counties named outright by a mention ("Hempstead County")."""
-    return [p for key in groups for p in cands[key][:5]
-            if p.kind == "admin2" and normalize_name(p.name) == key and _COUNTY_WORD.search(p.name)]
+    return [
+        p
+        for key in groups
+        for p in cands[key][:5]
+        if p.kind == "admin2" and normalize_name(p.name) == key and _COUNTY_WORD.search(p.name)
+    ]
 
 
 #: A town within NEAR_KM of the point of a county the text names lies in or next to it.
@@ -186,9 +200,13 @@ def vote_by_group(groups: dict[str, list[int]], cands: dict[str, list[Place]]) -
             continue
         ccs = {p.country_code for p in options if p.country_code}
         top = options[0]
-        if len(ccs) == 1 or (top.kind in ("country", "continent") and not any(
+        if len(ccs) == 1 or (
+            top.kind in ("country", "continent")
+            and not any(
                 p.kind == "admin1" and p.country_code != top.country_code and normalize_name(p.name) == key
-                for p in options)):
+                for p in options
+            )
+        ):
             cc = top.country_code or next(iter(ccs), None)
             if cc:
                 votes[key] = cc
@@ -234,8 +252,7 @@ _PAREN_SEP = re.compile(rf"^(?:\s+(?:{_CONTAINER_NOUNS}))?\s*\(\s*$")
 _NEXT_CONTAINER_SEP = re.compile(r"^\s*,\s*$")
 
 
-def containment_pairs(mentions: list[Mention], text: str, groups: dict[str, list[int]]
-                       ) -> dict[str, list[str]]:
+def containment_pairs(mentions: list[Mention], text: str, groups: dict[str, list[int]]) -> dict[str, list[str]]:
     """Mentions written "X, Y", "X in Y", "X (Y)" or "X (Y, Z)": X's group -> [Y's group, Z's group].
 
     A name is paired with each container that follows it in a row, so that "Caluco (Sonsonate,
@@ -246,8 +263,8 @@ def containment_pairs(mentions: list[Mention], text: str, groups: dict[str, list
         return pairs
     for i, a in enumerate(mentions):
         prev, sep = a, _CONTAINER_SEP
-        for b in mentions[i + 1:i + 4]:
-            if b.sent_start != a.sent_start or not sep.match(text[prev.end:b.start]):
+        for b in mentions[i + 1 : i + 4]:
+            if b.sent_start != a.sent_start or not sep.match(text[prev.end : b.start]):
                 break
             if group_key(b) != group_key(a):
                 pairs[group_key(a)].append(group_key(b))
@@ -262,11 +279,11 @@ def enclosures(mentions: list[Mention], text: str) -> dict[str, list[str]]:
         return out
     for i, a in enumerate(mentions):
         b = mentions[i + 1] if i + 1 < len(mentions) else None
-        if b is None or b.sent_start != a.sent_start or not _PAREN_SEP.match(text[a.end:b.start]):
+        if b is None or b.sent_start != a.sent_start or not _PAREN_SEP.match(text[a.end : b.start]):
             continue
         prev = a
-        for b in mentions[i + 1:i + 4]:
-            if prev is not a and not _NEXT_CONTAINER_SEP.match(text[prev.end:b.start]):
+        for b in mentions[i + 1 : i + 4]:
+            if prev is not a and not _NEXT_CONTAINER_SEP.match(text[prev.end : b.start]):
                 break
             if group_key(b) != group_key(a):
                 out[group_key(a)].append(group_key(b))
@@ -298,8 +315,7 @@ def admins_in_text(gaz: Gazetteer, text: str, mentions: list[Mention]) -> list[t
         # "Columbia, Mo.", "Dover, N.H.": a state's short abbreviation, only right after a name.
         abbr = _STATE_ABBR.match(text, m.end)
         if abbr and not overlaps_any(abbr.start(1), abbr.end(1), taken):
-            out.extend((abbr.start(1), abbr.end(1), p) for p in gaz.lookup(abbr.group(1))
-                       if p.kind == "admin1")
+            out.extend((abbr.start(1), abbr.end(1), p) for p in gaz.lookup(abbr.group(1)) if p.kind == "admin1")
         # "Portland, OR", "Richmond, CA", "Nelson, BC": a postal code of a state or province.
         postal = _POSTAL_CODE.match(text, m.end) if cased else None
         if postal and not overlaps_any(postal.start(1), postal.end(1), taken):
@@ -317,11 +333,16 @@ def admins_in_text(gaz: Gazetteer, text: str, mentions: list[Mention]) -> list[t
         step = 1
         for n in range(min(_MAX_ADMIN_WORDS, len(words) - i), 0, -1):
             end = words[i + n - 1][1]
-            if n > 1 and (overlaps_any(start, end, taken) or not all(
-                    _SAME_NAME.match(text[words[j][1]:words[j + 1][0]]) for j in range(i, i + n - 1))):
+            if n > 1 and (
+                overlaps_any(start, end, taken)
+                or not all(_SAME_NAME.match(text[words[j][1] : words[j + 1][0]]) for j in range(i, i + n - 1))
+            ):
                 continue
-            found = [p for p in index.get(" ".join(w[2] for w in words[i:i + n]), ())
-                     if p.kind == "admin1" or _COUNTY_WORD.search(p.name)]
+            found = [
+                p
+                for p in index.get(" ".join(w[2] for w in words[i : i + n]), ())
+                if p.kind == "admin1" or _COUNTY_WORD.search(p.name)
+            ]
             if len({p.country_code for p in found if p.kind == "admin1"}) > _MAX_REGION_COUNTRIES:
                 # "Central", "North", "Coast": a region name of many countries, which the
                 # recognizer did not take for a place, says nothing on its own.

@@ -6,13 +6,24 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from typing import Callable
+from collections.abc import Callable
 
 from geomap.gazetteer import normalize_name
 from geomap.records import Mention, Place
 from geomap.resolve.context import (
-    AREAS, COUNTY_KM, containment_pairs, document_cues, document_evidence, group_key, lies_in, main_key,
-    named_counties, outsized, states_named, text_containers)
+    AREAS,
+    COUNTY_KM,
+    containment_pairs,
+    document_cues,
+    document_evidence,
+    group_key,
+    lies_in,
+    main_key,
+    named_counties,
+    outsized,
+    states_named,
+    text_containers,
+)
 from geomap.tools.distance import place_km
 
 #: Candidate features by name, in the order of the ranker's weight vector:
@@ -30,22 +41,58 @@ from geomap.tools.distance import place_km
 #: - ``state_word``: "the state of X", "X province", for first-level regions;
 #: - ``biggest_town``: the most populous town of the name.
 FEATURES = (
-    "country", "continent", "admin1", "admin2", "region", "city", "facility",
-    "city_population", "admin2_population", "capital", "main_name",
-    "doc_country", "doc_top_country", "doc_admin1", "hint_country", "pair", "proximity",
-    "doc_county", "town_word", "town_sentence", "state_word", "biggest_town",
+    "country",
+    "continent",
+    "admin1",
+    "admin2",
+    "region",
+    "city",
+    "facility",
+    "city_population",
+    "admin2_population",
+    "capital",
+    "main_name",
+    "doc_country",
+    "doc_top_country",
+    "doc_admin1",
+    "hint_country",
+    "pair",
+    "proximity",
+    "doc_county",
+    "town_word",
+    "town_sentence",
+    "state_word",
+    "biggest_town",
 )
 #: The kind feature of each place kind (sites and airports are facilities).
-KIND_FEATURE = {"country": "country", "continent": "continent", "admin1": "admin1", "admin2": "admin2",
-                "region": "region", "city": "city", "airport": "facility", "site": "facility"}
+KIND_FEATURE = {
+    "country": "country",
+    "continent": "continent",
+    "admin1": "admin1",
+    "admin2": "admin2",
+    "region": "region",
+    "city": "city",
+    "airport": "facility",
+    "site": "facility",
+}
 #: ``log10(population + 1)`` is divided by this, so a town of 10 million scores 1.
 POPULATION_SCALE = 7.0
 #: Closeness to another chosen place falls to 1/e at this distance.
 PROXIMITY_KM = 400.0
 
 #: How the text gives the name (see :func:`reading_features`).
-READING = ("by_model", "by_gazetteer", "by_locative", "by_cue", "label_loc", "label_fac", "demonym",
-           "log_mentions", "placed_within", "in_container")
+READING = (
+    "by_model",
+    "by_gazetteer",
+    "by_locative",
+    "by_cue",
+    "label_loc",
+    "label_fac",
+    "demonym",
+    "log_mentions",
+    "placed_within",
+    "in_container",
+)
 #: Recognizer sources that read a name from the words around it ("Anbar Province", "the Iraqi
 #: capital", "Ain al-Assad Airbase").
 CUE_SOURCES = frozenset({"FACILITY", "REGION", "CAPITAL", "DEMONYM_PLACE", "PROPAGATED"})
@@ -53,25 +100,44 @@ CUE_SOURCES = frozenset({"FACILITY", "REGION", "CAPITAL", "DEMONYM_PLACE", "PROP
 #: leads (its softmax log-odds, its score margin over the second, how many candidates there
 #: are), the top candidate's own features (its kind and the evidence for it) and the reading.
 CONFIDENCE_FEATURES = (
-    "top_logit", "margin", "log_candidates",
-    "country", "admin1", "region", "continent", "admin2", "facility",
-    "main_name", "pair", "doc_country", "doc_admin1", "city_population", "proximity", "hint_country",
+    "top_logit",
+    "margin",
+    "log_candidates",
+    "country",
+    "admin1",
+    "region",
+    "continent",
+    "admin2",
+    "facility",
+    "main_name",
+    "pair",
+    "doc_country",
+    "doc_admin1",
+    "city_population",
+    "proximity",
+    "hint_country",
     *READING,
 )
 #: A score margin over the second candidate counts up to this much (a lone candidate has it).
 MAX_MARGIN = 10.0
 
 
-def confidence_features(scores: list[float], top_row: list[float], reading: list[float],
-                        temperature: float = 1.0) -> list[float]:
+def confidence_features(
+    scores: list[float], top_row: list[float], reading: list[float], temperature: float = 1.0
+) -> list[float]:
     """The :data:`CONFIDENCE_FEATURES` of a candidate list (``scores`` best first) whose name the
     text reads as ``reading`` (:func:`reading_features`)."""
     p = softmax(scores, temperature)[0]
     p = min(max(p, 1e-6), 1 - 1e-6)
     margin = min(scores[0] - scores[1], MAX_MARGIN) if len(scores) > 1 else MAX_MARGIN
     row = dict(zip(FEATURES, top_row))
-    return [math.log(p / (1 - p)), margin, math.log(len(scores)),
-            *(row[name] for name in CONFIDENCE_FEATURES[3:-len(READING)]), *reading]
+    return [
+        math.log(p / (1 - p)),
+        margin,
+        math.log(len(scores)),
+        *(row[name] for name in CONFIDENCE_FEATURES[3 : -len(READING)]),
+        *reading,
+    ]
 
 
 def reading_features(mentions: list[Mention], in_container: bool = False) -> list[float]:
@@ -82,17 +148,30 @@ def reading_features(mentions: list[Mention], in_container: bool = False) -> lis
     A name the model missed and the gazetteer found is more often no place at all."""
     sources = {m.source for m in mentions}
     labels = {m.label for m in mentions}
-    within = any((m.hint or {}).get("name") and normalize_name(m.hint["name"]) != normalize_name(m.text)
-                 for m in mentions)
-    return [float("NER" in sources), float(bool(sources & {"GAZ", "EMBEDDED", "HASHTAG"})), float("LOCATIVE" in sources),
-            float(bool(sources & CUE_SOURCES)), float("LOC" in labels), float("FAC" in labels),
-            float("NORP" in labels or any((m.hint or {}).get("demonym") for m in mentions)),
-            math.log(len(mentions)), float(within), float(in_container)]
+    within = any(
+        (m.hint or {}).get("name") and normalize_name(m.hint["name"]) != normalize_name(m.text) for m in mentions
+    )
+    return [
+        float("NER" in sources),
+        float(bool(sources & {"GAZ", "EMBEDDED", "HASHTAG"})),
+        float("LOCATIVE" in sources),
+        float(bool(sources & CUE_SOURCES)),
+        float("LOC" in labels),
+        float("FAC" in labels),
+        float("NORP" in labels or any((m.hint or {}).get("demonym") for m in mentions)),
+        math.log(len(mentions)),
+        float(within),
+        float(in_container),
+    ]
 
 
-def candidate_features(mentions: list[Mention], text: str, candidates_of: Callable[[Mention], list[Place]],
-                       limit: int, named_here: list[tuple[int, int, Place]]
-                       ) -> tuple[dict[str, list[int]], dict[str, list[Place]], Callable]:
+def candidate_features(
+    mentions: list[Mention],
+    text: str,
+    candidates_of: Callable[[Mention], list[Place]],
+    limit: int,
+    named_here: list[tuple[int, int, Place]],
+) -> tuple[dict[str, list[int]], dict[str, list[Place]], Callable]:
     """Group same-name mentions, find candidates (``candidates_of``, the best-known ``limit`` of
     them and the namesakes the text's states and counties keep; ``named_here``: the areas the
     text names, :func:`geomap.resolve.context.admins_in_text`), and return a feature function
@@ -112,22 +191,31 @@ def candidate_features(mentions: list[Mention], text: str, candidates_of: Callab
         # A small namesake beyond the usual shortlist stays in the running when the text
         # names its state or county ("Greenville, Indiana" for a town of 700).
         cands[key] = found[:limit] + [
-            p for p in found[limit:] if p.kind not in AREAS and (
-                p.admin1_code in admin_named or any(place_km(p, c) <= COUNTY_KM for c in counties))]
+            p
+            for p in found[limit:]
+            if p.kind not in AREAS
+            and (p.admin1_code in admin_named or any(place_km(p, c) <= COUNTY_KM for c in counties))
+        ]
     total_votes = sum(country_votes.values()) or 1
     top_country = country_votes.most_common(1)[0][0] if country_votes else None
 
-    biggest = {key: max((p.population for p in found if p.kind == "city"), default=0)
-               for key, found in cands.items()}
+    biggest = {key: max((p.population for p in found if p.kind == "city"), default=0) for key, found in cands.items()}
     cues = document_cues(mentions, text, groups)
     owned = {key: any(_is_own_name(key, p) for p in found) for key, found in cands.items()}
     for key, found in cands.items():
         # "Portland", "Manchester", "Charlotte": a parish of a few thousand people is not what
         # the name of a city of half a million means, unless the text calls the name a region
         # ("the province of X", "X province") or names the region's country ("Jamaica").
-        cands[key] = [p for p in found if not (
-            p.kind == "admin1" and outsized(p, found)
-            and not cues.state_word[key] and not country_votes.get(p.country_code))]
+        cands[key] = [
+            p
+            for p in found
+            if not (
+                p.kind == "admin1"
+                and outsized(p, found)
+                and not cues.state_word[key]
+                and not country_votes.get(p.country_code)
+            )
+        ]
 
     def feats(key: str, p: Place, picks: dict[str, Place] | None) -> list[float]:
         m = mentions[groups[key][0]]
@@ -152,8 +240,7 @@ def candidate_features(mentions: list[Mention], text: str, candidates_of: Callab
             f["doc_top_country"] = float(p.country_code == top_country)
         if p.kind not in ("admin1", "country") and p.admin1_code in admin_named:
             f["doc_admin1"] = 1.0
-        if p.kind not in AREAS + ("admin1", "admin2") and any(
-                place_km(p, c) <= COUNTY_KM for c in counties):
+        if p.kind not in AREAS + ("admin1", "admin2") and any(place_km(p, c) <= COUNTY_KM for c in counties):
             f["doc_county"] = 1.0
         if hint.get("country") and p.country_code == hint["country"]:
             f["hint_country"] = 1.0
@@ -161,8 +248,11 @@ def candidate_features(mentions: list[Mention], text: str, candidates_of: Callab
             if any(lies_in(p, q) for q in cands.get(other_key, ())[:5]):
                 f["pair"] = 1.0
                 break
-        if any(lies_in(p, q) or (q.kind == "admin2" and p.kind not in AREAS + ("admin1", "admin2")
-                                 and place_km(p, q) <= COUNTY_KM) for q in text_pairs.get(key, ())):
+        if any(
+            lies_in(p, q)
+            or (q.kind == "admin2" and p.kind not in AREAS + ("admin1", "admin2") and place_km(p, q) <= COUNTY_KM)
+            for q in text_pairs.get(key, ())
+        ):
             f["pair"] = 1.0
         if picks and p.kind == "country":
             # Distance says little about a country: its closeness is the share of the other

@@ -6,16 +6,24 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 from geomap.gazetteer import Gazetteer
 from geomap.records import Mention, Place
 from geomap.resolve.candidates import all_candidates
 from geomap.resolve.confidence import Weights
 from geomap.resolve.context import (
-    AREAS, CONTAINER_KINDS, admins_in_text, containment_pairs, enclosures, false_friend, group_key,
-    lies_in, vote_by_group)
+    AREAS,
+    CONTAINER_KINDS,
+    admins_in_text,
+    containment_pairs,
+    enclosures,
+    false_friend,
+    group_key,
+    lies_in,
+    vote_by_group,
+)
 from geomap.resolve.features import candidate_features, reading_features, softmax
 from geomap.review import BIAS_SCORE, Review
 
@@ -63,8 +71,9 @@ class Resolver:
             ranked = scored[key]
             if ranked[0][0] == math.inf:  # the user's correction
                 return 1.0
-            conf = self.weights.confidence_of([s for s, _ in ranked], top_rows[key],
-                                              reading_features(by_group[key], key in contained))
+            conf = self.weights.confidence_of(
+                [s for s, _ in ranked], top_rows[key], reading_features(by_group[key], key in contained)
+            )
             if key in contained:  # a guess from its container is no surer than the container
                 conf = min(conf, confidence(contained[key]))
             return conf
@@ -76,8 +85,11 @@ class Resolver:
             if not ranked:
                 out.append(replace(m, place=None, confidence=0.0, candidates=[]))
                 continue
-            out.append(replace(m, place=ranked[0][1], confidence=round(confidence(key), 4),
-                               candidates=[p for _, p in ranked[:5]]))
+            out.append(
+                replace(
+                    m, place=ranked[0][1], confidence=round(confidence(key), 4), candidates=[p for _, p in ranked[:5]]
+                )
+            )
         return out
 
     def rank(self, name: str, *, country: str | None = None, context: str = "") -> list[tuple[Place, float]]:
@@ -93,16 +105,23 @@ class Resolver:
         probs = softmax([s for s, _ in ranked], self.weights.temperature)
         return [(p, round(pr, 4)) for (_, p), pr in zip(ranked, probs)]
 
-    def features(self, mentions: list[Mention], text: str
-                 ) -> tuple[dict[str, list[int]], dict[str, list[Place]], Callable]:
+    def features(
+        self, mentions: list[Mention], text: str
+    ) -> tuple[dict[str, list[int]], dict[str, list[Place]], Callable]:
         """Group same-name mentions, find candidates, and return a feature function
         ``feats(key, place, picks) -> list[float]`` (picks: the first pass's choices;
         :func:`geomap.resolve.features.candidate_features`)."""
-        return candidate_features(mentions, text, lambda m: all_candidates(self.gazetteer, m),
-                                  self.weights.max_candidates, admins_in_text(self.gazetteer, text, mentions))
+        return candidate_features(
+            mentions,
+            text,
+            lambda m: all_candidates(self.gazetteer, m),
+            self.weights.max_candidates,
+            admins_in_text(self.gazetteer, text, mentions),
+        )
 
-    def training_lists(self, mentions: list[Mention], text: str
-                       ) -> list[tuple[Mention, list[Place], list[list[float]], list[float]]]:
+    def training_lists(
+        self, mentions: list[Mention], text: str
+    ) -> list[tuple[Mention, list[Place], list[list[float]], list[float]]]:
         """For each mention: its candidates, their feature rows (:data:`FEATURES`) as the ranker
         sees them in its last pass, and its name's reading (:func:`reading_features`), for
         fitting the ranker and the confidence model on gold corpora."""
@@ -121,8 +140,9 @@ class Resolver:
             out.append((m, options, [feats(key, p, picks) for p in options], reading))
         return out
 
-    def _score(self, mentions: list[Mention], text: str, rounds: int = ROUNDS
-               ) -> tuple[dict[str, list[tuple[float, Place]]], dict[str, list[float]], dict[str, str]]:
+    def _score(
+        self, mentions: list[Mention], text: str, rounds: int = ROUNDS
+    ) -> tuple[dict[str, list[tuple[float, Place]]], dict[str, list[float]], dict[str, str]]:
         """Ranked (score, place) lists per group of same-name mentions, each group's top
         candidate's feature row, and the groups placed at their container (no candidate of
         their own) -> the container's group."""
@@ -151,8 +171,11 @@ class Resolver:
             ranked = scored.get(key)
             if not ranked or ranked[0][1].kind in AREAS + ("admin1",):
                 continue
-            stated = [scored[ck][0][1] for ck in containers
-                      if scored.get(ck) and scored[ck][0][1].kind in ("country", "admin1")]
+            stated = [
+                scored[ck][0][1]
+                for ck in containers
+                if scored.get(ck) and scored[ck][0][1].kind in ("country", "admin1")
+            ]
             inside = [(sc, p) for sc, p in ranked if any(lies_in(p, c) for c in stated)]
             if inside and inside[0][1] is not ranked[0][1]:
                 # "Tripoli (Lebanon)": the text says which country or state; its namesake
@@ -169,9 +192,11 @@ class Resolver:
             # continent. The better-known name decides: a small container that is itself a
             # misreading ("Batumi (Adjara)" read as a village elsewhere) does not unplace a city.
             pick = ranked[0][1]
-            if any(scored.get(ck) and (scored[ck][0][1].kind in ("country", "admin1")
-                                       or scored[ck][0][1].population >= pick.population)
-                   for ck in containers):
+            if any(
+                scored.get(ck)
+                and (scored[ck][0][1].kind in ("country", "admin1") or scored[ck][0][1].population >= pick.population)
+                for ck in containers
+            ):
                 scored[key] = []
         picked = {key: ranked[0][1].country_code for key, ranked in scored.items() if ranked}
         for key, ranked in scored.items():
@@ -180,8 +205,7 @@ class Resolver:
         contained = self._place_at_containers(groups, cands, feats, text, mentions, picks, scored, top_rows)
         return scored, top_rows, contained
 
-    def _place_at_containers(self, groups, cands, feats, text, mentions, picks, scored, top_rows
-                             ) -> dict[str, str]:
+    def _place_at_containers(self, groups, cands, feats, text, mentions, picks, scored, top_rows) -> dict[str, str]:
         """A name the gazetteer does not know that the text puts in a town or county ("Palais des
         Nations in Geneva", "Hampton Avenue, Lemay") is placed at that town or county; the
         groups so placed -> their container's group."""
@@ -213,5 +237,7 @@ def _ranked_order(scores: list[float], options: list[Place], spread: Counter) ->
     mass: Counter = Counter()
     for sc, p in zip(scores, options):
         mass[p.country_code] += math.exp(sc - top)
-    return sorted(range(len(options)), key=lambda i: (
-        -round(scores[i], 9), -spread[options[i].country_code], -mass[options[i].country_code]))
+    return sorted(
+        range(len(options)),
+        key=lambda i: (-round(scores[i], 9), -spread[options[i].country_code], -mass[options[i].country_code]),
+    )

@@ -37,7 +37,17 @@ from geomap.resolve.confidence import RANKER_FILE, Weights
 from geomap.resolve.features import CONFIDENCE_FEATURES, FEATURES, READING, confidence_features
 from geomap.tools.provenance import provenance
 
-__all__ = ["RankingList", "build_model", "collect", "collect_full", "fit", "fit_confidence", "fit_weights", "score_lists", "leave_one_out"]
+__all__ = [
+    "RankingList",
+    "build_model",
+    "collect",
+    "collect_full",
+    "fit",
+    "fit_confidence",
+    "fit_weights",
+    "score_lists",
+    "leave_one_out",
+]
 
 
 @dataclass(frozen=True)
@@ -57,8 +67,12 @@ def collect(geoparser, path: str | Path, split: str = "all", limit: int | None =
     out: list[RankingList] = []
     for gold, doc in zip(docs, geoparser.nlp.pipe((d.text for d in docs), batch_size=16)):
         given = geoparser.span_mentions(doc, [t.span for t in gold.toponyms])
-        rows = {(m.start, m.end): (places, x, reading) for m, places, x, reading in
-                geoparser.resolver.training_lists(geoparser.with_context(doc, given), gold.text)}
+        rows = {
+            (m.start, m.end): (places, x, reading)
+            for m, places, x, reading in geoparser.resolver.training_lists(
+                geoparser.with_context(doc, given), gold.text
+            )
+        }
         for t in gold.toponyms:
             if not t.has_coords:
                 continue
@@ -69,8 +83,9 @@ def collect(geoparser, path: str | Path, split: str = "all", limit: int | None =
 
 def _ranking_list(places, x, reading, gold: tuple[float, float] | None) -> RankingList:
     """A list whose right candidates lie within 161 km of ``gold`` (none when gold is None)."""
-    y = np.array([gold is not None and haversine_km(gold[0], gold[1], p.lat, p.lon) <= ACC_KM
-                  for p in places], dtype=bool)
+    y = np.array(
+        [gold is not None and haversine_km(gold[0], gold[1], p.lat, p.lon) <= ACC_KM for p in places], dtype=bool
+    )
     return RankingList(np.array(x, dtype=float).reshape(len(places), len(FEATURES)), y, tuple(reading))
 
 
@@ -89,9 +104,11 @@ def collect_full(geoparser, path: str | Path, split: str = "all", limit: int | N
         mentions = [as_mention(span) for span in doc.spans.get(SPAN_KEY, [])]
         if not mentions:
             continue
-        matched = {p: g for g, p in match_spans([t.span for t in gold.toponyms],
-                                                [(m.start, m.end) for m in mentions], "overlap")}
-        for i, (m, places, x, reading) in enumerate(geoparser.resolver.training_lists(mentions, gold.text)):
+        matched = {
+            p: g
+            for g, p in match_spans([t.span for t in gold.toponyms], [(m.start, m.end) for m in mentions], "overlap")
+        }
+        for i, (_m, places, x, reading) in enumerate(geoparser.resolver.training_lists(mentions, gold.text)):
             t = gold.toponyms[matched[i]] if i in matched else None
             if t is not None and not t.has_coords:
                 continue
@@ -106,9 +123,9 @@ def _pad(data: list[RankingList]):
     Y = np.zeros((len(data), k))
     M = np.zeros((len(data), k), dtype=bool)
     for i, d in enumerate(data):
-        X[i, :len(d.y)] = d.x
-        Y[i, :len(d.y)] = d.y
-        M[i, :len(d.y)] = True
+        X[i, : len(d.y)] = d.x
+        Y[i, : len(d.y)] = d.y
+        M[i, : len(d.y)] = True
     return X, Y, M
 
 
@@ -144,8 +161,8 @@ def fit(corpora: list[list[RankingList]], *, l2: float = 1e-3, steps: int = 1500
         q /= q.sum(axis=1, keepdims=True)  # posterior over the right candidates
         grad = np.einsum("n,nk,nkf->f", share, p - q, X) + decay * w
         m = 0.9 * m + 0.1 * grad
-        v = 0.999 * v + 0.001 * grad ** 2
-        w -= lr * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
+        v = 0.999 * v + 0.001 * grad**2
+        w -= lr * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
     return w
 
 
@@ -187,8 +204,9 @@ def fit_confidence(corpora: list[list[RankingList]], w: np.ndarray, *, l2: float
     return tuple(float(b) for b in beta)
 
 
-def fit_weights(corpora: list[list[RankingList]], found: list[list[RankingList]] | None = None,
-                ranker: Weights | None = None) -> Weights:
+def fit_weights(
+    corpora: list[list[RankingList]], found: list[list[RankingList]] | None = None, ranker: Weights | None = None
+) -> Weights:
     """Ranker weights fitted on ``corpora`` (a list of lists per corpus, from gold spans), or
     ``ranker``'s kept, and the confidence model on those and ``found`` (per corpus, the names the
     recognizer found)."""
@@ -204,8 +222,12 @@ def score_lists(lists: list[RankingList], weights: Weights) -> dict[str, float]:
     Z, right = _tops(lists, np.array(weights.coef))
     conf = [_confidence(weights, z) for z in Z]
     cal = calibration_scores(list(zip(conf, right.astype(bool).tolist())))
-    return {"n": len(lists), "acc161": float(right.sum()) / max(len(lists), 1),
-            "roc_auc": cal.roc_auc, "brier": cal.brier}
+    return {
+        "n": len(lists),
+        "acc161": float(right.sum()) / max(len(lists), 1),
+        "roc_auc": cal.roc_auc,
+        "brier": cal.brier,
+    }
 
 
 def _confidence(weights: Weights, z: np.ndarray) -> float:
@@ -213,24 +235,34 @@ def _confidence(weights: Weights, z: np.ndarray) -> float:
     return float(1 / (1 + np.exp(-np.clip(z @ beta[:-1] + beta[-1], -30, 30))))
 
 
-def leave_one_out(data: dict[str, list[RankingList]], found: dict[str, list[RankingList]] | None = None
-                  ) -> dict[str, dict[str, float]]:
+def leave_one_out(
+    data: dict[str, list[RankingList]], found: dict[str, list[RankingList]] | None = None
+) -> dict[str, dict[str, float]]:
     """For each corpus: the scores of weights fitted on all the others (resolution of the gold
     spans; with ``found``, also the confidence's ROC-AUC over the names the recognizer found)."""
     found = found or {}
     out = {}
     for name, lists in data.items():
-        weights = fit_weights([d for other, d in data.items() if other != name],
-                              [d for other, d in found.items() if other != name])
+        weights = fit_weights(
+            [d for other, d in data.items() if other != name], [d for other, d in found.items() if other != name]
+        )
         out[name] = score_lists(lists, weights)
         if name in found:
             out[name]["found_roc_auc"] = score_lists(found[name], weights)["roc_auc"]
     return out
 
 
-def build_model(geoparser, corpora: list[str | Path], *, command: list[str], split: str = "all",
-                limit: int | None = None, gold_spans_only: tuple[str, ...] = (), keep_ranker: bool = False,
-                passes: int = 0) -> dict:
+def build_model(
+    geoparser,
+    corpora: list[str | Path],
+    *,
+    command: list[str],
+    split: str = "all",
+    limit: int | None = None,
+    gold_spans_only: tuple[str, ...] = (),
+    keep_ranker: bool = False,
+    passes: int = 0,
+) -> dict:
     """Fit the ranker (or, with ``keep_ranker``, keep the shipped one) and the confidence model on
     ``corpora`` and return the JSON object of ``geomap/nlp/ranker.json``, with its ``provenance``
     (:func:`geomap.tools.provenance.provenance`; ``command``: the command line that asked for it).
@@ -245,19 +277,23 @@ def build_model(geoparser, corpora: list[str | Path], *, command: list[str], spl
     shipped = Weights.shipped() if keep_ranker else None
     try:
         context = [Weights()] if passes >= 1 else [kept]
-        for n in range(max(passes, 1)):
+        for _pass in range(max(passes, 1)):
             resolver.weights = context[-1]
             data = {corpus_name(p): collect(geoparser, p, split, limit) for p in corpora}
-            found = {corpus_name(p): collect_full(geoparser, p, split, limit) for p in corpora
-                     if corpus_name(p) not in gold_spans_only}
+            found = {
+                corpus_name(p): collect_full(geoparser, p, split, limit)
+                for p in corpora
+                if corpus_name(p) not in gold_spans_only
+            }
             weights = fit_weights(list(data.values()), list(found.values()), ranker=shipped)
             context.append(weights)
     finally:
         resolver.weights = kept
-    return weights.to_json(trained_on=f"{split} split of " + ", ".join(data),
-                           n_lists={name: len(d) for name, d in data.items()},
-                           provenance=provenance(command=command, corpora=corpora,
-                                                 gazetteer=geoparser.gazetteer, nlp=geoparser.nlp))
+    return weights.to_json(
+        trained_on=f"{split} split of " + ", ".join(data),
+        n_lists={name: len(d) for name, d in data.items()},
+        provenance=provenance(command=command, corpora=corpora, gazetteer=geoparser.gazetteer, nlp=geoparser.nlp),
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -266,16 +302,29 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--split", default="all", help="dev, test or all")
     ap.add_argument("--limit", type=int, default=None, help="at most N documents per corpus")
     ap.add_argument("--out", default=str(RANKER_FILE))
-    ap.add_argument("--leave-one-out", action="store_true",
-                    help="score each corpus with weights fitted on the others; write nothing")
-    ap.add_argument("--keep-ranker", action="store_true",
-                    help="keep the shipped ranker weights; fit the confidence model only")
-    ap.add_argument("--passes", type=int, default=0,
-                    help="0: the other names' picks come from the shipped weights; N: from the "
-                         "hand-set defaults, then N-1 times from the weights just fitted (code and data alone)")
-    ap.add_argument("--gold-spans-only", nargs="*", default=[], metavar="CORPUS",
-                    help="corpora whose recognized names are not used for the confidence (their "
-                         "annotation covers one name a text, e.g. hu2014 ju2016)")
+    ap.add_argument(
+        "--leave-one-out",
+        action="store_true",
+        help="score each corpus with weights fitted on the others; write nothing",
+    )
+    ap.add_argument(
+        "--keep-ranker", action="store_true", help="keep the shipped ranker weights; fit the confidence model only"
+    )
+    ap.add_argument(
+        "--passes",
+        type=int,
+        default=0,
+        help="0: the other names' picks come from the shipped weights; N: from the "
+        "hand-set defaults, then N-1 times from the weights just fitted (code and data alone)",
+    )
+    ap.add_argument(
+        "--gold-spans-only",
+        nargs="*",
+        default=[],
+        metavar="CORPUS",
+        help="corpora whose recognized names are not used for the confidence (their "
+        "annotation covers one name a text, e.g. hu2014 ju2016)",
+    )
     args = ap.parse_args(argv)
     try:
         _run(args, list(sys.argv[1:] if argv is None else argv))
@@ -289,21 +338,37 @@ def _run(args: argparse.Namespace, argv: list[str]) -> None:
     gp = Geoparser.load()
     if args.leave_one_out:
         data = {corpus_name(p): collect(gp, p, args.split, args.limit) for p in args.corpora}
-        found = {corpus_name(p): collect_full(gp, p, args.split, args.limit) for p in args.corpora
-                 if corpus_name(p) not in args.gold_spans_only}
+        found = {
+            corpus_name(p): collect_full(gp, p, args.split, args.limit)
+            for p in args.corpora
+            if corpus_name(p) not in args.gold_spans_only
+        }
         table = leave_one_out(data, found)
-        print("| held out | lists | Acc@161 | conf. ROC-AUC (gold spans) | conf. ROC-AUC (found names) | Brier |\n"
-              "|---|---|---|---|---|---|")
+        print(
+            "| held out | lists | Acc@161 | conf. ROC-AUC (gold spans) | conf. ROC-AUC (found names) | Brier |\n"
+            "|---|---|---|---|---|---|"
+        )
         for name, r in table.items():
             fr = r.get("found_roc_auc")
-            print(f"| {name} | {r['n']} | {r['acc161']:.3f} | {r['roc_auc']:.3f} | "
-                  f"{'–' if fr is None else f'{fr:.3f}'} | {r['brier']:.3f} |")
-        print(f"| mean | | {np.mean([r['acc161'] for r in table.values()]):.3f} | "
-              f"{np.mean([r['roc_auc'] for r in table.values()]):.3f} | | |")
+            print(
+                f"| {name} | {r['n']} | {r['acc161']:.3f} | {r['roc_auc']:.3f} | "
+                f"{'–' if fr is None else f'{fr:.3f}'} | {r['brier']:.3f} |"
+            )
+        print(
+            f"| mean | | {np.mean([r['acc161'] for r in table.values()]):.3f} | "
+            f"{np.mean([r['roc_auc'] for r in table.values()]):.3f} | | |"
+        )
         return
-    out = build_model(gp, args.corpora, command=["python", "-m", "geomap.resolve.training", *argv],
-                      split=args.split, limit=args.limit, gold_spans_only=tuple(args.gold_spans_only),
-                      keep_ranker=args.keep_ranker, passes=args.passes)
+    out = build_model(
+        gp,
+        args.corpora,
+        command=["python", "-m", "geomap.resolve.training", *argv],
+        split=args.split,
+        limit=args.limit,
+        gold_spans_only=tuple(args.gold_spans_only),
+        keep_ranker=args.keep_ranker,
+        passes=args.passes,
+    )
     atomic.write_text(args.out, json.dumps(out, indent=1) + "\n")
     print(json.dumps(out))
 

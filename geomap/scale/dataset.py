@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import geopandas as gpd
 
@@ -47,20 +47,25 @@ def check_target(folder: Path, names: Iterable[str], *, resume: bool) -> set[str
         raise OutputError(f"{folder}: is a file; a partitioned dataset is written to a folder")
     found = existing_parts(folder)
     if found and not resume:
-        raise OutputError(f"{folder}: already holds a partitioned dataset ({len(found)} parts); "
-                          "resume the run to finish it, or choose a new folder")
+        raise OutputError(
+            f"{folder}: already holds a partitioned dataset ({len(found)} parts); "
+            "resume the run to finish it, or choose a new folder"
+        )
     foreign = sorted(found - set(names))
     if foreign:
-        raise OutputError(f"{folder}: holds {len(foreign)} part(s) made from other inputs or settings "
-                          f"(e.g. {foreign[0]}); choose a new folder")
+        raise OutputError(
+            f"{folder}: holds {len(foreign)} part(s) made from other inputs or settings "
+            f"(e.g. {foreign[0]}); choose a new folder"
+        )
     return found
 
 
 def write_part(frame: gpd.GeoDataFrame, folder: Path, name: str, errors: list[dict]) -> Path:
     """Write one part atomically (its skipped records first, under ``_errors/``)."""
     if errors:
-        write_text(folder / ERRORS_DIR / f"{name}.jsonl",
-                   "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors))
+        write_text(
+            folder / ERRORS_DIR / f"{name}.jsonl", "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors)
+        )
     target = folder / name
     try:
         with atomic_path(target) as tmp:

@@ -8,7 +8,7 @@ all documents, in input order: the result is the one :func:`geomap.api.parse_art
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from geomap.api import dedupe_documents, prepare_articles, warn_undated
 from geomap.records import Article, Document
@@ -24,9 +24,15 @@ def parse_chunk(geoparser, articles: list[Article]) -> tuple[list[Document], lis
     return documents, skipped
 
 
-def parse_documents(articles: list[Article], *, jobs: int, settings: Settings,
-                    progress: Callable[[int], None] | None = None, geoparser=None,
-                    min_parallel: int | None = None) -> list[Document]:
+def parse_documents(
+    articles: list[Article],
+    *,
+    jobs: int,
+    settings: Settings,
+    progress: Callable[[int], None] | None = None,
+    geoparser=None,
+    min_parallel: int | None = None,
+) -> list[Document]:
     """Parse ``articles`` with ``jobs`` worker processes (in this process for one job or fewer
     than ``min_parallel`` articles, default :data:`geomap.scale.parallel.MIN_PARALLEL`).
 

@@ -17,10 +17,11 @@ import multiprocessing
 import os
 import sys
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from geomap.errors import GeomapError
 
@@ -37,16 +38,21 @@ class Settings:
 
     model: str | None = None
     gazetteer: str | None = None
-    geocoder: str | None = None     # None or "offline": the gazetteer alone
-    bias: str | None = None         # the review settings (geomap.review): "IQ,SY"
+    geocoder: str | None = None  # None or "offline": the gazetteer alone
+    bias: str | None = None  # the review settings (geomap.review): "IQ,SY"
     corrections: str | None = None  # a corrections CSV
-    deny: str | None = None         # a deny list
+    deny: str | None = None  # a deny list
 
     def key(self) -> dict:
         """What of these settings decides the output (for resume keys)."""
-        return {"model": self.model, "gazetteer": self.gazetteer,
-                "geocoder": None if self.geocoder == "offline" else self.geocoder,
-                "bias": self.bias, "corrections": self.corrections, "deny": self.deny}
+        return {
+            "model": self.model,
+            "gazetteer": self.gazetteer,
+            "geocoder": None if self.geocoder == "offline" else self.geocoder,
+            "bias": self.bias,
+            "corrections": self.corrections,
+            "deny": self.deny,
+        }
 
     def load(self, *, fresh: bool = False):
         """The Geoparser of these settings, loaded once per process (shared with the library's),
@@ -55,8 +61,14 @@ class Settings:
         from geomap.api import get_geoparser
 
         loader = get_geoparser.__wrapped__ if fresh else get_geoparser
-        return loader(self.model, self.gazetteer, None if self.geocoder == "offline" else self.geocoder,
-                      self.bias, self.corrections, self.deny)
+        return loader(
+            self.model,
+            self.gazetteer,
+            None if self.geocoder == "offline" else self.geocoder,
+            self.bias,
+            self.corrections,
+            self.deny,
+        )
 
 
 def default_jobs() -> int:
@@ -94,8 +106,11 @@ _load_error: GeomapError | None = None
 
 def forks(settings: Settings) -> bool:
     """Whether workers for ``settings`` are forked from a loaded parent (see the module's doc)."""
-    return (sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
-            and settings.geocoder in (None, "offline"))
+    return (
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and settings.geocoder in (None, "offline")
+    )
 
 
 def _load(settings: Settings) -> None:
@@ -124,7 +139,7 @@ class GeoparserPool:
         self._geoparser = geoparser
         self._executor: ProcessPoolExecutor | None = None
 
-    def __enter__(self) -> "GeoparserPool":
+    def __enter__(self) -> GeoparserPool:
         global _geoparser, _load_error
         if forks(self.settings):
             # Load before forking (a load error is raised here, once); the workers inherit it.
@@ -135,8 +150,9 @@ class GeoparserPool:
                 future.result()
         else:
             # spawn: a fresh interpreter that loads its own Geoparser (the pool initializer)
-            self._executor = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_load, initargs=(self.settings,))
+            self._executor = ProcessPoolExecutor(
+                self.jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_load, initargs=(self.settings,)
+            )
         return self
 
     def __exit__(self, *exc) -> None:

@@ -18,14 +18,24 @@ import hashlib
 import io
 import json
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from geomap.errors import InputError
 from geomap.io.readers import (
-    BOMS, FIELD_ALIASES, SUPPORTED_SUFFIXES, TABLE_SUFFIXES, FileSelection, csv_delimiter, csv_field_limit,
-    csv_header, folder_files, json_record, read_file, record_article,
+    BOMS,
+    FIELD_ALIASES,
+    SUPPORTED_SUFFIXES,
+    TABLE_SUFFIXES,
+    FileSelection,
+    csv_delimiter,
+    csv_field_limit,
+    csv_header,
+    folder_files,
+    json_record,
+    read_file,
+    record_article,
 )
 from geomap.records import Article
 
@@ -42,10 +52,10 @@ class Partition:
 
     index: int
     path: str
-    kind: str                  # jsonl | csv | parquet | files
-    start: int = 0             # byte offset (jsonl, csv) or first row group (parquet)
-    end: int = 0               # byte offset or row group after the slice
-    first_line: int = 1        # line (jsonl, csv) or row (parquet) number of the first record
+    kind: str  # jsonl | csv | parquet | files
+    start: int = 0  # byte offset (jsonl, csv) or first row group (parquet)
+    end: int = 0  # byte offset or row group after the slice
+    first_line: int = 1  # line (jsonl, csv) or row (parquet) number of the first record
     files: tuple[str, ...] = ()
     n_records: int = 0
 
@@ -63,8 +73,13 @@ class RecordError:
 
 
 # -- planning ----------------------------------------------------------------------------------
-def plan(inputs: Iterable[str | os.PathLike], *, size: int = PARTITION_SIZE, encoding: str | None = None,
-         selection: FileSelection | None = None) -> list[Partition]:
+def plan(
+    inputs: Iterable[str | os.PathLike],
+    *,
+    size: int = PARTITION_SIZE,
+    encoding: str | None = None,
+    selection: FileSelection | None = None,
+) -> list[Partition]:
     """The partitions of files and folders, in input order (a folder's files that ``selection``
     takes, in name order)."""
     parts: list[Partition] = []
@@ -103,9 +118,10 @@ def _folder_groups(folder: Path, selection: FileSelection | None) -> Iterator[li
 def _plan_file(paths: list[Path], size: int, encoding: str | None, index: int) -> list[Partition]:
     suffix = paths[0].suffix.lower()
     if len(paths) > 1 or suffix not in TABLE_SUFFIXES | PARQUET_SUFFIXES:
-        return [Partition(index + i, str(paths[0]), "files", files=tuple(str(p) for p in chunk),
-                          n_records=len(chunk))
-                for i, chunk in enumerate(paths[j:j + size] for j in range(0, len(paths), size))]
+        return [
+            Partition(index + i, str(paths[0]), "files", files=tuple(str(p) for p in chunk), n_records=len(chunk))
+            for i, chunk in enumerate(paths[j : j + size] for j in range(0, len(paths), size))
+        ]
     path = paths[0]
     if suffix in PARQUET_SUFFIXES:
         return _plan_parquet(path, size, index)
@@ -167,8 +183,9 @@ def _plan_parquet(path: Path, size: int, index: int) -> list[Partition]:
         rows += meta.row_group(group).num_rows
         if rows >= size or group == meta.num_row_groups - 1:
             if rows:
-                parts.append(Partition(index + len(parts), str(path), "parquet", start, group + 1, first,
-                                       n_records=rows))
+                parts.append(
+                    Partition(index + len(parts), str(path), "parquet", start, group + 1, first, n_records=rows)
+                )
             start, first, rows = group + 1, first + rows, 0
     return parts
 
@@ -179,8 +196,11 @@ def partition_key(part: Partition, settings: dict) -> str:
     settings (model, gazetteer, geocoder, published, …). Same key, same output."""
     files = part.files or (part.path,)
     stamp = [[str(Path(f).resolve()), _size(f)] for f in files]
-    payload = json.dumps({"kind": part.kind, "files": stamp, "range": [part.start, part.end],
-                          "settings": settings}, sort_keys=True, default=str)
+    payload = json.dumps(
+        {"kind": part.kind, "files": stamp, "range": [part.start, part.end], "settings": settings},
+        sort_keys=True,
+        default=str,
+    )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
@@ -192,8 +212,9 @@ def _size(path: str) -> int:
 
 
 # -- reading -------------------------------------------------------------------------------------
-def read_partition(part: Partition, *, encoding: str | None = None, published: dt.date | None = None
-                   ) -> Iterator[Article | RecordError]:
+def read_partition(
+    part: Partition, *, encoding: str | None = None, published: dt.date | None = None
+) -> Iterator[Article | RecordError]:
     """The articles of a partition, in order, with a :class:`RecordError` for each unreadable record."""
     readers = {"jsonl": _jsonl, "csv": _csv, "parquet": _parquet, "files": _files}
     for item in readers[part.kind](part, encoding):
@@ -305,4 +326,4 @@ def _record_id(record: dict) -> str | None:
 def _reason(exc: Exception, where: str) -> str:
     """The error message without the ``where:`` prefix the record's location already gives."""
     text = " ".join(str(exc).split())
-    return text[len(where) + 2:] if text.startswith(f"{where}: ") else text
+    return text[len(where) + 2 :] if text.startswith(f"{where}: ") else text

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from geomap.api import dedupe_documents, prepare_articles, report_undated
 from geomap.io.readers import FileSelection
@@ -74,16 +74,24 @@ def process_partition(geoparser, job: PartJob) -> PartResult:
         frame = mentions_frame(documents)
     else:
         frame = events_frame([e for d in documents for e in d.events])
-    dataset.write_part(frame, Path(job.folder), job.name,
-                       [dict(e.to_dict(), partition=job.part.index) for e in errors])
+    dataset.write_part(frame, Path(job.folder), job.name, [dict(e.to_dict(), partition=job.part.index) for e in errors])
     undated = [a.doc_id for a in articles if a.published is None]
-    return PartResult(job.part.index, job.name, job.part.n_records, len(documents), len(frame), len(errors),
-                      len(undated), tuple(undated[:3]))
+    return PartResult(
+        job.part.index,
+        job.name,
+        job.part.n_records,
+        len(documents),
+        len(frame),
+        len(errors),
+        len(undated),
+        tuple(undated[:3]),
+    )
 
 
 def _parse(geoparser, articles: list[Article], errors: list[RecordError], where: str) -> list:
     """The documents of ``articles``; one whose parse raises is listed in ``errors`` and skipped
     (the partition is parsed again article by article to find it)."""
+
     def skipper(into: list[RecordError]):
         return lambda a, reason: into.append(RecordError(a.source_path or where, a.doc_id, reason))
 
@@ -104,12 +112,23 @@ def _parse(geoparser, articles: list[Article], errors: list[RecordError], where:
     return documents
 
 
-def run_dataset(inputs: Iterable[str | Path], folder: str | Path, *, settings: Settings | None = None,
-                table: str = "events", published: dt.date | None = None, encoding: str | None = None,
-                jobs: int = 1, dask: str | None = None, resume: bool = False, errors: Path | None = None,
-                size: int = PARTITION_SIZE, progress: Callable[[int], None] | None = None,
-                on_plan: Callable[[int], None] | None = None, selection: FileSelection | None = None
-                ) -> RunSummary:
+def run_dataset(
+    inputs: Iterable[str | Path],
+    folder: str | Path,
+    *,
+    settings: Settings | None = None,
+    table: str = "events",
+    published: dt.date | None = None,
+    encoding: str | None = None,
+    jobs: int = 1,
+    dask: str | None = None,
+    resume: bool = False,
+    errors: Path | None = None,
+    size: int = PARTITION_SIZE,
+    progress: Callable[[int], None] | None = None,
+    on_plan: Callable[[int], None] | None = None,
+    selection: FileSelection | None = None,
+) -> RunSummary:
     """Geoparse ``inputs`` into the partitioned GeoParquet folder ``folder``.
 
     ``jobs`` local worker processes (or the Dask scheduler at ``dask``) parse the partitions;
@@ -120,9 +139,22 @@ def run_dataset(inputs: Iterable[str | Path], folder: str | Path, *, settings: S
     """
     settings = settings or Settings()
     with _client(dask) as client:
-        return _run_dataset(inputs, folder, settings=settings, table=table, published=published,
-                            encoding=encoding, jobs=jobs, client=client, resume=resume, errors=errors, size=size,
-                            progress=progress, on_plan=on_plan, selection=selection)
+        return _run_dataset(
+            inputs,
+            folder,
+            settings=settings,
+            table=table,
+            published=published,
+            encoding=encoding,
+            jobs=jobs,
+            client=client,
+            resume=resume,
+            errors=errors,
+            size=size,
+            progress=progress,
+            on_plan=on_plan,
+            selection=selection,
+        )
 
 
 @contextlib.contextmanager
@@ -141,8 +173,23 @@ def _client(address: str | None):
         client.close()
 
 
-def _run_dataset(inputs, folder, *, settings: Settings, table: str, published, encoding, jobs: int, client,
-                 resume: bool, errors, size: int, progress, on_plan, selection) -> RunSummary:
+def _run_dataset(
+    inputs,
+    folder,
+    *,
+    settings: Settings,
+    table: str,
+    published,
+    encoding,
+    jobs: int,
+    client,
+    resume: bool,
+    errors,
+    size: int,
+    progress,
+    on_plan,
+    selection,
+) -> RunSummary:
     folder = Path(folder).resolve()
     parts = plan(inputs, size=size, encoding=encoding, selection=selection)
     config = {**settings.key(), "published": published, "encoding": encoding, "table": table}
@@ -152,8 +199,9 @@ def _run_dataset(inputs, folder, *, settings: Settings, table: str, published, e
     if on_plan:
         on_plan(sum(p.n_records for p in parts))
     todo = [PartJob(p, n, str(folder), table, published, encoding) for p, n in zip(parts, names) if n not in done]
-    summary = RunSummary(folder, len(parts), n_resumed=len(parts) - len(todo),
-                         errors_file=errors or folder / dataset.ERRORS)
+    summary = RunSummary(
+        folder, len(parts), n_resumed=len(parts) - len(todo), errors_file=errors or folder / dataset.ERRORS
+    )
     if progress:
         progress(sum(p.n_records for p, n in zip(parts, names) if n in done))
     undated: list[PartResult] = []
@@ -199,7 +247,9 @@ def is_folder_target(output: Path, fmt: str | None, *, dask: str | None = None, 
     if dask is not None or resume:
         what = fmt.lower().lstrip(".") if fmt is not None else output.suffix.lower().lstrip(".")
         if not output.is_dir() and what not in ("", "parquet", "geoparquet"):
-            raise InputError(f"output: a Dask or resumed run writes a partitioned GeoParquet folder; name it "
-                             f"without an extension (or .parquet), not {output.name!r}")
+            raise InputError(
+                f"output: a Dask or resumed run writes a partitioned GeoParquet folder; name it "
+                f"without an extension (or .parquet), not {output.name!r}"
+            )
         return True
     return output.is_dir() or (output.suffix == "" and fmt is None)

@@ -9,33 +9,52 @@ from geomap.store.db import open_store
 
 #: (what is wrong, a query counting the rows where it is wrong)
 CHECKS: tuple[tuple[str, str], ...] = (
-    ("mention rows of no stored article",
-     "SELECT COUNT(*) FROM mentions m LEFT JOIN articles a USING (article_key) WHERE a.article_key IS NULL"),
-    ("event rows of no stored article",
-     "SELECT COUNT(*) FROM events e LEFT JOIN articles a USING (article_key) WHERE a.article_key IS NULL"),
-    ("rows of no recorded run",
-     "SELECT (SELECT COUNT(*) FROM articles WHERE run_id NOT IN (SELECT run_id FROM runs))"
-     " + (SELECT COUNT(*) FROM events WHERE run_id NOT IN (SELECT run_id FROM runs))"
-     " + (SELECT COUNT(*) FROM mentions WHERE run_id NOT IN (SELECT run_id FROM runs))"
-     " + (SELECT COUNT(*) FROM errors WHERE run_id NOT IN (SELECT run_id FROM runs))"),
-    ("articles whose mention or event count differs from their rows",
-     "SELECT COUNT(*) FROM articles a WHERE n_mentions != (SELECT COUNT(*) FROM mentions m "
-     "WHERE m.article_key = a.article_key) OR n_events != (SELECT COUNT(DISTINCT event_id) FROM events e "
-     "WHERE e.article_key = a.article_key)"),
+    (
+        "mention rows of no stored article",
+        "SELECT COUNT(*) FROM mentions m LEFT JOIN articles a USING (article_key) WHERE a.article_key IS NULL",
+    ),
+    (
+        "event rows of no stored article",
+        "SELECT COUNT(*) FROM events e LEFT JOIN articles a USING (article_key) WHERE a.article_key IS NULL",
+    ),
+    (
+        "rows of no recorded run",
+        "SELECT (SELECT COUNT(*) FROM articles WHERE run_id NOT IN (SELECT run_id FROM runs))"
+        " + (SELECT COUNT(*) FROM events WHERE run_id NOT IN (SELECT run_id FROM runs))"
+        " + (SELECT COUNT(*) FROM mentions WHERE run_id NOT IN (SELECT run_id FROM runs))"
+        " + (SELECT COUNT(*) FROM errors WHERE run_id NOT IN (SELECT run_id FROM runs))",
+    ),
+    (
+        "articles whose mention or event count differs from their rows",
+        "SELECT COUNT(*) FROM articles a WHERE n_mentions != (SELECT COUNT(*) FROM mentions m "
+        "WHERE m.article_key = a.article_key) OR n_events != (SELECT COUNT(DISTINCT event_id) FROM events e "
+        "WHERE e.article_key = a.article_key)",
+    ),
     ("events in no incident", "SELECT COUNT(*) FROM events WHERE incident_id IS NULL"),
-    ("events whose rows disagree on their incident",
-     "SELECT COUNT(*) FROM (SELECT 1 FROM events GROUP BY article_key, event_id "
-     "HAVING COUNT(DISTINCT incident_id) > 1)"),
-    ("events in an incident that does not exist",
-     "SELECT COUNT(*) FROM events e LEFT JOIN incidents i USING (incident_id) "
-     "WHERE e.incident_id IS NOT NULL AND i.incident_id IS NULL"),
-    ("incidents with no events",
-     "SELECT COUNT(*) FROM incidents i WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.incident_id = i.incident_id)"),
-    ("incidents whose n_sources is not their number of articles",
-     "SELECT COUNT(*) FROM incidents i WHERE n_sources != (SELECT COUNT(DISTINCT article_key) FROM events e "
-     "WHERE e.incident_id = i.incident_id)"),
-    ("runs whose counts differ from their rows",
-     "SELECT COUNT(*) FROM runs r WHERE n_articles != (SELECT COUNT(*) FROM articles a WHERE a.run_id = r.run_id)"),
+    (
+        "events whose rows disagree on their incident",
+        "SELECT COUNT(*) FROM (SELECT 1 FROM events GROUP BY article_key, event_id "
+        "HAVING COUNT(DISTINCT incident_id) > 1)",
+    ),
+    (
+        "events in an incident that does not exist",
+        "SELECT COUNT(*) FROM events e LEFT JOIN incidents i USING (incident_id) "
+        "WHERE e.incident_id IS NOT NULL AND i.incident_id IS NULL",
+    ),
+    (
+        "incidents with no events",
+        "SELECT COUNT(*) FROM incidents i"
+        " WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.incident_id = i.incident_id)",
+    ),
+    (
+        "incidents whose n_sources is not their number of articles",
+        "SELECT COUNT(*) FROM incidents i WHERE n_sources != (SELECT COUNT(DISTINCT article_key) FROM events e "
+        "WHERE e.incident_id = i.incident_id)",
+    ),
+    (
+        "runs whose counts differ from their rows",
+        "SELECT COUNT(*) FROM runs r WHERE n_articles != (SELECT COUNT(*) FROM articles a WHERE a.run_id = r.run_id)",
+    ),
 )
 
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 import geopandas as gpd
 import pandas as pd
@@ -48,8 +48,9 @@ def is_events_folder(path: str | os.PathLike) -> bool:
     return "event_id" in names and "event_type" in names and "text" not in names
 
 
-def export_partitioned(store: str | os.PathLike, folder: str | os.PathLike, *, size: int = PARTITION_SIZE,
-                       narrow: Callable | None = None) -> tuple[int, int]:
+def export_partitioned(
+    store: str | os.PathLike, folder: str | os.PathLike, *, size: int = PARTITION_SIZE, narrow: Callable | None = None
+) -> tuple[int, int]:
     """Write the store's events to ``folder`` as a partitioned GeoParquet dataset, ``size``
     articles a part in stored order; (rows, parts). ``narrow(frame)`` filters the events.
     A folder that already holds parts is refused (OutputError), as for any folder output."""
@@ -58,13 +59,16 @@ def export_partitioned(store: str | os.PathLike, folder: str | os.PathLike, *, s
     if narrow is not None:
         events = narrow(events)
     keys = list(dict.fromkeys(events["article_key"]))
-    groups = [keys[i:i + size] for i in range(0, len(keys), size)] or [[]]
+    groups = [keys[i : i + size] for i in range(0, len(keys), size)] or [[]]
     frames, names = [], []
     for index, group in enumerate(groups):
         rows = events[events["article_key"].isin(set(group))]
         digest = hashlib.sha1(json.dumps([group, sorted(rows["event_id"])]).encode("utf-8")).hexdigest()[:16]
-        frames.append(gpd.GeoDataFrame(conform(rows[[*EVENT_COLUMNS, "geometry"]].reset_index(drop=True)),
-                                       geometry="geometry", crs=events.crs))
+        frames.append(
+            gpd.GeoDataFrame(
+                conform(rows[[*EVENT_COLUMNS, "geometry"]].reset_index(drop=True)), geometry="geometry", crs=events.crs
+            )
+        )
         names.append(dataset.part_name(index, digest))
     dataset.check_target(folder, names, resume=False)
     folder.mkdir(parents=True, exist_ok=True)
@@ -75,9 +79,17 @@ def export_partitioned(store: str | os.PathLike, folder: str | os.PathLike, *, s
     if len(errors):
         from geomap.io.atomic import write_text
 
-        write_text(folder / dataset.ERRORS, "".join(json.dumps(
-            {"id": r["doc_id"] or None, "where": r["location"], "reason": r["reason"], "partition": None},
-            ensure_ascii=False) + "\n" for r in errors.to_dict("records")))
+        write_text(
+            folder / dataset.ERRORS,
+            "".join(
+                json.dumps(
+                    {"id": r["doc_id"] or None, "where": r["location"], "reason": r["reason"], "partition": None},
+                    ensure_ascii=False,
+                )
+                + "\n"
+                for r in errors.to_dict("records")
+            ),
+        )
     return sum(len(f) for f in frames), len(names)
 
 
@@ -91,7 +103,7 @@ class EventArticle:
     title: str
     published: str
     source: str
-    events: pd.DataFrame   # its rows, in the events schema
+    events: pd.DataFrame  # its rows, in the events schema
 
 
 def _key(doc_id: str, url: str, rows: pd.DataFrame) -> str:
@@ -108,9 +120,15 @@ def read_events_folder(path: str | os.PathLike) -> Iterator[EventArticle]:
         frame = conform(gpd.read_parquet(part))
         for doc_id, rows in frame.groupby("doc_id", sort=False):
             first = rows.iloc[0]
-            yield EventArticle(key=_key(str(doc_id), str(first["url"]), rows), doc_id=str(doc_id),
-                               url=str(first["url"]), title=str(first["title"]), published=str(first["published"]),
-                               source=f"{folder}/{part.name}", events=rows.reset_index(drop=True))
+            yield EventArticle(
+                key=_key(str(doc_id), str(first["url"]), rows),
+                doc_id=str(doc_id),
+                url=str(first["url"]),
+                title=str(first["title"]),
+                published=str(first["published"]),
+                source=f"{folder}/{part.name}",
+                events=rows.reset_index(drop=True),
+            )
 
 
 __all__ = ["EventArticle", "export_partitioned", "is_events_folder", "read_events_folder"]

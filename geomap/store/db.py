@@ -11,8 +11,8 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from geomap.errors import StoreBusy, StoreError
 from geomap.io.atomic import atomic_path
@@ -37,9 +37,10 @@ def create_store(path: str | os.PathLike) -> Path:
         conn = _connect(tmp, READ_TIMEOUT)
         try:
             conn.executescript("BEGIN;" + DDL + "COMMIT;")
-            conn.executemany("INSERT INTO meta VALUES (?, ?)", [
-                ("application", APPLICATION), ("store_version", str(STORE_VERSION)),
-                ("created_by", geomap_version())])
+            conn.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [("application", APPLICATION), ("store_version", str(STORE_VERSION)), ("created_by", geomap_version())],
+            )
             conn.execute("PRAGMA journal_mode = WAL")
         finally:
             conn.close()
@@ -65,8 +66,7 @@ def is_store(path: str | os.PathLike) -> bool:
     return row is not None and row[0] == APPLICATION
 
 
-def open_store(path: str | os.PathLike, *, create: bool = False, timeout: float = READ_TIMEOUT
-               ) -> sqlite3.Connection:
+def open_store(path: str | os.PathLike, *, create: bool = False, timeout: float = READ_TIMEOUT) -> sqlite3.Connection:
     """A connection to the store at ``path`` (made first with ``create``); StoreError when the
     file is missing, not a geomap store, or of another layout version."""
     target = Path(path)
@@ -80,8 +80,10 @@ def open_store(path: str | os.PathLike, *, create: bool = False, timeout: float 
     version = conn.execute("SELECT value FROM meta WHERE key = 'store_version'").fetchone()
     if version is None or version[0] != str(STORE_VERSION):
         conn.close()
-        raise StoreError(f"{target}: store layout version {version[0] if version else '?'}; this geomap "
-                         f"reads version {STORE_VERSION}")
+        raise StoreError(
+            f"{target}: store layout version {version[0] if version else '?'}; this geomap "
+            f"reads version {STORE_VERSION}"
+        )
     return conn
 
 
@@ -99,8 +101,9 @@ def write_transaction(path: str | os.PathLike, *, create: bool = True) -> Iterat
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreBusy(f"{path}: another geomap update is running on this store; try again "
-                                "when it ends") from None
+                raise StoreBusy(
+                    f"{path}: another geomap update is running on this store; try again when it ends"
+                ) from None
             raise StoreError(f"{path}: cannot write the store ({exc})") from None
         conn.execute(f"PRAGMA busy_timeout = {int(READ_TIMEOUT * 1000)}")  # the commit may wait for readers
         try:

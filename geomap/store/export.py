@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Callable
+from collections.abc import Callable
 
 from geomap.errors import InputError
 from geomap.io.export import format_for, write_frame
@@ -11,8 +11,15 @@ from geomap.store.db import is_store
 from geomap.store.frames import read_table
 
 
-def export_store(store: str | os.PathLike, output: str | os.PathLike, *, table: str | None = None,
-                 mentions: bool = False, fmt: str | None = None, narrow: Callable | None = None) -> int:
+def export_store(
+    store: str | os.PathLike,
+    output: str | os.PathLike,
+    *,
+    table: str | None = None,
+    mentions: bool = False,
+    fmt: str | None = None,
+    narrow: Callable | None = None,
+) -> int:
     """Write one table of ``store`` to ``output``; the number of rows. ``narrow(frame)`` (the
     command's event filters) narrows the events table."""
     if not is_store(store):

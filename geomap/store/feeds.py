@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import time
 import urllib.parse
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 from geomap.errors import InputError
 from geomap.io import web
@@ -59,27 +59,34 @@ class FeedReader:
     tests check the rate limit and the back-off without waiting.
     """
 
-    def __init__(self, *, fetch: Callable[..., web.Fetched] | None = None, min_interval: float = 0.0,
-                 retries: int = 0, backoff: float = 1.0, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        *,
+        fetch: Callable[..., web.Fetched] | None = None,
+        min_interval: float = 0.0,
+        retries: int = 0,
+        backoff: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self._fetch = fetch or web.fetch
         self.min_interval = min_interval
         self.retries = retries
         self.backoff = backoff
         self.clock = clock
         self.sleep = sleep
-        self._last: dict[str, float] = {}     # host -> clock of its last request
-        self.fetched = 0                      # HTTP requests made
-        self.validators: dict[str, Validators] = {}   # the stored ones, set by the update
+        self._last: dict[str, float] = {}  # host -> clock of its last request
+        self.fetched = 0  # HTTP requests made
+        self.validators: dict[str, Validators] = {}  # the stored ones, set by the update
         self.start_round()
 
     def start_round(self, deadline: float | None = None) -> None:
         """Reset the round's counts; no request starts after ``deadline`` (a ``clock`` value)."""
         self.deadline = deadline
-        self.n_feeds = 0              # top-level URLs asked for
-        self.n_not_modified = 0       # of which answered 304
-        self.n_failed = 0             # URLs and items that failed (after their retries)
-        self.n_deferred = 0           # URLs and items left for the next round (out of time)
+        self.n_feeds = 0  # top-level URLs asked for
+        self.n_not_modified = 0  # of which answered 304
+        self.n_failed = 0  # URLs and items that failed (after their retries)
+        self.n_deferred = 0  # URLs and items left for the next round (out of time)
         self.changed: dict[str, Validators] = {}  # validators to store
 
     # -- requests ----------------------------------------------------------------------------
@@ -110,7 +117,7 @@ class FeedReader:
                     if self.retries:
                         raise web.FetchError(f"{exc} (after {attempt + 1} attempts)") from None
                     raise
-                delay = self.backoff * 2 ** attempt
+                delay = self.backoff * 2**attempt
                 if self.deadline is not None and self.clock() + delay > self.deadline:
                     raise web.FetchError(f"{exc} (no time left this round for a retry)") from None
                 self.sleep(delay)

@@ -73,18 +73,51 @@ def incidents_as_events(path: str | os.PathLike) -> gpd.GeoDataFrame:
     for r in inc.to_dict("records"):
         sources = json.loads(r["sources"]) if r["sources"] else []
         first = sources[0] if sources else {}
-        rows.append({
-            **{c: r[c] for c in ("event_type", "date", "date_precision", "place_name", "geonameid", "country_code",
-                                 "country", "admin1", "feature_type", "geo_precision", "lat", "lon", "n_sources")},
-            "event_id": f"incident-{r['incident_id']}", "doc_id": first.get("doc_id", ""),
-            "date_text": "", "date_basis": "stated" if r["date"] else "", "trigger": "", "actors": "", "targets": "",
-            "sentence": first.get("sentence", ""), "sent_start": 0, "sent_end": len(first.get("sentence", "")),
-            "place_text": r["place_name"] or "", "place_start": -1, "place_end": -1,
-            "place_role": "event" if r["place_name"] else "", "confidence": None, "geocoder": "",
-            "title": first.get("title", ""), "url": first.get("url", ""), "published": first.get("published", ""),
-            "sources": json.dumps(sources, ensure_ascii=False),
-            "incident_id": r["incident_id"], "first_report": r["first_report"], "last_report": r["last_report"],
-            "new": r["last_run"] == last,
-        })
+        rows.append(
+            {
+                **{
+                    c: r[c]
+                    for c in (
+                        "event_type",
+                        "date",
+                        "date_precision",
+                        "place_name",
+                        "geonameid",
+                        "country_code",
+                        "country",
+                        "admin1",
+                        "feature_type",
+                        "geo_precision",
+                        "lat",
+                        "lon",
+                        "n_sources",
+                    )
+                },
+                "event_id": f"incident-{r['incident_id']}",
+                "doc_id": first.get("doc_id", ""),
+                "date_text": "",
+                "date_basis": "stated" if r["date"] else "",
+                "trigger": "",
+                "actors": "",
+                "targets": "",
+                "sentence": first.get("sentence", ""),
+                "sent_start": 0,
+                "sent_end": len(first.get("sentence", "")),
+                "place_text": r["place_name"] or "",
+                "place_start": -1,
+                "place_end": -1,
+                "place_role": "event" if r["place_name"] else "",
+                "confidence": None,
+                "geocoder": "",
+                "title": first.get("title", ""),
+                "url": first.get("url", ""),
+                "published": first.get("published", ""),
+                "sources": json.dumps(sources, ensure_ascii=False),
+                "incident_id": r["incident_id"],
+                "first_report": r["first_report"],
+                "last_report": r["last_report"],
+                "new": r["last_run"] == last,
+            }
+        )
     frame = pd.DataFrame(rows, columns=[*EVENT_COLUMNS, "incident_id", "first_report", "last_report", "new"])
     return conform(_with_points(frame))

@@ -11,9 +11,28 @@ from geomap.records import Place
 from geomap.store.incidents import Incident, Sighting, best_fit
 from geomap.store.schema import INCIDENT_COLUMNS
 
-_EVENT_FIELDS = ("article_key", "event_id", "event_type", "date", "date_precision", "date_basis", "place_role",
-                 "place_name", "geonameid", "country_code", "country", "admin1", "feature_type", "lat", "lon",
-                 "doc_id", "sentence", "title", "url", "published")
+_EVENT_FIELDS = (
+    "article_key",
+    "event_id",
+    "event_type",
+    "date",
+    "date_precision",
+    "date_basis",
+    "place_role",
+    "place_name",
+    "geonameid",
+    "country_code",
+    "country",
+    "admin1",
+    "feature_type",
+    "lat",
+    "lon",
+    "doc_id",
+    "sentence",
+    "title",
+    "url",
+    "published",
+)
 
 
 def _day(text: str | None) -> dt.date | None:
@@ -23,9 +42,16 @@ def _day(text: str | None) -> dt.date | None:
 def _place(row: dict) -> Place | None:
     if row.get("lat") is None or row.get("lon") is None:
         return None
-    return Place(name=row["place_name"] or "", lat=row["lat"], lon=row["lon"], kind=row["feature_type"] or "other",
-                 geonameid=row["geonameid"], country_code=row["country_code"] or None,
-                 country=row["country"] or None, admin1=row["admin1"] or None)
+    return Place(
+        name=row["place_name"] or "",
+        lat=row["lat"],
+        lon=row["lon"],
+        kind=row["feature_type"] or "other",
+        geonameid=row["geonameid"],
+        country_code=row["country_code"] or None,
+        country=row["country"] or None,
+        admin1=row["admin1"] or None,
+    )
 
 
 def new_sightings(conn: sqlite3.Connection, run_id: int) -> list[Sighting]:
@@ -41,11 +67,23 @@ def new_sightings(conn: sqlite3.Connection, run_id: int) -> list[Sighting]:
                 by_event[key].site = site
             continue
         by_event[key] = Sighting(
-            article_key=row["article_key"], event_id=row["event_id"], event_type=row["event_type"],
-            date=_day(row["date"]), date_precision=row["date_precision"], date_basis=row["date_basis"],
-            site=site, published=_day(row["published"]),
-            source={"doc_id": row["doc_id"], "article_key": row["article_key"], "sentence": row["sentence"],
-                    "title": row["title"], "url": row["url"], "published": row["published"]})
+            article_key=row["article_key"],
+            event_id=row["event_id"],
+            event_type=row["event_type"],
+            date=_day(row["date"]),
+            date_precision=row["date_precision"],
+            date_basis=row["date_basis"],
+            site=site,
+            published=_day(row["published"]),
+            source={
+                "doc_id": row["doc_id"],
+                "article_key": row["article_key"],
+                "sentence": row["sentence"],
+                "title": row["title"],
+                "url": row["url"],
+                "published": row["published"],
+            },
+        )
     return list(by_event.values())
 
 
@@ -54,12 +92,22 @@ def _load(conn: sqlite3.Connection, row: tuple) -> Incident:
     incident = Incident(
         event_type=r["event_type"],
         period=(_day(r["period_start"]), _day(r["period_end"])) if r["period_start"] else None,
-        date=_day(r["date"]), date_precision=r["date_precision"], site=_place(r),
-        articles={k for (k,) in conn.execute("SELECT DISTINCT article_key FROM events WHERE incident_id = ?",
-                                             (r["incident_id"],))},
-        sources=json.loads(r["sources"]), first_report=_day(r["first_report"]),
-        last_report=_day(r["last_report"]), n_events=r["n_events"], incident_id=r["incident_id"],
-        first_run=r["first_run"])
+        date=_day(r["date"]),
+        date_precision=r["date_precision"],
+        site=_place(r),
+        articles={
+            k
+            for (k,) in conn.execute(
+                "SELECT DISTINCT article_key FROM events WHERE incident_id = ?", (r["incident_id"],)
+            )
+        },
+        sources=json.loads(r["sources"]),
+        first_report=_day(r["first_report"]),
+        last_report=_day(r["last_report"]),
+        n_events=r["n_events"],
+        incident_id=r["incident_id"],
+        first_run=r["first_run"],
+    )
     return incident
 
 
@@ -67,9 +115,11 @@ def _candidates(conn: sqlite3.Connection, s: Sighting, cache: dict[int, Incident
     """Stored incidents of the sighting's type whose agreed days overlap its days."""
     cols = ", ".join(f'"{c}"' for c in INCIDENT_COLUMNS)
     lo, hi = s.period
-    rows = conn.execute(f"SELECT {cols} FROM incidents WHERE event_type = ? AND period_end >= ? "
-                        "AND period_start <= ? AND period_start != '' ORDER BY incident_id",
-                        (s.event_type, lo.isoformat(), hi.isoformat())).fetchall()
+    rows = conn.execute(
+        f"SELECT {cols} FROM incidents WHERE event_type = ? AND period_end >= ? "
+        "AND period_start <= ? AND period_start != '' ORDER BY incident_id",
+        (s.event_type, lo.isoformat(), hi.isoformat()),
+    ).fetchall()
     out = []
     for row in rows:
         if row[0] not in cache:
@@ -85,17 +135,27 @@ def _iso(day: dt.date | None) -> str:
 def _values(incident: Incident, run_id: int, first_run: int) -> dict:
     p = incident.site
     return {
-        "event_type": incident.event_type, "date": _iso(incident.date),
+        "event_type": incident.event_type,
+        "date": _iso(incident.date),
         "date_precision": incident.date_precision if incident.date else "unknown",
         "period_start": _iso(incident.period[0]) if incident.period else "",
         "period_end": _iso(incident.period[1]) if incident.period else "",
-        "place_name": p.name if p else "", "geonameid": p.geonameid if p else None,
-        "country_code": (p.country_code or "") if p else "", "country": (p.country or "") if p else "",
-        "admin1": (p.admin1 or "") if p else "", "feature_type": p.kind if p else "",
-        "geo_precision": p.geo_precision if p else "", "lat": p.lat if p else None, "lon": p.lon if p else None,
-        "first_report": _iso(incident.first_report), "last_report": _iso(incident.last_report),
-        "n_sources": incident.n_sources, "n_events": incident.n_events,
-        "sources": json.dumps(incident.sources, ensure_ascii=False), "first_run": first_run, "last_run": run_id,
+        "place_name": p.name if p else "",
+        "geonameid": p.geonameid if p else None,
+        "country_code": (p.country_code or "") if p else "",
+        "country": (p.country or "") if p else "",
+        "admin1": (p.admin1 or "") if p else "",
+        "feature_type": p.kind if p else "",
+        "geo_precision": p.geo_precision if p else "",
+        "lat": p.lat if p else None,
+        "lon": p.lon if p else None,
+        "first_report": _iso(incident.first_report),
+        "last_report": _iso(incident.last_report),
+        "n_sources": incident.n_sources,
+        "n_events": incident.n_events,
+        "sources": json.dumps(incident.sources, ensure_ascii=False),
+        "first_run": first_run,
+        "last_run": run_id,
     }
 
 
@@ -103,8 +163,9 @@ def _save(conn: sqlite3.Connection, incident: Incident, run_id: int) -> None:
     if incident.incident_id is None:
         values = _values(incident, run_id, run_id)
         names = ", ".join(f'"{k}"' for k in values)
-        cur = conn.execute(f"INSERT INTO incidents ({names}) VALUES ({', '.join('?' for _ in values)})",
-                           list(values.values()))
+        cur = conn.execute(
+            f"INSERT INTO incidents ({names}) VALUES ({', '.join('?' for _ in values)})", list(values.values())
+        )
         incident.incident_id, incident.first_run = int(cur.lastrowid), run_id
     else:
         values = _values(incident, run_id, incident.first_run)
@@ -125,6 +186,8 @@ def attach_incidents(conn: sqlite3.Connection, run_id: int) -> int:
         _save(conn, found, run_id)
         cache[found.incident_id] = found
         touched[found.incident_id] = found
-        conn.execute("UPDATE events SET incident_id = ? WHERE article_key = ? AND event_id = ?",
-                     (found.incident_id, s.article_key, s.event_id))
+        conn.execute(
+            "UPDATE events SET incident_id = ? WHERE article_key = ? AND event_id = ?",
+            (found.incident_id, s.article_key, s.event_id),
+        )
     return len(touched)

@@ -123,7 +123,7 @@ class Incident:
     first_run: int | None = None
 
     @classmethod
-    def of(cls, s: Sighting) -> "Incident":
+    def of(cls, s: Sighting) -> Incident:
         incident = cls(s.event_type, s.period, s.date, s.date_precision, s.site)
         incident.add(s)
         return incident
@@ -140,7 +140,9 @@ class Incident:
         """Take ``s`` in (after :meth:`fits`, or as the first report)."""
         if self.n_events and s.period is not None and self.period is not None:
             self.period = overlap(self.period, s.period)
-        if s.date is not None and (self.date is None or PRECISION_RANK[s.date_precision] < PRECISION_RANK[self.date_precision]):
+        if s.date is not None and (
+            self.date is None or PRECISION_RANK[s.date_precision] < PRECISION_RANK[self.date_precision]
+        ):
             self.date, self.date_precision = s.date, s.date_precision
         if s.site is not None and (self.site is None or place_rank(s.site) < place_rank(self.site)):
             self.site = s.site

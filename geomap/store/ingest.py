@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from geomap.errors import InputError
 from geomap.io.web import is_url
@@ -44,8 +44,14 @@ def expand_inputs(inputs: Iterable[str]) -> list[str]:
     return out
 
 
-def read_items(inputs: Iterable[str], *, encoding: str | None = None, published: dt.date | None = None,
-               known: Known = lambda url: False, feeds=None) -> Iterator[Article | RecordError]:
+def read_items(
+    inputs: Iterable[str],
+    *,
+    encoding: str | None = None,
+    published: dt.date | None = None,
+    known: Known = lambda url: False,
+    feeds=None,
+) -> Iterator[Article | RecordError]:
     """Articles and record errors of ``inputs`` in order. ``feeds`` (a
     :class:`~geomap.store.feeds.FeedReader`) reads the URLs; a missing file is an InputError."""
     from geomap.store.feeds import FeedReader

@@ -22,8 +22,11 @@ def canonical_url(url: str) -> str:
     host = (parts.hostname or "").lower()
     if parts.port and parts.port != _DEFAULT_PORTS.get(scheme):
         host = f"{host}:{parts.port}"
-    query = sorted((k, v) for k, v in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
-                   if not k.lower().startswith(TRACKING_PARAMS))
+    query = sorted(
+        (k, v)
+        for k, v in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith(TRACKING_PARAMS)
+    )
     path = parts.path.rstrip("/") if parts.path not in ("", "/") else ""
     return urllib.parse.urlunsplit((scheme, host, path, urllib.parse.urlencode(query), ""))
 

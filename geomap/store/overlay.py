@@ -28,15 +28,21 @@ def sources_html(row) -> str:
         title, url = popup.text(s.get("title")), popup.text(s.get("url"))
         href = popup.safe_url(url)
         label = escape(title or url or s.get("doc_id") or "source")
-        link = (f'<a href="{escape(href, quote=True)}" target="_blank" rel="noopener noreferrer">{label}</a>'
-                if href else label)
+        link = (
+            f'<a href="{escape(href, quote=True)}" target="_blank" rel="noopener noreferrer">{label}</a>'
+            if href
+            else label
+        )
         date = escape(popup.text(s.get("published"))[:10])
-        items.append(f"<li>{link}{f' ({date})' if date else ''}<br>&ldquo;{escape(popup.text(s.get('sentence')))}"
-                     "&rdquo;</li>")
+        items.append(
+            f"<li>{link}{f' ({date})' if date else ''}<br>&ldquo;{escape(popup.text(s.get('sentence')))}&rdquo;</li>"
+        )
     n = popup.integer(row.get("n_sources"), 1)
-    head = (f"<b>{escape(popup.text(row.get('event_type')))}</b>, {escape(popup.place_label(row))}<br>"
-            f"{n} source{'s' if n != 1 else ''}, first report {escape(popup.text(row.get('first_report')))}, "
-            f"last {escape(popup.text(row.get('last_report')))}")
+    head = (
+        f"<b>{escape(popup.text(row.get('event_type')))}</b>, {escape(popup.place_label(row))}<br>"
+        f"{n} source{'s' if n != 1 else ''}, first report {escape(popup.text(row.get('first_report')))}, "
+        f"last {escape(popup.text(row.get('last_report')))}"
+    )
     return f'<div class="gm-incident">{head}<ol>{"".join(items)}</ol></div>'
 
 
@@ -49,9 +55,13 @@ def add_store_layers(m: folium.Map, events: gpd.GeoDataFrame, *, incidents: bool
         group = folium.FeatureGroup(name=f"Incidents by number of sources ({len(sites)})", show=True).add_to(m)
         for row in sites.sort_values("n_sources", ascending=False).to_dict("records"):
             folium.CircleMarker(
-                [row["geometry"].y, row["geometry"].x], radius=radius(int(row["n_sources"])),
-                color=NEW_COLOR if row.get("new") else "#3b5b92", weight=3 if row.get("new") else 1,
-                fill=True, fill_opacity=0.25, popup=folium.Popup(sources_html(row), max_width=420),
+                [row["geometry"].y, row["geometry"].x],
+                radius=radius(int(row["n_sources"])),
+                color=NEW_COLOR if row.get("new") else "#3b5b92",
+                weight=3 if row.get("new") else 1,
+                fill=True,
+                fill_opacity=0.25,
+                popup=folium.Popup(sources_html(row), max_width=420),
                 tooltip=f"{int(row['n_sources'])} source(s)",
             ).add_to(group)
     if "new" in sites:
@@ -59,6 +69,12 @@ def add_store_layers(m: folium.Map, events: gpd.GeoDataFrame, *, incidents: bool
         if len(new) and not incidents:
             group = folium.FeatureGroup(name=f"New in the last update ({len(new)})", show=True).add_to(m)
             for row in new.to_dict("records"):
-                folium.CircleMarker([row["geometry"].y, row["geometry"].x], radius=14, color=NEW_COLOR, weight=3,
-                                    fill=False, tooltip="new in the last update").add_to(group)
+                folium.CircleMarker(
+                    [row["geometry"].y, row["geometry"].x],
+                    radius=14,
+                    color=NEW_COLOR,
+                    weight=3,
+                    fill=False,
+                    tooltip="new in the last update",
+                ).add_to(group)
     return m

@@ -3,7 +3,7 @@ merged here (that is what incidents do, across updates)."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from geomap.api import prepare_articles
 from geomap.records import Article, Document
@@ -14,9 +14,15 @@ from geomap.scale.parallel import GeoparserPool, Settings, chunked, effective_jo
 OnSkip = Callable[[Article, str], None]
 
 
-def parse_each(articles: list[Article], *, settings: Settings, jobs: int = 1, geoparser=None,
-               progress: Callable[[int], None] | None = None, on_skip: OnSkip | None = None
-               ) -> list[Document]:
+def parse_each(
+    articles: list[Article],
+    *,
+    settings: Settings,
+    jobs: int = 1,
+    geoparser=None,
+    progress: Callable[[int], None] | None = None,
+    on_skip: OnSkip | None = None,
+) -> list[Document]:
     """The documents of ``articles`` in order (``jobs`` worker processes for many of them)."""
     articles = prepare_articles(articles)
     skip = on_skip or (lambda article, reason: None)

@@ -26,11 +26,11 @@ def _columns(columns: dict[str, str]) -> str:
 INCIDENT_COLUMNS: dict[str, str] = {
     "incident_id": "int64",
     "event_type": "str",
-    "date": "str",               # the incident's date: the finest its reports give
+    "date": "str",  # the incident's date: the finest its reports give
     "date_precision": "str",
-    "period_start": "str",       # the days every report agrees on (ISO), '' when undated
+    "period_start": "str",  # the days every report agrees on (ISO), '' when undated
     "period_end": "str",
-    "place_name": "str",         # the finest event site its reports give
+    "place_name": "str",  # the finest event site its reports give
     "geonameid": "Int64",
     "country_code": "str",
     "country": "str",
@@ -39,11 +39,11 @@ INCIDENT_COLUMNS: dict[str, str] = {
     "geo_precision": "str",
     "lat": "float64",
     "lon": "float64",
-    "first_report": "str",       # earliest and latest publication date of its sources
+    "first_report": "str",  # earliest and latest publication date of its sources
     "last_report": "str",
-    "n_sources": "int64",        # articles that report it
+    "n_sources": "int64",  # articles that report it
     "n_events": "int64",
-    "sources": "str",            # JSON list of {doc_id, article_key, sentence, title, url, published}
+    "sources": "str",  # JSON list of {doc_id, article_key, sentence, title, url, published}
     "first_run": "int64",
     "last_run": "int64",
 }
@@ -61,7 +61,8 @@ CREATE TABLE IF NOT EXISTS feeds (
 );
 """
 
-DDL = f"""
+DDL = (
+    f"""
 CREATE TABLE meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -119,4 +120,6 @@ CREATE INDEX events_article ON events(article_key);
 CREATE INDEX events_incident ON events(incident_id);
 CREATE INDEX events_run ON events(run_id);
 CREATE INDEX incidents_lookup ON incidents(event_type, period_end);
-""" + FEEDS_DDL
+"""
+    + FEEDS_DDL
+)

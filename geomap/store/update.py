@@ -13,8 +13,8 @@ import hashlib
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from geomap.records import Article
 from geomap.scale.parallel import Settings
@@ -33,21 +33,23 @@ class UpdateSummary:
     """What one update did (``run_id`` None: nothing new, the store is unchanged)."""
 
     run_id: int | None
-    n_new: int           # articles parsed and added
-    n_known: int         # articles the store already held (not parsed)
-    n_errors: int        # records recorded as errors in this update
-    n_events: int        # events added
-    n_incidents: int     # incidents made or grown
+    n_new: int  # articles parsed and added
+    n_known: int  # articles the store already held (not parsed)
+    n_errors: int  # records recorded as errors in this update
+    n_events: int  # events added
+    n_incidents: int  # incidents made or grown
     seconds: float
-    n_failed: int = 0    # URLs and records that failed in this update (recorded or seen before)
+    n_failed: int = 0  # URLs and records that failed in this update (recorded or seen before)
 
     def line(self) -> str:
         """The one-line report the command prints."""
         if self.run_id is None:
             return f"nothing new ({self.n_known} article(s) already in the store)"
-        return (f"run {self.run_id}: {self.n_new} new article(s), {self.n_known} already stored, "
-                f"{self.n_errors} error(s), {self.n_events} event(s), {self.n_incidents} incident(s) "
-                f"made or grown ({self.seconds:.1f} s)")
+        return (
+            f"run {self.run_id}: {self.n_new} new article(s), {self.n_known} already stored, "
+            f"{self.n_errors} error(s), {self.n_events} event(s), {self.n_incidents} incident(s) "
+            f"made or grown ({self.seconds:.1f} s)"
+        )
 
 
 def _unique_id(doc_id: str, key: str, taken: set[str]) -> str:
@@ -69,10 +71,19 @@ def _unique_doc_id(article: Article, taken: set[str]) -> Article:
     return article if doc_id == article.doc_id else dataclasses.replace(article, doc_id=doc_id)
 
 
-def update_store(path: str | os.PathLike, inputs: list[str], *, settings: Settings | None = None,
-                 published: dt.date | None = None, encoding: str | None = None, jobs: int = 1,
-                 geoparser=None, feeds=None, progress: Callable[[int], None] | None = None,
-                 on_total: Callable[[int], None] | None = None) -> UpdateSummary:
+def update_store(
+    path: str | os.PathLike,
+    inputs: list[str],
+    *,
+    settings: Settings | None = None,
+    published: dt.date | None = None,
+    encoding: str | None = None,
+    jobs: int = 1,
+    geoparser=None,
+    feeds=None,
+    progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> UpdateSummary:
     """Add the new articles of ``inputs`` to the store at ``path`` (made if missing).
 
     ``settings`` load the geoparser (or pass a loaded ``geoparser``); ``feeds`` is a
@@ -105,8 +116,9 @@ def update_store(path: str | os.PathLike, inputs: list[str], *, settings: Settin
                 keys.add(found.key)
                 imported.append(dataclasses.replace(found, doc_id=_unique_id(found.doc_id, found.key, taken_ids)))
         others = [i for i in inputs if i not in folders]
-        for item in read_items(others, encoding=encoding, published=published,
-                               known=lambda url: url in known_keys, feeds=feeds):
+        for item in read_items(
+            others, encoding=encoding, published=published, known=lambda url: url in known_keys, feeds=feeds
+        ):
             if isinstance(item, RecordError):
                 errors.append(item)
                 continue
@@ -122,8 +134,11 @@ def update_store(path: str | os.PathLike, inputs: list[str], *, settings: Settin
             if not write.save_validators(conn, feeds.changed):  # only a feed's new ETag is news then
                 discard(conn)
             return UpdateSummary(None, 0, n_known, 0, 0, 0, time.monotonic() - clock, n_failed)
-        run_settings = {**settings.key(), "published": published.isoformat() if published else None,
-                        "encoding": encoding}
+        run_settings = {
+            **settings.key(),
+            "published": published.isoformat() if published else None,
+            "encoding": encoding,
+        }
         run_id = write.start_run(conn, settings=run_settings, inputs=[str(i) for i in inputs], started=started)
         if on_total:
             on_total(len(new))
@@ -132,15 +147,32 @@ def update_store(path: str | os.PathLike, inputs: list[str], *, settings: Settin
         def skipped(article: Article, reason: str) -> None:
             errors.append(RecordError(article.source_path or article.doc_id, article.doc_id, reason))
 
-        documents = parse_each(new, settings=settings, jobs=jobs, geoparser=geoparser, progress=progress,
-                               on_skip=skipped) if new else []
+        documents = (
+            parse_each(new, settings=settings, jobs=jobs, geoparser=geoparser, progress=progress, on_skip=skipped)
+            if new
+            else []
+        )
         n_events = write.insert_documents(conn, run_id, documents)
         n_events += write.insert_event_articles(conn, run_id, imported)
         n_failed += len(errors) - n_errors_read
         n_errors = write.insert_errors(conn, run_id, write.new_errors(conn, errors))
         write.save_validators(conn, feeds.changed)
         n_incidents = attach_incidents(conn, run_id)
-        write.finish_run(conn, run_id, n_articles=len(documents) + len(imported), n_known=n_known,
-                         n_errors=n_errors, n_events=n_events)
-    return UpdateSummary(run_id, len(documents) + len(imported), n_known, n_errors, n_events, n_incidents,
-                         time.monotonic() - clock, n_failed)
+        write.finish_run(
+            conn,
+            run_id,
+            n_articles=len(documents) + len(imported),
+            n_known=n_known,
+            n_errors=n_errors,
+            n_events=n_events,
+        )
+    return UpdateSummary(
+        run_id,
+        len(documents) + len(imported),
+        n_known,
+        n_errors,
+        n_events,
+        n_incidents,
+        time.monotonic() - clock,
+        n_failed,
+    )

@@ -17,8 +17,8 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from geomap.errors import InputError
 from geomap.store.feeds import FeedReader
@@ -46,17 +46,22 @@ class RoundReport:
     number: int
     n_feeds: int
     n_not_modified: int
-    n_new: int          # articles added
+    n_new: int  # articles added
     n_events: int
-    n_errors: int       # URLs, items and articles that failed this round
-    n_deferred: int     # URLs and items left for the next round (time budget spent)
-    map_written: bool | None   # None: no --map
+    n_errors: int  # URLs, items and articles that failed this round
+    n_deferred: int  # URLs and items left for the next round (time budget spent)
+    map_written: bool | None  # None: no --map
     seconds: float
 
     def line(self) -> str:
         """``round 3: 2 feeds, 1 not modified, 5 new articles, 12 events, 0 errors, map written``"""
-        parts = [f"round {self.number}: {self.n_feeds} feeds", f"{self.n_not_modified} not modified",
-                 f"{self.n_new} new articles", f"{self.n_events} events", f"{self.n_errors} errors"]
+        parts = [
+            f"round {self.number}: {self.n_feeds} feeds",
+            f"{self.n_not_modified} not modified",
+            f"{self.n_new} new articles",
+            f"{self.n_events} events",
+            f"{self.n_errors} errors",
+        ]
         if self.n_deferred:
             parts.append(f"{self.n_deferred} left for the next round (time budget spent)")
         if self.map_written is not None:
@@ -72,16 +77,16 @@ def feed_urls(inputs: Sequence[str]) -> list[str]:
     urls = expand_inputs(inputs)
     for url in urls:
         if "://" not in url:
-            raise InputError(f"{url}: --watch polls feeds; give feed URLs or a .txt file of them "
-                             "(one URL a line, # comments)")
+            raise InputError(
+                f"{url}: --watch polls feeds; give feed URLs or a .txt file of them (one URL a line, # comments)"
+            )
         check_url(url)
     if not urls:
         raise InputError("--watch needs at least one feed URL")
     return list(dict.fromkeys(urls))
 
 
-def map_writer(store: str | os.PathLike, path: str | os.PathLike, *, incidents: bool = False
-               ) -> Callable[[bool], bool]:
+def map_writer(store: str | os.PathLike, path: str | os.PathLike, *, incidents: bool = False) -> Callable[[bool], bool]:
     """``write(changed)``: write the store's map to ``path`` (atomically) when ``changed`` or
     when the file is missing; True when it wrote. Events new in the last update are ringed;
     ``incidents`` draws incidents sized by their sources (as ``geomap map STORE --incidents``)."""
@@ -105,11 +110,20 @@ def map_writer(store: str | os.PathLike, path: str | os.PathLike, *, incidents: 
     return write
 
 
-def watch(store: str | os.PathLike, inputs: Sequence[str], *, interval: float, rounds: int | None = None,
-          budget: float | None = None, reader: FeedReader | None = None,
-          write_map: Callable[[bool], bool] | None = None, on_round: Callable[[RoundReport], None] = lambda r: None,
-          clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
-          **update_options) -> int:
+def watch(
+    store: str | os.PathLike,
+    inputs: Sequence[str],
+    *,
+    interval: float,
+    rounds: int | None = None,
+    budget: float | None = None,
+    reader: FeedReader | None = None,
+    write_map: Callable[[bool], bool] | None = None,
+    on_round: Callable[[RoundReport], None] = lambda r: None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+    **update_options,
+) -> int:
     """Poll ``inputs`` into ``store`` every ``interval`` seconds, ``rounds`` times (None: until
     interrupted); the number of rounds done. ``budget`` seconds cap each round's requests
     (default: the interval). ``write_map(changed)`` (see :func:`map_writer`) is called after each
@@ -127,8 +141,19 @@ def watch(store: str | os.PathLike, inputs: Sequence[str], *, interval: float, r
         if write_map is not None:
             written = bool(write_map(summary.n_new > 0 or done == 0))
         done += 1
-        on_round(RoundReport(done, reader.n_feeds, reader.n_not_modified, summary.n_new, summary.n_events,
-                             summary.n_failed, reader.n_deferred, written, clock() - started))
+        on_round(
+            RoundReport(
+                done,
+                reader.n_feeds,
+                reader.n_not_modified,
+                summary.n_new,
+                summary.n_events,
+                summary.n_failed,
+                reader.n_deferred,
+                written,
+                clock() - started,
+            )
+        )
         if rounds is not None and done >= rounds:
             break
         pause = started + interval - clock()

@@ -22,7 +22,7 @@ from geomap.tools.version import geomap_version
 
 def now() -> str:
     """The time as ISO text in UTC, to the second."""
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 def start_run(conn: sqlite3.Connection, *, settings: dict, inputs: list[str], started: str) -> int:
@@ -30,14 +30,18 @@ def start_run(conn: sqlite3.Connection, *, settings: dict, inputs: list[str], st
     cur = conn.execute(
         "INSERT INTO runs (started, finished, geomap_version, settings, inputs, n_articles, n_known, "
         "n_errors, n_events) VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0)",
-        (started, started, geomap_version(), json.dumps(settings, sort_keys=True), json.dumps(inputs)))
+        (started, started, geomap_version(), json.dumps(settings, sort_keys=True), json.dumps(inputs)),
+    )
     return int(cur.lastrowid)
 
 
-def finish_run(conn: sqlite3.Connection, run_id: int, *, n_articles: int, n_known: int, n_errors: int,
-               n_events: int) -> None:
-    conn.execute("UPDATE runs SET finished = ?, n_articles = ?, n_known = ?, n_errors = ?, n_events = ? "
-                 "WHERE run_id = ?", (now(), n_articles, n_known, n_errors, n_events, run_id))
+def finish_run(
+    conn: sqlite3.Connection, run_id: int, *, n_articles: int, n_known: int, n_errors: int, n_events: int
+) -> None:
+    conn.execute(
+        "UPDATE runs SET finished = ?, n_articles = ?, n_known = ?, n_errors = ?, n_events = ? WHERE run_id = ?",
+        (now(), n_articles, n_known, n_errors, n_events, run_id),
+    )
 
 
 def new_errors(conn: sqlite3.Connection, errors: list[RecordError]) -> list[RecordError]:
@@ -54,8 +58,10 @@ def new_errors(conn: sqlite3.Connection, errors: list[RecordError]) -> list[Reco
 
 
 def insert_errors(conn: sqlite3.Connection, run_id: int, errors: list[RecordError]) -> int:
-    cur = conn.executemany("INSERT OR IGNORE INTO errors (run_id, location, doc_id, reason) VALUES (?, ?, ?, ?)",
-                           [(run_id, e.where, e.doc_id or "", e.reason) for e in errors])
+    cur = conn.executemany(
+        "INSERT OR IGNORE INTO errors (run_id, location, doc_id, reason) VALUES (?, ?, ?, ?)",
+        [(run_id, e.where, e.doc_id or "", e.reason) for e in errors],
+    )
     return cur.rowcount
 
 
@@ -66,8 +72,15 @@ def _value(value):
     return value.item() if hasattr(value, "item") else value
 
 
-def _insert_frame(conn: sqlite3.Connection, table: str, frame, columns: dict[str, str], keys: list[str],
-                  run_id: int, extra: dict | None = None) -> int:
+def _insert_frame(
+    conn: sqlite3.Connection,
+    table: str,
+    frame,
+    columns: dict[str, str],
+    keys: list[str],
+    run_id: int,
+    extra: dict | None = None,
+) -> int:
     extra = extra or {}
     names = ["article_key", "run_id", *extra, *columns]
     placeholders = ", ".join("?" for _ in names)
@@ -84,10 +97,23 @@ def insert_documents(conn: sqlite3.Connection, run_id: int, documents: list[Docu
     conn.executemany(
         "INSERT INTO articles (article_key, doc_id, url, content_hash, title, published, source, text, "
         "n_mentions, n_events, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(article_key(d.article), d.article.doc_id, d.article.url or "", content_hash(d.article.text),
-          d.article.title or "", d.article.published.isoformat() if d.article.published else "",
-          d.article.source_path or "", d.article.text, len(d.mentions), len(d.events), run_id)
-         for d in documents])
+        [
+            (
+                article_key(d.article),
+                d.article.doc_id,
+                d.article.url or "",
+                content_hash(d.article.text),
+                d.article.title or "",
+                d.article.published.isoformat() if d.article.published else "",
+                d.article.source_path or "",
+                d.article.text,
+                len(d.mentions),
+                len(d.events),
+                run_id,
+            )
+            for d in documents
+        ],
+    )
     mentions = mentions_frame(documents)
     _insert_frame(conn, "mentions", mentions, MENTION_COLUMNS, [key_of[i] for i in mentions["doc_id"]], run_id)
     events = events_frame([e for d in documents for e in d.events])
@@ -101,15 +127,19 @@ def feed_validators(conn: sqlite3.Connection) -> dict:
     from geomap.store.schema import FEEDS_DDL
 
     conn.execute(FEEDS_DDL)
-    return {url: Validators(etag, modified)
-            for url, etag, modified in conn.execute("SELECT url, etag, last_modified FROM feeds")}
+    return {
+        url: Validators(etag, modified)
+        for url, etag, modified in conn.execute("SELECT url, etag, last_modified FROM feeds")
+    }
 
 
 def save_validators(conn: sqlite3.Connection, changed: dict) -> int:
     """Store the new validators of feeds (``{url: Validators}``); how many."""
     stamp = now()
-    conn.executemany("INSERT OR REPLACE INTO feeds (url, etag, last_modified, checked) VALUES (?, ?, ?, ?)",
-                     [(url, v.etag, v.last_modified, stamp) for url, v in changed.items()])
+    conn.executemany(
+        "INSERT OR REPLACE INTO feeds (url, etag, last_modified, checked) VALUES (?, ?, ?, ?)",
+        [(url, v.etag, v.last_modified, stamp) for url, v in changed.items()],
+    )
     return len(changed)
 
 
@@ -119,9 +149,11 @@ def insert_event_articles(conn: sqlite3.Connection, run_id: int, articles: list)
     conn.executemany(
         "INSERT INTO articles (article_key, doc_id, url, content_hash, title, published, source, text, "
         "n_mentions, n_events, run_id) VALUES (?, ?, ?, '', ?, ?, ?, '', 0, ?, ?)",
-        [(a.key, a.doc_id, a.url, a.title, a.published, a.source, a.events["event_id"].nunique(), run_id)
-         for a in articles])
+        [
+            (a.key, a.doc_id, a.url, a.title, a.published, a.source, a.events["event_id"].nunique(), run_id)
+            for a in articles
+        ],
+    )
     for a in articles:
-        _insert_frame(conn, "events", a.events.assign(doc_id=a.doc_id), EVENT_COLUMNS, [a.key] * len(a.events),
-                      run_id)
+        _insert_frame(conn, "events", a.events.assign(doc_id=a.doc_id), EVENT_COLUMNS, [a.key] * len(a.events), run_id)
     return sum(a.events["event_id"].nunique() for a in articles)

@@ -56,7 +56,7 @@ def country_codes() -> frozenset[str]:
 
 
 def _names(value: str | Iterable[str] | None) -> list[str]:
-    """"a,b" or ["a", "b,c"] as a list of stripped, non-empty names."""
+    """ "a,b" or ["a", "b,c"] as a list of stripped, non-empty names."""
     if value is None:
         return []
     parts = [value] if isinstance(value, str) else list(value)
@@ -89,8 +89,9 @@ def parse_types(value: str | Iterable[str] | None) -> frozenset[str] | None:
         raise InputError("types: no event type given")
     unknown = [n for n in names if n not in event_types()]
     if unknown:
-        raise InputError(f"types: unknown event type {', '.join(repr(n) for n in unknown)} "
-                         f"(valid: {', '.join(event_types())})")
+        raise InputError(
+            f"types: unknown event type {', '.join(repr(n) for n in unknown)} (valid: {', '.join(event_types())})"
+        )
     return frozenset(names) or None
 
 
@@ -165,22 +166,36 @@ class EventFilter:
     unplaced: str = "keep"
 
     @classmethod
-    def create(cls, *, since: dt.date | str | None = None, until: dt.date | str | None = None,
-               types: str | Iterable[str] | None = None, countries: str | Iterable[str] | None = None,
-               min_confidence: float | str | None = None, undated: str | None = None,
-               unplaced: str | None = None) -> "EventFilter":
+    def create(
+        cls,
+        *,
+        since: dt.date | str | None = None,
+        until: dt.date | str | None = None,
+        types: str | Iterable[str] | None = None,
+        countries: str | Iterable[str] | None = None,
+        min_confidence: float | str | None = None,
+        undated: str | None = None,
+        unplaced: str | None = None,
+    ) -> EventFilter:
         """Check and normalise every value (InputError naming the parameter on the first bad one)."""
         first, last = parse_day(since, what="since"), parse_day(until, what="until")
         if first is not None and last is not None and first > last:
             raise InputError(f"since {first.isoformat()} is after until {last.isoformat()}")
-        return cls(first, last, parse_types(types), parse_countries(countries), parse_confidence(min_confidence),
-                   parse_keep(undated, what="undated"), parse_keep(unplaced, what="unplaced"))
+        return cls(
+            first,
+            last,
+            parse_types(types),
+            parse_countries(countries),
+            parse_confidence(min_confidence),
+            parse_keep(undated, what="undated"),
+            parse_keep(unplaced, what="unplaced"),
+        )
 
     @property
     def active(self) -> bool:
-        return (any(v is not None for v in (self.since, self.until, self.types, self.countries,
-                                            self.min_confidence))
-                or "drop" in (self.undated, self.unplaced))
+        return any(
+            v is not None for v in (self.since, self.until, self.types, self.countries, self.min_confidence)
+        ) or "drop" in (self.undated, self.unplaced)
 
     @property
     def dates_given(self) -> bool:
@@ -195,8 +210,9 @@ class EventFilter:
         tests: dict[str, pd.Series] = {}
         undated = unplaced = None
         if self.dates_given or self.undated == "drop":
-            start, end = _periods(_column(events, "date"),
-                                  events["date_precision"] if "date_precision" in events else None)
+            start, end = _periods(
+                _column(events, "date"), events["date_precision"] if "date_precision" in events else None
+            )
             undated = start.isna()
         if self.places_tested or self.unplaced == "drop":
             unplaced = _unplaced(events)
@@ -226,8 +242,9 @@ class EventFilter:
                 keep &= tests[name]
         undated_kept = int((keep & undated).sum()) if self.dates_given and self.undated == "keep" else 0
         unplaced_kept = int((keep & unplaced).sum()) if self.places_tested and self.unplaced == "keep" else 0
-        return FilterResult(events[keep.to_numpy()].reset_index(drop=True), len(events), dropped,
-                            undated_kept, unplaced_kept)
+        return FilterResult(
+            events[keep.to_numpy()].reset_index(drop=True), len(events), dropped, undated_kept, unplaced_kept
+        )
 
 
 def _column(events: pd.DataFrame, name: str) -> pd.Series:
@@ -242,8 +259,7 @@ _PERIOD_END = {"month": pd.offsets.MonthEnd(0), "year": pd.offsets.YearEnd(0)}
 
 def _periods(dates: pd.Series, precision: pd.Series | None) -> tuple[pd.Series, pd.Series]:
     """First and last day of each row's date period (NaT when undated)."""
-    start = pd.to_datetime(dates.astype(str).str.slice(0, 10).replace("", None), errors="coerce",
-                           format="%Y-%m-%d")
+    start = pd.to_datetime(dates.astype(str).str.slice(0, 10).replace("", None), errors="coerce", format="%Y-%m-%d")
     end = start.copy()
     if precision is not None:
         for name, offset in _PERIOD_END.items():
@@ -270,16 +286,44 @@ def _in_countries(events: pd.DataFrame, countries: frozenset[str]) -> pd.Series:
     return events["event_id"].isin(set(events.loc[sites, "event_id"]))
 
 
-def filter_events(events: gpd.GeoDataFrame, *, since: dt.date | str | None = None,
-                  until: dt.date | str | None = None, types: str | Iterable[str] | None = None,
-                  countries: str | Iterable[str] | None = None,
-                  min_confidence: float | None = None, undated: str = "keep",
-                  unplaced: str = "keep") -> gpd.GeoDataFrame:
+def filter_events(
+    events: gpd.GeoDataFrame,
+    *,
+    since: dt.date | str | None = None,
+    until: dt.date | str | None = None,
+    types: str | Iterable[str] | None = None,
+    countries: str | Iterable[str] | None = None,
+    min_confidence: float | None = None,
+    undated: str = "keep",
+    unplaced: str = "keep",
+) -> gpd.GeoDataFrame:
     """The rows of an events frame that pass every given filter (see the module's rules)."""
-    return EventFilter.create(since=since, until=until, types=types, countries=countries,
-                              min_confidence=min_confidence, undated=undated,
-                              unplaced=unplaced).apply(events).frame
+    return (
+        EventFilter.create(
+            since=since,
+            until=until,
+            types=types,
+            countries=countries,
+            min_confidence=min_confidence,
+            undated=undated,
+            unplaced=unplaced,
+        )
+        .apply(events)
+        .frame
+    )
 
 
-__all__ = ["FILTERS", "KEEP_OR_DROP", "EventFilter", "FilterResult", "country_codes", "event_types", "filter_events", "parse_confidence",
-           "parse_countries", "parse_day", "parse_keep", "parse_types"]
+__all__ = [
+    "FILTERS",
+    "KEEP_OR_DROP",
+    "EventFilter",
+    "FilterResult",
+    "country_codes",
+    "event_types",
+    "filter_events",
+    "parse_confidence",
+    "parse_countries",
+    "parse_day",
+    "parse_keep",
+    "parse_types",
+]

@@ -23,8 +23,16 @@ def _iso(value) -> str:
 def _place_fields(place: Place | None) -> dict:
     if place is None:
         return {
-            "place_name": "", "geonameid": None, "country_code": "", "country": "", "admin1": "",
-            "feature_type": "", "geo_precision": "", "lat": float("nan"), "lon": float("nan"), "geocoder": "",
+            "place_name": "",
+            "geonameid": None,
+            "country_code": "",
+            "country": "",
+            "admin1": "",
+            "feature_type": "",
+            "geo_precision": "",
+            "lat": float("nan"),
+            "lon": float("nan"),
+            "geocoder": "",
         }
     return {
         "place_name": place.name,
@@ -60,8 +68,13 @@ def _point(place: Place | None):
 def _sources_json(sources: list[SourceRef]) -> str:
     return json.dumps(
         [
-            {"doc_id": s.doc_id, "sentence": s.sentence, "title": s.title or "", "url": s.url or "",
-             "published": _iso(s.published)}
+            {
+                "doc_id": s.doc_id,
+                "sentence": s.sentence,
+                "title": s.title or "",
+                "url": s.url or "",
+                "published": _iso(s.published),
+            }
             for s in sources
         ],
         ensure_ascii=False,
@@ -98,16 +111,23 @@ def _event_rows(event: Event) -> list[tuple[dict, object]]:
         place = mention.place if mention else None
         row = dict(base)
         row.update(_place_fields(place))
-        row.update({
-            "place_text": mention.text if mention else "",
-            "place_start": mention.start if mention else -1,
-            "place_end": mention.end if mention else -1,
-            "place_role": ep.role if ep else "",
-            "confidence": float(mention.confidence) if place is not None else float("nan"),
-        })
+        row.update(
+            {
+                "place_text": mention.text if mention else "",
+                "place_start": mention.start if mention else -1,
+                "place_end": mention.end if mention else -1,
+                "place_role": ep.role if ep else "",
+                "confidence": float(mention.confidence) if place is not None else float("nan"),
+            }
+        )
         if ep is not None and ep.passage:  # a place carried from a nearby sentence: quote both
-            row.update({"sentence": ep.passage, "sent_start": ep.passage_start,
-                        "sent_end": max(ep.passage_start + len(ep.passage), event.sent_end)})
+            row.update(
+                {
+                    "sentence": ep.passage,
+                    "sent_start": ep.passage_start,
+                    "sent_end": max(ep.passage_start + len(ep.passage), event.sent_end),
+                }
+            )
         rows.append((row, _point(place)))
     return rows
 
@@ -129,7 +149,7 @@ def mentions_frame(documents: list[Document]) -> gpd.GeoDataFrame:
                 "mention": m.text,
                 "start": m.start,
                 "end": m.end,
-                "sentence": article.text[m.sent_start:m.sent_end],
+                "sentence": article.text[m.sent_start : m.sent_end],
                 "sent_start": m.sent_start,
                 "label": m.label,
                 "role": m.role,

@@ -8,8 +8,8 @@ inherit a lock held by another thread.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterator
 
 #: Redraws per second, at most.
 REDRAW = 10
@@ -19,8 +19,15 @@ def _bar(label: str):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=Console(stderr=True), transient=True, auto_refresh=False)
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        auto_refresh=False,
+    )
 
 
 def _advancer(bar, task) -> Callable[..., None]:
@@ -37,8 +44,9 @@ def _advancer(bar, task) -> Callable[..., None]:
 
 
 @contextmanager
-def progress_bar(total: int, *, label: str = "working", enabled: bool = True,
-                 min_total: int = 2) -> Iterator[Callable[..., None]]:
+def progress_bar(
+    total: int, *, label: str = "working", enabled: bool = True, min_total: int = 2
+) -> Iterator[Callable[..., None]]:
     """Yield ``advance(n=1)``; a no-op when disabled or when fewer than ``min_total`` items."""
     if not enabled or total < min_total:
         yield lambda n=1: None

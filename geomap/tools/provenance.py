@@ -14,9 +14,10 @@ import datetime as dt
 import hashlib
 import os
 import subprocess
+from collections.abc import Iterable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 #: Distributions whose versions a fit depends on.
 LIBRARIES = ("geomap", "numpy", "scikit-learn", "scipy", "spacy")
@@ -40,12 +41,17 @@ def git_commit(where: str | os.PathLike | None = None) -> tuple[str, bool | None
     files differ from it; (``"unknown"``, None) when there is no git or no checkout."""
     folder = Path(where) if where is not None else Path(__file__).resolve().parents[1]
     try:
-        head = subprocess.run(["git", "-C", str(folder), "rev-parse", "HEAD"], capture_output=True,
-                              text=True, timeout=10)
+        head = subprocess.run(
+            ["git", "-C", str(folder), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10
+        )
         if head.returncode != 0:
             return UNKNOWN, None
-        status = subprocess.run(["git", "-C", str(folder), "status", "--porcelain", "--untracked-files=no"],
-                                capture_output=True, text=True, timeout=30)
+        status = subprocess.run(
+            ["git", "-C", str(folder), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     except (OSError, subprocess.SubprocessError):
         return UNKNOWN, None
     dirty = bool(status.stdout.strip()) if status.returncode == 0 else None
@@ -94,12 +100,18 @@ def spacy_model(nlp) -> dict[str, Any]:
     return {"name": f"{lang}_{name}" if lang and name else name, "version": meta.get("version")}
 
 
-def provenance(*, command: Sequence[str], corpora: Iterable[str | os.PathLike] = (), gazetteer=None,
-               nlp=None, now: dt.datetime | None = None) -> dict[str, Any]:
+def provenance(
+    *,
+    command: Sequence[str],
+    corpora: Iterable[str | os.PathLike] = (),
+    gazetteer=None,
+    nlp=None,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
     """The record of how an artefact was made (see the module's docstring). ``command``: the
     command line that made it, e.g. ``["python", "-m", "geomap.resolve.training", *argv]``."""
     commit, dirty = git_commit()
-    when = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0)
+    when = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     out: dict[str, Any] = {"commit": commit, "uncommitted_changes": dirty}
     if gazetteer is not None:
         out["gazetteer"] = gazetteer_provenance(gazetteer)

@@ -123,8 +123,10 @@ def set_range(page, lo: int, hi: int) -> None:
 
 def bins(page) -> list:
     """[count, inferred] of every histogram bar."""
-    return page.evaluate("() => Array.from(document.querySelectorAll('.geomap-timerange .gm-hist g'))"
-                         ".map(g => [+g.dataset.count, +g.dataset.inferred])")
+    return page.evaluate(
+        "() => Array.from(document.querySelectorAll('.geomap-timerange .gm-hist g'))"
+        ".map(g => [+g.dataset.count, +g.dataset.inferred])"
+    )
 
 
 def test_time_range_filters(events, tab, tmp_path):
@@ -186,8 +188,10 @@ def test_two_fragments_on_one_page(events, tab, tmp_path):
 
 def test_iframe_snippet_renders(events, tab, tmp_path):
     host = tmp_path / "iframe.html"
-    host.write_text(f"<!DOCTYPE html><html><body>{map_html(make_map(events, tiles=None), embed='iframe')}</body></html>",
-                    encoding="utf-8")
+    host.write_text(
+        f"<!DOCTYPE html><html><body>{map_html(make_map(events, tiles=None), embed='iframe')}</body></html>",
+        encoding="utf-8",
+    )
     page = tab.page  # the map lives in the iframe's own document
     page.goto(host.resolve().as_uri(), wait_until="load")
     frame = page.frame_locator("iframe")
@@ -197,8 +201,14 @@ def test_iframe_snippet_renders(events, tab, tmp_path):
 
 
 def test_screenshot_of_fixture_map(events, browser, tmp_path):
-    png = render_png(write_map(make_map(events, title="Fixture events", tiles=None), tmp_path / "map.html"),
-                     tmp_path / "map.png", width=1200, height=700, offline=True, browser=browser)
+    png = render_png(
+        write_map(make_map(events, title="Fixture events", tiles=None), tmp_path / "map.html"),
+        tmp_path / "map.png",
+        width=1200,
+        height=700,
+        offline=True,
+        browser=browser,
+    )
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
 
@@ -224,7 +234,8 @@ def outlines_drawn(page) -> dict:
         "land": page.evaluate(LAND_PIXEL_JS, [33.31, 44.36]),  # Baghdad
         "sea": page.evaluate(LAND_PIXEL_JS, [34.0, 18.0]),  # Ionian Sea
         "sea_class": page.evaluate(
-            "() => document.querySelector('.leaflet-container').classList.contains('geomap-sea')"),
+            "() => document.querySelector('.leaflet-container').classList.contains('geomap-sea')"
+        ),
     }
 
 
@@ -235,8 +246,10 @@ def test_offline_outlines_are_drawn(events, tab, tmp_path):
     assert drawn["land"][3] == 255 and drawn["land"][:3] != [0, 0, 0]  # filled land on the canvas
     assert drawn["sea"][3] == 0 and drawn["sea_class"]  # sea shows the container background
     # the outlines sit under the event panes and never take clicks
-    z = page.evaluate("() => ['geomapOutlines', 'overlayPane', 'markerPane'].map("
-                      "n => +getComputedStyle(Object.values(geomap.maps)[0].map.getPane(n)).zIndex)")
+    z = page.evaluate(
+        "() => ['geomapOutlines', 'overlayPane', 'markerPane'].map("
+        "n => +getComputedStyle(Object.values(geomap.maps)[0].map.getPane(n)).zIndex)"
+    )
     assert z[0] < z[1] < z[2]
     assert tab.failed == [] and tab.errors == []
     # 'No base map' in the layer control removes them
@@ -307,6 +320,7 @@ def test_screenshot_for_docs(browser, tmp_path, width, height, name):
 
 # --- symbols, counts and roles as a reader sees them ------------------------------
 
+
 @pytest.fixture(scope="module")
 def sample():
     return sample_article_events()
@@ -330,7 +344,7 @@ def visible(page) -> list:
 
 
 def rgb(hex_color: str) -> str:
-    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgb({r}, {g}, {b})"
 
 
@@ -345,8 +359,10 @@ def test_symbols_are_the_same_in_two_maps_of_different_inputs(events, sample, ta
         for etype, _, color, glyph in page.evaluate(LEGEND_JS):
             seen.setdefault(etype, set()).add((color, glyph))
         # the pins drawn carry the same colour as the legend
-        pins = page.evaluate("() => Array.from(document.querySelectorAll('.geomap-pin span, .geomap-badge span'))"
-                             ".map(s => [getComputedStyle(s).backgroundColor, s.textContent])")
+        pins = page.evaluate(
+            "() => Array.from(document.querySelectorAll('.geomap-pin span, .geomap-badge span'))"
+            ".map(s => [getComputedStyle(s).backgroundColor, s.textContent])"
+        )
         legend = {(c, g) for _, _, c, g in page.evaluate(LEGEND_JS)}
         assert pins and {tuple(p) for p in pins} <= legend
     assert {"strike", "statement"} <= set(seen)  # types on both maps
@@ -365,7 +381,7 @@ def test_legend_and_layer_counts_agree_with_what_is_drawn(sample, tab, tmp_path)
         name, count = label.rsplit(" (", 1)
         layers[name.split(" ", 1)[1] if checked else name] = int(count.rstrip(")"))
     drawn: dict[str, int] = {}
-    for etype, kind, _ in visible(page):
+    for etype, _kind, _ in visible(page):
         drawn[etype] = drawn.get(etype, 0) + 1
     assert legend and legend == drawn == {k: v for k, v in layers.items() if not k.endswith("in the text")}
     assert legend == {"assassination": 1, "deployment": 1, "fighting": 2, "statement": 1, "strike": 2}
@@ -387,11 +403,16 @@ def test_mentioned_countries_are_not_drawn_by_default(sample, tab, tmp_path):
     assert not [v for v in drawn if v[2].startswith("Iran ")]
     assert {k for _, k, _ in drawn} == {0, 1}  # pins and badges; no faint marks, no rings
     # Iraq's badge comes with the country's outline (a dashed line, drawn on the canvas)
-    assert page.evaluate("""() => Object.values(geomap.maps)[0].entries.filter(
-      e => e.kind === 1 && e.layer.getLayers && e.layer.getLayers()[0] instanceof L.GeoJSON).length""") >= 1
+    assert (
+        page.evaluate("""() => Object.values(geomap.maps)[0].entries.filter(
+      e => e.kind === 1 && e.layer.getLayers && e.layer.getLayers()[0] instanceof L.GeoJSON).length""")
+        >= 1
+    )
     # the first view fits the event sites (Iraq and Syria), not Iran
-    view = page.evaluate("() => { const b = Object.values(geomap.maps)[0].map.getBounds();"
-                         " return [b.getWest(), b.getEast(), b.getSouth(), b.getNorth()]; }")
+    view = page.evaluate(
+        "() => { const b = Object.values(geomap.maps)[0].map.getBounds();"
+        " return [b.getWest(), b.getEast(), b.getSouth(), b.getNorth()]; }"
+    )
     assert view[0] < 38.3 and view[1] > 44.4 and view[1] < 53 and view[2] < 33 and view[3] > 36.4
     # the reader can switch the other places on: Iran is there, faint
     page.locator(".leaflet-control-layers-overlays label", has_text="Other places").locator("input").check()

@@ -4,16 +4,15 @@ exported map; in a real Chromium with every non-local request blocked."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from test_map_browser import Tab, browser, events, sample, shown_count  # noqa: F401  (fixtures)
 
 from geomap.mapping import make_map, write_map
-from test_map_browser import Tab, browser, events, sample, shown_count  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -86,8 +85,12 @@ def test_compact_layout_follows_the_iframe_size(events, browser, tmp_path):  # n
     from geomap.mapping import map_html
 
     host = tmp_path / "report.html"
-    host.write_text("<!DOCTYPE html><html><body>" + map_html(make_map(events, tiles=None), embed="iframe",
-                                                              height="420px") + "</body></html>", encoding="utf-8")
+    host.write_text(
+        "<!DOCTYPE html><html><body>"
+        + map_html(make_map(events, tiles=None), embed="iframe", height="420px")
+        + "</body></html>",
+        encoding="utf-8",
+    )
     tab = Tab(browser, 1400, 900)  # a big window, a small embed
     try:
         tab.page.goto(host.resolve().as_uri(), wait_until="load")
@@ -115,11 +118,13 @@ def test_labels_are_visible_offline(sample, browser, tmp_path):  # noqa: F811
         assert all(x[6] == "visible" for x in labels)
         assert sum(1 for x in labels if x[2] >= 0 and x[4] <= 1400 and x[3] >= 0 and x[5] <= 900) >= 8
         boxes = [x[2:6] for x in labels]
-        assert not [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if overlap(a, b)]  # never piled up
+        assert not [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if overlap(a, b)]  # never piled up
         # zoomed out to the world, only the big countries are named
         page.evaluate("() => { Object.values(geomap.maps)[0].map.setView([20, 0], 2, {animate: false}); }")
         page.wait_for_timeout(100)
-        world = set(page.evaluate("() => Array.from(document.querySelectorAll('.geomap-label')).map(l => l.textContent)"))
+        world = set(
+            page.evaluate("() => Array.from(document.querySelectorAll('.geomap-label')).map(l => l.textContent)")
+        )
         assert "Russia" in world and "Baghdad" not in world
         # with the base map off, the names go too
         page.locator(".leaflet-control-layers-base label", has_text="No base map").locator("input").check(force=True)
@@ -134,7 +139,7 @@ def test_popup_quotes_the_place_and_flags_low_confidence(events, browser, tmp_pa
     i = rows.index[rows.event_id == "e4"][0]
     sentence = rows.at[i, "sentence"]
     cut = sentence.index(" ", len(sentence) // 2)
-    rows.at[i, "sentence"] = sentence[:cut] + "\n" + sentence[cut + 1:]
+    rows.at[i, "sentence"] = sentence[:cut] + "\n" + sentence[cut + 1 :]
     rows.at[i, "confidence"] = 0.3
     tab = Tab(browser, 1200, 800)
     try:
@@ -181,7 +186,8 @@ def test_big_map_aggregates_then_shows_detail(browser, tmp_path):  # noqa: F811
         page.evaluate("() => { Object.values(geomap.maps)[0].map.setView([33.34, 44.40], 10, {animate: false}); }")
         page.wait_for_function("() => Object.values(geomap.maps)[0].big.drawn.mode === 'detail'")
         page.evaluate("""() => { const st = Object.values(geomap.maps)[0];
-          st.map.eachLayer(l => { if (l instanceof L.CircleMarker && !st.opened) { st.opened = true; l.openPopup(); } }); }""")
+          st.map.eachLayer(l => {
+            if (l instanceof L.CircleMarker && !st.opened) { st.opened = true; l.openPopup(); } }); }""")
         pop = page.locator(".leaflet-popup-content")
         pop.wait_for(timeout=5000)
         assert pop.locator("mark").inner_text() == "Baghdad" and "Baghdad" in pop.locator("blockquote").inner_text()
@@ -198,17 +204,29 @@ def test_map_command_reads_an_events_dataset(tmp_path):
     frame.iloc[:150].to_parquet(parts / "part-0.parquet")
     frame.iloc[150:].to_parquet(parts / "part-1.parquet")
     out = tmp_path / "map.html"
-    run = subprocess.run([sys.executable, "-m", "geomap", "map", str(parts), "-o", str(out), "--tiles", "none"],
-                         capture_output=True, text=True, cwd=ROOT)
+    run = subprocess.run(
+        [sys.executable, "-m", "geomap", "map", str(parts), "-o", str(out), "--tiles", "none"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert run.returncode == 0, run.stderr
     assert "300 event rows read from 1 table(s)" in run.stderr
     html = out.read_text(encoding="utf-8")
     assert html.count("geomap.addEvents(") == frame.event_type.nunique()  # small: markers, not aggregated
-    forced = subprocess.run([sys.executable, "-m", "geomap", "map", str(parts), "-o", str(out), "--tiles", "none",
-                             "--aggregate"], capture_output=True, text=True, cwd=ROOT)
+    forced = subprocess.run(
+        [sys.executable, "-m", "geomap", "map", str(parts), "-o", str(out), "--tiles", "none", "--aggregate"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert forced.returncode == 0 and "geomap.aggregated(" in out.read_text(encoding="utf-8")
-    bad = subprocess.run([sys.executable, "-m", "geomap", "map", str(tmp_path / "none.parquet"), "-o",
-                          str(out)], capture_output=True, text=True, cwd=ROOT)
+    bad = subprocess.run(
+        [sys.executable, "-m", "geomap", "map", str(tmp_path / "none.parquet"), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert bad.returncode != 0 and bad.stderr.strip().count("\n") == 0 and "no such file" in bad.stderr
 
 
@@ -240,9 +258,23 @@ def test_notebook_map_survives_nbconvert(browser, tmp_path):  # noqa: F811
     ipynb = tmp_path / "map.ipynb"
     nbformat.write(nb, str(ipynb))
     jupyter = shutil.which("jupyter") or str(Path(sys.executable).parent / "jupyter")
-    run = subprocess.run([jupyter, "nbconvert", "--to", "html", "--execute", str(ipynb),
-                          "--ExecutePreprocessor.kernel_name=python3", "--output-dir", str(tmp_path)],
-                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+    run = subprocess.run(
+        [
+            jupyter,
+            "nbconvert",
+            "--to",
+            "html",
+            "--execute",
+            str(ipynb),
+            "--ExecutePreprocessor.kernel_name=python3",
+            "--output-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     exported = tmp_path / "map.html"
     tab = Tab(browser, 1200, 900)

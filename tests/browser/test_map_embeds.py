@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_map_browser import Tab, browser, events  # noqa: F401  (fixtures)
 
 from geomap.mapping import make_map, map_html
-from test_map_browser import Tab, browser, events  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -30,8 +30,10 @@ FITS_JS = """() => {
 
 def host_page(tmp_path: Path, body: str, name: str = "report.html") -> Path:
     path = tmp_path / name
-    path.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'><title>Report</title></head>"
-                    f"<body>{body}</body></html>", encoding="utf-8")
+    path.write_text(
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Report</title></head><body>{body}</body></html>",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -66,12 +68,14 @@ def test_layout_follows_the_container_size_on_resize(events, browser, tmp_path):
         page = tab.open(host_page(tmp_path, f"<div id='box' style='width:1000px'>{fragment}</div>"))
         assert page.evaluate(STATE_JS) == [False, True, False]
         page.evaluate("() => { document.getElementById('box').style.width = '650px'; }")  # narrow: compact
-        page.wait_for_function("() => document.querySelector('.leaflet-container.geomap-compact') !== null",
-                               timeout=5000)
+        page.wait_for_function(
+            "() => document.querySelector('.leaflet-container.geomap-compact') !== null", timeout=5000
+        )
         assert page.evaluate(STATE_JS) == [True, False, True]
         page.evaluate("() => { document.getElementById('box').style.width = '1000px'; }")
-        page.wait_for_function("() => document.querySelector('.leaflet-container.geomap-compact') === null",
-                               timeout=5000)
+        page.wait_for_function(
+            "() => document.querySelector('.leaflet-container.geomap-compact') === null", timeout=5000
+        )
         assert page.evaluate(STATE_JS) == [False, True, False]
         assert tab.errors == []
     finally:
@@ -83,8 +87,9 @@ def test_a_map_in_a_hidden_div_fits_its_events_once_shown(events, browser, tmp_p
     tab = Tab(browser, 1200, 900)
     try:
         page = tab.page  # the map is hidden: wait for the runtime, not for a visible map
-        page.goto(host_page(tmp_path, f"<div id='tab2' style='display:none'>{fragment}</div>").as_uri(),
-                  wait_until="load")
+        page.goto(
+            host_page(tmp_path, f"<div id='tab2' style='display:none'>{fragment}</div>").as_uri(), wait_until="load"
+        )
         page.wait_for_function("() => window.geomap && Object.keys(geomap.maps).length === 1", timeout=10_000)
         n, inside, _, width = page.evaluate(FITS_JS)
         assert n == 6 and width == 0  # nothing to fit yet: the map has no size
@@ -103,14 +108,17 @@ def test_an_iframe_that_loads_hidden_fits_its_events_once_shown(events, browser,
     tab = Tab(browser, 1200, 900)
     try:
         page = tab.page
-        page.goto(host_page(tmp_path, f"<div id='wrap' style='display:none'>{iframe}</div>").as_uri(),
-                  wait_until="load")
+        page.goto(
+            host_page(tmp_path, f"<div id='wrap' style='display:none'>{iframe}</div>").as_uri(), wait_until="load"
+        )
         page.evaluate("() => { document.getElementById('wrap').style.display = 'block'; }")
         frame = page.frame_locator("iframe")
         frame.locator(".leaflet-container.geomap-compact").wait_for(timeout=10_000)
         inner = next(f for f in page.frames if f != page.main_frame)
-        inner.wait_for_function("() => window.geomap && Object.values(geomap.maps)[0]"
-                                " && Object.values(geomap.maps)[0].fitted", timeout=10_000)
+        inner.wait_for_function(
+            "() => window.geomap && Object.values(geomap.maps)[0] && Object.values(geomap.maps)[0].fitted",
+            timeout=10_000,
+        )
         settle(page)
         n, inside, zoom, _ = inner.evaluate(FITS_JS)
         assert n == 6 and inside and zoom >= 3
@@ -135,8 +143,13 @@ def test_three_fragments_share_one_copy_of_the_assets(events, browser, tmp_path,
 
     parts = []
     for i, n in enumerate((7, 5, 3)):  # three maps of different events
-        path = write_map(make_map(events.iloc[:n], tiles=None, title=f"Map {i + 1}"), tmp_path / f"m{i}.frag.html",
-                         embed="fragment", height="420px", assets=assets)
+        path = write_map(
+            make_map(events.iloc[:n], tiles=None, title=f"Map {i + 1}"),
+            tmp_path / f"m{i}.frag.html",
+            embed="fragment",
+            height="420px",
+            assets=assets,
+        )
         parts.append(path.read_text(encoding="utf-8"))
     body = "".join(f"<h2>Part {i + 1}</h2>{p}" for i, p in enumerate(parts))
     page_file = host_page(tmp_path, body)
@@ -177,8 +190,9 @@ def test_time_range_defaults_to_the_news_window_not_a_background_date(events, br
     from geomap.mapping import write_map
 
     # the fixture's article (published 11 March 2020) plus a "since 1900" clause it recalls
-    recalled = events.iloc[[1]].assign(event_id="e9", event_type="disaster", date="1900-01-01",
-                                       date_precision="year", background=True)
+    recalled = events.iloc[[1]].assign(
+        event_id="e9", event_type="disaster", date="1900-01-01", date_precision="year", background=True
+    )
     frame = pd.concat([events, recalled], ignore_index=True)
     frame = frame.set_geometry("geometry")
     tab = Tab(browser, 1200, 900)

@@ -21,8 +21,11 @@ SAMPLE = ROOT / "data" / "samples" / "us-boosting-iraq-base.txt"
 @pytest.fixture
 def previous(tmp_path):
     """Existing outputs of an earlier run, with their bytes."""
-    files = {tmp_path / "map.html": b"<p>previous map</p>", tmp_path / "ev.geojson": b'{"previous": 1}',
-             tmp_path / "map.png": b"\x89PNG previous"}
+    files = {
+        tmp_path / "map.html": b"<p>previous map</p>",
+        tmp_path / "ev.geojson": b'{"previous": 1}',
+        tmp_path / "map.png": b"\x89PNG previous",
+    }
     for path, data in files.items():
         path.write_bytes(data)
     return files
@@ -55,8 +58,9 @@ BAD = [
 
 
 @pytest.mark.parametrize("extra,env,message", BAD, ids=[" ".join(e) for e, _, _ in BAD])
-def test_bad_option_fails_before_any_work_and_keeps_outputs(tmp_path, capsys, monkeypatch, previous,
-                                                            extra, env, message):
+def test_bad_option_fails_before_any_work_and_keeps_outputs(
+    tmp_path, capsys, monkeypatch, previous, extra, env, message
+):
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     # the model must not even be loaded: every option is checked first
@@ -89,11 +93,13 @@ BAD_USAGE = [
 
 @pytest.mark.parametrize("command", ["map", "extract"])
 @pytest.mark.parametrize("extra,message", BAD_USAGE, ids=[" ".join(e) for e, _ in BAD_USAGE])
-def test_bad_filter_is_a_usage_error_before_any_work(tmp_path, capsys, monkeypatch, previous, command,
-                                                     extra, message):
+def test_bad_filter_is_a_usage_error_before_any_work(tmp_path, capsys, monkeypatch, previous, command, extra, message):
     monkeypatch.setattr("geomap.cli.common.load_documents", lambda *a, **k: pytest.fail("did work"))
-    outputs = (["-o", tmp_path / "map.html", "--events", tmp_path / "ev.geojson"] if command == "map"
-               else ["-o", tmp_path / "ev.geojson"])
+    outputs = (
+        ["-o", tmp_path / "map.html", "--events", tmp_path / "ev.geojson"]
+        if command == "map"
+        else ["-o", tmp_path / "ev.geojson"]
+    )
     code, out, err = run(capsys, command, SAMPLE, *outputs, *extra)
     assert code == 2
     one_line_error(err, message)
@@ -122,13 +128,17 @@ BAD_URLS = [
 
 @pytest.mark.parametrize("command", ["map", "extract"])
 @pytest.mark.parametrize("urls,message", BAD_URLS, ids=[" ".join(u) for u, _ in BAD_URLS])
-def test_unreadable_urls_fail_in_one_line_and_keep_outputs(tmp_path, capsys, monkeypatch, previous, command,
-                                                           urls, message):
+def test_unreadable_urls_fail_in_one_line_and_keep_outputs(
+    tmp_path, capsys, monkeypatch, previous, command, urls, message
+):
     from tests.web_server import only_localhost, serve
 
     asked = only_localhost(monkeypatch)
-    outputs = (["-o", tmp_path / "map.html", "--events", tmp_path / "ev.kml"] if command == "map"
-               else ["-o", tmp_path / "ev.shp"])
+    outputs = (
+        ["-o", tmp_path / "map.html", "--events", tmp_path / "ev.kml"]
+        if command == "map"
+        else ["-o", tmp_path / "ev.shp"]
+    )
     with serve() as site:
         inputs = [u if "://" in u else site.url(u) for u in urls]
         code, out, err = run(capsys, command, *inputs, *outputs)
@@ -158,8 +168,18 @@ def test_png_failure_after_the_page_is_made_changes_nothing(tmp_path, capsys, mo
 
     monkeypatch.setattr("geomap.mapping.render.check_png_support", lambda: None)
     monkeypatch.setattr("geomap.mapping.render_png", broken_render)
-    code, _, err = run(capsys, "map", SAMPLE, "-q", "-o", tmp_path / "map.html",
-                       "--events", tmp_path / "ev.geojson", "--png", tmp_path / "map.png")
+    code, _, err = run(
+        capsys,
+        "map",
+        SAMPLE,
+        "-q",
+        "-o",
+        tmp_path / "map.html",
+        "--events",
+        tmp_path / "ev.geojson",
+        "--png",
+        tmp_path / "map.png",
+    )
     assert code == 1
     one_line_error(err, "browser crashed")
     assert_untouched(tmp_path, previous)
@@ -173,8 +193,17 @@ def test_all_outputs_replace_the_old_ones_together(tmp_path, capsys, monkeypatch
 
     monkeypatch.setattr("geomap.mapping.render.check_png_support", lambda: None)
     monkeypatch.setattr("geomap.mapping.render_png", fake_render)
-    code, out, err = run(capsys, "map", SAMPLE, "-o", tmp_path / "map.html",
-                         "--events", tmp_path / "ev.geojson", "--png", tmp_path / "map.png")
+    code, out, err = run(
+        capsys,
+        "map",
+        SAMPLE,
+        "-o",
+        tmp_path / "map.html",
+        "--events",
+        tmp_path / "ev.geojson",
+        "--png",
+        tmp_path / "map.png",
+    )
     assert code == 0, err
     assert f"map: {tmp_path / 'map.html'}" in out
     assert "L.map" in (tmp_path / "map.html").read_text(encoding="utf-8")
@@ -190,8 +219,9 @@ def test_tiles_choices_are_case_insensitive(tmp_path, capsys, tiles):
 
 
 def test_extract_refuses_a_guessed_date_before_reading(tmp_path, capsys):
-    code, _, err = run(capsys, "extract", tmp_path / "missing.txt", "--published", "yesterday",
-                       "-o", tmp_path / "e.csv")
+    code, _, err = run(
+        capsys, "extract", tmp_path / "missing.txt", "--published", "yesterday", "-o", tmp_path / "e.csv"
+    )
     assert code == 1
     one_line_error(err, "--published")
 
@@ -201,7 +231,8 @@ def test_encoding_option_reads_latin1(tmp_path, capsys):
     src.write_bytes("Protesters gathered in São Paulo on Monday, the café owners said.".encode("latin-1"))
     code, _, err = run(capsys, "extract", src, "--published", "2021-06-10", "-o", tmp_path / "e.csv")
     assert code == 1 and "--encoding" in err  # the error suggests the option ...
-    code, _, err = run(capsys, "extract", src, "--published", "2021-06-10", "--encoding", "latin-1",
-                       "-o", tmp_path / "e.csv")
+    code, _, err = run(
+        capsys, "extract", src, "--published", "2021-06-10", "--encoding", "latin-1", "-o", tmp_path / "e.csv"
+    )
     assert code == 0, err  # ... and the option exists
     assert "São Paulo" in (tmp_path / "e.csv").read_text(encoding="utf-8")

@@ -63,17 +63,21 @@ def test_no_arguments_show_the_help_without_traceback(capsys, args):
     assert "Usage" in out + err and "Traceback" not in out + err
 
 
-@pytest.mark.parametrize("args,status", [
-    (["map", SAMPLE, "--bogus"], 2),
-    (["mapp"], 2),
-    ([], None),
-    (["geocode", "X", "-n", "abc"], 2),
-])
+@pytest.mark.parametrize(
+    "args,status",
+    [
+        (["map", SAMPLE, "--bogus"], 2),
+        (["mapp"], 2),
+        ([], None),
+        (["geocode", "X", "-n", "abc"], 2),
+    ],
+)
 def test_usage_errors_in_a_real_process(args, status):
     """``python -m geomap`` in a fresh interpreter, as a user runs it."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, "-m", "geomap", *args], capture_output=True, text=True,
-                          env=env, cwd=ROOT, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "geomap", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
+    )
     assert "Traceback" not in proc.stderr + proc.stdout
     if status is None:  # bare `geomap`: the help, with typer's status
         assert proc.returncode in (0, 2) and "Usage" in proc.stdout + proc.stderr

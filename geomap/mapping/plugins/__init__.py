@@ -12,6 +12,19 @@ from geomap.mapping.plugins.panels import Fit, TileNotice, Title, UnplacedPanel
 from geomap.mapping.plugins.timerange import TimeRange, histogram, in_window, news_window, outside_note
 
 __all__ = [
-    "OUTLINES_NAME", "CountryOutlines", "EventLayer", "Fit", "Legend", "Runtime", "TileNotice", "TimeRange", "Title",
-    "UnplacedPanel", "histogram", "in_window", "map_of", "news_window", "outside_note",
+    "OUTLINES_NAME",
+    "CountryOutlines",
+    "EventLayer",
+    "Fit",
+    "Legend",
+    "Runtime",
+    "TileNotice",
+    "TimeRange",
+    "Title",
+    "UnplacedPanel",
+    "histogram",
+    "in_window",
+    "map_of",
+    "news_window",
+    "outside_note",
 ]

@@ -40,8 +40,15 @@ class EventLayer(MapElement):
 
     _template = template("events.j2")
 
-    def __init__(self, rows: list[list[Any]], *, symbol: Symbol, areas: dict[str, Any] | None = None,
-                 cluster: Element | None = None, background: bool = False) -> None:
+    def __init__(
+        self,
+        rows: list[list[Any]],
+        *,
+        symbol: Symbol,
+        areas: dict[str, Any] | None = None,
+        cluster: Element | None = None,
+        background: bool = False,
+    ) -> None:
         super().__init__()
         self.background = background
         self._name = "GeomapEvents"
@@ -53,5 +60,14 @@ class EventLayer(MapElement):
     @property
     def payload(self) -> str:
         s = self.symbol
-        return script_json({"type": escape(s.event_type), "color": s.color, "text": s.text, "glyph": escape(s.glyph),
-                            "rows": self.rows, "areas": self.areas, "background": self.background})
+        return script_json(
+            {
+                "type": escape(s.event_type),
+                "color": s.color,
+                "text": s.text,
+                "glyph": escape(s.glyph),
+                "rows": self.rows,
+                "areas": self.areas,
+                "background": self.background,
+            }
+        )

@@ -26,8 +26,13 @@ def basemap_js() -> str:
     The same for every map, so it is a page-level asset: a page holds one copy however many
     maps use it (see :mod:`geomap.mapping.shared` for fragments)."""
     # the outlines are numbers and fixed keys only (see basemap), so nothing can end the <script>
-    return ("if(!window.geomapBasemap){window.geomapBasemap={outlines:" + country_outlines_json()
-            + ",labels:" + script_json(base_labels()) + "};}")
+    return (
+        "if(!window.geomapBasemap){window.geomapBasemap={outlines:"
+        + country_outlines_json()
+        + ",labels:"
+        + script_json(base_labels())
+        + "};}"
+    )
 
 
 class CountryOutlines(Layer):

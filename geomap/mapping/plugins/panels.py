@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
-from typing import Any, Mapping
+from typing import Any
 
 from geomap.mapping import popup
 from geomap.mapping.plugins.base import Control
 from geomap.mapping.symbols import Symbol, symbol_for
 
 
-def unplaced_html(rows: list[Mapping[str, Any]], symbols: Mapping[str, Symbol] | None = None,
-                  total: int | None = None) -> str:
+def unplaced_html(
+    rows: list[Mapping[str, Any]], symbols: Mapping[str, Symbol] | None = None, total: int | None = None
+) -> str:
     """One item per event: its type, date, sentence, the article it comes from and, when the
     text names places only in passing (``_mentions``), those."""
     from geomap.mapping.plugins.legend import swatch
@@ -20,13 +22,17 @@ def unplaced_html(rows: list[Mapping[str, Any]], symbols: Mapping[str, Symbol] |
     for row in rows:
         etype = popup.text(row.get("event_type")) or "other"
         sym = (symbols or {}).get(etype) or symbol_for(etype)
-        date = popup.format_date(popup.text(row.get("date")), popup.text(row.get("date_precision")),
-                                 popup.text(row.get("date_text")))
+        date = popup.format_date(
+            popup.text(row.get("date")), popup.text(row.get("date_precision")), popup.text(row.get("date_text"))
+        )
         if popup.text(row.get("date_basis")) == "published" and popup.text(row.get("date")):
             date += " (publication date)"
         mentions = [m for m in row.get("_mentions") or [] if m]
-        where = (f'<br><span class="gm-muted">mentions {escape(", ".join(mentions))} '
-                 f"(not where it happened)</span>") if mentions else ""
+        where = (
+            (f'<br><span class="gm-muted">mentions {escape(", ".join(mentions))} (not where it happened)</span>')
+            if mentions
+            else ""
+        )
         items.append(
             f'<li data-date="{escape(popup.text(row.get("date")), quote=True)}">'
             f"{swatch(sym, 'gm-swatch')}<b>{escape(etype)}</b> &middot; {escape(date)}"
@@ -34,15 +40,15 @@ def unplaced_html(rows: list[Mapping[str, Any]], symbols: Mapping[str, Symbol] |
             f'<br><span class="gm-src">{popup.source_html(row)}</span></li>'
         )
     shown = f"{total}, first {len(rows)} listed" if total and total > len(rows) else str(len(rows))
-    return (f"<details><summary>Events without a mapped place ({shown})</summary>"
-            f"<ul>{''.join(items)}</ul></details>")
+    return f"<details><summary>Events without a mapped place ({shown})</summary><ul>{''.join(items)}</ul></details>"
 
 
 class UnplacedPanel(Control):
     """Collapsible list of events that have no place to pin."""
 
-    def __init__(self, rows: list[Mapping[str, Any]], symbols: Mapping[str, Symbol] | None = None,
-                 total: int | None = None) -> None:
+    def __init__(
+        self, rows: list[Mapping[str, Any]], symbols: Mapping[str, Symbol] | None = None, total: int | None = None
+    ) -> None:
         super().__init__("panel", unplaced_html(rows, symbols, total))
         self._name = "GeomapUnplaced"
 
@@ -60,9 +66,11 @@ class TileNotice(Control):
     base map to the offline country outlines.
     """
 
-    def __init__(self, message: str = "Base map tiles could not be loaded (offline?). "
-                 "Events are still shown.",
-                 fallback_message: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str = "Base map tiles could not be loaded (offline?). Events are still shown.",
+        fallback_message: str | None = None,
+    ) -> None:
         args = [message] if fallback_message is None else [message, fallback_message]
         super().__init__("tileNotice", *args)
         self._name = "GeomapTileNotice"

@@ -28,7 +28,8 @@ The window rule:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from geomap.dates import NEWS_AFTER_DAYS, NEWS_BEFORE_DAYS, period_end
 from geomap.mapping.plugins.base import MapElement, static, template
@@ -123,8 +124,13 @@ def outside_note(dates: Iterable[tuple[str, str]], window: tuple[dt.date, dt.dat
         labels = [side[k] for k in sorted(side)]
         return labels if len(labels) <= OUTSIDE_LISTED else labels[:OUTSIDE_LISTED] + ["\u2026"]
 
-    return {"earlier": listed(earlier), "later": listed(later), "n_earlier": len(earlier),
-            "n_later": len(later), "n": n}
+    return {
+        "earlier": listed(earlier),
+        "later": listed(later),
+        "n_earlier": len(earlier),
+        "n_later": len(later),
+        "n": n,
+    }
 
 
 def histogram(dates: Iterable[tuple[str, bool]]) -> dict[str, Any] | None:
@@ -138,8 +144,15 @@ def histogram(dates: Iterable[tuple[str, bool]]) -> dict[str, Any] | None:
         return None
     first, last = min(d for d, _ in days), max(d for d, _ in days)
     span = (last - first).days
-    unit = ("day" if span <= DAY_BINS_UP_TO else "week" if span <= WEEK_BINS_UP_TO
-            else "month" if span <= MONTH_BINS_UP_TO else "year")
+    unit = (
+        "day"
+        if span <= DAY_BINS_UP_TO
+        else "week"
+        if span <= WEEK_BINS_UP_TO
+        else "month"
+        if span <= MONTH_BINS_UP_TO
+        else "year"
+    )
 
     def start_of(d: dt.date) -> dt.date:
         if unit == "week":
@@ -177,8 +190,14 @@ class TimeRange(MapElement):
 
     _template = template("timerange.j2")
 
-    def __init__(self, hist: dict[str, Any], undated: int = 0, *, full: dict[str, Any] | None = None,
-                 outside: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        hist: dict[str, Any],
+        undated: int = 0,
+        *,
+        full: dict[str, Any] | None = None,
+        outside: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__()
         if not hist or not hist.get("bins"):
             raise ValueError("TimeRange needs at least one bin")
