@@ -285,7 +285,7 @@ def test_screenshot_for_docs(browser, tmp_path, width, height, name):
     from geomap.io.atomic import write_data
 
     article, events = sample_article_events()
-    events = events.assign(background=False)  # the strike's popup: its layer drawn as a reader switches it on
+    events = events.assign(background=False)  # every site drawn, the recalled 2017 fighting too, as in the docs
     tab = Tab(browser, width, height)
     try:
         page = tab.open(write_map(make_map(events, title=article.title), tmp_path / "map.html"))
@@ -373,28 +373,44 @@ def test_symbols_are_the_same_in_two_maps_of_different_inputs(events, sample, ta
     assert tab.errors == []
 
 
+def _site_counts(events, background: bool) -> dict[str, int]:
+    """Event-site rows per type, of the news (background False) or of the history the text recalls."""
+    sites = events[events.geometry.notna() & (events.place_role == "event") & (events.background == background)]
+    return sites.event_type.value_counts().to_dict()
+
+
 def test_legend_and_layer_counts_agree_with_what_is_drawn(sample, tab, tmp_path):
-    page = tab.open(write_map(make_map(sample[1], tiles=None), tmp_path / "m.html"))
+    events = sample[1]
+    page = tab.open(write_map(make_map(events, tiles=None), tmp_path / "m.html"))
     legend = {t: n for t, n, _, _ in page.evaluate(LEGEND_JS)}
-    layers = {}
+    shown, hidden = {}, {}
     for label, checked, _ in page.evaluate(LAYERS_JS):
         name, count = label.rsplit(" (", 1)
-        layers[name.split(" ", 1)[1] if checked else name] = int(count.rstrip(")"))
+        if checked:
+            shown[name.split(" ", 1)[1]] = int(count.rstrip(")"))
+        else:
+            hidden[name] = int(count.rstrip(")"))
     drawn: dict[str, int] = {}
     for etype, _kind, _ in visible(page):
         drawn[etype] = drawn.get(etype, 0) + 1
-    assert legend and legend == drawn == {k: v for k, v in layers.items() if not k.endswith("in the text")}
-    assert legend == {"assassination": 1, "deployment": 1, "fighting": 2, "statement": 1, "strike": 2}
-    # switching the faint layer on adds exactly its count
-    others = layers["Other places in the text"]
+    # what is drawn by default is the news's event sites, one layer per type, as the legend says
+    assert legend and legend == drawn == shown == _site_counts(events, background=False)
+    # the layers off by default: every other place the text names, and the history it recalls
+    others = int((events.geometry.notna() & (events.place_role != "event")).sum())
+    history = sum(_site_counts(events, background=True).values())
+    assert others and history
+    assert hidden == {"Other places in the text": others, "Background events (history the text recalls)": history}
+    # switching a layer on adds exactly its count
     page.locator(".leaflet-control-layers-overlays label", has_text="Other places").locator("input").check()
     assert len(visible(page)) == sum(drawn.values()) + others
+    page.locator(".leaflet-control-layers-overlays label", has_text="Background events").locator("input").check()
+    assert len(visible(page)) == sum(drawn.values()) + others + history
     assert tab.errors == []
 
 
 def test_mentioned_countries_are_not_drawn_by_default(sample, tab, tmp_path):
     article, events = sample
-    events = events.assign(background=False)  # roles, not event classes: the recalled January events drawn
+    events = events.assign(background=False)  # roles, not event classes: the recalled 2017 fighting drawn
     # the sample names Iran only in passing (the assassination happened in Baghdad)
     iran = events[events.place_name == "Iran"]
     assert len(iran) and set(iran.place_role) == {"mentioned"}
@@ -423,18 +439,22 @@ def test_mentioned_countries_are_not_drawn_by_default(sample, tab, tmp_path):
 
 def test_inferred_dates_are_marked_and_still_filter(sample, tab, tmp_path):
     article, events = sample
-    assert "published" in set(events.date_basis)
+    sites = events[events.geometry.notna() & (events.place_role == "event") & ~events.background]
+    # a type whose every drawn site is dated from the publication date (the sample: its statements)
+    inferred = sorted(set(sites.event_type) - set(sites[sites.date_basis != "published"].event_type))
+    assert inferred
+    etype = inferred[0]
     page = tab.open(write_map(make_map(events, tiles=None), tmp_path / "m.html"))
-    # the deployment (date from the publication date) says so in its popup
-    text = page.evaluate("""() => Object.values(geomap.maps)[0].entries
-      .filter(e => e.type === 'deployment').map(e => e.mark.getPopup().getContent()).join(' ')""")
+    # its popups say the date is inferred
+    text = page.evaluate(f"""() => Object.values(geomap.maps)[0].entries
+      .filter(e => e.type === {etype!r}).map(e => e.mark.getPopup().getContent()).join(' ')""")
     assert "date inferred from publication" in text
     # the histogram draws it as an inferred date, apart from the stated ones, in the last bar
     bars = bins(page)
     last = len(bars) - 1
     assert bars[last][1] >= 1 and sum(i for _, i in bars) == bars[last][1]
     before = last - 1
-    set_range(page, 0, before)  # up to the bar before publication: the deployment is hidden
-    assert "deployment" not in {t for t, _, _ in visible(page)}
+    set_range(page, 0, before)  # up to the bar before publication: it is hidden
+    assert etype not in {t for t, _, _ in visible(page)}
     set_range(page, 0, last)
-    assert "deployment" in {t for t, _, _ in visible(page)}
+    assert etype in {t for t, _, _ in visible(page)}
