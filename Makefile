@@ -68,9 +68,7 @@ MODEL_CORPORA ?= ../shared/eval/lgl.jsonl ../shared/eval/gwn.jsonl ../shared/eva
 	../shared/eval/hu2014.jsonl ../shared/eval/ju2016.jsonl
 models: install
 	@# 1. The recognizer (issue 21.1). Its names feed the ranker's training lists, so it comes first.
-	@if [ -f geomap/nlp/train_recognizer.py ]; then \
-		$(BIN)/python -m geomap.nlp.train_recognizer $(MODEL_CORPORA) -o geomap/nlp/recognizer.json; \
-	else echo "models: no geomap/nlp/train_recognizer.py yet, recognizer skipped"; fi
+	$(BIN)/python -m geomap.nlp.train_recognizer $(MODEL_CORPORA) --split dev -o geomap/nlp/recognizer.json
 	@# 2. The ranker and the confidence model (geomap/nlp/ranker.json).
 	$(BIN)/python -m geomap.resolve.training $(MODEL_CORPORA) --split dev --passes 2 \
 		--gold-spans-only hu2014 ju2016 --out geomap/nlp/ranker.json

@@ -60,7 +60,8 @@ _PUBLIC = {
     "EventFilter": "geomap.tools.filters",
     "filter_events": "geomap.tools.filters",
     **dict.fromkeys(
-        ["Article", "DateRef", "Document", "Event", "EventPlace", "Mention", "Place", "SourceRef"], "geomap.records"
+        ["Article", "DateRef", "Document", "Event", "EventPlace", "Mention", "Place", "PlaceHint", "SourceRef"],
+        "geomap.records",
     ),
 }
 
@@ -99,6 +100,6 @@ if TYPE_CHECKING:  # what type checkers and IDEs see
     from geomap.io.readers import FileSelection, ReadReport, read_inputs
     from geomap.mapping import assets_html, make_map, map_html, render_png, write_assets, write_map
     from geomap.pipeline import Geoparser
-    from geomap.records import Article, DateRef, Document, Event, EventPlace, Mention, Place, SourceRef
+    from geomap.records import Article, DateRef, Document, Event, EventPlace, Mention, Place, PlaceHint, SourceRef
     from geomap.scale.run import run_dataset
     from geomap.tools.filters import EventFilter, filter_events

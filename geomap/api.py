@@ -35,6 +35,7 @@ def get_geoparser(
     bias: str | None = None,
     corrections: str | None = None,
     deny: str | None = None,
+    recognizer: str | None = None,
 ) -> Geoparser:
     """A loaded Geoparser, shared by calls with the same settings. ``bias`` ("IQ,SY"),
     ``corrections`` and ``deny`` (file paths) are the user's review settings (:mod:`geomap.review`)."""
@@ -48,7 +49,7 @@ def get_geoparser(
         online = make_geocoder(geocoder)
     gaz = Gazetteer.open(gazetteer)
     review = Review.load(bias=bias, corrections=corrections, deny=deny, gazetteer=gaz)
-    return Geoparser.load(model, gazetteer=gaz, geocoder=online, review=review)
+    return Geoparser.load(model, gazetteer=gaz, geocoder=online, review=review, classifier=recognizer)
 
 
 def _published(value: dt.date | str | None) -> dt.date | None:

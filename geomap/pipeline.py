@@ -18,7 +18,7 @@ from geomap.errors import ModelError
 from geomap.gazetteer import Gazetteer
 from geomap.nlp.components import SPAN_KEY
 from geomap.nlp.roles import mention_role
-from geomap.records import Article, Document, Mention
+from geomap.records import Article, Document, Mention, PlaceHint
 from geomap.resolve import Resolver
 from geomap.review import Review
 from geomap.tools.spans import overlaps_any
@@ -59,8 +59,13 @@ def chunks(text: str, size: int | None = None) -> list[str]:
     return pieces
 
 
-def load_model(name: str | None = None, *, gazetteer: Gazetteer | None = None) -> Language:
-    """Load a spaCy model and add geomap's place recognizer after its NER."""
+def load_model(
+    name: str | None = None, *, gazetteer: Gazetteer | None = None, classifier: str | None = None
+) -> Language:
+    """Load a spaCy model and add geomap's place recognizer after its NER.
+
+    ``classifier``: the recognizer's place classifier, ``"shipped"`` (the default), ``"none"``
+    for the rules alone, or the path of a model file (``python -m geomap.nlp.train_recognizer``)."""
     import spacy
 
     import geomap.nlp.components  # noqa: F401  (registers the "geomap_places" factory)
@@ -75,6 +80,8 @@ def load_model(name: str | None = None, *, gazetteer: Gazetteer | None = None) -
     # The gazetteer's path goes into the pipeline's config (and so into nlp.to_disk); the open
     # gazetteer is shared rather than opened a second time.
     config = {"gazetteer": str(gazetteer.path)} if gazetteer is not None else {}
+    if classifier is not None:
+        config["classifier"] = str(classifier)
     recognizer = nlp.add_pipe("geomap_places", after="ner", config=config)
     if gazetteer is not None:
         recognizer.use_gazetteer(gazetteer)
@@ -106,11 +113,12 @@ class Geoparser:
         gazetteer: str | Gazetteer | None = None,
         geocoder=None,
         review: Review | None = None,
+        classifier: str | None = None,
     ) -> Geoparser:
         """Load the model and gazetteer; ``review``: the user's focus countries, corrections and
         deny list (:mod:`geomap.review`)."""
         gaz = gazetteer if isinstance(gazetteer, Gazetteer) else Gazetteer.open(gazetteer)
-        return cls(load_model(model, gazetteer=gaz), gaz, geocoder=geocoder, review=review)
+        return cls(load_model(model, gazetteer=gaz, classifier=classifier), gaz, geocoder=geocoder, review=review)
 
     @property
     def recognizer(self):
@@ -185,7 +193,7 @@ class Geoparser:
                 # "Harare City Council", "Colorado State University": placed at the place within
                 within = recognizer.place_within(span)
                 if within is not None:
-                    hint = {"name": within, "same_as": within}
+                    hint = PlaceHint(name=within, same_as=within)
             m = Mention(
                 text=text[start:end],
                 start=start,
@@ -193,15 +201,16 @@ class Geoparser:
                 sent_start=span.sent.start_char if span is not None else start,
                 sent_end=span.sent.end_char if span is not None else end,
                 label=known.label_ if known is not None else "GPE",
-                source=(known._.geomap_source or "NER") if known is not None else "GOLD",
+                source=str(known._.geomap_source or "NER") if known is not None else "GOLD",
                 hint=hint,
+                place_p=known._.geomap_prob if known is not None else None,
             )
             mentions.append(m)
         return mentions
 
-    def _demonym_hint(self, text: str) -> dict | None:
+    def _demonym_hint(self, text: str) -> PlaceHint | None:
         cc = self.gazetteer.demonym_country(text)
-        return {"country": cc, "demonym": True} if cc and not self.gazetteer.is_known_name(text) else None
+        return PlaceHint(country=cc, demonym=True) if cc and not self.gazetteer.is_known_name(text) else None
 
     # -- documents --------------------------------------------------------------------------
     def parse_article(self, article: Article, doc: Doc | None = None) -> Document:
@@ -288,6 +297,7 @@ def as_mention(span: Span, doc_id: str = "") -> Mention:
         label=span.label_,
         role=mention_role(span),
         doc_id=doc_id,
-        source=span._.geomap_source or "NER",
+        source=str(span._.geomap_source or "NER"),
         hint=span._.geomap_hint,
+        place_p=span._.geomap_prob,
     )

@@ -72,7 +72,31 @@ class Place:
 #: A place resolved with a confidence below this is flagged "check this": in map popups, and in
 #: ``geomap eval``'s flag rates (docs/accuracy.md). The confidence is the confidence model's
 #: probability that the place is right.
-CHECK_BELOW = 0.5
+#: 0.75 is the threshold with the best mean of (share of wrong placements flagged − share of right
+#: ones flagged) over the dev halves of LGL, GeoWebNews and GeoCorpora (docs/accuracy.md).
+CHECK_BELOW = 0.75
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceHint:
+    """What the recognizer tells the resolver about a span, beyond its text."""
+
+    #: the place lies in this country (ISO code): "Iraqi Kurdistan", "Iraqi Anbar Province"
+    country: str | None = None
+    #: look only among these kinds of place: a facility cue, a region cue
+    kinds: tuple[str, ...] | None = None
+    #: resolve this name rather than the span's text: "North Texas" -> "Texas", "#SierraLeone"
+    name: str | None = None
+    #: group the span with the other mentions of this name ("Ain al-Assad" after "Ain al-Assad Airbase")
+    same_as: str | None = None
+    #: the span is the capital of this country: "the Iraqi capital"
+    capital_of: str | None = None
+    #: the span is a people's name ("Iraqi") and stands for ``country``
+    demonym: bool = False
+
+
+#: No hint at all (for code that reads a mention's hint field by field).
+NO_HINT = PlaceHint()
 
 
 @dataclass(slots=True)
@@ -92,7 +116,9 @@ class Mention:
     candidates: list[Place] = field(default_factory=list)
     doc_id: str = ""
     source: str = "NER"  # how it was found: NER, GAZ, FACILITY, REGION, DEMONYM_PLACE, ...
-    hint: dict | None = None  # recognizer's constraints for the resolver (kinds, country, ...)
+    hint: PlaceHint | None = None  # the recognizer's constraints for the resolver
+    #: the recognizer's probability that the span is a place (None: no classifier judged it)
+    place_p: float | None = None
 
     @property
     def resolved(self) -> bool:

@@ -34,6 +34,10 @@ def eval_command(
         ),
     ] = None,
     model: Annotated[str | None, typer.Option("--model", help="spaCy model for the geoparser.")] = None,
+    recognizer: Annotated[
+        str | None,
+        typer.Option("--recognizer", metavar="FILE", help="Place classifier: shipped, none (rules) or a file."),
+    ] = None,
     progress: Annotated[
         bool, typer.Option("--progress/--no-progress", help="Progress bar on stderr.", rich_help_panel="Run")
     ] = True,
@@ -68,14 +72,15 @@ def eval_command(
 
     jobs = effective_jobs(check_jobs(jobs), n_docs, chunk=BATCH_SIZE)
     if jobs == 1:
-        geoparser = Geoparser.load(model=model)
+        extra = {"classifier": recognizer} if recognizer is not None else {}
+        geoparser = Geoparser.load(model=model, **extra)
         results = [
             evaluate(f, geoparser, gold_spans=gold_spans, split=split, limit=limit, progress=progress) for f in files
         ]
     else:
         from geomap.gazetteer import Gazetteer
 
-        with GeoparserPool(jobs, Settings(model=model)) as pool:
+        with GeoparserPool(jobs, Settings(model=model, recognizer=recognizer)) as pool:
             results = [
                 evaluate(
                     f,

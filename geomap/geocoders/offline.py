@@ -23,7 +23,7 @@ from geopy.point import Point
 from geomap.gazetteer import Gazetteer, normalize_name
 from geomap.gazetteer.spatial import DEFAULT_MAX_KM, check_points, nearest_places
 from geomap.nlp.patterns import FACILITY_HEADS, FACILITY_HEADS_2, FACILITY_PREFIXES
-from geomap.records import Mention, Place
+from geomap.records import Mention, Place, PlaceHint
 from geomap.resolve import Resolver
 from geomap.review import Review
 from geomap.tools.distance import NEAR_KM, place_km
@@ -131,7 +131,7 @@ class OfflineGeocoder(Geocoder):
             sent_start=0,
             sent_end=len(name),
             label="FAC",
-            hint={"kinds": list(_FACILITY_KINDS), "country": country},
+            hint=PlaceHint(kinds=tuple(_FACILITY_KINDS), country=country),
         )
         (found,) = self.resolver.resolve([mention], context)
         if found.place is None:

@@ -13,6 +13,7 @@ Results land in ``doc.spans["places"]`` (labels GPE, LOC, FAC, NORP for demonyms
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,11 @@ from spacy.util import ensure_path
 
 from geomap.gazetteer.normalize import normalize_name
 from geomap.nlp import patterns
+from geomap.nlp.person_names import name_shares
+from geomap.nlp.place_features import RECOGNIZER_FEATURES, Candidate, candidate_rows
+from geomap.nlp.place_model import SHIPPED_CLASSIFIER, PlaceClassifier
+from geomap.nlp.sources import CUE_SOURCES, PROPOSAL_SOURCES, Source
+from geomap.records import NO_HINT, PlaceHint
 
 SPAN_KEY = "places"
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -31,16 +37,18 @@ PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _PROTECTED = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE"}
 # Match sources, best first, for resolving overlaps.
 _PRIORITY = {
-    "FACILITY": 0,
-    "REGION": 0,
-    "CAPITAL": 0,
-    "DEMONYM_PLACE": 1,
-    "PROPAGATED": 1,
-    "LOCATIVE": 1,
-    "NER": 2,
-    "HASHTAG": 2,
-    "GAZ": 3,
-    "EMBEDDED": 3,
+    Source.FACILITY: 0,
+    Source.REGION: 0,
+    Source.CAPITAL: 0,
+    Source.DEMONYM_PLACE: 1,
+    Source.PROPAGATED: 1,
+    Source.LOCATIVE: 1,
+    Source.NER: 2,
+    Source.HASHTAG: 2,
+    Source.GAZ: 3,
+    Source.EMBEDDED: 3,
+    Source.NER_WEAK: 4,
+    Source.GAZ_ANY: 4,
 }
 #: Entity labels whose names often start with a place ("Ohio Department of Development",
 #: "DeKalb Police", "American Legion"): the place inside is a toponym too.
@@ -60,11 +68,22 @@ if not Span.has_extension("geomap_hint"):
     Span.set_extension("geomap_hint", default=None)
 if not Span.has_extension("geomap_source"):
     Span.set_extension("geomap_source", default=None)
+if not Span.has_extension("geomap_prob"):
+    Span.set_extension("geomap_prob", default=None)
+#: The ``classifier`` setting: the model shipped with geomap, or none (the rules alone), or a path.
+SHIPPED = "shipped"
+NO_CLASSIFIER = "none"
 
 
 @Language.factory(
     "geomap_places",
-    default_config={"gazetteer": None, "min_population": 15000, "use_gazetteer_terms": True, "locative_unknown": True},
+    default_config={
+        "gazetteer": None,
+        "min_population": 15000,
+        "use_gazetteer_terms": True,
+        "locative_unknown": True,
+        "classifier": SHIPPED,
+    },
     assigns=["doc.ents", "doc.spans"],
     requires=["doc.ents", "token.pos"],
 )
@@ -75,6 +94,7 @@ def make_place_ruler(
     min_population: int,
     use_gazetteer_terms: bool,
     locative_unknown: bool,
+    classifier: str,
 ) -> PlaceRecognizer:
     return PlaceRecognizer(
         nlp,
@@ -83,6 +103,7 @@ def make_place_ruler(
         min_population=min_population,
         use_gazetteer_terms=use_gazetteer_terms,
         locative_unknown=locative_unknown,
+        classifier=classifier,
     )
 
 
@@ -103,6 +124,7 @@ class PlaceRecognizer:
         min_population: int = 15000,
         use_gazetteer_terms: bool = True,
         locative_unknown: bool = True,
+        classifier: str | PlaceClassifier | None = SHIPPED,
     ) -> None:
         self.name = name
         self.vocab = nlp.vocab
@@ -118,6 +140,7 @@ class PlaceRecognizer:
         self.cue_matcher.add("REGION", patterns.region_patterns())
         self.cue_matcher.add("DEMONYM_PLACE", [[{"IS_TITLE": True}, {"IS_TITLE": True, "POS": "PROPN"}]])
         self.cue_matcher.add("CAPITAL", [[{"LOWER": "the"}, {"IS_TITLE": True}, {"LOWER": "capital"}]])
+        self.classifier_setting, self.classifier = _load_classifier(classifier)
 
     def use_gazetteer(self, gazetteer) -> None:
         """Share an open gazetteer (its path is what the pipeline's config and ``to_disk`` keep,
@@ -136,37 +159,77 @@ class PlaceRecognizer:
 
     # -- spaCy component protocol -------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        found = self._candidates(doc)
+        if self.classifier is None:
+            found = [(c.priority, c.span) for c in self.candidates(doc)]
+        else:
+            found = self._classified(doc)
         chosen = _non_overlapping(found)
         chosen = _non_overlapping(chosen + self._propagate(doc, chosen))
         places = [span for _, span in chosen]
         for span in places:
-            if span.label_ in PLACE_LABELS and span._.geomap_source != "REGION":
+            if span.label_ in PLACE_LABELS and span._.geomap_source != Source.REGION:
                 # a region cue ("Ramsey District" Court) already says what the name is
                 place = self.place_within(span)
                 if place is not None:
-                    hint = {k: v for k, v in (span._.geomap_hint or {}).items() if k == "country"}
-                    span._.geomap_hint = {**hint, "name": place, "same_as": place}
+                    old = span._.geomap_hint
+                    span._.geomap_hint = PlaceHint(country=old.country if old else None, name=place, same_as=place)
         doc.spans[SPAN_KEY] = places
         geo = [s for s in places if s.label_ in PLACE_LABELS]
         kept = [e for e in doc.ents if not any(_overlaps(e, s) for s in geo)]
         doc.ents = sorted(kept + geo, key=lambda s: s.start)
         return doc
 
-    def _candidates(self, doc: Doc) -> list[tuple[int, Span]]:
-        gaz = self.gazetteer
-        out: list[tuple[int, Span]] = []
+    # -- candidates and the classifier ---------------------------------------------------------
+    def _classified(self, doc: Doc) -> list[tuple[int, Span]]:
+        """The candidates the classifier calls places, each with its probability."""
+        cands = self.candidates(doc, proposals=True)
+        probs = self.classifier.probabilities(self.feature_rows(doc, cands))
+        out = []
+        model = self.classifier
+        for cand, prob in zip(cands, probs):
+            proposal = cand.sources <= PROPOSAL_SOURCES
+            if proposal and self._person_evidence(doc, cand.span, "PERSON" in {t.ent_type_ for t in cand.span}):
+                continue  # "President Jackson", "in Jackson's view": a person, as the rules say
+            needed = model.threshold if proposal else model.rule_threshold
+            if prob >= needed or _kept_by_rule(cand, self.gazetteer):
+                cand.span._.geomap_prob = float(prob)
+                out.append((cand.priority, cand.span))
+        return out
 
-        def add(source: str, span: Span, label: str, hint: dict | None = None) -> None:
+    def feature_rows(self, doc: Doc, cands: list[Candidate]) -> list[list[float]]:
+        """The classifier's evidence for each candidate (``RECOGNIZER_FEATURES`` order)."""
+        return candidate_rows(doc, cands, self.gazetteer, self.common_nouns, name_shares())
+
+    def candidates(self, doc: Doc, proposals: bool = False) -> list[Candidate]:
+        """Every span some source proposes as a place, once per span with all its sources.
+
+        The label, hint and priority of a span are those of its best source. ``proposals``: also
+        the spans only a classifier may accept (model places that fail the plausibility rules,
+        capitalised names the gazetteer knows at any size)."""
+        gaz = self.gazetteer
+        by_span: dict[tuple[int, int], Candidate] = {}
+
+        def add(source: Source, span: Span, label: str, hint: PlaceHint | None = None) -> None:
             if len(span) == 1 and span[0].lower_ in _GENERIC_WORDS:
                 return  # "Town", "West", "University": a part of a name, never a place alone
+            if source in PROPOSAL_SOURCES and not proposals:
+                return
+            prio = _PRIORITY[source]
+            cand = by_span.get((span.start, span.end))
+            if cand is not None:
+                cand.sources.add(source)
+                if prio >= cand.priority:
+                    return
             span = Span(doc, span.start, span.end, label=label)
             span._.geomap_hint = hint
             span._.geomap_source = source
-            out.append((_PRIORITY[source], span))
+            if cand is None:
+                by_span[(span.start, span.end)] = Candidate(span, {source}, prio, hint)
+            else:
+                cand.span, cand.priority, cand.hint = span, prio, hint
 
         for match_id, start, end in self.cue_matcher(doc):
-            source = self.vocab.strings[match_id]
+            source = Source(self.vocab.strings[match_id])
             span = doc[start:end]
             if source in ("FACILITY", "REGION"):
                 # "Iraqi Anbar Province": the demonym narrows the country, it is not part of the name.
@@ -197,9 +260,9 @@ class PlaceRecognizer:
                     and doc[span.end].pos_ == "PROPN"
                 ):
                     continue
-                kinds = ["airport", "site"] if source == "FACILITY" else ["admin1", "admin2", "region"]
-                add(source, span, "FAC" if source == "FACILITY" else "GPE", {"kinds": kinds, "country": country})
-            elif source == "DEMONYM_PLACE":
+                kinds = ("airport", "site") if source == Source.FACILITY else ("admin1", "admin2", "region")
+                add(source, span, "FAC" if source == "FACILITY" else "GPE", PlaceHint(kinds=kinds, country=country))
+            elif source == Source.DEMONYM_PLACE:
                 country = gaz.demonym_country(span[0].text)
                 # "Iraqi Kurdistan" yes, "Russian Minister" or "Nigerian Air" no: the second word
                 # must name a country or region, or be one the model read as a place.
@@ -210,11 +273,11 @@ class PlaceRecognizer:
                     and (span[1].ent_type_ in PLACE_LABELS or gaz.is_notable_name(span[1].text, min_population=10**10))
                     and _has_place_in(gaz, span[1].text, country)
                 ):
-                    add(source, span, "GPE", {"country": country, "name": span[1].text})
-            elif source == "CAPITAL":
+                    add(source, span, "GPE", PlaceHint(country=country, name=span[1].text))
+            elif source == Source.CAPITAL:
                 country = gaz.demonym_country(span[1].text)
                 if country:
-                    add(source, span, "GPE", {"capital_of": country})
+                    add(source, span, "GPE", PlaceHint(capital_of=country))
 
         ner_tokens: set[int] = set()  # tokens of the model's own plausible places
         for ent in doc.ents:
@@ -223,30 +286,70 @@ class PlaceRecognizer:
                 if span is not None:
                     span = self._whole_name(span)
                 if span is not None and self._plausible_place(span):
-                    add("NER", span, ent.label_)
+                    add(Source.NER, span, ent.label_)
                     ner_tokens.update(range(span.start, span.end))
+                elif span is not None:
+                    add(Source.NER_WEAK, span, ent.label_)
             elif ent.label_ == "NORP":
                 country = gaz.demonym_country(ent.text)
                 if country:
-                    add("NER", ent, "NORP", {"country": country, "demonym": True})
+                    add(Source.NER, ent, "NORP", PlaceHint(country=country, demonym=True))
 
         for ent in doc.ents:
             if ent.label_ in _EMBEDDING and len(ent) > 1:
                 found = self._leading_place(ent)
                 if found is not None:
                     span, hint = found
-                    add("EMBEDDED", span, "NORP" if hint else "GPE", hint)
+                    add(Source.EMBEDDED, span, "NORP" if hint else "GPE", hint)
 
         for span in self._locative_names(doc, ner_tokens):
-            add("LOCATIVE", span, "GPE")
+            add(Source.LOCATIVE, span, "GPE")
 
         for span, name in self._hashtag_names(doc):
-            add("HASHTAG", span, "GPE", {"name": name} if name != span.text else None)
+            add(Source.HASHTAG, span, "GPE", PlaceHint(name=name) if name != span.text else None)
 
         if self.use_gazetteer_terms:
             for span in self._gazetteer_names(doc):
-                add("GAZ", span, "GPE")
-        return out
+                add(Source.GAZ, span, "GPE")
+        if proposals:
+            for span in self._known_names(doc):
+                add(Source.GAZ_ANY, span, "GPE")
+        return sorted(by_span.values(), key=lambda c: (c.span.start, c.span.end))
+
+    def _known_names(self, doc: Doc):
+        """Capitalised names of at most four words that the gazetteer knows as a place of any
+        size, longest first within each run of capitalised words ("Port Louis" in "Port Louis
+        city", "Bunia" read as a person)."""
+        gaz = self.gazetteer
+        n = len(doc)
+        i = 0
+        while i < n:
+            if not _name_word(doc[i]):
+                i += 1
+                continue
+            j = i
+            while (
+                j < n
+                and j - i < _MAX_NAME
+                and (_name_word(doc[j]) or (_particle(doc[j]) and j + 1 < n and _name_word(doc[j + 1])))
+            ):
+                j += 1
+            while i < j:
+                for stop in range(min(j, i + _MAX_NGRAM), i, -1):
+                    span = doc[i:stop]
+                    if not _name_word(span[-1]):
+                        continue
+                    text = span.text
+                    if (
+                        gaz.is_notable_name(text, min_population=0)
+                        or gaz.is_city_alias(text, min_population=100_000)
+                        or self._known_area(text)
+                    ) and gaz.spelled_alike(text):
+                        yield span
+                        i = stop
+                        break
+                else:
+                    i += 1
 
     # -- locative frames ----------------------------------------------------------------------
     def _locative_names(self, doc: Doc, ner_places: set[int]) -> list[Span]:
@@ -423,7 +526,7 @@ class PlaceRecognizer:
             self._common_nouns = words
         return self._common_nouns
 
-    def _leading_place(self, ent: Span) -> tuple[Span, dict | None] | None:
+    def _leading_place(self, ent: Span) -> tuple[Span, PlaceHint | None] | None:
         """The place name (or demonym) an organisation's name starts with, if any."""
         gaz = self.gazetteer
         start = ent.start + (1 if ent[0].lower_ == "the" else 0)
@@ -434,7 +537,7 @@ class PlaceRecognizer:
             if size == 1:
                 country = gaz.demonym_country(span.text)
                 if country:
-                    return span, {"country": country, "demonym": True}
+                    return span, PlaceHint(country=country, demonym=True)
             if (
                 gaz.is_notable_name(span.text, min_population=self.min_population)
                 and gaz.spelled_alike(span.text)
@@ -482,7 +585,7 @@ class PlaceRecognizer:
         """One sense per discourse: "Ain al-Assad Airbase" makes a later "Ain al-Assad" a place too."""
         stems: dict[str, tuple[Span, Span]] = {}  # stem text -> (stem, the cue span it came from)
         for _, span in chosen:
-            if span._.geomap_source in ("FACILITY", "REGION"):
+            if span._.geomap_source in (Source.FACILITY, Source.REGION):
                 head = 2 if span[-2:].text.lower() in patterns.TWO_WORD_HEADS else 1
                 if len(span) > head:
                     stems[span[:-head].text] = (span[:-head], span)
@@ -496,9 +599,9 @@ class PlaceRecognizer:
             src = stems[self.vocab.strings[match_id]][1]
             span = Span(doc, start, end, label=src.label_)
             # Same name, same place: the resolver groups it with the span it came from.
-            span._.geomap_hint = {**(src._.geomap_hint or {}), "same_as": src.text}
-            span._.geomap_source = "PROPAGATED"
-            out.append((_PRIORITY["PROPAGATED"], span))
+            span._.geomap_hint = replace(src._.geomap_hint or NO_HINT, same_as=src.text)
+            span._.geomap_source = Source.PROPAGATED
+            out.append((_PRIORITY[Source.PROPAGATED], span))
         return out
 
     def place_within(self, span: Span) -> str | None:
@@ -593,6 +696,7 @@ class PlaceRecognizer:
             "use_gazetteer_terms": self.use_gazetteer_terms,
             "locative_unknown": self.locative_unknown,
             "gazetteer": str(self.gazetteer_path) if self.gazetteer_path else None,
+            "classifier": self.classifier.to_json() if self.classifier is not None else None,
         }
 
     def to_bytes(self, *, exclude=tuple()) -> bytes:
@@ -604,6 +708,8 @@ class PlaceRecognizer:
         self.use_gazetteer_terms = cfg["use_gazetteer_terms"]
         self.locative_unknown = cfg.get("locative_unknown", True)
         self.gazetteer_path = cfg.get("gazetteer")
+        model = cfg.get("classifier")
+        self.classifier = PlaceClassifier.from_json(model, expected=RECOGNIZER_FEATURES) if model is not None else None
         return self
 
     def to_disk(self, path, *, exclude=tuple()) -> None:
@@ -637,6 +743,19 @@ def _overlaps(a: Span, b: Span) -> bool:
 
 def _capitalised(tok) -> bool:
     return (tok.is_title or (tok.is_upper and len(tok) > 3)) and tok.lower_ not in patterns.CALENDAR_WORDS
+
+
+def _name_word(tok) -> bool:
+    """A word that can be (part of) a name: capitalised or all capitals, with two letters or
+    more ("VA", "S.C.", "TORRINGTON"), not a calendar word or the pronoun "I"."""
+    text = tok.text
+    letters = sum(c.isalpha() for c in text)
+    return (
+        letters >= 2
+        and text[:1].isupper()
+        and (tok.is_title or tok.is_upper or text[1:2].isalpha())
+        and tok.lower_ not in patterns.CALENDAR_WORDS
+    )
 
 
 def _particle(tok) -> bool:
@@ -736,3 +855,34 @@ def _has_place_in(gaz, text: str, country: str) -> bool:
     """``text`` names a place of ``country`` or one across borders, or no known place at all."""
     known = gaz.lookup(text, country=country)
     return not known or any(p.country_code in (country, None) for p in known)
+
+
+def _load_classifier(setting: str | PlaceClassifier | None) -> tuple[str, PlaceClassifier | None]:
+    """The component's classifier from its ``classifier`` setting: ``"shipped"`` (the model in
+    the package; the rules alone if it is missing), ``"none"`` (the rules alone), a path to a
+    model file, or a :class:`PlaceClassifier`."""
+    if isinstance(setting, PlaceClassifier):
+        return "custom", setting
+    if setting is None or setting == NO_CLASSIFIER:
+        return NO_CLASSIFIER, None
+    if setting == SHIPPED:
+        if not SHIPPED_CLASSIFIER.exists():
+            return SHIPPED, None
+        return SHIPPED, PlaceClassifier.read(SHIPPED_CLASSIFIER, expected=RECOGNIZER_FEATURES)
+    return str(setting), PlaceClassifier.read(setting, expected=RECOGNIZER_FEATURES)
+
+
+def _kept_by_rule(cand: Candidate, gaz) -> bool:
+    """Candidates the classifier does not judge:
+
+    - a cue ("the Iraqi capital", "Anbar Province") or a demonym says what the span is by its
+      pattern, and the gold corpora disagree on marking such phrases (GeoCorpora marks no
+      demonyms, LGL and GeoWebNews do);
+    - a name of several words the NER model reads as a place and the gazetteer lacks ("Kolongo
+      village", "Pasadena Civic Center", "Elm Ridge Road") is kept so that the resolver can place
+      it at the place it names or the town the text puts it in; the corpora disagree on marking
+      buildings and roads too.
+    """
+    if cand.sources & CUE_SOURCES or cand.span.label_ == "NORP":
+        return True
+    return Source.NER in cand.sources and len(cand.span) > 1 and not gaz.is_known_name(cand.span.text)

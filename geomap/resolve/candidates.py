@@ -4,30 +4,28 @@ its container ("Chicago Illinois"), a facility by its stem ("Camp Taji" -> Taji)
 from __future__ import annotations
 
 from geomap.gazetteer import Gazetteer, normalize_name
-from geomap.records import Mention, Place
+from geomap.records import NO_HINT, Mention, Place
 from geomap.resolve.context import lies_in, main_key
 
 
 def all_candidates(gaz: Gazetteer, mention: Mention) -> list[Place]:
     """Every gazetteer candidate of one mention, best-known first, using the recognizer's hint."""
-    hint = mention.hint or {}
-    if hint.get("capital_of"):
-        capital = gaz.capital(hint["capital_of"])
+    hint = mention.hint or NO_HINT
+    if hint.capital_of:
+        capital = gaz.capital(hint.capital_of)
         return [capital] if capital else []
-    if hint.get("demonym"):
-        country = gaz.country(hint["country"])
+    if hint.demonym:
+        country = gaz.country(hint.country)
         return [country] if country else []
-    if hint.get("name"):  # "Iraqi Kurdistan": a name qualified by a demonym
-        return gaz.lookup(mention.text) or gaz.lookup(hint["name"], country=hint.get("country"))
-    kinds = hint.get("kinds")
-    found = gaz.lookup(mention.text, kinds=kinds, country=hint.get("country"))
+    if hint.name:  # "Iraqi Kurdistan": a name qualified by a demonym
+        return gaz.lookup(mention.text) or gaz.lookup(hint.name, country=hint.country)
+    kinds = hint.kinds
+    found = gaz.lookup(mention.text, kinds=kinds, country=hint.country)
     if kinds and not any(p.kind in kinds for p in found):
         # Facilities are often written differently from the gazetteer ("Ain al-Assad
         # Airbase" for "Al Asad Air Base"): fall back to fuzzy matching within the kind.
         fuzzy = [
-            p
-            for p, _ in gaz.fuzzy(mention.text, kinds=kinds, country=hint.get("country"))
-            if _same_stem(mention.text, p.name)
+            p for p, _ in gaz.fuzzy(mention.text, kinds=kinds, country=hint.country) if _same_stem(mention.text, p.name)
         ]
         found = fuzzy or found
     if not found and not kinds:
@@ -41,7 +39,7 @@ def all_candidates(gaz: Gazetteer, mention: Mention) -> list[Place]:
             # "Hood" also spells, nor 'En Hod
             found = [
                 p
-                for p in gaz.lookup(stem, country=hint.get("country"))
+                for p in gaz.lookup(stem, country=hint.country)
                 if p.kind in ("city", "admin2")
                 and main_key(p.name) == main_key(stem)
                 and len(p.name.split()) == len(stem.split())

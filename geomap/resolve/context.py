@@ -13,7 +13,7 @@ from functools import lru_cache
 from geomap.gazetteer import Gazetteer, normalize_name
 from geomap.gazetteer.heads import OMITTED_TAILS
 from geomap.nlp.patterns import PLACE_TYPE_NOUNS
-from geomap.records import Mention, Place
+from geomap.records import NO_HINT, Mention, Place
 from geomap.tools.distance import NEAR_KM, place_km
 from geomap.tools.spans import overlaps_any
 
@@ -235,12 +235,12 @@ def main_key(name: str) -> str:
 
 
 def group_key(m: Mention) -> str:
-    hint = m.hint or {}
-    if hint.get("capital_of"):
-        return f"capital:{hint['capital_of']}"
-    if hint.get("demonym"):
-        return f"country:{hint['country']}"
-    return normalize_name(hint.get("same_as") or m.text)
+    hint = m.hint or NO_HINT
+    if hint.capital_of:
+        return f"capital:{hint.capital_of}"
+    if hint.demonym:
+        return f"country:{hint.country}"
+    return normalize_name(hint.same_as or m.text)
 
 
 #: Place-type words that may stand between a name and its container ("Feni town (Feni Sadar, …)").

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from geomap.gazetteer import normalize_name
-from geomap.records import Mention, Place
+from geomap.records import NO_HINT, Mention, Place
 from geomap.resolve.context import (
     AREAS,
     COUNTY_KM,
@@ -92,6 +92,8 @@ READING = (
     "log_mentions",
     "placed_within",
     "in_container",
+    "place_logit",
+    "inexact_name",
 )
 #: Recognizer sources that read a name from the words around it ("Anbar Province", "the Iraqi
 #: capital", "Ain al-Assad Airbase").
@@ -140,16 +142,18 @@ def confidence_features(
     ]
 
 
-def reading_features(mentions: list[Mention], in_container: bool = False) -> list[float]:
+def reading_features(mentions: list[Mention], in_container: bool = False, exact: bool = True) -> list[float]:
     """How the text gives a name (its mentions): found by the language model, by the gazetteer
     alone, after "in"/"near" or from a cue word; labelled a location, a facility or a people; how
     often named; placed through another name ("North Texas", "Iraqi Kurdistan") or, with
     ``in_container``, at the town the text puts it in ("Palais des Nations in Geneva").
-    A name the model missed and the gazetteer found is more often no place at all."""
+    A name the model missed and the gazetteer found is more often no place at all.
+    ``exact``: the gazetteer holds the name as written (accents included); False when only a
+    fuzzy, stemmed or accent-folded match found its candidates, which is never as sure."""
     sources = {m.source for m in mentions}
     labels = {m.label for m in mentions}
     within = any(
-        (m.hint or {}).get("name") and normalize_name(m.hint["name"]) != normalize_name(m.text) for m in mentions
+        m.hint is not None and m.hint.name and normalize_name(m.hint.name) != normalize_name(m.text) for m in mentions
     )
     return [
         float("NER" in sources),
@@ -158,11 +162,28 @@ def reading_features(mentions: list[Mention], in_container: bool = False) -> lis
         float(bool(sources & CUE_SOURCES)),
         float("LOC" in labels),
         float("FAC" in labels),
-        float("NORP" in labels or any((m.hint or {}).get("demonym") for m in mentions)),
+        float("NORP" in labels or any(m.hint is not None and m.hint.demonym for m in mentions)),
         math.log(len(mentions)),
         float(within),
         float(in_container),
+        _place_logit(mentions),
+        float(not exact),
     ]
+
+
+#: The recognizer's probability counts up to this log-odds either way.
+MAX_PLACE_LOGIT = 5.0
+
+
+def _place_logit(mentions: list[Mention]) -> float:
+    """The log-odds that the name is a place at all, from the recognizer's classifier (the best
+    of its mentions); the most it counts when no classifier judged it (given spans, cues, the
+    rules alone)."""
+    probs = [m.place_p for m in mentions if m.place_p is not None]
+    if not probs:
+        return MAX_PLACE_LOGIT
+    p = min(max(max(probs), 1e-6), 1 - 1e-6)
+    return max(-MAX_PLACE_LOGIT, min(MAX_PLACE_LOGIT, math.log(p / (1 - p))))
 
 
 def candidate_features(
@@ -219,7 +240,7 @@ def candidate_features(
 
     def feats(key: str, p: Place, picks: dict[str, Place] | None) -> list[float]:
         m = mentions[groups[key][0]]
-        hint = m.hint or {}
+        hint = m.hint or NO_HINT
         f = dict.fromkeys(FEATURES, 0.0)
         f[KIND_FEATURE.get(p.kind, "city")] = 1.0
         size = math.log10(p.population + 1) / POPULATION_SCALE
@@ -242,7 +263,7 @@ def candidate_features(
             f["doc_admin1"] = 1.0
         if p.kind not in AREAS + ("admin1", "admin2") and any(place_km(p, c) <= COUNTY_KM for c in counties):
             f["doc_county"] = 1.0
-        if hint.get("country") and p.country_code == hint["country"]:
+        if hint.country and p.country_code == hint.country:
             f["hint_country"] = 1.0
         for other_key in pairs.get(key, ()):
             if any(lies_in(p, q) for q in cands.get(other_key, ())[:5]):

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from geomap.gazetteer import Gazetteer
-from geomap.records import Mention, Place
+from geomap.records import Mention, Place, PlaceHint
 from geomap.resolve.candidates import all_candidates
 from geomap.resolve.confidence import Weights
 from geomap.resolve.context import (
@@ -72,7 +72,9 @@ class Resolver:
             if ranked[0][0] == math.inf:  # the user's correction
                 return 1.0
             conf = self.weights.confidence_of(
-                [s for s, _ in ranked], top_rows[key], reading_features(by_group[key], key in contained)
+                [s for s, _ in ranked],
+                top_rows[key],
+                reading_features(by_group[key], key in contained, self.exact_name(by_group[key][0])),
             )
             if key in contained:  # a guess from its container is no surer than the container
                 conf = min(conf, confidence(contained[key]))
@@ -92,18 +94,34 @@ class Resolver:
             )
         return out
 
+    def exact_name(self, m: Mention) -> bool:
+        """Does the gazetteer hold the mention's name (or the name its hint gives) as written?"""
+        name = (m.hint.name if m.hint is not None and m.hint.name else None) or m.text
+        return self.gazetteer.is_known_name(name) and self.gazetteer.spelled_alike(name)
+
     def rank(self, name: str, *, country: str | None = None, context: str = "") -> list[tuple[Place, float]]:
         """Candidates for a bare name with their probabilities (``geomap geocode``)."""
-        hint = {"country": country.upper()} if country else None
+        hint = PlaceHint(country=country.upper()) if country else None
         mention = Mention(text=name, start=0, end=len(name), sent_start=0, sent_end=len(name), hint=hint)
         if self.review.denies(name):
             return []
         corrected = self.review.correction(group_key(mention), context, {country.upper()} if country else set())
         if corrected is not None:
             return [(corrected, 1.0)]
-        ranked = self._score([mention], context)[0].get(group_key(mention), [])
+        scored, top_rows, _ = self._score([mention], context)
+        ranked = scored.get(group_key(mention), [])
+        if not ranked:
+            return []
+        # The top candidate's probability is the confidence model's (a lone candidate is not
+        # sure to be right because it is alone); the others share the rest by their scores.
         probs = softmax([s for s, _ in ranked], self.weights.temperature)
-        return [(p, round(pr, 4)) for (_, p), pr in zip(ranked, probs)]
+        top = self.weights.confidence_of(
+            [s for s, _ in ranked],
+            top_rows[group_key(mention)],
+            reading_features([mention], exact=self.exact_name(mention)),
+        )
+        rest = (1.0 - top) / (1.0 - probs[0]) if probs[0] < 1.0 else 0.0
+        return [(p, round(top if i == 0 else pr * rest, 4)) for i, ((_, p), pr) in enumerate(zip(ranked, probs))]
 
     def features(
         self, mentions: list[Mention], text: str
@@ -132,7 +150,9 @@ class Resolver:
         out = []
         for m in mentions:
             key = group_key(m)
-            reading = reading_features([mentions[i] for i in groups[key]], key in contained)
+            reading = reading_features(
+                [mentions[i] for i in groups[key]], key in contained, self.exact_name(mentions[groups[key][0]])
+            )
             if key in contained:  # no candidate of its own: the container it was placed at
                 out.append((m, [final[key][0][1]], [final_rows[key]], reading))
                 continue

@@ -311,6 +311,12 @@ def main(argv: list[str] | None = None) -> None:
         "--keep-ranker", action="store_true", help="keep the shipped ranker weights; fit the confidence model only"
     )
     ap.add_argument(
+        "--recognizer",
+        default=None,
+        metavar="MODEL",
+        help="the recognizer's place classifier: shipped (default), none, or a model file",
+    )
+    ap.add_argument(
         "--passes",
         type=int,
         default=0,
@@ -335,7 +341,7 @@ def main(argv: list[str] | None = None) -> None:
 def _run(args: argparse.Namespace, argv: list[str]) -> None:
     from geomap.pipeline import Geoparser
 
-    gp = Geoparser.load()
+    gp = Geoparser.load(classifier=args.recognizer)
     if args.leave_one_out:
         data = {corpus_name(p): collect(gp, p, args.split, args.limit) for p in args.corpora}
         found = {

@@ -42,6 +42,7 @@ class Settings:
     bias: str | None = None  # the review settings (geomap.review): "IQ,SY"
     corrections: str | None = None  # a corrections CSV
     deny: str | None = None  # a deny list
+    recognizer: str | None = None  # the place classifier: None (shipped), "none" or a model file
 
     def key(self) -> dict:
         """What of these settings decides the output (for resume keys)."""
@@ -52,6 +53,7 @@ class Settings:
             "bias": self.bias,
             "corrections": self.corrections,
             "deny": self.deny,
+            "recognizer": self.recognizer,
         }
 
     def load(self, *, fresh: bool = False):
@@ -68,6 +70,7 @@ class Settings:
             self.bias,
             self.corrections,
             self.deny,
+            self.recognizer,
         )
 
 
