@@ -36,44 +36,10 @@ from collections.abc import Iterator
 from geomap.errors import DateError
 from geomap.io.readers import parse_date
 from geomap.records import DatePrecision, DateRef
+from geomap.tools.calendar_names import MONTHS, WEEKDAYS, month_pattern, weekday_pattern
 from geomap.tools.ranks import coarser_precision
 from geomap.tools.spans import overlaps_any
 
-_MONTHS = {
-    "january": 1,
-    "february": 2,
-    "march": 3,
-    "april": 4,
-    "may": 5,
-    "june": 6,
-    "july": 7,
-    "august": 8,
-    "september": 9,
-    "october": 10,
-    "november": 11,
-    "december": 12,
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "sept": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-}
-_WEEKDAYS = {
-    "monday": 0,
-    "tuesday": 1,
-    "wednesday": 2,
-    "thursday": 3,
-    "friday": 4,
-    "saturday": 5,
-    "sunday": 6,
-}
 _NUMBERS = {
     "a": 1,
     "an": 1,
@@ -94,11 +60,8 @@ _NUMBERS = {
 }
 
 # Month names are matched case-sensitively (capitalised) so "may" and "march" stay verbs.
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
-)
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MONTH = month_pattern() + r"\.?"
+_WEEKDAY = weekday_pattern()
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89]\d\d|2[01]\d\d)"
 _NUM = r"(?:\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
@@ -395,7 +358,7 @@ def _upcoming(name: str, m: re.Match[str], published: dt.date) -> dt.date:
             if candidate >= published:
                 return candidate
     if name == "weekday":
-        target = _WEEKDAYS[m["wd"].lower()]
+        target = WEEKDAYS[m["wd"].lower()]
         return published + dt.timedelta(days=(target - published.weekday()) % 7 or 7)
     month = _month(m["mon"])
     return dt.date(published.year if month >= published.month else published.year + 1, month, 1)
@@ -440,7 +403,7 @@ def _dateline_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _month(name: str) -> int:
-    return _MONTHS[name.rstrip(".").lower()]
+    return MONTHS[name.rstrip(".").lower()]
 
 
 def _day(text: str) -> int:
@@ -607,7 +570,7 @@ def _r_month(m, span, published, anchor):
 def _r_weekday(m, span, published, anchor):
     if published is None:
         return None
-    target = _WEEKDAYS[m["wd"].lower()]
+    target = WEEKDAYS[m["wd"].lower()]
     word = (m["w"] or "").lower()
     back = (published.weekday() - target) % 7
     if word == "next":

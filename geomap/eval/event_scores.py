@@ -14,18 +14,18 @@ from dataclasses import asdict, dataclass
 
 from geomap.eval.event_corpus import GoldEvent
 from geomap.eval.metrics import ACC_KM
+from geomap.tools.calendar_names import month_pattern, weekday_pattern
 from geomap.tools.distance import haversine_km
 
 #: A date expression a reader would see in the text: a calendar date (month name with a day or a
 #: year, or a numeric d/m/y), a weekday, or a relative day word. Independent of geomap's own date
 #: finder on purpose, so the breakdown does not depend on what the extractor catches.
+_MONTH = month_pattern()
 _DATE_EXPRESSION = re.compile(
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?\b|\d{4}\b)"
-    r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:January|February|March|April|May|June|July|August"
-    r"|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b"
+    rf"\b{_MONTH}\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\b|\d{{4}}\b)"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b"
     r"|\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b|(?:\bon\s+|\()\d{1,2}/\d{1,2}(?![/\d])"
-    r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b"
+    rf"|\b{weekday_pattern()}s?\b"
     r"|\b(?:yesterday|today|tonight|overnight|last\s+night|this\s+(?:morning|afternoon|evening))\b",
     re.I,
 )

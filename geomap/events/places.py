@@ -6,6 +6,7 @@ import re
 
 from geomap.events.syntax import clause_of, mention_tokens
 from geomap.events.taxonomy import STATEMENT, EventType
+from geomap.gazetteer.areas import lies_in
 from geomap.gazetteer.heads import ADMIN_HEADS
 from geomap.gazetteer.normalize import normalize_name
 from geomap.records import EventPlace, Mention, Place
@@ -166,19 +167,10 @@ def same_place(a: Place | None, b: Place | None) -> bool:
 
 
 def contains(a: Place | None, b: Place | None) -> bool:
-    """True when place ``a`` is a country/region that ``b`` lies in, by gazetteer codes or names."""
+    """True when place ``b`` lies in place ``a`` (:func:`geomap.gazetteer.areas.lies_in`)."""
     if a is None or b is None or same_place(a, b):
         return False
-    if KIND_BREADTH.get(a.kind, 2) <= KIND_BREADTH.get(b.kind, 2):
-        return False
-    if a.kind in ("country", "continent"):
-        return a.kind == "country" and bool(a.country_code) and a.country_code == b.country_code
-    if a.country_code and b.country_code and a.country_code != b.country_code:
-        return False
-    if a.admin1_code and b.admin1_code and a.admin1_code == b.admin1_code:
-        return True
-    names = {_norm(a.name), _norm(a.admin1)} - {""}
-    return _norm(b.admin1) in names
+    return lies_in(b, a)
 
 
 def _contained_in_text(outer: Mention, inner: Mention, doc) -> bool:

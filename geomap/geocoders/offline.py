@@ -21,21 +21,17 @@ from geopy.location import Location
 from geopy.point import Point
 
 from geomap.gazetteer import Gazetteer, normalize_name
+from geomap.gazetteer.areas import lies_in
 from geomap.gazetteer.spatial import DEFAULT_MAX_KM, check_points, nearest_places
-from geomap.nlp.patterns import FACILITY_HEADS, FACILITY_HEADS_2, FACILITY_PREFIXES
+from geomap.nlp.patterns import FACILITY_WORDS
 from geomap.records import Mention, Place, PlaceHint
 from geomap.resolve import Resolver
 from geomap.review import Review
-from geomap.tools.distance import NEAR_KM, place_km
 
 #: Kinds a container can be when the query names its area outright.
 _AREA_KINDS = ("country", "admin1")
 #: Kinds read as "near" containers when the part names no country or region ("Kensington, London").
 _NEAR_KINDS = ("admin2", "city")
-#: Words that make a name a facility worth a fuzzy search among airports and sites.
-_FACILITY_WORDS = frozenset(
-    [*FACILITY_HEADS, *(w for pair in FACILITY_HEADS_2 for w in pair), *(p.split()[0] for p in FACILITY_PREFIXES)]
-)
 #: The kinds a facility name is looked for among, as the recognizer hints them for the pipeline.
 _FACILITY_KINDS = ("airport", "site")
 #: How many fuzzy facility matches are checked against a query's container.
@@ -144,7 +140,7 @@ class OfflineGeocoder(Geocoder):
         """``name``'s candidates that lie in one reading of every container, best first."""
 
         def fits(p: Place) -> bool:
-            return all(any(within(p, area) for area in group) for group in areas)
+            return all(any(lies_in(p, area) for area in group) for group in areas)
 
         countries = {a.country_code for group in areas for a in group if a.country_code}
         hint = codes or (sorted(countries) if len(countries) == 1 else [])
@@ -213,26 +209,7 @@ class OfflineGeocoder(Geocoder):
 
 def _is_facility(name: str) -> bool:
     """Does ``name`` carry a facility word ("Airbase", "Camp", "Air Base")?"""
-    return bool(_FACILITY_WORDS & set(normalize_name(name).split()))
-
-
-def within(p: Place, area: Place) -> bool:
-    """Does ``p`` lie in ``area`` (a country, a first-level region, or near a county or town)?"""
-    if p == area:
-        return False
-    if area.kind == "country":
-        return p.country_code == area.country_code and p.kind != "country"
-    if area.kind == "admin1":
-        if p.country_code != area.country_code or p.kind in ("country", "admin1"):
-            return False
-        if p.admin1_code:
-            return p.admin1_code == area.admin1_code
-        # airports carry their region's name only
-        return bool(p.admin1) and normalize_name(p.admin1) in (
-            normalize_name(area.name),
-            normalize_name(area.admin1 or ""),
-        )
-    return p.kind not in ("country", "admin1", "region", "continent") and place_km(p, area) <= NEAR_KM
+    return bool(FACILITY_WORDS & set(normalize_name(name).split()))
 
 
 def parse_point(query) -> tuple[float, float]:

@@ -12,8 +12,7 @@ from pathlib import PurePath
 from typing import Any
 
 from geomap.records import CHECK_BELOW
-
-_MONTHS = ("January February March April May June July August September October November December").split()
+from geomap.tools.calendar_names import MONTH_NAMES
 
 #: How sure the place is, shown next to region-level places so they do not read as sites.
 APPROXIMATE = {"region": "region-level place", "country": "country-level place", "continent": "continent-level place"}
@@ -66,10 +65,10 @@ def format_date(iso: str, precision: str, date_text: str = "") -> str:
     if precision == "year":
         return str(day.year)
     if precision == "month":
-        return f"{_MONTHS[day.month - 1]} {day.year}"
+        return f"{MONTH_NAMES[day.month - 1]} {day.year}"
     if precision == "unknown":
         return date_text or "date unknown"
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def safe_url(url: str) -> str | None:

@@ -7,6 +7,8 @@ label they give: facilities ("Ain al-Assad Airbase", "Camp Lejeune"), administra
 
 from __future__ import annotations
 
+from geomap.tools import calendar_names
+
 #: Words that end a facility name.
 FACILITY_HEADS = [
     "airbase",
@@ -37,6 +39,16 @@ FACILITY_HEADS_2 = [
 ]
 #: Words that start a facility or landmark name.
 FACILITY_PREFIXES = ["camp", "fort", "forward operating base", "mount", "lake", "port"]
+#: Every word of a facility name's head or prefix ("Camp Taji", "Al Asad Air Base", "Forward
+#: Operating Base Salerno"): the one list the gazetteer lookups and the resolver read to tell a
+#: facility name and to cut it down to its stem.
+FACILITY_WORDS: frozenset[str] = frozenset(
+    [
+        *FACILITY_HEADS,
+        *(w for pair in FACILITY_HEADS_2 for w in pair),
+        *(w for p in FACILITY_PREFIXES for w in p.split()),
+    ]
+)
 #: Words that end an administrative-region name.
 REGION_HEADS = [
     "province",
@@ -118,39 +130,7 @@ TWO_WORD_HEADS = {f"{a} {b}" for a, b in FACILITY_HEADS_2}
 #: name, "Northern" alone too; these are not).
 GENERIC_MODIFIERS = {"another", "every", "each", "this", "that", "whose", "which", "our", "their", "its"}
 #: Capitalised words that are calendar terms, never places on their own ("11 Mar 2020").
-CALENDAR_WORDS = {
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "may",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "january",
-    "february",
-    "march",
-    "april",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-}
+CALENDAR_WORDS = calendar_names.CALENDAR_WORDS
 
 # -- locative frames: words around a name that say it is a place (see components.PlaceRecognizer) --
 #: Prepositions after which a known place name is a location whatever the NER label ("in Rijeka").

@@ -4,8 +4,10 @@ its container ("Chicago Illinois"), a facility by its stem ("Camp Taji" -> Taji)
 from __future__ import annotations
 
 from geomap.gazetteer import Gazetteer, normalize_name
+from geomap.gazetteer.areas import lies_in
+from geomap.nlp.patterns import FACILITY_WORDS
 from geomap.records import NO_HINT, Mention, Place
-from geomap.resolve.context import lies_in, main_key
+from geomap.resolve.context import main_key
 
 
 def all_candidates(gaz: Gazetteer, mention: Mention) -> list[Place]:
@@ -61,29 +63,9 @@ def _name_and_container(gaz: Gazetteer, text: str) -> list[Place]:
     return []
 
 
-_FACILITY_WORDS = {
-    "camp",
-    "fort",
-    "base",
-    "air",
-    "airbase",
-    "airfield",
-    "airport",
-    "field",
-    "station",
-    "naval",
-    "military",
-    "outpost",
-    "garrison",
-    "barracks",
-    "forward",
-    "operating",
-}
-
-
 def _facility_stem(text: str) -> str:
     """The name in a facility name without its facility words ("Camp Taji" -> "Taji")."""
-    words = [w for w in text.split() if w.lower() not in _FACILITY_WORDS]
+    words = [w for w in text.split() if w.lower() not in FACILITY_WORDS]
     return " ".join(words)
 
 

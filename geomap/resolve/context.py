@@ -14,7 +14,7 @@ from geomap.gazetteer import Gazetteer, normalize_name
 from geomap.gazetteer.heads import OMITTED_TAILS
 from geomap.nlp.patterns import PLACE_TYPE_NOUNS
 from geomap.records import NO_HINT, Mention, Place
-from geomap.tools.distance import NEAR_KM, place_km
+from geomap.tools.distance import NEAR_KM
 from geomap.tools.spans import overlaps_any
 
 AREAS = ("country", "continent", "region")
@@ -289,17 +289,6 @@ def enclosures(mentions: list[Mention], text: str) -> dict[str, list[str]]:
                 out[group_key(a)].append(group_key(b))
             prev = b
     return out
-
-
-def lies_in(p: Place, container: Place) -> bool:
-    """Is ``p`` within ``container`` as far as the gazetteer's codes tell?"""
-    if container.kind == "country":
-        return p.country_code == container.country_code and p.kind != "country"
-    if container.kind in ("admin1", "admin2"):
-        return bool(p.admin1_code) and p.admin1_code == container.admin1_code and p is not container
-    if container.kind == "city":
-        return place_km(p, container) < NEAR_KM and p.kind in ("site", "airport", "city")
-    return False
 
 
 def admins_in_text(gaz: Gazetteer, text: str, mentions: list[Mention]) -> list[tuple[int, int, Place]]:

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from geomap.gazetteer import normalize_name
+from geomap.gazetteer.areas import lies_in
 from geomap.records import NO_HINT, Mention, Place
 from geomap.resolve.context import (
     AREAS,
@@ -17,7 +18,6 @@ from geomap.resolve.context import (
     document_cues,
     document_evidence,
     group_key,
-    lies_in,
     main_key,
     named_counties,
     outsized,

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from geomap.gazetteer import Gazetteer
+from geomap.gazetteer.areas import lies_in
 from geomap.records import Mention, Place, PlaceHint
 from geomap.resolve.candidates import all_candidates
 from geomap.resolve.confidence import Weights
@@ -21,7 +22,6 @@ from geomap.resolve.context import (
     enclosures,
     false_friend,
     group_key,
-    lies_in,
     vote_by_group,
 )
 from geomap.resolve.features import candidate_features, reading_features, softmax
