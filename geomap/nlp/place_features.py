@@ -146,7 +146,6 @@ class _DocFacts:
     """What the whole document says, computed once per Doc."""
 
     model_places: dict[str, set[int]]
-    counts: dict[str, int]
     countries: set[str]
 
 
@@ -155,9 +154,6 @@ def _doc_facts(doc: Doc, gaz) -> _DocFacts:
     for e in doc.ents:
         if e.label_ in PLACE_LABELS:
             model_places.setdefault(e.text, set()).add(e.start)
-    counts: dict[str, int] = {}
-    for e in doc.ents:
-        counts[e.text] = counts.get(e.text, 0) + 1
     countries: set[str] = set()
     for e in doc.ents:
         if e.label_ in PLACE_LABELS | {"NORP"}:
@@ -167,7 +163,7 @@ def _doc_facts(doc: Doc, gaz) -> _DocFacts:
             for p in gaz.lookup(e.text, kinds=("country", "admin1"), limit=3):
                 if p.country_code:
                     countries.add(p.country_code)
-    return _DocFacts(model_places, counts, countries)
+    return _DocFacts(model_places, countries)
 
 
 def candidate_rows(
