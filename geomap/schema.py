@@ -6,6 +6,11 @@ empty geometry (``None``) rather than a guessed point.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
+import pandas as pd
+
 CRS = "EPSG:4326"
 
 #: One row per place mention.
@@ -73,3 +78,45 @@ EVENT_COLUMNS: dict[str, str] = {
     "n_sources": "int64",  # how many sentences tell this event
     "sources": "str",  # JSON list of {doc_id, sentence, title, url, published}
 }
+
+
+def cast_columns(frame, columns: dict[str, str]):
+    """``frame`` with each of ``columns`` it holds cast to its schema dtype, in place.
+
+    The one caster for frames made from records (:mod:`geomap.tools.frames`) and frames read
+    back from files and stores (:func:`geomap.io.export.conform`): text columns take None/NaN as
+    ``''``, dates as ISO text and parsed JSON (lists, dicts) as JSON text; number columns take
+    ``''`` as missing; ``bool`` takes True/False or 1/0 (any case, as text formats write them).
+    """
+    for name, dtype in columns.items():
+        if name not in frame.columns:
+            continue
+        col = frame[name]
+        if dtype == "str":
+            text = isinstance(col.dtype, pd.StringDtype)  # text already: only the missing values to fill
+            frame[name] = (col.fillna("") if text else col.map(as_text)).astype("str")
+        elif dtype == "bool":
+            flags = col if col.dtype == bool else col.map(lambda v: str(v).strip().lower() in ("true", "1"))
+            frame[name] = flags.astype("bool")
+        elif dtype == "int64":
+            frame[name] = pd.to_numeric(col).astype("int64")
+        else:  # Int64, float64: '' is a missing value
+            frame[name] = pd.to_numeric(col.replace("", None)).astype(dtype)
+    return frame
+
+
+def as_text(value) -> str:
+    """A text cell: strings stay; None/NaN/NaT → ''; a date → ISO text (OGR reads ISO date strings
+    as dates); anything else (JSON fields OGR parsed into lists/dicts) → JSON text."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
+    if value is pd.NaT:
+        return ""
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except TypeError:
+        return str(value)

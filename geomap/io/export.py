@@ -11,7 +11,6 @@ Google Earth (:mod:`geomap.io.kml`); a Shapefile has short field names and cut t
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import os
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from geomap.errors import InputError, OutputError
 from geomap.io.atomic import staged
 from geomap.io.kml import read_kml, write_kml
 from geomap.io.shapefile import long_names, shapefile_files, write_shapefile
-from geomap.schema import CRS, EVENT_COLUMNS, MENTION_COLUMNS
+from geomap.schema import CRS, EVENT_COLUMNS, MENTION_COLUMNS, cast_columns
 
 #: Extension → format name.
 FORMATS = {
@@ -171,46 +170,15 @@ def read_frame(path: str | os.PathLike, *, fmt: str | None = None) -> gpd.GeoDat
 
 
 def conform(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Cast the columns of a geomap events or mentions frame back to the schema dtypes."""
+    """Cast the columns of a geomap events or mentions frame back to the schema dtypes
+    (:func:`geomap.schema.cast_columns`), empty geometries to None, the schema's columns first."""
     columns = EVENT_COLUMNS if "event_id" in gdf.columns else MENTION_COLUMNS
-    for name, dtype in columns.items():
-        if name not in gdf.columns:
-            continue
-        col = gdf[name]
-        if dtype == "str":
-            gdf[name] = col.map(_as_text).astype("str")
-        elif dtype == "Int64":
-            gdf[name] = pd.to_numeric(col.replace("", None)).astype("Int64")
-        elif dtype == "int64":
-            gdf[name] = pd.to_numeric(col).astype("int64")
-        elif dtype == "bool":  # text formats write True/False (or 1/0)
-            gdf[name] = col.map(lambda v: str(v).strip().lower() in ("true", "1")).astype("bool")
-        else:
-            gdf[name] = pd.to_numeric(col.replace("", None)).astype(dtype)
+    cast_columns(gdf, columns)
     geometry = [g if g is not None and not g.is_empty else None for g in gdf.geometry]
     gdf = gdf.set_geometry(gpd.GeoSeries(geometry, crs=gdf.crs or CRS, index=gdf.index))
     order = [c for c in columns if c in gdf.columns]
     rest = [c for c in gdf.columns if c not in columns]
     return gdf[order + rest]
-
-
-def _as_text(value) -> str:
-    """Strings stay; JSON fields OGR parsed into lists/dicts go back to JSON text; NaN → ''."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (dt.date, pd.Timestamp)):
-        # OGR reads ISO date strings as dates; geomap keeps them as ISO text.
-        return value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
-    if value is pd.NaT:
-        return ""
-    import json
-
-    try:
-        return json.dumps(value, ensure_ascii=False)
-    except TypeError:
-        return str(value)
 
 
 __all__ = [

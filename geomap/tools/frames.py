@@ -13,7 +13,7 @@ import pandas as pd
 from shapely.geometry import Point
 
 from geomap.records import Document, Event, EventPlace, Mention, Place, SourceRef
-from geomap.schema import CRS, EVENT_COLUMNS, MENTION_COLUMNS
+from geomap.schema import CRS, EVENT_COLUMNS, MENTION_COLUMNS, cast_columns
 
 
 def _iso(value) -> str:
@@ -50,14 +50,7 @@ def _place_fields(place: Place | None) -> dict:
 
 def typed_frame(rows: list[dict], columns: dict[str, str], geometry: list) -> gpd.GeoDataFrame:
     """Build a GeoDataFrame with exactly ``columns`` in order and their schema dtypes."""
-    frame = pd.DataFrame(rows, columns=list(columns))
-    for name, dtype in columns.items():
-        if dtype == "str":
-            frame[name] = frame[name].fillna("").astype(str).astype("str")
-        elif dtype == "Int64":
-            frame[name] = pd.array(frame[name].tolist(), dtype="Int64")
-        else:
-            frame[name] = frame[name].astype(dtype)
+    frame = cast_columns(pd.DataFrame(rows, columns=list(columns)), columns)
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=CRS, index=frame.index), crs=CRS)
 
 
