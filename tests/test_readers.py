@@ -14,6 +14,9 @@ from geomap.io.readers import FileSelection, ReadReport, is_housekeeping, read_f
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples" / "us-boosting-iraq-base.txt"
 
 
+WEB = Path(__file__).parent / "data" / "web"
+
+
 def one(path, **kw):
     return list(read_file(path, **kw))
 
@@ -60,16 +63,45 @@ def test_csv_with_quoted_newlines(tmp_path):
     assert a.text == "Line one.\nLine two in Kabul." and a.published == dt.date(2020, 5, 6)
 
 
-def test_html_visible_text_and_meta(tmp_path):
+def test_html_main_text_and_meta(tmp_path):
     f = tmp_path / "p.html"
     f.write_text(
         '<html><head><title>Quake</title><meta property="article:published_time" '
         'content="2023-02-06T04:17:00Z"><script>var x = "Paris";</script></head>'
-        "<body><p>An earthquake struck Gaziantep.</p></body></html>"
+        "<body><p>An earthquake struck Gaziantep before dawn, and rescuers searched the rubble all day.</p>"
+        "</body></html>"
     )
     [a] = one(f)
     assert a.title == "Quake" and a.published == dt.date(2023, 2, 6)
     assert "Gaziantep" in a.text and "var x" not in a.text
+
+
+def test_an_html_file_reads_as_the_same_page_fetched(tmp_path):
+    """Files and fetched pages share one reading: the page's menus, asides and footer are left out."""
+    from geomap.io.web import Fetched, page_article
+
+    page = WEB / "article.html"
+    [a] = one(page)
+    fetched = page_article(Fetched("https://example.org/article.html", "text/html", None, page.read_bytes()))
+    assert a.text == fetched.text and a.title == fetched.title and a.published == fetched.published
+    assert a.text.startswith("Drone strike hits fuel depot near Mosul")
+    assert "Weather in Paris" not in a.text and "Subscribe now" not in a.text
+
+
+def test_an_html_file_with_a_menu_alone_is_no_article():
+    with pytest.raises(InputError, match="empty.html: no article text found"):
+        one(WEB / "empty.html")
+
+
+def test_a_stated_publication_date_wins_over_a_changed_date(tmp_path):
+    f = tmp_path / "p.html"
+    body = "<p>" + "Floods closed the roads around Dhaka and the river kept rising overnight. " * 3 + "</p>"
+    f.write_text(
+        '<html><head><meta name="date" content="2020-01-06"><meta property="article:modified_time" '
+        f'content="2020-01-06"><meta property="article:published_time" content="2020-01-03T09:48:24Z"></head>'
+        f"<body><article>{body}</article></body></html>"
+    )
+    assert one(f)[0].published == dt.date(2020, 1, 3)
 
 
 def test_folder_reads_supported_files_in_order(tmp_path):

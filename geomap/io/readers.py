@@ -19,10 +19,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from html.parser import HTMLParser
 from pathlib import Path
 
 from geomap.errors import DateError, InputError
+from geomap.io.html import read_page
 from geomap.records import Article
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
@@ -179,70 +179,17 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
     return meta, text[match.end() :]
 
 
-class _HTMLText(HTMLParser):
-    """Collect visible text, the <title> and publication meta tags of an HTML page."""
-
-    _SKIP = {"script", "style", "noscript", "template", "svg", "head"}
-    _BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "article", "section"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.title = ""
-        self.meta: dict[str, str] = {}
-        self._skip = 0
-        self._in_title = False
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "title":
-            self._in_title = True
-        elif tag == "meta":
-            a = dict(attrs)
-            key = (a.get("property") or a.get("name") or "").lower()
-            if key and a.get("content"):
-                self.meta[key] = a["content"]
-        if tag in self._SKIP:
-            self._skip += 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        if tag == "title":
-            self._in_title = False
-        if tag in self._SKIP and self._skip:
-            self._skip -= 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data):
-        if self._in_title:
-            self.title += data
-        elif not self._skip:
-            self.parts.append(data)
-
-
 def _html_article(path: Path, raw: str) -> Article:
-    parser = _HTMLText()
-    parser.feed(raw)
-    text = re.sub(r"[ \t]*\n\s*", "\n", "".join(parser.parts)).strip()
-    text = re.sub(r"[ \t]{2,}", " ", text)
-    if not text:
-        raise InputError(f"{path}: HTML page has no visible text")
-    meta = parser.meta
-    published = None
-    for key in ("article:published_time", "date", "pubdate", "dc.date", "og:published_time"):
-        if meta.get(key):
-            try:
-                published = parse_date(meta[key], where=str(path))
-            except DateError:
-                published = None
-            break
+    """The article of an HTML file: its main text, title, date and URL (:mod:`geomap.io.html`)."""
+    page = read_page(raw, where=str(path))
+    if not page.has_article:  # a menu or a caption is not an article
+        raise InputError(f"{path}: no article text found on the page")
     return Article(
-        text=text,
-        doc_id=_doc_id(path, text),
-        title=(meta.get("og:title") or parser.title).strip() or None,
-        url=meta.get("og:url") or None,
-        published=published,
+        text=page.text,
+        doc_id=_doc_id(path, page.text),
+        title=page.title,
+        url=page.url,
+        published=page.published,
         source_path=str(path),
     )
 

@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from geomap.errors import InputError
+from geomap.io.html import read_page
 from geomap.records import Article
 from geomap.tools.version import geomap_version
 
@@ -35,8 +36,6 @@ logger = logging.getLogger("geomap")
 TIMEOUT = 20.0
 #: Bytes one page or feed may have; a larger one is refused rather than cut.
 MAX_BYTES = 10 * 1024 * 1024
-#: Fewer words than this is what is left of a page without an article (a menu, a caption).
-MIN_WORDS = 10
 SCHEMES = ("http", "https")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FEED_TYPES = (
@@ -231,14 +230,6 @@ def _url_id(url: str, text: str) -> str:
     return f"{stem}-{digest}"
 
 
-def _date(value: object) -> dt.date | None:
-    """trafilatura's date (htmldate gives YYYY-MM-DD), or None when it found none or a bad one."""
-    try:
-        return dt.date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
-
-
 def _decode(fetched: Fetched) -> str:
     try:
         return fetched.body.decode(fetched.charset or "utf-8")
@@ -263,25 +254,16 @@ def page_article(fetched: Fetched, *, title: str | None = None, published: dt.da
             published=published,
             source_path=fetched.url,
         )
-    import trafilatura
-
-    # bytes: trafilatura reads the page's own charset declaration when the header names none
-    content = _decode(fetched) if fetched.charset else fetched.body
-    try:
-        found = trafilatura.bare_extraction(
-            content, url=fetched.url, with_metadata=True, include_comments=False, include_tables=False
-        )
-    except Exception as exc:  # noqa: BLE001 - a malformed page must not end the batch with a traceback
-        raise InputError(f"{fetched.url}: cannot read the page ({exc.__class__.__name__})") from None
-    text = (getattr(found, "text", None) or "").strip()
-    if len(text.split()) < MIN_WORDS:  # a menu or a caption is not an article
+    # bytes: the page's own charset declaration decides when the header names none
+    page = read_page(_decode(fetched) if fetched.charset else fetched.body, where=fetched.url, url=fetched.url)
+    if not page.has_article:  # a menu or a caption is not an article
         raise InputError(f"{fetched.url}: no article text found on the page")
     return Article(
-        text=text,
-        doc_id=_url_id(fetched.url, text),
-        title=(getattr(found, "title", None) or title or "").strip() or None,
+        text=page.text,
+        doc_id=_url_id(fetched.url, page.text),
+        title=(page.title or title or "").strip() or None,
         url=fetched.url,
-        published=_date(getattr(found, "date", None)) or published,
+        published=page.published or published,
         source_path=fetched.url,
     )
 
