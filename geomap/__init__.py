@@ -57,6 +57,7 @@ _PUBLIC = {
     "write_assets": "geomap.mapping",
     "Geoparser": "geomap.pipeline",
     "run_dataset": "geomap.scale.run",
+    "Settings": "geomap.settings",
     "EventFilter": "geomap.tools.filters",
     "filter_events": "geomap.tools.filters",
     **dict.fromkeys(
@@ -102,4 +103,5 @@ if TYPE_CHECKING:  # what type checkers and IDEs see
     from geomap.pipeline import Geoparser
     from geomap.records import Article, DateRef, Document, Event, EventPlace, Mention, Place, PlaceHint, SourceRef
     from geomap.scale.run import run_dataset
+    from geomap.settings import Settings
     from geomap.tools.filters import EventFilter, filter_events

@@ -1,33 +1,36 @@
 """The library's front door: ``parse``, ``extract`` and ``make_map``.
 
-These functions load the default model and gazetteer once per process and reuse them; pass a
-``geoparser`` to control that yourself.
+These functions load the default model and gazetteer once per process and reuse them; pass
+``settings`` (:class:`~geomap.settings.Settings`) to choose another, or a loaded ``geoparser``.
+The batch path they share with the command line is :func:`geomap.batch.parse_batch`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import logging
 from collections.abc import Callable, Iterable
-from dataclasses import replace
-from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
 
-from geomap.dates import detect_published, parse_user_date
+from geomap.batch import (  # noqa: F401  (dedupe_documents, prepare_articles, report_undated: their old home)
+    dedupe_documents,
+    parse_batch,
+    prepare_articles,
+    report_undated,
+    warn_undated,
+    with_date,
+)
+from geomap.dates import parse_user_date
 from geomap.errors import InputError
-from geomap.events import dedupe_events
 from geomap.io.readers import FileSelection, ReadReport, read_inputs
 from geomap.pipeline import Geoparser
 from geomap.records import Article, Document
+from geomap.settings import Settings
 from geomap.tools.frames import events_frame, mentions_frame
 
-logger = logging.getLogger("geomap")
 
-
-@lru_cache(maxsize=4)
 def get_geoparser(
     model: str | None = None,
     gazetteer: str | None = None,
@@ -37,19 +40,9 @@ def get_geoparser(
     deny: str | None = None,
     recognizer: str | None = None,
 ) -> Geoparser:
-    """A loaded Geoparser, shared by calls with the same settings. ``bias`` ("IQ,SY"),
-    ``corrections`` and ``deny`` (file paths) are the user's review settings (:mod:`geomap.review`)."""
-    from geomap.gazetteer import Gazetteer
-    from geomap.review import Review
-
-    online = None
-    if geocoder not in (None, "offline"):
-        from geomap.geocoders.online import make_geocoder
-
-        online = make_geocoder(geocoder)
-    gaz = Gazetteer.open(gazetteer)
-    review = Review.load(bias=bias, corrections=corrections, deny=deny, gazetteer=gaz)
-    return Geoparser.load(model, gazetteer=gaz, geocoder=online, review=review, classifier=recognizer)
+    """A loaded Geoparser, shared by calls with the same settings: ``Settings(...).load()``
+    (:class:`~geomap.settings.Settings` says what each argument means)."""
+    return Settings(model, gazetteer, geocoder, bias, corrections, deny, recognizer).load()
 
 
 def _published(value: dt.date | str | None) -> dt.date | None:
@@ -58,12 +51,13 @@ def _published(value: dt.date | str | None) -> dt.date | None:
     return parse_user_date(value)
 
 
-def _with_date(article: Article) -> Article:
-    """Use the article's dateline ("11 Mar 2020 - 10:16") when no date was given."""
-    if article.published is not None:
-        return article
-    found = detect_published(article.text)
-    return replace(article, published=found) if found else article
+def _settings(settings: Settings | None, model: str | None, geocoder: str | None) -> Settings:
+    """``settings``, or those of the ``model`` and ``geocoder`` shorthands (not both)."""
+    if settings is None:
+        return Settings(model=model, geocoder=geocoder)
+    if model is not None or geocoder is not None:
+        raise InputError("settings: give either settings or model/geocoder, not both")
+    return settings
 
 
 def parse(
@@ -76,32 +70,14 @@ def parse(
     model: str | None = None,
     geocoder: str | None = None,
     geoparser: Geoparser | None = None,
+    settings: Settings | None = None,
 ) -> Document:
     """Parse one article: place mentions, dates and events."""
-    gp = geoparser or get_geoparser(model, None, geocoder)
+    gp = geoparser or _settings(settings, model, geocoder).load()
     doc_id = doc_id or hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
-    article = _with_date(Article(text=text, doc_id=doc_id, title=title, url=url, published=_published(published)))
+    article = with_date(Article(text=text, doc_id=doc_id, title=title, url=url, published=_published(published)))
     warn_undated([article])
     return gp.parse_article(article)
-
-
-def warn_undated(articles: list[Article]) -> None:
-    """Warn once (per call) when articles have no publication date: their relative dates stay open."""
-    undated = [a.doc_id for a in articles if a.published is None]
-    report_undated(len(undated), len(articles), undated[:3])
-
-
-def report_undated(n_undated: int, n_articles: int, first_ids: list[str]) -> None:
-    """The warning of :func:`warn_undated` from counts (for articles parsed elsewhere)."""
-    if n_undated:
-        first = ", ".join(first_ids[:3]) + (" …" if n_undated > 3 else "")
-        logger.warning(
-            "%d of %d articles have no publication date (%s): 'yesterday' or 'on Tuesday' "
-            "cannot be dated there; give --published or a date field",
-            n_undated,
-            n_articles,
-            first,
-        )
 
 
 def parse_articles(
@@ -112,30 +88,23 @@ def parse_articles(
     geoparser: Geoparser | None = None,
     progress: Callable[[int], None] | None = None,
     on_skip: Callable[[Article, str], None] | None = None,
+    settings: Settings | None = None,
+    jobs: int = 1,
 ) -> list[Document]:
     """Parse many articles; the same event told in several articles becomes one event.
 
-    An article spaCy cannot process is skipped: ``on_skip(article, reason)`` is called (else a
-    warning is logged)."""
-    gp = geoparser or get_geoparser(model, None, geocoder)
-    articles = prepare_articles(articles)
-    warn_undated(articles)
-    return dedupe_documents(gp.parse_articles(articles, progress=progress, on_skip=on_skip))
-
-
-def prepare_articles(articles: Iterable[Article]) -> list[Article]:
-    """The articles with a dateline's date filled in where none was given."""
-    return [_with_date(a) for a in articles]
-
-
-def dedupe_documents(documents: list[Document]) -> list[Document]:
-    """``documents`` with each event told in several of them kept once (in its first telling)."""
-    if len(documents) > 1:
-        merged = dedupe_events([e for d in documents for e in d.events])
-        keep = {id(e) for e in merged}
-        for d in documents:
-            d.events = [e for e in d.events if id(e) in keep]
-    return documents
+    ``settings`` (or the ``model`` and ``geocoder`` shorthands) say which Geoparser to load;
+    ``jobs`` worker processes share a large batch (:func:`geomap.batch.parse_batch`, with the
+    same result). An article spaCy cannot process is skipped: ``on_skip(article, reason)`` is
+    called (else a warning is logged)."""
+    return parse_batch(
+        articles,
+        settings=_settings(settings, model, geocoder),
+        geoparser=geoparser,
+        jobs=jobs,
+        progress=progress,
+        on_skip=on_skip,
+    )
 
 
 def read_articles(
@@ -170,13 +139,25 @@ def extract(
     progress: Callable[[int], None] | None = None,
     include: str | Iterable[str] | None = None,
     exclude: str | Iterable[str] | None = None,
+    settings: Settings | None = None,
+    jobs: int = 1,
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Read files/folders and return ``(mentions_gdf, events_gdf)`` (EPSG:4326). ``include`` /
-    ``exclude`` are glob patterns for the files of folders (:class:`~geomap.io.readers.FileSelection`)."""
+    ``exclude`` are glob patterns for the files of folders (:class:`~geomap.io.readers.FileSelection`);
+    ``settings``, ``jobs``: as for :func:`parse_articles`."""
     articles = read_articles(
         inputs, published=published, selection=FileSelection.create(include=include, exclude=exclude)
     )
-    return frames(parse_articles(articles, model=model, geocoder=geocoder, geoparser=geoparser, progress=progress))
+    documents = parse_articles(
+        articles,
+        model=model,
+        geocoder=geocoder,
+        geoparser=geoparser,
+        progress=progress,
+        settings=settings,
+        jobs=jobs,
+    )
+    return frames(documents)
 
 
 def frames(documents: list[Document]) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ from geomap.cli.eval_cmd import register
 from geomap.errors import InputError
 from geomap.eval.corpus import read_corpus
 from geomap.records import Mention, Place
+from geomap.settings import Settings
 
 DATA = Path(__file__).parent / "data" / "eval"
 GWN = DATA / "gwn_slice.jsonl"
@@ -22,7 +21,7 @@ LGL = DATA / "lgl_slice.jsonl"
 
 
 class ReplayGeoparser:
-    """Stands in for geomap.pipeline.Geoparser: replays the slices' gold annotations."""
+    """Stands in for a loaded Geoparser: replays the slices' gold annotations."""
 
     loaded_with: list = []
 
@@ -30,8 +29,9 @@ class ReplayGeoparser:
         self.gold = {d.text: d.toponyms for p in (GWN, LGL) for d in read_corpus(p)}
 
     @classmethod
-    def load(cls, model=None):
-        cls.loaded_with.append(model)
+    def load(cls, settings):
+        """Stands in for ``Settings.load``: records the settings' model."""
+        cls.loaded_with.append(settings.model)
         return cls()
 
     def _mentions(self, text, spans=None):
@@ -52,9 +52,7 @@ class ReplayGeoparser:
 
 @pytest.fixture()
 def cli(monkeypatch):
-    fake = types.ModuleType("geomap.pipeline")
-    fake.Geoparser = ReplayGeoparser
-    monkeypatch.setitem(sys.modules, "geomap.pipeline", fake)
+    monkeypatch.setattr(Settings, "load", lambda self, fresh=False: ReplayGeoparser.load(self))
     ReplayGeoparser.loaded_with = []
     app = typer.Typer()
     register(app)

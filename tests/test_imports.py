@@ -201,3 +201,22 @@ def test_a_circle_closed_inside_a_function_is_found(tmp_path, monkeypatch):
     monkeypatch.setitem(MODULES, "geomap.fake_first", first)
     monkeypatch.setitem(MODULES, "geomap.fake_second", second)
     assert ["geomap.fake_first", "geomap.fake_second"] in _cycles(_graph())
+
+
+#: Layers that must not reach up into the public front door (``geomap.api``, which the command
+#: line and users call): what they need of the batch path lives in ``geomap.batch``.
+BELOW_API = ("geomap.scale", "geomap.batch", "geomap.settings", "geomap.pipeline")
+
+
+def test_the_layers_below_the_api_do_not_import_it():
+    graph = _graph()
+    below = [m for m in graph if any(m == p or m.startswith(p + ".") for p in BELOW_API)]
+    assert "geomap.scale.run" in below and "geomap.scale.parallel" in below
+    assert [m for m in below if "geomap.api" in graph[m]] == []
+
+
+def test_the_api_check_sees_an_import_of_the_api(tmp_path, monkeypatch):
+    fake = tmp_path / "sneaky.py"
+    fake.write_text("def f():\n    from geomap.api import frames\n    return frames\n", encoding="utf-8")
+    monkeypatch.setitem(MODULES, "geomap.scale.sneaky", fake)
+    assert "geomap.api" in _graph()["geomap.scale.sneaky"]

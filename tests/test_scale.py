@@ -18,11 +18,12 @@ import pytest
 from benchmarks.synthetic_articles import articles as synthetic_articles
 from benchmarks.synthetic_articles import write_jsonl
 from geomap.api import frames, parse_articles, read_articles
+from geomap.batch import parse_batch
 from geomap.errors import OutputError
-from geomap.scale import Settings, parse_documents
 from geomap.scale.dataset import ERRORS, METADATA
 from geomap.scale.partitions import RecordError, plan, read_partition
 from geomap.scale.run import run_dataset
+from geomap.settings import Settings
 from tests.cli_app import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,7 +54,7 @@ def test_jobs_give_the_rows_of_one_process(corpus, one_process):
     assert len(articles) == 42
     one = one_process
     ticks: list[int] = []
-    two = frames(parse_documents(articles, jobs=2, settings=Settings(), progress=ticks.append, min_parallel=2))
+    two = frames(parse_batch(articles, jobs=2, settings=Settings(), progress=ticks.append, min_parallel=2))
     # the bar counts the documents of both workers, a chunk at a time (in one process: one at a time)
     assert ticks == [32, 10]
     for a, b in zip(one, two):
@@ -68,7 +69,7 @@ def test_spawned_workers_give_the_same_rows(corpus, one_process, monkeypatch):
     import geomap.scale.parallel as parallel
 
     monkeypatch.setattr(parallel, "forks", lambda settings: False)
-    two = frames(parse_documents(read_articles([corpus]), jobs=2, settings=Settings(), min_parallel=2))
+    two = frames(parse_batch(read_articles([corpus]), jobs=2, settings=Settings(), min_parallel=2))
     for a, b in zip(one_process, two):
         pd.testing.assert_frame_equal(pd.DataFrame(a), pd.DataFrame(b))
 

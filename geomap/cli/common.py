@@ -221,31 +221,15 @@ FILTER_OPTIONS = {
 }
 
 
-def check_filters(
-    *,
-    since: str | None,
-    until: str | None,
-    types: str | None,
-    countries: str | None,
-    min_confidence: float | None,
-    undated: str | None = None,
-    unplaced: str | None = None,
-):
-    """The filter options as an :class:`~geomap.tools.filters.EventFilter` (each was checked while
-    parsing; this adds the checks across options): a bad combination is a usage error."""
+def check_filters(**options):
+    """The filter options (the keywords of :meth:`~geomap.tools.filters.EventFilter.create`) as an
+    :class:`~geomap.tools.filters.EventFilter` (each was checked while parsing; this adds the
+    checks across options): a bad combination is a usage error."""
     from geomap.errors import InputError
     from geomap.tools.filters import EventFilter
 
     try:
-        return EventFilter.create(
-            since=since,
-            until=until,
-            types=types,
-            countries=countries,
-            min_confidence=min_confidence,
-            undated=undated,
-            unplaced=unplaced,
-        )
+        return EventFilter.create(**options)
     except InputError as exc:  # "since 2021-05-02 is after until 2021-05-01"
         raise typer.BadParameter(
             re.sub(r"\b(since|until) ", r"--\1 ", str(exc)), param_hint="'--since' / '--until'"
@@ -344,9 +328,11 @@ def load_documents(
     with the same result as one.
     """
     from geomap.api import read_articles
+    from geomap.batch import parse_batch
     from geomap.errors import InputError
     from geomap.io.readers import ReadReport
-    from geomap.scale import Settings, check_jobs, parse_documents
+    from geomap.scale import check_jobs
+    from geomap.settings import Settings
 
     if not inputs:
         raise InputError("no input given")
@@ -356,13 +342,6 @@ def load_documents(
     if not quiet:
         typer.echo(report.summary(), err=True)
     log.info("%d article(s) read from %d input(s)", len(articles), len(inputs))
-    settings = Settings(
-        model,
-        str(gazetteer) if gazetteer else None,
-        geocoder,
-        bias,
-        str(corrections) if corrections else None,
-        str(deny) if deny else None,
-    )
+    settings = Settings(model, gazetteer, geocoder, bias, corrections, deny)
     with progress_bar(len(articles), label="geoparsing", enabled=not quiet) as advance:
-        return parse_documents(articles, jobs=jobs, settings=settings, progress=advance)
+        return parse_batch(articles, jobs=jobs, settings=settings, progress=advance)

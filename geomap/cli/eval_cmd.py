@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from geomap.cli.common import Jobs
 from geomap.errors import InputError, ModelError
 
 
@@ -41,18 +42,7 @@ def eval_command(
     progress: Annotated[
         bool, typer.Option("--progress/--no-progress", help="Progress bar on stderr.", rich_help_panel="Run")
     ] = True,
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            "--jobs",
-            "-j",
-            min=1,
-            metavar="N",
-            rich_help_panel="Run",
-            help="Worker processes, each loading the model once (default: all cores).",
-            show_default=False,
-        ),
-    ] = None,
+    jobs: Jobs = None,
 ) -> None:
     from rich.console import Console
 
@@ -65,22 +55,23 @@ def eval_command(
     # check every corpus before loading the model, so a typo fails in a second, not a minute
     n_docs = max([len(select(read_corpus(f), split, limit)) for f in files] or [0])
     try:
-        from geomap.pipeline import Geoparser
+        import geomap.pipeline  # noqa: F401  (spaCy imports: a broken install is one line, not a traceback)
     except ImportError as exc:
         raise ModelError(f"the geoparser cannot be imported ({exc})") from None
-    from geomap.scale import GeoparserPool, Settings, check_jobs, effective_jobs
+    from geomap.scale import GeoparserPool, check_jobs, effective_jobs
+    from geomap.settings import Settings
 
+    settings = Settings(model=model, recognizer=recognizer)
     jobs = effective_jobs(check_jobs(jobs), n_docs, chunk=BATCH_SIZE)
     if jobs == 1:
-        extra = {"classifier": recognizer} if recognizer is not None else {}
-        geoparser = Geoparser.load(model=model, **extra)
+        geoparser = settings.load()
         results = [
             evaluate(f, geoparser, gold_spans=gold_spans, split=split, limit=limit, progress=progress) for f in files
         ]
     else:
         from geomap.gazetteer import Gazetteer
 
-        with GeoparserPool(jobs, Settings(model=model, recognizer=recognizer)) as pool:
+        with GeoparserPool(jobs, settings) as pool:
             results = [
                 evaluate(
                     f,

@@ -38,13 +38,13 @@ def eval_events_command(
     from geomap.eval.event_report import print_event_results
     from geomap.eval.event_runner import evaluate_events
     from geomap.eval.report import write_json
-    from geomap.pipeline import Geoparser
+    from geomap.settings import Settings
 
     if limit is not None and limit < 1:
         raise InputError(f"--limit must be at least 1, not {limit}")
     for f in files:  # check every corpus before loading the model
         read_event_corpus(f)
-    geoparser = Geoparser.load(model=model)
+    geoparser = Settings(model=model).load()
     results = [evaluate_events(f, geoparser, limit=limit, progress=progress) for f in files]
     console = Console()
     if not console.is_terminal:
@@ -81,10 +81,10 @@ def eval_news_events_command(
     from geomap.eval.event_news import coded_articles, score_news
     from geomap.eval.event_report import print_news_results
     from geomap.eval.report import write_json
-    from geomap.pipeline import Geoparser
+    from geomap.settings import Settings
 
     pairs = coded_articles(annotations, corpora)  # check every input before loading the model
-    geoparser = Geoparser.load(model=model)
+    geoparser = Settings(model=model).load()
     documents = geoparser.parse_articles([a for _, a in pairs])
     result = score_news(pairs, documents, name=annotations.stem)
     console = Console()

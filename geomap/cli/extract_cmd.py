@@ -257,12 +257,13 @@ def _extract_folder(
     selection,
 ) -> None:
     from geomap.errors import InputError
-    from geomap.scale import Settings, check_jobs
+    from geomap.scale import check_jobs
     from geomap.scale.run import run_dataset
+    from geomap.settings import Settings
 
     if not inputs:
         raise InputError("no input given")
-    settings = Settings(model, str(gazetteer) if gazetteer else None, geocoder)
+    settings = Settings(model, gazetteer, geocoder)
     with counting_bar(enabled=not quiet) as (set_total, advance):
         summary = run_dataset(
             inputs,

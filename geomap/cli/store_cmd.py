@@ -125,21 +125,15 @@ def register(app: typer.Typer) -> None:
         With --watch the feeds are polled round after round (conditional requests, a per-host
         interval, retries), each round one transaction.
         """
-        from geomap.scale import Settings, check_jobs
+        from geomap.scale import check_jobs
+        from geomap.settings import Settings
         from geomap.store import update_store
         from geomap.tools.progress import counting_bar
 
         published_date = check_published(published)
         encoding = check_encoding(encoding)
         check_review(bias=bias, corrections=corrections, deny=deny)
-        settings = Settings(
-            model,
-            str(gazetteer) if gazetteer else None,
-            geocoder,
-            bias,
-            str(corrections) if corrections else None,
-            str(deny) if deny else None,
-        )
+        settings = Settings(model, gazetteer, geocoder, bias, corrections, deny)
         if watch is not None or rounds is not None or map_file is not None or budget is not None:
             _watch(
                 store,

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from geomap.errors import GeomapError
+from geomap.settings import Settings
 
 #: Environment variable naming the scheduler when ``--dask`` is not given.
 ENV = "GEOMAP_DASK"
@@ -67,7 +68,7 @@ def check_address(address: str) -> None:
         raise GeomapError(f"{address!r} is not a Dask scheduler address such as tcp://host:8786 ({reason})") from None
 
 
-def run_tasks(client, task: Callable[[Any, Any], Any], payloads: Iterable[Any], settings) -> Iterator[Any]:
+def run_tasks(client, task: Callable[[Any, Any], Any], payloads: Iterable[Any], settings: Settings) -> Iterator[Any]:
     """``task(geoparser, payload)`` for each payload on the cluster's workers, yielded as they finish.
 
     A task that fails stops the run (its error is raised here) after cancelling the rest; what
@@ -91,7 +92,7 @@ _preloaded: dict[str, Any] = {}
 _preloaded_lock = threading.Lock()
 
 
-def _settings_key(settings) -> str:
+def _settings_key(settings: Settings) -> str:
     return json.dumps(settings.key(), sort_keys=True)
 
 
@@ -101,14 +102,14 @@ def preloaded_count() -> int:
         return len(_preloaded)
 
 
-def preload(settings) -> None:
+def preload(settings: Settings) -> None:
     """Load a Geoparser for ``settings`` now, for this process's first task that needs it."""
     geoparser = settings.load(fresh=True)
     with _preloaded_lock:
         _preloaded[_settings_key(settings)] = geoparser
 
 
-def _on_worker(payload: Any, *, task: Callable[[Any, Any], Any], settings) -> Any:
+def _on_worker(payload: Any, *, task: Callable[[Any, Any], Any], settings: Settings) -> Any:
     """Run on a worker: the Geoparser is the preloaded one or loaded by the first task of each
     worker thread (one thread per worker process is best: ``dask worker --nthreads 1``)."""
     loaded = getattr(_thread, "geoparsers", None)

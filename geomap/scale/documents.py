@@ -1,27 +1,19 @@
-"""Parse articles in worker processes: the ``--jobs N`` path of ``geomap extract`` and ``geomap map``.
+"""The old home of the ``--jobs`` batch path, now :func:`geomap.batch.parse_batch`.
 
-The parent fills in datelines and warns about undated articles (as the in-process path does),
-the workers parse chunks of consecutive articles, and the parent merges events told twice over
-all documents, in input order: the result is the one :func:`geomap.api.parse_articles` gives.
+:func:`parse_documents` and :func:`parse_chunk` still work, with a DeprecationWarning for the
+first; new code calls :func:`geomap.batch.parse_batch`.
 """
 
 from __future__ import annotations
 
-import logging
+import warnings
 from collections.abc import Callable
 
-from geomap.api import dedupe_documents, prepare_articles, warn_undated
+from geomap.batch import parse_batch, parse_chunk
 from geomap.records import Article, Document
-from geomap.scale.parallel import GeoparserPool, Settings, chunked, effective_jobs
+from geomap.settings import Settings
 
-log = logging.getLogger("geomap")
-
-
-def parse_chunk(geoparser, articles: list[Article]) -> tuple[list[Document], list[tuple[str, str]]]:
-    """Worker task: the documents of a chunk and the (doc_id, reason) of articles spaCy refused."""
-    skipped: list[tuple[str, str]] = []
-    documents = geoparser.parse_articles(articles, on_skip=lambda a, reason: skipped.append((a.doc_id, reason)))
-    return documents, skipped
+__all__ = ["parse_chunk", "parse_documents"]
 
 
 def parse_documents(
@@ -33,25 +25,10 @@ def parse_documents(
     geoparser=None,
     min_parallel: int | None = None,
 ) -> list[Document]:
-    """Parse ``articles`` with ``jobs`` worker processes (in this process for one job or fewer
-    than ``min_parallel`` articles, default :data:`geomap.scale.parallel.MIN_PARALLEL`).
-
-    ``geoparser`` is used for the in-process path (else one is loaded with ``settings``).
-    """
-    from geomap.api import parse_articles
-
-    jobs = effective_jobs(jobs, len(articles), min_parallel=min_parallel)
-    if jobs == 1:
-        gp = geoparser or settings.load()
-        return parse_articles(articles, geoparser=gp, progress=progress)
-    articles = prepare_articles(articles)
-    warn_undated(articles)
-    documents: list[Document] = []
-    with GeoparserPool(jobs, settings, geoparser=geoparser) as pool:
-        for chunk_docs, skipped in pool.imap(parse_chunk, chunked(articles)):
-            for doc_id, reason in skipped:
-                log.warning("skipped article %s: %s", doc_id, reason)
-            documents.extend(chunk_docs)
-            if progress:
-                progress(len(chunk_docs) + len(skipped))
-    return dedupe_documents(documents)
+    """Deprecated: :func:`geomap.batch.parse_batch` with the same arguments."""
+    warnings.warn(
+        "geomap.scale.parse_documents is deprecated; use geomap.batch.parse_batch", DeprecationWarning, stacklevel=2
+    )
+    return parse_batch(
+        articles, jobs=jobs, settings=settings, progress=progress, geoparser=geoparser, min_parallel=min_parallel
+    )

@@ -20,58 +20,16 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from typing import Any
 
 from geomap.errors import GeomapError
+from geomap.settings import Settings
 
 #: Articles per task: a few spaCy batches, small enough for the progress bar to move.
 CHUNK = 32
 #: Fewer documents than this are parsed in this process: starting workers (each loads the model,
 #: a few seconds) costs more than it saves on a small input.
 MIN_PARALLEL = 128
-
-
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """What a worker needs to load the same Geoparser as the parent would."""
-
-    model: str | None = None
-    gazetteer: str | None = None
-    geocoder: str | None = None  # None or "offline": the gazetteer alone
-    bias: str | None = None  # the review settings (geomap.review): "IQ,SY"
-    corrections: str | None = None  # a corrections CSV
-    deny: str | None = None  # a deny list
-    recognizer: str | None = None  # the place classifier: None (shipped), "none" or a model file
-
-    def key(self) -> dict:
-        """What of these settings decides the output (for resume keys)."""
-        return {
-            "model": self.model,
-            "gazetteer": self.gazetteer,
-            "geocoder": None if self.geocoder == "offline" else self.geocoder,
-            "bias": self.bias,
-            "corrections": self.corrections,
-            "deny": self.deny,
-            "recognizer": self.recognizer,
-        }
-
-    def load(self, *, fresh: bool = False):
-        """The Geoparser of these settings, loaded once per process (shared with the library's),
-        or a new one with ``fresh`` (for a thread of its own: the gazetteer's SQLite connection
-        belongs to the thread that opened it)."""
-        from geomap.api import get_geoparser
-
-        loader = get_geoparser.__wrapped__ if fresh else get_geoparser
-        return loader(
-            self.model,
-            self.gazetteer,
-            None if self.geocoder == "offline" else self.geocoder,
-            self.bias,
-            self.corrections,
-            self.deny,
-            self.recognizer,
-        )
 
 
 def default_jobs() -> int:

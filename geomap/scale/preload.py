@@ -18,7 +18,7 @@ log = logging.getLogger("geomap")
 def dask_setup(worker=None) -> None:
     """Dask's preload hook: load the default Geoparser into this worker process."""
     from geomap.scale.dask_run import preload
-    from geomap.scale.parallel import Settings
+    from geomap.settings import Settings
 
     preload(Settings())
     log.info("geomap: Geoparser loaded on worker %s", getattr(worker, "address", "(this process)"))

@@ -13,12 +13,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geomap.api import dedupe_documents, prepare_articles, report_undated
+from geomap.batch import dedupe_documents, prepare_articles, report_undated
 from geomap.io.readers import FileSelection
 from geomap.records import Article
 from geomap.scale import dataset
-from geomap.scale.parallel import GeoparserPool, Settings
+from geomap.scale.parallel import GeoparserPool
 from geomap.scale.partitions import PARTITION_SIZE, Partition, RecordError, partition_key, plan, read_partition
+from geomap.settings import Settings
 
 TABLES = ("events", "mentions")
 
