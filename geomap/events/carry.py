@@ -9,7 +9,13 @@ lend one date or place to everything. Beyond that:
 * an event whose time the article does not give takes the publication date, marked
   ``date_basis == "published"`` (a background event, one the article recalls, keeps none);
 * an event takes the article's dateline place ("KIRKUK, Iraq (Reuters) -"), and a lead event
-  the article's focus, its most-named place below country level.
+  the article's focus, its most-named place below country level;
+* any other event the text places nowhere takes the article's locality, when the article is
+  local news: every place it names below country level lies within ``LOCAL_KM`` of one it names
+  more than once, also where it only says whose or which thing ("a Rochester man", "the Oxford
+  police station"). Local news names its town that way and seldom says "in Rochester". An
+  article that ranges wider (a base, a capital and a region 200 km apart) has no locality, and
+  a place named once lends itself to nothing far from it.
 
 A country that is only mentioned is never carried as a site (see ``places.can_be_site``).
 """
@@ -21,8 +27,18 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from geomap.events.places import can_be_site, contains, is_coarse, place_rank, unique_places
+from geomap.events.places import (
+    can_be_site,
+    contains,
+    is_actor_like,
+    is_coarse,
+    is_water,
+    place_rank,
+    unique_places,
+)
+from geomap.events.syntax import mention_tokens
 from geomap.records import DateRef, Event, EventPlace, Mention
+from geomap.tools.distance import place_km
 
 #: How many sentences back a date or place is carried, and how many ahead a place is.
 CARRY_BACK = 3
@@ -103,6 +119,7 @@ def carry_places(events: list[Event], mentions: list[Mention], layout: Layout, d
     ends = [m.end for m in sites]
     lead = events[0].sent_start
     focus = focus_place(sites)
+    home = locality(mentions, doc)
     for event in events:
         own = [ep.mention.place for ep in event.places if ep.role == "event" and ep.mention.place is not None]
         if own and not all(is_coarse(p) for p in own):
@@ -126,7 +143,7 @@ def carry_places(events: list[Event], mentions: list[Mention], layout: Layout, d
                 event.places = unique_places([EventPlace(chosen, "event", passage, start), *broader])
             continue
         if chosen is None:
-            chosen = dateline or (focus if layout.near(lead, event.sent_start) else None)
+            chosen = dateline or (focus if layout.near(lead, event.sent_start) else None) or home
         if chosen is not None:
             passage, start = carried_passage(doc.text, chosen, event)
             event.places = unique_places([EventPlace(chosen, "event", passage, start), *event.places])
@@ -176,3 +193,34 @@ def focus_place(sites: list[Mention]) -> Mention | None:
     for m in local:
         counts[m.place.name] = counts.get(m.place.name, 0) + 1
     return max(local, key=lambda m: (counts[m.place.name], -m.start))
+
+
+#: How often a place must be named to be the article's locality.
+LOCALITY_NAMED = 2
+#: How far from the locality every place of a local article lies.
+LOCAL_KM = 80.0
+
+
+def locality(mentions: list[Mention], doc) -> Mention | None:
+    """The place an article is about when it names it more than once below country level, as a
+    site or as a modifier ("a Rochester man"), never as an actor or a body of water; the most
+    named, the first on ties (see the module doc)."""
+    pool = [
+        m
+        for m in mentions
+        if m.place is not None
+        and m.role in ("location", "modifier")
+        and not is_coarse(m.place)
+        and not is_water(m.place, m.text)
+        and not any(is_actor_like(t) for t in mention_tokens(m, doc) if m.role == "location")
+    ]
+    counts: dict[str, int] = {}
+    for m in pool:
+        counts[m.place.name] = counts.get(m.place.name, 0) + 1
+    named = [m for m in pool if counts[m.place.name] >= LOCALITY_NAMED]
+    if not named:
+        return None
+    home = max(named, key=lambda m: (counts[m.place.name], -m.start))
+    if any(place_km(m.place, home.place) > LOCAL_KM for m in pool):
+        return None  # the article ranges wider than one town
+    return home

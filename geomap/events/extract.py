@@ -25,6 +25,7 @@ from geomap.events.actors import actors_targets
 from geomap.events.carry import Layout, carry_dates, carry_places, dateline_place
 from geomap.events.dedupe import dedupe_events
 from geomap.events.history import history_cue, is_background, recalled_by_date
+from geomap.events.modality import irrealis, plans, told_in_present, unreal_report
 from geomap.events.places import (
     can_be_site,
     in_location_phrase,
@@ -33,7 +34,7 @@ from geomap.events.places import (
     place_roles,
     unique_places,
 )
-from geomap.events.syntax import mention_tokens
+from geomap.events.syntax import clause_of, mention_tokens
 from geomap.events.taxonomy import OTHER, STATEMENT, EventType, Taxonomy, default_taxonomy
 from geomap.events.triggers import Trigger, best_trigger
 from geomap.records import Article, DateRef, Event, EventPlace, Mention, SourceRef
@@ -91,10 +92,17 @@ def extract_events(
             used[event.event_id] = date
         elif continues:
             event.set_date(last.date, last.date_precision, last.date_text, "carried")
+        elif (
+            article.published is not None
+            and trigger.etype.name != STATEMENT
+            and told_in_present(clause_of(trigger.token))
+        ):
+            # "are charged with murder": told as it stands now, not when the past date told before
+            event.set_date(article.published, "day", "", "published")
         events.append(event)
         last, last_index = event, index
     if not events:
-        events = _lead_event(sentences, mentions, dates, article)
+        events = _lead_event(sentences, mentions, dates, article, reporting)
     for event in events:
         event.background = is_background(
             event.date, event.date_precision, event.date_basis, article.published, cues.get(event.event_id, "")
@@ -103,7 +111,11 @@ def extract_events(
     # history's dates date no news event
     history = {id(used[e.event_id]) for e in events if e.background and e.event_id in used}
     news_dates = [
-        d for d in dates if id(d) not in history and not recalled_by_date(d.date, d.precision, article.published)
+        d
+        for d in dates
+        if id(d) not in history
+        and not recalled_by_date(d.date, d.precision, article.published)
+        and not _planned_date(d, doc)
     ]
     carry_dates(events, news_dates, layout, article.published)
     carry_places(events, mentions, layout, doc)
@@ -133,13 +145,34 @@ def _background_date(ref: DateRef, doc) -> bool:
     return False
 
 
-def _lead_event(sentences: list, mentions: list[Mention], dates: list[DateRef], article: Article) -> list[Event]:
+def _planned_date(ref: DateRef, doc) -> bool:
+    """A date of a plan or a possibility ("is set to compete this weekend", "will meet on
+    Friday"): it dates no event told around it."""
+    span = doc.char_span(ref.start, ref.end, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span.root
+    for _ in range(6):
+        if tok.pos_ in ("VERB", "AUX"):
+            return irrealis(tok) or plans(tok)
+        if tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
+
+
+def _lead_event(
+    sentences: list, mentions: list[Mention], dates: list[DateRef], article: Article, reporting=frozenset()
+) -> list[Event]:
     """An article with no listed trigger still reports something: its first sentence whose main
-    verb is in the past and which has a date or a place becomes an event of type "other"."""
+    verb is in the past and which has a date or a place becomes an event of type "other". A
+    report of a plan or a possibility ("said the road will stay closed") is none."""
     for span in sentences:
         root = span.root
         if root.pos_ != "VERB" or root.tag_ not in ("VBD", "VBN"):
             continue  # something that happened is told in the past ("fear", "will visit" are not)
+        if irrealis(root) or unreal_report(root, reporting):
+            continue
         in_sent = [m for m in mentions if span.start_char <= m.start and m.end <= span.end_char]
         sent_dates = [d for d in dates if span.start_char <= d.start and d.end <= span.end_char]
         if not sent_dates and not any(can_be_site(m, span.doc) for m in in_sent):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from geomap.events.modality import irrealis, negated, unreal_report
 from geomap.events.places import attached_places
 from geomap.events.syntax import hops_to
 from geomap.events.taxonomy import STATEMENT, EventType, Taxonomy
@@ -33,24 +34,8 @@ def _depth(tok, span) -> int:
 
 #: Entity labels whose words never trigger an event.
 _NOT_EVENT_ENTS = {"DATE", "TIME", "PERSON", "ORG", "WORK_OF_ART", "LAW", "PRODUCT"}
-#: Words that make a phrase mean nothing happened ("no casualties", "killing no one", "nobody was hurt").
-_NONE_WORDS = {"no", "neither", "nor", "nobody", "none", "nothing", "zero"}
 #: A verb's particle or object that forms a two-word trigger with it ("shot down", "set fire").
 _PARTNER_DEPS = {"prt", "dobj", "compound:prt"}
-
-
-def _negated(tok) -> bool:
-    """ "No casualties", "killed no one", "nobody was injured", "did not attack"."""
-    if any(c.dep_ == "neg" for c in tok.children):
-        return True
-    if any(c.dep_ == "det" and c.lower_ in _NONE_WORDS for c in tok.children):
-        return True
-    for c in tok.children:
-        if c.dep_ in ("nsubj", "nsubjpass", "dobj") and (
-            c.lower_ in _NONE_WORDS or any(g.dep_ == "det" and g.lower_ in _NONE_WORDS for g in c.children)
-        ):
-            return True
-    return False
 
 
 def partner_lemma(tok) -> str:
@@ -63,31 +48,6 @@ def partner_lemma(tok) -> str:
 
 #: Prepositions that make an event noun a time anchor for another event ("after the attack, …").
 ANCHOR_PREPS = {"following", "after", "since", "before", "despite", "amid"}
-#: Words whose infinitive tells what is meant or expected to happen, not what did ("plans to
-#: deploy", "is scheduled to arrive", "sought to send", "prepare to meet").
-_INTENT = {
-    "plan",
-    "expect",
-    "schedule",
-    "intend",
-    "seek",
-    "want",
-    "aim",
-    "hope",
-    "prepare",
-    "propose",
-    "vow",
-    "promise",
-    "pledge",
-    "wish",
-    "set",
-    "due",
-    "likely",
-    "go",
-    "decide",
-    "agree",
-    "need",
-}
 #: Verbs that bring about what their object names ("will hold talks", "not to make a statement").
 LIGHT_VERBS = {"hold", "make", "stage", "conduct", "carry", "launch", "issue", "give", "have", "organize", "organise"}
 #: Nouns that name an event whatever modifies them ("a picketing campaign", "a shooting spree").
@@ -111,17 +71,8 @@ _ASKING_FOR = {"call", "push", "press", "appeal", "way", "prepare", "plan", "dem
 
 
 def _unreal_clause(verb) -> bool:
-    """A verb that tells what may, will or is meant to happen, not what did: a modal ("will
-    meet", "could take", "would extend"), or an infinitive ("to testify", "sought to send",
-    "is scheduled to arrive"), unless after a verb that makes it happen ("managed to flee")."""
-    if verb.pos_ not in ("VERB", "AUX"):
-        return False
-    if any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children):
-        return True
-    if verb.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
-        head = verb.head
-        return head.i != verb.i and (head.lemma_.lower() in _INTENT or any(c.dep_ == "neg" for c in head.children))
-    return False
+    """A verb told as what may, will or is meant to happen (:func:`modality.irrealis`)."""
+    return verb.pos_ in ("VERB", "AUX") and irrealis(verb)
 
 
 def _eventive(noun, taxonomy: Taxonomy) -> bool:
@@ -162,6 +113,14 @@ OTHER_SENSES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "arrest": (
         frozenset({"amod", "compound"}),
         frozenset({"cardiac", "respiratory", "cardiopulmonary", "pulmonary", "heart", "circulatory"}),
+    ),
+    "release": (
+        frozenset({"compound", "amod", "nmod"}),
+        frozenset({"news", "press", "media"}),
+    ),
+    "charge": (
+        frozenset({"dobj", "nsubjpass"}),
+        frozenset({"rate", "fee", "price", "cost", "tax", "interest", "rent", "fare", "premium", "battery", "phone"}),
     ),
     "capture": (
         frozenset({"dobj", "nsubjpass"}),
@@ -206,6 +165,9 @@ def _other_sense(tok) -> bool:
     deps, lemmas = sense
     if any(c.dep_ in deps and c.lemma_.lower() in lemmas for c in tok.children):
         return True
+    if tok.dep_ == "acl" and tok.tag_ == "VBN" and deps & {"dobj", "nsubjpass"}:
+        # a passive participle's noun is its object: "rates charged by utilities", "video captured by"
+        return tok.head.lemma_.lower() in lemmas
     if "dobj" in deps and not any(c.dep_ == "dobj" for c in tok.children):
         # a verb the parser left without an object: its first noun after it stands in
         # ("accounts captured video of him acting", parsed with "video" as the subject of "acting")
@@ -214,8 +176,46 @@ def _other_sense(tok) -> bool:
     return False
 
 
+def _a_text(tok, taxonomy: Taxonomy) -> bool:
+    """An event noun that names a text, not a happening: the subject of a reporting verb ("the
+    release said", "the indictment states") or the source of "according to"."""
+    if tok.pos_ != "NOUN":
+        return False
+    statement = taxonomy.types.get(STATEMENT)
+    head = tok.head
+    if tok.dep_ == "nsubj" and statement is not None and head.lemma_.lower() in statement.verbs:
+        return True
+    return tok.dep_ == "pobj" and head.lower_ == "to" and head.head.lower_ == "according"
+
+
+#: Verbs whose object they bring into being: light verbs, and facing or showing what is not yet there.
+_MAKING = LIGHT_VERBS | {"face", "display", "send", "post", "show", "broadcast", "publish"}
+#: Determiners that point at something already there ("the attack", "this raid").
+_DEFINITE = {"the", "this", "that", "these", "those"}
+
+
+def _unreal_object(tok) -> bool:
+    """An event noun that a plan or a possibility would bring about: the indefinite object of an
+    irrealis verb that makes or faces it ("will face charges", "will display a warning"). A
+    definite one names what is already there, and other verbs act on what exists ("was trying
+    to defuse a bomb")."""
+    if tok.pos_ != "NOUN":
+        return False
+    cur = tok
+    while cur.dep_ == "conj" and cur.head.pos_ in ("NOUN", "PROPN"):
+        cur = cur.head
+    if cur.dep_ != "dobj":
+        return False
+    verb = cur.head
+    if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in _MAKING or not irrealis(verb):
+        return False
+    return not any(c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in _DEFINITE) for c in cur.children)
+
+
 def _hypothetical(tok, taxonomy: Taxonomy) -> bool:
-    if _negated(tok):
+    if negated(tok):
+        return True
+    if _a_text(tok, taxonomy):
         return True
     if tok.pos_ == "NOUN" and tok.dep_ == "pobj" and tok.head.lower_ in ANCHOR_PREPS:
         return True  # "Following the attack, officials announced a curfew": the curfew is the news
@@ -234,17 +234,21 @@ def _hypothetical(tok, taxonomy: Taxonomy) -> bool:
         and taxonomy.lookup(tok.head.head.lemma_, "NOUN") is None
     ):
         return True  # "in retaliation for the assassination": the cause of the news, told before
-    if _unreal_clause(tok):
+    if _unreal_clause(tok) or _unreal_object(tok):
         return True
     if (
         tok.pos_ == "NOUN"
         and tok.dep_ == "dobj"
         and tok.head.lemma_.lower() in LIGHT_VERBS
-        and (_unreal_clause(tok.head) or _negated(tok.head))
+        and (_unreal_clause(tok.head) or negated(tok.head))
     ):
         return True  # "will hold talks", "chose not to make a statement"
     if any(c.dep_ == "amod" and c.lemma_.lower() in _IRREALIS_MODS for c in tok.children):
         return True
+    if tok.dep_ in ("acl", "compound") and any(
+        c.dep_ == "amod" and c.lemma_.lower() in _IRREALIS_MODS for c in tok.head.children
+    ):
+        return True  # "a possible gang initiation shooting": the modifier holds for the phrase
     head = tok.head
     if tok.dep_ == "pobj":
         head = head.head
@@ -259,6 +263,10 @@ def best_trigger(span, mentions: list[Mention], taxonomy: Taxonomy) -> Trigger |
         etype = taxonomy.lookup(tok.lemma_, tok.pos_, partner_lemma(tok) if tok.pos_ == "VERB" else "")
         if etype is None or _hypothetical(tok, taxonomy) or _modifier_or_metaphor(tok, taxonomy) or _other_sense(tok):
             continue
+        if etype.name == STATEMENT and unreal_report(tok, etype.verbs):
+            continue  # "It will remain closed, Swink said": a plan or a possibility, reported
+        if etype.name == STATEMENT and tok.dep_ == "pobj" and tok.head.head.lemma_.lower() in etype.verbs:
+            continue  # "said in a statement": the verb tells that report
         candidates.append(Trigger(tok, etype, _depth(tok, span), attached_places(tok, etype, mentions, span.doc)))
     # "An earthquake struck X": a hazard noun names the event and the verb only says it happened.
     hazards = {c.token.i for c in candidates if c.etype.name == "disaster" and c.token.pos_ == "NOUN"}
