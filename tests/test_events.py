@@ -789,3 +789,20 @@ def test_a_revoked_licence_is_an_event_and_an_earlier_one_is_background(nlp):
     news, old = run(nlp, "The board revoked the licence of a doctor in Mosul on Monday. It was first revoked in 2017.")
     assert news.event_type == old.event_type == "sanction"
     assert not news.background and old.background and old.date == dt.date(2017, 1, 1)
+
+
+def test_a_headline_is_dated_by_its_lead_not_by_publication(nlp):
+    text = "Guard killed in Mosul checkpoint raid.\n\nGunmen stormed a checkpoint in Mosul on Sunday, police said."
+    headline = next(e for e in run(nlp, text) if e.sent_start == 0)
+    assert headline.date == dt.date(2020, 3, 8) and headline.date_basis == "carried"
+    # a first sentence told in the simple past is part of the story, not a headline
+    story = run(nlp, "Gunmen attacked a checkpoint in Mosul. On Sunday, police arrested two men in Kirkuk.")
+    assert story[0].date == PUB and story[0].date_basis == "published"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Two men were found dead in a car in Basra on Monday.", "The driver was pronounced dead at a hospital in Erbil."],
+)
+def test_found_or_pronounced_dead_is_a_death(nlp, text):
+    assert "casualties" in [e.event_type for e in run(nlp, text)]

@@ -118,6 +118,7 @@ def extract_events(
         and not _planned_date(d, doc)
     ]
     carry_dates(events, news_dates, layout, article.published)
+    _date_headline(events, sentences, layout)
     carry_places(events, mentions, layout, doc)
     events = dedupe_events(events)
     # A recalled event is never the article's lead: the news comes first.
@@ -143,6 +144,31 @@ def _background_date(ref: DateRef, doc) -> bool:
         if tok.pos_ == "VERB" and tok.dep_ not in ("relcl", "acl", "advcl"):
             return False
     return False
+
+
+#: How many sentences after a headline its lead may be.
+_LEAD_SENTENCES = 2
+
+
+def _date_headline(events: list[Event], sentences: list, layout: Layout) -> None:
+    """A headline tells, in the present or with a bare participle ("Jury acquits man", "Man
+    killed in crash"), the news its lead dates: an undated first sentence in headline grammar
+    (no simple past, no modal) takes the stated date of the first event told in the next
+    ``_LEAD_SENTENCES`` sentences, not the publication date."""
+    if len(sentences) < 2 or not events or events[0].sent_start != sentences[0].start_char:
+        return
+    head = events[0]
+    if head.date_basis != "published" or head.background:
+        return
+    if any(t.tag_ in ("VBD", "MD") for t in sentences[0]):
+        return  # "Gunmen attacked a checkpoint.": a sentence of the story, not a headline
+    first = layout.sentence(head.sent_start)
+    for event in events[1:]:
+        if layout.sentence(event.sent_start) - first > _LEAD_SENTENCES:
+            break
+        if event.date_basis == "stated" and not event.background:
+            head.set_date(event.date, event.date_precision, event.date_text, "carried")
+            return
 
 
 def _planned_date(ref: DateRef, doc) -> bool:

@@ -34,8 +34,9 @@ def _depth(tok, span) -> int:
 
 #: Entity labels whose words never trigger an event.
 _NOT_EVENT_ENTS = {"DATE", "TIME", "PERSON", "ORG", "WORK_OF_ART", "LAW", "PRODUCT"}
-#: A verb's particle or object that forms a two-word trigger with it ("shot down", "set fire").
-_PARTNER_DEPS = {"prt", "dobj", "compound:prt"}
+#: A verb's particle, object or predicative that forms a two-word trigger with it ("shot down",
+#: "set fire", "found dead").
+_PARTNER_DEPS = {"prt", "dobj", "compound:prt", "oprd", "acomp"}
 
 
 def partner_lemma(tok) -> str:
