@@ -123,3 +123,20 @@ def test_cli_eval_news_events(tmp_path, capsys):
     with pytest.raises(SystemExit) as info:
         main(["eval-news-events", str(annotations), str(tmp_path / "missing.jsonl")])
     assert info.value.code == 1 and capsys.readouterr().err.count("\n") == 1
+
+
+def test_the_repositorys_news_annotations_read_and_the_held_out_file_is_test_half_only():
+    from pathlib import Path
+
+    from geomap.eval.corpus import split_of
+    from geomap.eval.event_news import read_news_annotations
+
+    root = Path(__file__).resolve().parent.parent / "data" / "eval"
+    dev = read_news_annotations(root / "news-events.jsonl")
+    held_out = read_news_annotations(root / "news-events-test.jsonl")
+    assert len(held_out) >= 12 and all(c.text_sha1 for c in held_out)
+    assert all(split_of(c.doc_id) == "test" for c in held_out)
+    assert not {c.doc_id for c in held_out} & {c.doc_id for c in dev}
+    # offsets only: no record carries text
+    for line in (root / "news-events-test.jsonl").read_text(encoding="utf-8").splitlines():
+        assert "text" not in json.loads(line)

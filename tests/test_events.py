@@ -730,6 +730,8 @@ def test_a_country_level_event_takes_the_finer_place_the_text_gives(nlp):
         ("Making a first visit to Erbil, the minister is scheduled to land at noon.", "visit"),  # a plan's opening
         ("The governor would offer a pardon to fighters in Goma who agree to surrender.", "surrender"),
         ("Officials will display a warning on phones across Quebec.", "warning"),  # an object a plan would make
+        ("The mayor will then take part in the town hall meeting in Erbil.", "meeting"),  # taken part in, later
+        ("Thousands are expected to join the protest in Basra on Friday.", "protest"),
         ("Fees charged by the water company rose sharply in Basra.", "charged"),  # a price, not a charge
         ("Deputies searched a farm near Kirkuk, a sheriff's office news release said.", "release"),  # a text
         ("According to the indictment, the accountant lived in Erbil for years.", "indictment"),
@@ -751,6 +753,7 @@ def test_what_is_planned_possible_or_only_a_text_is_no_event(nlp, text, word):
         ("Police arrested two men in Mosul and charged them with arson.", "arrest"),
         ("The minister vowed to avenge the killing of a soldier in Kirkuk.", "casualties"),  # the killing happened
         ("Officials said prices rose in Baghdad.", "statement"),
+        ("Thousands joined the protest in Basra on Friday.", "protest"),  # taken part in, done
     ],
 )
 def test_what_did_happen_stays_an_event(nlp, text, etype):

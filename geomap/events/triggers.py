@@ -196,21 +196,43 @@ _DEFINITE = {"the", "this", "that", "these", "those"}
 
 
 def _unreal_object(tok) -> bool:
-    """An event noun that a plan or a possibility would bring about: the indefinite object of an
-    irrealis verb that makes or faces it ("will face charges", "will display a warning"). A
-    definite one names what is already there, and other verbs act on what exists ("was trying
-    to defuse a bomb")."""
+    """An event noun that a plan or a possibility would bring about or take part in: the
+    indefinite object of an irrealis verb that makes or faces it ("will face charges", "will
+    display a warning"), or any event an irrealis verb takes part in ("will join the protest",
+    "then take part in the town hall meeting"). A definite object of making names what is
+    already there, and other verbs act on what exists ("was trying to defuse a bomb")."""
     if tok.pos_ != "NOUN":
         return False
     cur = tok
     while cur.dep_ == "conj" and cur.head.pos_ in ("NOUN", "PROPN"):
         cur = cur.head
-    if cur.dep_ != "dobj":
+    if cur.dep_ == "dobj":
+        verb = cur.head
+    elif cur.dep_ == "pobj" and cur.head.lower_ == "in" and cur.head.head.pos_ in ("VERB", "AUX"):
+        verb = cur.head.head  # "take part in", "participate in"
+    else:
         return False
-    verb = cur.head
-    if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in _MAKING or not irrealis(verb):
+    if verb.pos_ not in ("VERB", "AUX") or not irrealis(verb):
+        return False
+    if _takes_part(verb, cur):
+        return True  # one takes part in an event while it happens: "will join the protest"
+    if cur.dep_ != "dobj" or verb.lemma_.lower() not in _MAKING:
         return False
     return not any(c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in _DEFINITE) for c in cur.children)
+
+
+#: Verbs of taking part in an event, which happens when they do ("will attend the rally").
+_TAKING_PART = {"attend", "join", "participate", "lead", "chair", "address", "cover"}
+
+
+def _takes_part(verb, noun) -> bool:
+    """ "attend the rally", "join the protest", "take part in the meeting", "participate in talks"."""
+    lemma = verb.lemma_.lower()
+    if noun.dep_ == "dobj":
+        return lemma in _TAKING_PART
+    return lemma == "participate" or (
+        lemma == "take" and any(c.dep_ == "dobj" and c.lower_ == "part" for c in verb.children)
+    )
 
 
 def _hypothetical(tok, taxonomy: Taxonomy) -> bool:
