@@ -809,3 +809,10 @@ def test_a_headline_is_dated_by_its_lead_not_by_publication(nlp):
 )
 def test_found_or_pronounced_dead_is_a_death(nlp, text):
     assert "casualties" in [e.event_type for e in run(nlp, text)]
+
+
+@pytest.mark.parametrize(
+    "text", ["The company revealed on Monday that its office in Erbil was closed.", "The singer tweeted from Basra."]
+)
+def test_revealing_or_tweeting_is_a_statement(nlp, text):
+    assert "statement" in [e.event_type for e in run(nlp, text)]
