@@ -764,6 +764,9 @@ def test_a_clause_told_in_the_present_is_dated_by_publication_not_by_the_past_be
     killed, charged = run(nlp, "On Saturday, gunmen killed a guard in Mosul. Two men are charged with murder.")
     assert killed.date == dt.date(2020, 3, 7) and killed.date_basis == "stated"
     assert charged.event_type == "hearing" and charged.date == PUB and charged.date_basis == "published"
+    # also when it refers back to the event told before
+    _, charged = run(nlp, "On Saturday, gunmen killed a guard in Mosul. Two men are charged in the killing.")
+    assert charged.event_type == "hearing" and charged.date == PUB and charged.date_basis == "published"
     # told in the past, the same sentence goes on from the date before it
     _, charged = run(nlp, "On Saturday, gunmen killed a guard in Mosul. Two men were charged with murder.")
     assert charged.date == dt.date(2020, 3, 7) and charged.date_basis == "carried"

@@ -90,15 +90,16 @@ def extract_events(
         if date is not None:
             event.set_date(date.date, date.precision, date.text, "stated")
             used[event.event_id] = date
-        elif continues:
-            event.set_date(last.date, last.date_precision, last.date_text, "carried")
         elif (
             article.published is not None
             and trigger.etype.name != STATEMENT
             and told_in_present(clause_of(trigger.token))
         ):
-            # "are charged with murder": told as it stands now, not when the past date told before
+            # "are charged with murder (in the death)": told as it stands now, not when the past
+            # event told before it happened, even when it refers back to that event
             event.set_date(article.published, "day", "", "published")
+        elif continues:
+            event.set_date(last.date, last.date_precision, last.date_text, "carried")
         events.append(event)
         last, last_index = event, index
     if not events:
