@@ -178,8 +178,9 @@ def _other_sense(tok) -> bool:
 
 
 def _a_text(tok, taxonomy: Taxonomy) -> bool:
-    """An event noun that names a text, not a happening: the subject of a reporting verb ("the
-    release said", "the indictment states") or the source of "according to"."""
+    """An event noun that names a text or a speaker, not a happening: the subject of a reporting
+    verb ("the release said", "the indictment states", "protesters said") or the source of
+    "according to". What the speaker reports is told by its own words."""
     if tok.pos_ != "NOUN":
         return False
     statement = taxonomy.types.get(STATEMENT)
