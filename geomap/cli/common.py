@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from geomap.tools.progress import progress_bar
+
+if TYPE_CHECKING:
+    from geomap.io.readers import FileSelection
+    from geomap.settings import Settings
 
 log = logging.getLogger("geomap")
 
@@ -305,43 +312,57 @@ def check_selection(*, include: list[str] | None, exclude: list[str] | None):
         raise typer.BadParameter(message, param_hint=f"'--{option}'") from None
 
 
-def load_documents(
-    inputs: list[str],
-    *,
-    published,
-    model: str | None,
-    geocoder: str,
-    gazetteer: Path | None,
-    quiet: bool,
-    encoding: str | None = None,
-    bias: str | None = None,
-    corrections: Path | None = None,
-    deny: Path | None = None,
-    jobs: int | None = 1,
-    selection=None,
-):
-    """Read the inputs and geoparse them, with a progress bar when there are several.
+@dataclass(frozen=True, slots=True)
+class ArticleOptions:
+    """The reading and geoparsing options of ``map`` and ``extract``, checked."""
 
-    ``published`` is a date (see :func:`check_published`) that overrides every article's own;
-    ``selection`` (see :func:`check_selection`) picks the files of folders, and one stderr line
-    says what was read (unless quiet); ``jobs`` worker processes parse them (None: all cores),
-    with the same result as one.
-    """
+    published: dt.date | None  # overrides every article's own date
+    encoding: str | None
+    selection: FileSelection  # picks the files of folders
+    settings: Settings  # which geoparser
+    jobs: int  # worker processes
+
+
+def check_article_options(params: Mapping[str, Any]) -> ArticleOptions:
+    """The reading and geoparsing options among a command's parameters (``ctx.params``):
+    ``published``, ``encoding``, ``include``, ``exclude``, ``model``, ``geocoder``, ``gazetteer``,
+    ``bias``, ``corrections``, ``deny`` and ``jobs``, each checked before any work."""
+    from geomap.scale import check_jobs
+    from geomap.settings import Settings
+
+    published = check_published(params["published"])
+    encoding = check_encoding(params["encoding"])
+    bias, corrections, deny = params["bias"], params["corrections"], params["deny"]
+    check_review(bias=bias, corrections=corrections, deny=deny)
+    selection = check_selection(include=params["include"], exclude=params["exclude"])
+    settings = Settings(params["model"], params["gazetteer"], params["geocoder"], bias, corrections, deny)
+    return ArticleOptions(published, encoding, selection, settings, check_jobs(params["jobs"]))
+
+
+def check_filter_options(params: Mapping[str, Any]):
+    """The filter options among a command's parameters (``ctx.params``: ``since``, ``until``,
+    ``types``, ``country``, ``min_confidence``, ``undated``, ``unplaced``), see :func:`check_filters`."""
+    names = ("since", "until", "types", "min_confidence", "undated", "unplaced")
+    return check_filters(countries=params["country"], **{name: params[name] for name in names})
+
+
+def load_documents(inputs: list[str], options: ArticleOptions, *, quiet: bool):
+    """Read the inputs and geoparse them (:func:`geomap.batch.parse_batch`), with a progress bar
+    when there are several; one stderr line says what was read (unless quiet). ``options.jobs``
+    worker processes parse them, with the same result as one."""
     from geomap.api import read_articles
     from geomap.batch import parse_batch
     from geomap.errors import InputError
     from geomap.io.readers import ReadReport
-    from geomap.scale import check_jobs
-    from geomap.settings import Settings
 
     if not inputs:
         raise InputError("no input given")
-    jobs = check_jobs(jobs)
     report = ReadReport()
-    articles = read_articles(inputs, encoding=encoding, published=published, selection=selection, report=report)
+    articles = read_articles(
+        inputs, encoding=options.encoding, published=options.published, selection=options.selection, report=report
+    )
     if not quiet:
         typer.echo(report.summary(), err=True)
     log.info("%d article(s) read from %d input(s)", len(articles), len(inputs))
-    settings = Settings(model, gazetteer, geocoder, bias, corrections, deny)
     with progress_bar(len(articles), label="geoparsing", enabled=not quiet) as advance:
-        return parse_batch(articles, jobs=jobs, settings=settings, progress=advance)
+        return parse_batch(articles, jobs=options.jobs, settings=options.settings, progress=advance)

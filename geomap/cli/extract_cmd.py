@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from geomap.cli.common import (
+    ArticleOptions,
     Bias,
     Corrections,
     Countries,
@@ -29,11 +30,8 @@ from geomap.cli.common import (
     Unplaced,
     Until,
     apply_filter,
-    check_encoding,
-    check_filters,
-    check_published,
-    check_review,
-    check_selection,
+    check_article_options,
+    check_filter_options,
     load_documents,
 )
 from geomap.tools.progress import counting_bar
@@ -42,6 +40,7 @@ from geomap.tools.progress import counting_bar
 def register(app: typer.Typer) -> None:
     @app.command("extract")
     def extract_command(
+        ctx: typer.Context,
         inputs: Inputs,
         output: Annotated[
             Path,
@@ -135,19 +134,8 @@ def register(app: typer.Typer) -> None:
         from geomap.scale.run import is_folder_target
 
         # every option is checked before the slow part
-        published_date = check_published(published)
-        encoding = check_encoding(encoding)
-        check_review(bias=bias, corrections=corrections, deny=deny)
-        selection = check_selection(include=include, exclude=exclude)
-        event_filter = check_filters(
-            since=since,
-            until=until,
-            types=types,
-            countries=country,
-            min_confidence=min_confidence,
-            undated=undated,
-            unplaced=unplaced,
-        )
+        options = check_article_options(ctx.params)
+        event_filter = check_filter_options(ctx.params)
         if mentions and event_filter.active:
             raise typer.BadParameter(
                 "the filters select events; they cannot be used with --mentions", param_hint="'--mentions'"
@@ -200,38 +188,19 @@ def register(app: typer.Typer) -> None:
             _extract_folder(
                 inputs,
                 output,
+                options,
                 mentions=mentions,
-                published=published_date,
-                model=model,
-                geocoder=geocoder,
-                gazetteer=gazetteer,
-                encoding=encoding,
-                jobs=jobs,
                 dask=dask,
                 resume=resume,
                 errors=errors,
                 size=partition_size,
                 quiet=quiet,
-                selection=selection,
             )
             return
         if errors is not None:
             raise InputError("--errors lists the records a folder output skips; give -o a folder (no extension)")
         format_for(output, fmt)
-        documents = load_documents(
-            inputs,
-            published=published_date,
-            model=model,
-            geocoder=geocoder,
-            gazetteer=gazetteer,
-            quiet=quiet,
-            encoding=encoding,
-            jobs=jobs,
-            bias=bias,
-            corrections=corrections,
-            deny=deny,
-            selection=selection,
-        )
+        documents = load_documents(inputs, options, quiet=quiet)
         mentions_gdf, events_gdf = frames(documents)
         table = mentions_gdf if mentions else apply_filter(event_filter, events_gdf, quiet=quiet)
         written = write_frame(table, output, fmt=fmt)
@@ -239,47 +208,29 @@ def register(app: typer.Typer) -> None:
 
 
 def _extract_folder(
-    inputs,
-    output: Path,
-    *,
-    mentions: bool,
-    published,
-    model,
-    geocoder,
-    gazetteer,
-    encoding,
-    jobs,
-    dask,
-    resume,
-    errors,
-    size,
-    quiet,
-    selection,
+    inputs, output: Path, options: ArticleOptions, *, mentions: bool, dask, resume, errors, size, quiet
 ) -> None:
     from geomap.errors import InputError
-    from geomap.scale import check_jobs
     from geomap.scale.run import run_dataset
-    from geomap.settings import Settings
 
     if not inputs:
         raise InputError("no input given")
-    settings = Settings(model, gazetteer, geocoder)
     with counting_bar(enabled=not quiet) as (set_total, advance):
         summary = run_dataset(
             inputs,
             output,
-            settings=settings,
+            settings=options.settings,
             table="mentions" if mentions else "events",
-            published=published,
-            encoding=encoding,
-            jobs=check_jobs(jobs),
+            published=options.published,
+            encoding=options.encoding,
+            jobs=options.jobs,
             dask=dask,
             resume=resume,
             errors=errors,
             size=size,
             progress=advance,
             on_plan=set_total,
-            selection=selection,
+            selection=options.selection,
         )
     if not quiet and summary.n_resumed:
         typer.echo(f"resumed: {summary.n_resumed} of {summary.n_parts} parts were already made", err=True)

@@ -29,11 +29,8 @@ from geomap.cli.common import (
     Unplaced,
     Until,
     apply_filter,
-    check_encoding,
-    check_filters,
-    check_published,
-    check_review,
-    check_selection,
+    check_article_options,
+    check_filter_options,
     load_documents,
 )
 
@@ -77,6 +74,7 @@ def read_events_datasets(inputs: list[Path], *, incidents: bool = False):
 def register(app: typer.Typer) -> None:
     @app.command("map")
     def map_command(
+        ctx: typer.Context,
         inputs: Inputs,
         output: Annotated[Path, typer.Option("--output", "-o", help="Map file to write (.html or .htm).")] = Path(
             "outputs/map.html"
@@ -189,19 +187,8 @@ def register(app: typer.Typer) -> None:
         except GeomapError as exc:
             raise flagged(exc) from None
         tile_name = check_tiles(tiles)
-        published_date = check_published(published)
-        encoding = check_encoding(encoding)
-        check_review(bias=bias, corrections=corrections, deny=deny)
-        selection = check_selection(include=include, exclude=exclude)
-        event_filter = check_filters(
-            since=since,
-            until=until,
-            types=types,
-            countries=country,
-            min_confidence=min_confidence,
-            undated=undated,
-            unplaced=unplaced,
-        )
+        options = check_article_options(ctx.params)
+        event_filter = check_filter_options(ctx.params)
 
         if from_events or all(is_events_dataset(p) for p in inputs):
             documents = []
@@ -209,20 +196,7 @@ def register(app: typer.Typer) -> None:
         elif incidents:
             raise InputError("--incidents needs an event store (made by `geomap update`) as input")
         else:
-            documents = load_documents(
-                inputs,
-                published=published_date,
-                model=model,
-                geocoder=geocoder,
-                gazetteer=gazetteer,
-                quiet=quiet,
-                encoding=encoding,
-                jobs=jobs,
-                bias=bias,
-                corrections=corrections,
-                deny=deny,
-                selection=selection,
-            )
+            documents = load_documents(inputs, options, quiet=quiet)
             _, events = frames(documents)
         events = apply_filter(event_filter, events, quiet=quiet)
         if title is None and len(documents) == 1:
