@@ -58,7 +58,7 @@ def report_undated(n_undated: int, n_articles: int, first_ids: list[str]) -> Non
         first = ", ".join(first_ids[:3]) + (" …" if n_undated > 3 else "")
         log.warning(
             "%d of %d articles have no publication date (%s): 'yesterday' or 'on Tuesday' "
-            "cannot be dated there; give --published or a date field",
+            "cannot be dated there; give a publication date or a date field",
             n_undated,
             n_articles,
             first,

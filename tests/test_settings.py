@@ -58,3 +58,20 @@ def test_the_old_batch_function_warns_and_gives_the_batch_path(geoparser):
     assert [[e.event_id for e in d.events] for d in old] == [[e.event_id for e in d.events] for d in new]
     # the same events told by both articles are kept once, in the first
     assert new[0].events and new[1].events == []
+
+
+def test_the_undated_warning_names_no_option_in_the_library_and_the_option_on_the_cli(
+    geoparser, caplog, capsys, tmp_path
+):
+    from tests.cli_app import run_cli
+
+    with caplog.at_level("WARNING", logger="geomap"):
+        parse_batch([Article(text=TEXT, doc_id="u")], geoparser=geoparser)
+    [message] = [r.getMessage() for r in caplog.records if "no publication date" in r.getMessage()]
+    assert "give a publication date or a date field" in message and "--" not in message
+
+    article = tmp_path / "undated.txt"
+    article.write_text(TEXT, encoding="utf-8")
+    code, _, err = run_cli(capsys, "extract", article, "-o", tmp_path / "e.csv", "-q")
+    assert code == 0, err
+    assert "1 of 1 articles have no publication date" in err and "give --published or a date field" in err

@@ -86,6 +86,7 @@ CLI_WORDS = {
     "give its encoding (e.g. latin-1)": "pass --encoding (e.g. --encoding latin-1)",
     "resume the run to finish it": "pass --resume to finish it",
     "or choose another model": "or pass --model",
+    "give a publication date or a date field": "give --published or a date field",
 }
 
 
@@ -114,11 +115,11 @@ def _usage_error(exc) -> int:
 
 class _StderrHandler(logging.Handler):
     """Log records as lines on whatever ``sys.stderr`` is at the time (it may be replaced):
-    ``warning: …``, ``info: …``, ``debug: …``."""
+    ``warning: …``, ``info: …``, ``debug: …``, their hints in the command's words (:data:`CLI_WORDS`)."""
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            line = f"{record.levelname.lower()}: {self.format(record)}"
+            line = f"{record.levelname.lower()}: {in_cli_words(self.format(record))}"
             print(" ".join(line.split()), file=sys.stderr)
         except Exception:  # noqa: BLE001 - logging must never break a run
             self.handleError(record)
