@@ -604,3 +604,45 @@ def test_map_command_writes_fragments_with_one_sidecar(events, tmp_path, capsys)
     code, _, err = run_cli(capsys, "map", table, "-o", tmp_path / "p.html", "--assets", "sidecar")
     assert code == 1 and err.strip().count("\n") == 0
     assert "--assets: a shared assets file is for fragments" in err and not (tmp_path / "p.html").exists()
+
+
+def _aggregated_payload(html: str) -> dict:
+    found = re.search(r"geomap\.aggregated\([\w]+, [\w]+, (\{.*\})\);", html)
+    assert found, "no aggregated layer"
+    return json.loads(found.group(1))
+
+
+def test_aggregated_view_lists_every_source_of_a_site_told_twice():
+    from geomap.mapping.big import aggregated_layer
+
+    told = [
+        {"doc_id": "a.txt", "title": "Blast </script><b>hits</b> market", "url": "https://a.example/1",
+         "published": "2021-03-04", "sentence": "A bomb hit the market in Baghdad."},
+        {"doc_id": "b.txt", "title": "Second report", "url": "javascript:alert(1)",
+         "published": "2021-03-05", "sentence": "Mourners gathered in Baghdad."},
+    ]  # fmt: skip
+    rows = [
+        dict(ROLE_ROWS[0], event_id="twice", n_sources=2, sources=json.dumps(told), title=told[0]["title"]),
+        dict(ROLE_ROWS[3], event_id="once", lat=30.5, lon=47.8),
+    ]
+    small = make_map(_frame(rows), tiles=None)
+    assert aggregated_layer(small) is None  # a small map keeps its markers
+    m = make_map(_frame(rows), tiles=None, aggregate=True)
+    layer = aggregated_layer(m)
+    assert layer.ring({"twice"}, color="#ff7f00", label="new") == 1
+    layer.name_sites("incident", "incidents", "Incidents (2)")
+    html = map_html(m)
+    assert "</script><b>" not in html  # the title stays inside its script, as JSON text
+    data = _aggregated_payload(html)
+    assert data["noun"] == ["incident", "incidents"] and data["ring"]["on"] == [1, 0]
+    assert data["ns"] == [2, 1] and data["more"][1] == -1
+    pairs = data["lists"][data["more"][0]]
+    listed = [(data["sources"][pairs[i]], data["sentences"][pairs[i + 1]]) for i in range(0, len(pairs), 2)]
+    assert listed == [
+        (["Blast </script><b>hits</b> market", "2021-03-04", "https://a.example/1"], told[0]["sentence"]),
+        (["Second report", "2021-03-05", ""], told[1]["sentence"]),  # only http(s) is linked
+    ]
+    assert ">Incidents (2)</" in html or '"Incidents (2)"' in html
+    # without a site told twice the payload carries no per-site sources
+    alone = _aggregated_payload(map_html(make_map(_frame(rows[1:]), tiles=None, aggregate=True)))
+    assert "ns" not in alone and "lists" not in alone and "ring" not in alone

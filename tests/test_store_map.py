@@ -41,6 +41,26 @@ def test_incidents_map_sizes_markers_and_lists_every_source(store, tmp_path, cap
     assert "2 sources, first report 2021-03-04, last 2021-03-05" in html
 
 
+def test_aggregated_incidents_map_draws_no_marker_per_incident(store, tmp_path, capsys):
+    """Past the aggregation threshold (here forced) incidents are the aggregated layer's sites:
+    sized by their sources, each source listed, the last update's ringed; no marker each."""
+    import json
+
+    out = tmp_path / "map.html"
+    code, _, err = run_cli(capsys, "map", store, "-o", out, "--incidents", "--aggregate", "--tiles", "none", "-q")
+    assert code == 0, err
+    html = out.read_text(encoding="utf-8")
+    assert "Incidents by number of sources (3)" in html and "circle_marker_" not in html
+    data = json.loads(re.search(r"geomap\.aggregated\(\w+, \w+, (\{.*\})\);", html).group(1))
+    assert data["noun"] == ["incident", "incidents"] and sorted(data["ns"]) == [1, 1, 2]
+    twice = data["ns"].index(2)
+    pairs = data["lists"][data["more"][twice]]
+    urls = {data["sources"][pairs[i]][2].split("?")[0] for i in range(0, len(pairs), 2)}
+    assert urls == {"https://daily.example/iraq/market-victims", "https://wire.example/world/baghdad-car-bomb"}
+    # the last update grew the Baghdad incident and made the week-later one; Basra is older
+    assert sum(data["ring"]["on"]) == 2 and data["ring"]["on"][twice] == 1
+
+
 def test_events_map_highlights_the_last_update(store, tmp_path, capsys):
     out = tmp_path / "map.html"
     code, _, err = run_cli(capsys, "map", store, "-o", out, "-q")

@@ -5,12 +5,23 @@ Past :data:`AGGREGATE_OVER` event sites, :func:`geomap.mapping.make_map` draws n
 row. The sites go into the page as columns (coordinates, type and date indexes, and tables of
 distinct names, sentences and sources), so 100,000 events stay a page of a few tens of MB;
 ``static/bigmap.js`` bins the sites in view into a grid of counts and, zoomed in far enough,
-draws each as a circle on one canvas whose popup it builds from text nodes (never HTML).
+draws each as a circle on one canvas (or, when few are in view, as its type's lettered pin) whose
+popup it builds from text nodes (never HTML).
+
+A site told by several sources (``n_sources``, e.g. an incident of an event store) is drawn
+larger, its area growing with the number of sources, and its popup lists every source of its
+``sources`` column: the article's title and link, its date and the sentence cited.
+:meth:`AggregatedEvents.ring` rings chosen sites (a store's last update) and
+:meth:`AggregatedEvents.name_sites` names what the sites are ("incident") in the layer control
+and the tooltips.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+import folium
 
 from geomap.mapping import popup
 from geomap.mapping.plugins.base import MapElement, static, template
@@ -44,12 +55,17 @@ def _clip(sentence: str) -> str:
     return sentence if len(sentence) <= SENTENCE_CHARS else sentence[: SENTENCE_CHARS - 1].rstrip() + "\u2026"
 
 
+def _source(sources: _Table, row: Mapping[str, Any]) -> int:
+    url = popup.safe_url(popup.text(row.get("url"))) or ""
+    return sources.add([popup.source_name(row), popup.text(row.get("published"))[:10], url])
+
+
 def columns(rows: list[dict[str, Any]], symbols: dict[str, Symbol]) -> dict[str, Any]:
     """The compact payload of placed event-site rows (see the module doc)."""
     types = sorted({r["event_type"] for r in rows})
     type_index = {t: i for i, t in enumerate(types)}
-    dates, names, sentences, sources = _Table(), _Table(), _Table(), _Table()
-    lat, lon, t, d, n, s, src, conf, inferred = [], [], [], [], [], [], [], [], []
+    dates, names, sentences, sources, lists = _Table(), _Table(), _Table(), _Table(), _Table()
+    lat, lon, t, d, n, s, src, conf, inferred, ns, more = [], [], [], [], [], [], [], [], [], [], []
     for r in rows:
         lat.append(round(r["_lat"], 4))
         lon.append(round(r["_lon"], 4))
@@ -74,11 +90,21 @@ def columns(rows: list[dict[str, Any]], symbols: dict[str, Symbol]) -> dict[str,
             )
         )
         s.append(sentences.add(_clip(popup.text(r.get("sentence")))))
-        url = popup.safe_url(popup.text(r.get("url"))) or ""
-        src.append(sources.add([popup.source_name(r), popup.text(r.get("published"))[:10], url]))
+        src.append(_source(sources, r))
         c = popup.number(r.get("confidence"))
         conf.append(-1 if c is None or c != c else round(min(max(c, 0.0), 1.0) * 100))
         inferred.append(1 if popup.text(r.get("date_basis")) in popup.DATE_BASIS and iso else 0)
+        ns.append(max(popup.integer(r.get("n_sources"), 1), 1))
+        told = popup.source_list(popup.text(r.get("sources"))) if ns[-1] > 1 else []
+        # every source as [source, sentence] index pairs, flat; -1: the row's own source only
+        more.append(
+            lists.add(
+                [i for x in told for i in (_source(sources, x), sentences.add(_clip(popup.text(x.get("sentence")))))]
+            )
+            if len(told) > 1
+            else -1
+        )
+    several = {"ns": ns, "more": more, "lists": lists.values} if any(k > 1 for k in ns) else {}
     return {
         "types": [
             {"type": k, "color": symbols[k].color, "text": symbols[k].text, "glyph": symbols[k].glyph} for k in types
@@ -97,7 +123,16 @@ def columns(rows: list[dict[str, Any]], symbols: dict[str, Symbol]) -> dict[str,
         "sentences": sentences.values,
         "sources": sources.values,
         "check": round(popup.CHECK_BELOW * 100),
+        "noun": ["event", "events"],
+        **several,
     }
+
+
+def aggregated_layer(m: folium.Map) -> AggregatedEvents | None:
+    """The aggregated view of a map drawn by :func:`geomap.mapping.make_map`, or None (a small map)."""
+    from geomap.mapping.assets import walk
+
+    return next((el for el in walk(m) if isinstance(el, AggregatedEvents)), None)
 
 
 class AggregatedEvents(MapElement):
@@ -109,6 +144,20 @@ class AggregatedEvents(MapElement):
         super().__init__()
         self._name = "GeomapAggregated"
         self.data = columns(rows, symbols)
+        self.keys = [popup.text(r.get("event_id")) for r in rows]
+
+    def ring(self, keys: set[str], *, color: str, label: str) -> int:
+        """Ring the sites whose ``event_id`` is in ``keys`` (``label`` in their tooltip); returns
+        how many sites are ringed."""
+        marked = [1 if k in keys else 0 for k in self.keys]
+        self.data["ring"] = {"on": marked, "color": color, "label": label}
+        return sum(marked)
+
+    def name_sites(self, singular: str, plural: str, layer_name: str) -> None:
+        """What one site is ("incident"), in tooltips, and the layer's name in the layer control."""
+        self.data["noun"] = [singular, plural]
+        if self._parent is not None:
+            self._parent.layer_name = layer_name
 
     @property
     def payload(self) -> str:

@@ -148,7 +148,8 @@ def _link(title: str, url: str) -> str:
     return f'<a href="{escape(href, quote=True)}" target="_blank" rel="noopener noreferrer">{label}</a>'
 
 
-def _sources(raw: str) -> list[Mapping[str, Any]]:
+def source_list(raw: str) -> list[Mapping[str, Any]]:
+    """The ``sources`` column's JSON list (one mapping per sentence that tells the event); [] if unreadable."""
     try:
         items = json.loads(raw) if raw else []
     except (TypeError, ValueError):
@@ -253,7 +254,7 @@ def popup_html(row: Mapping[str, Any], color: str = "#555") -> str:
         label = f"+{more} more source{'s' if more > 1 else ''}"
         others = [
             s
-            for s in _sources(text(row.get("sources")))
+            for s in source_list(text(row.get("sources")))
             if text(s.get("sentence")) != sentence or text(s.get("url")) != url
         ][:5]
         if others:

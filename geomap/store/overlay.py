@@ -1,5 +1,9 @@
 """What a map of a store adds to geomap's event map: incident circles sized by their number of
-sources, with a popup that lists every source, and a ring around what the last update added."""
+sources, with a popup that lists every source, and a ring around what the last update added.
+
+A big map (past :data:`geomap.mapping.big.AGGREGATE_OVER` sites, or ``aggregate``) draws its
+sites in one aggregated layer; its incidents are drawn there, counted per grid cell until the
+reader zooms in, then sized by their sources and ringed when new, instead of one marker each."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import folium
 import geopandas as gpd
 
 from geomap.mapping import popup
+from geomap.mapping.big import aggregated_layer
 
 #: Colour of the ring around events and incidents the last update added.
 NEW_COLOR = "#ff7f00"
@@ -51,7 +56,12 @@ def add_store_layers(m: folium.Map, events: gpd.GeoDataFrame, *, incidents: bool
     if not len(events):
         return m
     sites = events[(events["place_role"] == "event") & events.geometry.notna()]
-    if incidents:
+    layer = aggregated_layer(m) if incidents else None
+    if layer is not None:
+        new = set(sites.loc[sites["new"].astype(bool), "event_id"]) if "new" in sites else set()
+        layer.ring(new, color=NEW_COLOR, label="new or grown in the last update")
+        layer.name_sites("incident", "incidents", f"Incidents by number of sources ({len(layer.keys)})")
+    elif incidents:
         group = folium.FeatureGroup(name=f"Incidents by number of sources ({len(sites)})", show=True).add_to(m)
         for row in sites.sort_values("n_sources", ascending=False).to_dict("records"):
             folium.CircleMarker(

@@ -1,12 +1,14 @@
 /* geomap aggregated view for big maps: all event sites as columns, drawn on one canvas.
    Zoomed out, the sites in view are counted per grid cell (a circle per cell, sized by its
    count, coloured by its commonest type; a click zooms in). Zoomed in, or when few sites are
-   in view, each site is a circle whose popup is built from text nodes. The date range
-   filters through geomap.filter's hooks. */
+   in view, each site is a circle (its type's lettered pin when very few are in view) whose
+   popup is built from text nodes. A site told by several sources (data.ns) is larger, its area
+   growing with their number, and its popup lists every source (data.more). data.ring rings
+   chosen sites (a store's last update). The date range filters through geomap.filter's hooks. */
 (function () {
   if (!window.geomap || window.geomap.aggregated) { return; }
   var gm = window.geomap;
-  var CELL = 56, DETAIL = 1500, DETAIL_ZOOM = 9;
+  var CELL = 56, DETAIL = 1500, DETAIL_ZOOM = 9, PINS = 300;
 
   function el(tag, cls, text, parent) {
     var e = document.createElement(tag);
@@ -31,25 +33,51 @@
       el('span', 'gm-conf', 'confidence ' + data.conf[i] + '%', meta);
       if (data.conf[i] < data.check) { meta.appendChild(document.createTextNode(' ')); el('span', 'gm-check', 'check this', meta); }
     }
-    var sentence = data.sentences[data.s[i]];
-    if (sentence) {
-      var q = el('blockquote', 'gm-quote', null, root), at = name[2] ? sentence.indexOf(name[2]) : -1;
-      q.appendChild(document.createTextNode('\u201c' + (at < 0 ? sentence : sentence.slice(0, at))));
-      if (at >= 0) {
-        el('mark', null, name[2], q);
-        q.appendChild(document.createTextNode(sentence.slice(at + name[2].length)));
-      }
-      q.appendChild(document.createTextNode('\u201d'));
+    var more = data.more && data.more[i] >= 0 ? data.lists[data.more[i]] : null;
+    if (more) { sourceList(data, i, more, name[2], root); return root; }
+    quote(data.sentences[data.s[i]], name[2], root, 'blockquote');
+    sourceLine(data.sources[data.src[i]], el('div', 'gm-source', null, root), 'link');
+    return root;
+  }
+
+  /* The sentence in quotes, the place's name in it marked. */
+  function quote(sentence, place, parent, tag) {
+    if (!sentence) { return; }
+    var q = el(tag, 'gm-quote', null, parent), at = place ? sentence.indexOf(place) : -1;
+    q.appendChild(document.createTextNode('\u201c' + (at < 0 ? sentence : sentence.slice(0, at))));
+    if (at >= 0) {
+      el('mark', null, place, q);
+      q.appendChild(document.createTextNode(sentence.slice(at + place.length)));
     }
-    var src = data.sources[data.src[i]], line = el('div', 'gm-source', null, root);
-    if (src[0]) { el('span', 'gm-title', src[0], line); }
-    if (src[1]) { line.appendChild(document.createTextNode(' \u00b7 ' + src[1])); }
-    if (src[2]) {  // http(s) only, checked in Python
-      line.appendChild(document.createTextNode(' \u00b7 '));
-      var a = el('a', null, 'link', line);
+    q.appendChild(document.createTextNode('\u201d'));
+  }
+
+  /* [title, published, url]: the title (linked when it has an http(s) URL, checked in Python,
+     as `label` when the title is shown apart) and the date. */
+  function sourceLine(src, line, label) {
+    if (src[0] && !(label === null && src[2])) { el('span', 'gm-title', src[0], line); }
+    if (src[2]) {
+      if (label) { line.appendChild(document.createTextNode(' \u00b7 ')); }
+      var a = el('a', null, label || src[0] || 'source', line);
       a.href = src[2]; a.target = '_blank'; a.rel = 'noopener noreferrer';
     }
-    return root;
+    if (src[1]) { line.appendChild(document.createTextNode((label ? ' \u00b7 ' : ' (') + src[1] + (label ? '' : ')'))); }
+  }
+
+  /* Every source of a site told several times: how many, the first and last report, and each
+     source's title, date and sentence. */
+  function sourceList(data, i, pairs, place, root) {
+    var box = el('div', 'gm-sources', null, root), days = [];
+    for (var j = 0; j < pairs.length; j += 2) { var day = data.sources[pairs[j]][1]; if (day) { days.push(day); } }
+    days.sort();
+    var n = data.ns[i];
+    el('div', 'gm-muted', n + ' sources' + (days.length ? ', first report ' + days[0] + ', last ' + days[days.length - 1] : ''), box);
+    var list = el('ol', null, null, box);
+    for (var k = 0; k < pairs.length; k += 2) {
+      var item = el('li', null, null, list);
+      sourceLine(data.sources[pairs[k]], item, null);
+      quote(data.sentences[pairs[k + 1]], place, item, 'div');
+    }
   }
 
   gm.aggregated = function (map, group, data) {
@@ -67,6 +95,29 @@
       for (var k = 0; k < n; k++) { if (data.d[k] >= 0) { dated++; if (shown[k]) { s++; } } }
       return { shown: s, dated: dated };
     };
+    var noun = data.noun || ['event', 'events'], ring = data.ring || null;
+    /* One site: a circle on the canvas, or its type's lettered pin (`pin`); larger for more
+       sources, ringed when data.ring says so; the popup is built when it opens. */
+    function site(k, pin) {
+      var ty = data.types[data.t[k]], told = data.ns ? data.ns[k] : 1, ringed = ring && ring.on[k];
+      var r = 5 + 5 * Math.sqrt(told - 1), mark;
+      if (pin) {
+        var d = Math.round(2 * r + 12), style = 'background:' + ty.color + ';color:' + ty.text +
+          ';width:' + d + 'px;height:' + d + 'px;line-height:' + d + 'px' + (ringed ? ';box-shadow:0 0 0 3px ' + ring.color : '');
+        mark = L.marker([data.lat[k], data.lon[k]], { riseOnHover: true, icon: L.divIcon({
+          className: 'geomap-site', iconSize: [d, d], html: '<span style="' + style + '"></span>'
+        }) });
+        mark.on('add', function () { var e = mark.getElement(); if (e) { e.firstChild.textContent = ty.glyph; } });
+      } else {
+        mark = L.circleMarker([data.lat[k], data.lon[k]], {
+          renderer: renderer, radius: r, color: ringed ? ring.color : '#fff', weight: ringed ? 3 : 1,
+          fillColor: ty.color, fillOpacity: told > 1 ? 0.6 : 0.9
+        });
+      }
+      var tip = ty.type + (told > 1 ? ', ' + told + ' sources' : '') + (ringed ? ', ' + ring.label : '');
+      mark.geomapIndex = k;
+      return mark.bindPopup(function () { return popupNode(data, k); }, gm.POPUP).bindTooltip(el('span', null, tip));
+    }
     function draw() {
       marks.clearLayers();
       if (!map.hasLayer(group)) { drawn.mode = 'off'; drawn.count = 0; return; }
@@ -78,22 +129,19 @@
         if (x >= x0 && x <= x1 && y >= y0 && y <= y1) { inView.push(k); }
       }
       if (inView.length <= DETAIL || z >= DETAIL_ZOOM) {
-        drawn.mode = 'detail';
-        inView.slice(0, 20000).forEach(function (k) {
-          var ty = data.types[data.t[k]];
-          L.circleMarker([data.lat[k], data.lon[k]], {
-            renderer: renderer, radius: 5, color: '#fff', weight: 1, fillColor: ty.color, fillOpacity: 0.9
-          }).bindPopup(function () { return popupNode(data, k); }, gm.POPUP).addTo(marks);
-        });
-        drawn.count = Math.min(inView.length, 20000);
+        drawn.mode = inView.length <= PINS ? 'pins' : 'detail';
+        var some = inView.slice(0, 20000);
+        if (data.ns) { some.sort(function (a, b) { return data.ns[b] - data.ns[a]; }); }  // small ones on top
+        some.forEach(function (k) { site(k, drawn.mode === 'pins').addTo(marks); });
+        drawn.count = some.length;
         return;
       }
       var cells = new Map();
       inView.forEach(function (k) {
         var key = Math.floor(px[k] * scale / CELL) + ':' + Math.floor(py[k] * scale / CELL);
         var c = cells.get(key);
-        if (!c) { c = { n: 0, x: 0, y: 0, types: {} }; cells.set(key, c); }
-        c.n++; c.x += px[k] * scale; c.y += py[k] * scale;
+        if (!c) { c = { n: 0, told: 0, x: 0, y: 0, types: {} }; cells.set(key, c); }
+        c.n++; c.told += data.ns ? data.ns[k] : 1; c.x += px[k] * scale; c.y += py[k] * scale;
         c.types[data.t[k]] = (c.types[data.t[k]] || 0) + 1;
       });
       drawn.mode = 'grid'; drawn.count = cells.size;
@@ -105,8 +153,9 @@
         var circle = L.marker(at, { icon: L.divIcon({
           className: 'geomap-cluster geomap-cell', iconSize: [size, size],
           html: '<div style="border-color:' + ty.color + '"><span>' + (c.n >= 10000 ? Math.round(c.n / 1000) + 'k' : c.n) + '</span></div>'
-        }) }).bindTooltip(c.n + ' event' + (c.n === 1 ? '' : 's') + ', most of them ' + ty.type + ': click to zoom in',
-                          { direction: 'top' });
+        }) }).bindTooltip(el('span', null, c.n + ' ' + noun[c.n === 1 ? 0 : 1] +
+                          (data.ns ? ' (' + c.told + ' sources)' : '') + ', most of them ' + ty.type +
+                          ': click to zoom in'), { direction: 'top' });  // a text node: the type is the data's
         circle.geomapCount = c.n;
         circle.on('click', function () { map.setView(at, Math.min(z + 2, DETAIL_ZOOM)); });
         circle.addTo(marks);
