@@ -8,7 +8,9 @@
     python benchmarks/bench_store.py --n 200    # quicker
 
 and, with ``--map-events N``, a map from a store of N event rows (``--base`` articles parsed once,
-then copied inside the SQLite file) against the same events from a GeoParquet file:
+then copied inside the SQLite file) against the same events from a GeoParquet file, with
+``--incidents`` against the store's events map too; each in wall-clock and CPU seconds (the
+CPU seconds vary far less on a machine shared with other work):
 
     python benchmarks/bench_store.py --map-events 100000
 """

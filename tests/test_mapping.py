@@ -629,6 +629,8 @@ def test_aggregated_view_lists_every_source_of_a_site_told_twice():
     assert aggregated_layer(small) is None  # a small map keeps its markers
     m = make_map(_frame(rows), tiles=None, aggregate=True)
     layer = aggregated_layer(m)
+    assert "ns" not in layer.data  # an events map lists no sources unless asked
+    layer.list_sources()
     assert layer.ring({"twice"}, color="#ff7f00", label="new") == 1
     layer.name_sites("incident", "incidents", "Incidents (2)")
     html = map_html(m)
@@ -644,5 +646,7 @@ def test_aggregated_view_lists_every_source_of_a_site_told_twice():
     ]
     assert ">Incidents (2)</" in html or '"Incidents (2)"' in html
     # without a site told twice the payload carries no per-site sources
-    alone = _aggregated_payload(map_html(make_map(_frame(rows[1:]), tiles=None, aggregate=True)))
-    assert "ns" not in alone and "lists" not in alone and "ring" not in alone
+    alone = make_map(_frame(rows[1:]), tiles=None, aggregate=True)
+    aggregated_layer(alone).list_sources()
+    data = _aggregated_payload(map_html(alone))
+    assert "ns" not in data and "lists" not in data and "ring" not in data

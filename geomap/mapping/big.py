@@ -8,10 +8,11 @@ distinct names, sentences and sources), so 100,000 events stay a page of a few t
 draws each as a circle on one canvas (or, when few are in view, as its type's lettered pin) whose
 popup it builds from text nodes (never HTML).
 
-A site told by several sources (``n_sources``, e.g. an incident of an event store) is drawn
-larger, its area growing with the number of sources, and its popup lists every source of its
-``sources`` column: the article's title and link, its date and the sentence cited.
-:meth:`AggregatedEvents.ring` rings chosen sites (a store's last update) and
+After :meth:`AggregatedEvents.list_sources` (an event store's incidents), a site told by
+several sources (``n_sources``) is drawn larger, its area growing with the number of sources,
+and its popup lists every source of its ``sources`` column: the article's title and link, its
+date and the sentence cited. :meth:`AggregatedEvents.ring` rings chosen sites (a store's last
+update) and
 :meth:`AggregatedEvents.name_sites` names what the sites are ("incident") in the layer control
 and the tooltips.
 """
@@ -37,9 +38,11 @@ SENTENCE_CHARS = 300
 class _Table:
     """Distinct values and the index of each (keeps repeated titles and sentences once)."""
 
-    def __init__(self) -> None:
+    def __init__(self, values: list[Any] | None = None) -> None:
         self.index: dict[Any, int] = {}
         self.values: list[Any] = []
+        for value in values or ():
+            self.add(value)
 
     def add(self, value: Any) -> int:
         key = tuple(value) if isinstance(value, list) else value
@@ -64,8 +67,8 @@ def columns(rows: list[dict[str, Any]], symbols: dict[str, Symbol]) -> dict[str,
     """The compact payload of placed event-site rows (see the module doc)."""
     types = sorted({r["event_type"] for r in rows})
     type_index = {t: i for i, t in enumerate(types)}
-    dates, names, sentences, sources, lists = _Table(), _Table(), _Table(), _Table(), _Table()
-    lat, lon, t, d, n, s, src, conf, inferred, ns, more = [], [], [], [], [], [], [], [], [], [], []
+    dates, names, sentences, sources = _Table(), _Table(), _Table(), _Table()
+    lat, lon, t, d, n, s, src, conf, inferred = [], [], [], [], [], [], [], [], []
     for r in rows:
         lat.append(round(r["_lat"], 4))
         lon.append(round(r["_lon"], 4))
@@ -94,17 +97,6 @@ def columns(rows: list[dict[str, Any]], symbols: dict[str, Symbol]) -> dict[str,
         c = popup.number(r.get("confidence"))
         conf.append(-1 if c is None or c != c else round(min(max(c, 0.0), 1.0) * 100))
         inferred.append(1 if popup.text(r.get("date_basis")) in popup.DATE_BASIS and iso else 0)
-        ns.append(max(popup.integer(r.get("n_sources"), 1), 1))
-        told = popup.source_list(popup.text(r.get("sources"))) if ns[-1] > 1 else []
-        # every source as [source, sentence] index pairs, flat; -1: the row's own source only
-        more.append(
-            lists.add(
-                [i for x in told for i in (_source(sources, x), sentences.add(_clip(popup.text(x.get("sentence")))))]
-            )
-            if len(told) > 1
-            else -1
-        )
-    several = {"ns": ns, "more": more, "lists": lists.values} if any(k > 1 for k in ns) else {}
     return {
         "types": [
             {"type": k, "color": symbols[k].color, "text": symbols[k].text, "glyph": symbols[k].glyph} for k in types
@@ -124,8 +116,23 @@ def columns(rows: list[dict[str, Any]], symbols: dict[str, Symbol]) -> dict[str,
         "sources": sources.values,
         "check": round(popup.CHECK_BELOW * 100),
         "noun": ["event", "events"],
-        **several,
     }
+
+
+def source_columns(rows: list[dict[str, Any]], data: dict[str, Any]) -> None:
+    """Add to the payload ``data`` of ``rows`` each site's number of sources (``ns``) and, for a
+    site several sources tell, every one of them (``more``: an index into ``lists`` of flat
+    [source, sentence] index pairs into the payload's tables; -1: the site's own source only)."""
+    sources, sentences, lists = _Table(data["sources"]), _Table(data["sentences"]), _Table()
+    ns, more = [], []
+    for r in rows:
+        ns.append(max(popup.integer(r.get("n_sources"), 1), 1))
+        told = popup.source_list(popup.text(r.get("sources"))) if ns[-1] > 1 else []
+        pairs = [i for x in told for i in (_source(sources, x), sentences.add(_clip(popup.text(x.get("sentence")))))]
+        more.append(lists.add(pairs) if len(told) > 1 else -1)
+    data.update(sources=sources.values, sentences=sentences.values)
+    if any(k > 1 for k in ns):
+        data.update(ns=ns, more=more, lists=lists.values)
 
 
 def aggregated_layer(m: folium.Map) -> AggregatedEvents | None:
@@ -145,6 +152,12 @@ class AggregatedEvents(MapElement):
         self._name = "GeomapAggregated"
         self.data = columns(rows, symbols)
         self.keys = [popup.text(r.get("event_id")) for r in rows]
+        self._rows = rows
+
+    def list_sources(self) -> None:
+        """Size each site by its number of sources and list every source in its popup (off by
+        default: it adds a few tens of bytes a source to the page)."""
+        source_columns(self._rows, self.data)
 
     def ring(self, keys: set[str], *, color: str, label: str) -> int:
         """Ring the sites whose ``event_id`` is in ``keys`` (``label`` in their tooltip); returns

@@ -59,6 +59,7 @@ def add_store_layers(m: folium.Map, events: gpd.GeoDataFrame, *, incidents: bool
     layer = aggregated_layer(m) if incidents else None
     if layer is not None:
         new = set(sites.loc[sites["new"].astype(bool), "event_id"]) if "new" in sites else set()
+        layer.list_sources()
         layer.ring(new, color=NEW_COLOR, label="new or grown in the last update")
         layer.name_sites("incident", "incidents", f"Incidents by number of sources ({len(layer.keys)})")
     elif incidents:
