@@ -238,11 +238,11 @@ def main() -> None:
         map_benchmark(args.map_events, args.base)
         return
     import geomap
+    from geomap.batch import parse_batch
     from geomap.records import Article
     from geomap.scale import Settings
     from geomap.store import update_store
     from geomap.store.frames import incidents_as_events, read_table
-    from geomap.store.parse import parse_each
 
     gp = geomap.get_geoparser()
     gp.nlp("warm up the model in Baghdad.")
@@ -257,7 +257,9 @@ def main() -> None:
         second, s2 = timed(lambda: update_store(store, [str(wire)], geoparser=gp))
         assert s2.run_id is None
         alone_articles = [Article(text=r["text"], doc_id=f"x{i}", published=None) for i, r in enumerate(extra_records)]
-        alone, _ = timed(lambda: parse_each(alone_articles, settings=Settings(), geoparser=gp))
+        alone, _ = timed(
+            lambda: parse_batch(alone_articles, settings=Settings(), geoparser=gp, merge=False, warn=False)
+        )
         add, s3 = timed(lambda: update_store(store, [str(extra)], geoparser=gp))
         size = store.stat().st_size
         read_events, events = timed(lambda: read_table(store, "events"))

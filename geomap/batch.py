@@ -91,6 +91,8 @@ def parse_batch(
     progress: Callable[[int], None] | None = None,
     on_skip: OnSkip | None = None,
     min_parallel: int | None = None,
+    merge: bool = True,
+    warn: bool = True,
 ) -> list[Document]:
     """Parse ``articles`` (see the module's steps) and return their documents in input order.
 
@@ -99,15 +101,19 @@ def parse_batch(
     forked workers. ``jobs`` worker processes parse a batch of at least ``min_parallel``
     articles (default :data:`geomap.scale.parallel.MIN_PARALLEL`); fewer are parsed here.
     ``progress(n)`` is called as articles are done. An article spaCy cannot process is skipped:
-    ``on_skip(article, reason)`` is called, else a warning naming it is logged.
+    ``on_skip(article, reason)`` is called, else a warning naming it is logged. ``merge=False``
+    keeps every article's events (the living store merges them into incidents instead), and
+    ``warn=False`` leaves the undated-articles warning to the caller.
     """
     settings = settings or Settings()
     articles = prepare_articles(articles)
-    warn_undated(articles)
+    if warn:
+        warn_undated(articles)
+    finish = dedupe_documents if merge else list
     jobs = effective_jobs(jobs, len(articles), min_parallel=min_parallel)
     if jobs == 1:
         gp = geoparser or settings.load()
-        return dedupe_documents(gp.parse_articles(articles, progress=progress, on_skip=on_skip))
+        return finish(gp.parse_articles(articles, progress=progress, on_skip=on_skip))
     by_id = {a.doc_id: a for a in articles}
     documents: list[Document] = []
     with GeoparserPool(jobs, settings, geoparser=geoparser) as pool:
@@ -120,4 +126,4 @@ def parse_batch(
             documents.extend(chunk_docs)
             if progress:
                 progress(len(chunk_docs) + len(skipped))
-    return dedupe_documents(documents)
+    return finish(documents)

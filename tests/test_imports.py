@@ -205,13 +205,13 @@ def test_a_circle_closed_inside_a_function_is_found(tmp_path, monkeypatch):
 
 #: Layers that must not reach up into the public front door (``geomap.api``, which the command
 #: line and users call): what they need of the batch path lives in ``geomap.batch``.
-BELOW_API = ("geomap.scale", "geomap.batch", "geomap.settings", "geomap.pipeline")
+BELOW_API = ("geomap.scale", "geomap.batch", "geomap.settings", "geomap.pipeline", "geomap.store")
 
 
 def test_the_layers_below_the_api_do_not_import_it():
     graph = _graph()
     below = [m for m in graph if any(m == p or m.startswith(p + ".") for p in BELOW_API)]
-    assert "geomap.scale.run" in below and "geomap.scale.parallel" in below
+    assert "geomap.scale.run" in below and "geomap.store.update" in below
     assert [m for m in below if "geomap.api" in graph[m]] == []
 
 

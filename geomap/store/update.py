@@ -16,14 +16,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from geomap.batch import parse_batch
 from geomap.records import Article
-from geomap.scale.parallel import Settings
 from geomap.scale.partitions import RecordError
+from geomap.settings import Settings
 from geomap.store import write
 from geomap.store.db import discard, write_transaction
 from geomap.store.ingest import read_items
 from geomap.store.keys import article_key
-from geomap.store.parse import parse_each
 
 log = logging.getLogger("geomap")
 
@@ -148,7 +148,17 @@ def update_store(
             errors.append(RecordError(article.source_path or article.doc_id, article.doc_id, reason))
 
         documents = (
-            parse_each(new, settings=settings, jobs=jobs, geoparser=geoparser, progress=progress, on_skip=skipped)
+            # each article on its own: events told twice become incidents (below), not one event
+            parse_batch(
+                new,
+                settings=settings,
+                jobs=jobs,
+                geoparser=geoparser,
+                progress=progress,
+                on_skip=skipped,
+                merge=False,
+                warn=False,
+            )
             if new
             else []
         )
