@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from geomap.resolve import FEATURES, Weights
+from geomap.resolve import CONFIDENCE_FEATURES, FEATURES, Weights
+from geomap.resolve.features import CONFIDENCE_ONLY
 from geomap.resolve.training import build_model, main
 from geomap.tools import provenance as prov
 
@@ -36,7 +37,10 @@ def test_a_fit_on_a_tiny_corpus_loads_as_weights(fitted):
     w = Weights.read(path)
     assert out["features"] == list(FEATURES)
     assert w.coef == tuple(out["coef"]) and w.coef != Weights().coef  # fitted, not the defaults
-    assert w.confidence is not None and len(w.confidence) == len(out["confidence"]["coef"]) + 1
+    assert w.confidence is not None and w.confidence.to_json() == out["confidence"]
+    assert out["confidence"]["features"] == list(CONFIDENCE_FEATURES)
+    # the confidence model's own features get no ranking weight
+    assert [out["coef"][FEATURES.index(f)] for f in CONFIDENCE_ONLY] == [0.0] * len(CONFIDENCE_ONLY)
     gold = [t for line in TINY.read_text(encoding="utf-8").splitlines() for t in json.loads(line)["toponyms"]]
     assert out["n_lists"] == {"tiny": len(gold)}  # one list for every gold toponym with coordinates
 
@@ -76,6 +80,38 @@ def test_command_line_keeps_file_names_only():
 
 def test_outside_a_checkout_the_commit_is_unknown(tmp_path):
     assert prov.git_commit(tmp_path) == (prov.UNKNOWN, None)
+
+
+def test_a_confidence_model_fitted_on_hand_made_corpora_separates_right_from_wrong():
+    import numpy as np
+
+    from geomap.resolve.training import RankingList, fit_confidence
+
+    rng = np.random.default_rng(0)
+    w = np.array(Weights().coef)
+    lead = FEATURES.index("pair")
+
+    def lists(n: int, noise: float) -> list[RankingList]:
+        out = []
+        for _ in range(n):
+            # two candidates; the one "pair" favours is right unless noise flips it
+            x = np.zeros((2, len(FEATURES)))
+            x[0, lead] = rng.uniform(0.0, 1.0)
+            right = rng.uniform() > noise * (1.0 - x[0, lead])
+            out.append(RankingList(x, np.array([right, not right])))
+        return out
+
+    parts = {("a", "gold"): lists(300, 0.8), ("b", "gold"): lists(300, 0.6), ("c", "found"): lists(300, 0.7)}
+    for form, calibration in (("trees", "platt"), ("trees", "isotonic"), ("logistic", "none")):
+        model = fit_confidence(parts, w, form=form, calibration=calibration)
+        assert model.kind == form and model.calibration["kind"] == calibration
+        z = np.zeros(len(CONFIDENCE_FEATURES))
+        weak, strong = z.copy(), z.copy()
+        for row, lead_value in ((weak, 0.05), (strong, 0.95)):
+            row[CONFIDENCE_FEATURES.index("pair")] = lead_value
+            row[CONFIDENCE_FEATURES.index("top_logit")] = w[lead] * lead_value
+            row[CONFIDENCE_FEATURES.index("margin")] = w[lead] * lead_value
+        assert model.probability(list(strong)) > model.probability(list(weak)) + 0.2
 
 
 def test_a_missing_corpus_is_one_line(capsys):

@@ -22,7 +22,7 @@ The package, one job a module:
   town and state words);
 - :mod:`~geomap.resolve.candidates`: a mention's gazetteer candidates;
 - :mod:`~geomap.resolve.features`: the ranker's and the confidence model's features;
-- :mod:`~geomap.resolve.confidence`: the weights of both (``geomap/nlp/ranker.json``);
+- :mod:`~geomap.resolve.confidence`: the weights of both and the confidence model (``geomap/nlp/ranker.json``);
 - :mod:`~geomap.resolve.ranking`: :class:`Resolver`, the scoring rounds;
 - :mod:`~geomap.resolve.training`: fitting the weights on gold corpora
   (``python -m geomap.resolve.training``; imported on demand, it needs numpy).

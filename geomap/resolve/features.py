@@ -39,7 +39,9 @@ from geomap.tools.distance import place_km
 #: - ``town_word``/``town_sentence``: the text calls this name a town ("the town of X", "X city") or
 #:   talks of towns in its sentence (population, incorporated, county seat), for towns;
 #: - ``state_word``: "the state of X", "X province", for first-level regions;
-#: - ``biggest_town``: the most populous town of the name.
+#: - ``biggest_town``: the most populous town of the name;
+#: - the last ones, :data:`CONFIDENCE_ONLY`, for the confidence model alone (the ranker gives them
+#:   no weight): what kind of text it is and where the candidate stands against its focus.
 FEATURES = (
     "country",
     "continent",
@@ -63,7 +65,26 @@ FEATURES = (
     "town_sentence",
     "state_word",
     "biggest_town",
+    "doc_words",
+    "doc_names",
+    "doc_any_country",
+    "focus_share",
+    "abroad",
+    "abroad_small",
+    "off_state",
 )
+#: Features the ranker never weighs (:func:`geomap.resolve.training.fit` holds them at 0) and the
+#: confidence model reads, so that its probabilities carry across kinds of text:
+#: - ``doc_words``, ``doc_names``: the text's length (``log10(words + 1) / 4``) and how many names
+#:   it places (``log(1 + names) / 4``): a tweet gives fewer cues than a report;
+#: - ``doc_any_country``: some unambiguous name vouches for a country; ``focus_share``: the share
+#:   of those votes that go to the most voted country (1: the text is about one country);
+#: - ``abroad``: at least two unambiguous names vouch for the text's countries and none for the
+#:   candidate's (its countries, regions, demonyms and containers are elsewhere);
+#: - ``abroad_small``: ``abroad`` for a town, county or site, the more so the smaller it is
+#:   (``1 - log10(population + 1) / 7``);
+#: - ``off_state``: the text names a state or province and this town or county lies in none.
+CONFIDENCE_ONLY = FEATURES[FEATURES.index("doc_words") :]
 #: The kind feature of each place kind (sites and airports are facilities).
 KIND_FEATURE = {
     "country": "country",
@@ -118,6 +139,7 @@ CONFIDENCE_FEATURES = (
     "city_population",
     "proximity",
     "hint_country",
+    *CONFIDENCE_ONLY,
     *READING,
 )
 #: A score margin over the second candidate counts up to this much (a lone candidate has it).
@@ -238,6 +260,9 @@ def candidate_features(
             )
         ]
 
+    document = _document_features(text, groups, country_votes)
+    states = admin_named
+
     def feats(key: str, p: Place, picks: dict[str, Place] | None) -> list[float]:
         m = mentions[groups[key][0]]
         hint = m.hint or NO_HINT
@@ -284,9 +309,32 @@ def candidate_features(
         elif picks and p.kind not in AREAS:
             # Nor about a sea: only for places with a meaningful point.
             f["proximity"] = _proximity(p, [q for k, q in picks.items() if k != key])
+        f.update(document)
+        town = p.kind not in AREAS + ("admin1",)
+        if total_votes >= _FOCUS_EVIDENCE and not country_votes.get(p.country_code):
+            f["abroad"] = 1.0
+            f["abroad_small"] = (1.0 - min(size, 1.0)) if town else 0.0
+        if states and town and p.admin1_code not in states:
+            f["off_state"] = 1.0
         return [f[name] for name in FEATURES]
 
     return groups, cands, feats
+
+
+#: How many name mentions must vouch for the text's countries before a candidate in none of them
+#: counts as abroad.
+_FOCUS_EVIDENCE = 2
+
+
+def _document_features(text: str, groups: dict[str, list[int]], country_votes) -> dict[str, float]:
+    """The document's own :data:`CONFIDENCE_ONLY` features (the same for every candidate)."""
+    total = sum(country_votes.values())
+    return {
+        "doc_words": math.log10(len(text.split()) + 1) / 4,
+        "doc_names": math.log1p(len(groups)) / 4,
+        "doc_any_country": float(total > 0),
+        "focus_share": max(country_votes.values()) / total if total else 0.0,
+    }
 
 
 def _is_own_name(key: str, p: Place) -> bool:

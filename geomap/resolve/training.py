@@ -8,10 +8,12 @@ Each gold toponym with coordinates gives one training list: the gazetteer candid
 span with their features (:data:`geomap.resolve.FEATURES`), computed with the rest of the
 document as context (the recognizer's other places); the right ones are those within 161 km of
 the gold point. The weights maximise the softmax probability of the right candidates
-(L2-regularised, Adam in numpy); a Platt scaling of the top candidate's log-odds then maps
-scores to calibrated confidences; a logistic model over :data:`geomap.resolve.CONFIDENCE_FEATURES`
-(how far the top candidate leads, what kind of place it is, what evidence it has) then gives
-the probability that the top candidate is right.
+(L2-regularised, Adam in numpy; the :data:`geomap.resolve.features.CONFIDENCE_ONLY` features stay
+at 0). The confidence model (:class:`geomap.resolve.confidence.ConfidenceModel`: gradient-boosted
+trees or a logistic model over :data:`geomap.resolve.CONFIDENCE_FEATURES`, then a calibration step
+fitted on out-of-corpus predictions) gives the probability that the top candidate is right; it is
+fitted on the gold spans and the recognizer's found names of the fully annotated corpora.
+``--confidence-form`` and ``--calibration`` pick its form; ``--leave-one-out`` compares them all.
 
 Every corpus weighs the same in the fit, whatever its size, so that no one kind of text (local
 US news, tweets, encyclopaedia passages) decides the weights. ``--leave-one-out`` fits on all
@@ -33,8 +35,8 @@ from geomap.errors import GeomapError, InputError
 from geomap.eval.corpus import corpus_name, read_corpus, select
 from geomap.eval.metrics import ACC_KM, haversine_km
 from geomap.io import atomic
-from geomap.resolve.confidence import RANKER_FILE, Weights
-from geomap.resolve.features import CONFIDENCE_FEATURES, FEATURES, READING, confidence_features
+from geomap.resolve.confidence import RANKER_FILE, ConfidenceModel, Weights
+from geomap.resolve.features import CONFIDENCE_FEATURES, CONFIDENCE_ONLY, FEATURES, READING, confidence_features
 from geomap.tools.provenance import provenance
 
 __all__ = [
@@ -155,11 +157,13 @@ def fit(corpora: list[list[RankingList]], *, l2: float = 1e-3, steps: int = 1500
     seen = np.where(M[..., None], X, np.nan)
     informative = (np.nanmax(seen, axis=1) - np.nanmin(seen, axis=1) > 0).any(axis=0)
     decay = np.where(informative, l2, 0.0)
+    # The confidence model's own features get no ranking weight (they stay at the default 0).
+    free = np.array([name not in CONFIDENCE_ONLY for name in FEATURES], dtype=float)
     for step in range(1, steps + 1):
         p = _probs(X, M, w)
         q = p * Y
         q /= q.sum(axis=1, keepdims=True)  # posterior over the right candidates
-        grad = np.einsum("n,nk,nkf->f", share, p - q, X) + decay * w
+        grad = (np.einsum("n,nk,nkf->f", share, p - q, X) + decay * w) * free
         m = 0.9 * m + 0.1 * grad
         v = 0.999 * v + 0.001 * grad**2
         w -= lr * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
@@ -180,15 +184,33 @@ def _tops(lists: list[RankingList], w: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return np.array(zs).reshape(-1, len(CONFIDENCE_FEATURES)), np.array(ys)
 
 
-def fit_confidence(corpora: list[list[RankingList]], w: np.ndarray, *, l2: float = 1.0) -> tuple[float, ...]:
-    """Logistic regression (Newton's method, L2) of "the top candidate is right" on the
-    ranking's :data:`CONFIDENCE_FEATURES`, every corpus weighing the same; coefficients, then
-    the intercept."""
-    parts = [_tops(lists, w) for lists in corpora]
-    Z = np.vstack([z for z, _ in parts])
-    t = np.concatenate([y for _, y in parts])
-    share = np.concatenate([np.full(len(y), 1.0 / max(len(y), 1)) for _, y in parts])
-    share *= len(share) / share.sum()
+#: The confidence model's forms and calibrations, compared leave one corpus out
+#: (``--leave-one-out``); the first of each is shipped (see docs/accuracy-results.md, round 7).
+CONFIDENCE_FORMS = ("trees", "logistic")
+CALIBRATIONS = ("none", "platt", "isotonic")
+#: Features that may only lower the confidence (monotone in the trees).
+LOWERING = ("abroad", "abroad_small", "off_state", "inexact_name")
+#: The trees: few and shallow, with big leaves, so that no one corpus's quirks make a leaf.
+TREES = {"max_iter": 150, "max_depth": 3, "learning_rate": 0.05, "min_samples_leaf": 40, "l2_regularization": 1.0}
+
+
+def _stack(parts: dict[str, list[tuple[np.ndarray, np.ndarray]]]):
+    """Rows, labels and weights of every part, each (corpus, kind of list) weighing the same."""
+    Z, t, share = [], [], []
+    for tops in parts.values():
+        for z, y in tops:
+            if len(y):
+                Z.append(z)
+                t.append(y)
+                share.append(np.full(len(y), 1.0 / len(y)))
+    if not Z:
+        raise InputError("nothing to fit the confidence model on: no name has a candidate")
+    share = np.concatenate(share)
+    return np.vstack(Z), np.concatenate(t), share * len(share) / share.sum()
+
+
+def _logistic(Z: np.ndarray, t: np.ndarray, share: np.ndarray, l2: float, free: np.ndarray | None = None):
+    """Weighted L2 logistic regression by Newton's method: coefficients, then the intercept."""
     A = np.hstack([Z, np.ones((len(Z), 1))])
     beta = np.zeros(A.shape[1])
     penalty = np.full(A.shape[1], l2)
@@ -201,54 +223,162 @@ def fit_confidence(corpora: list[list[RankingList]], w: np.ndarray, *, l2: float
         beta -= step
         if np.abs(step).max() < 1e-8:
             break
-    return tuple(float(b) for b in beta)
+    return beta
+
+
+def _fit_form(parts, form: str) -> ConfidenceModel:
+    """The uncalibrated model of ``form`` on ``parts`` (see :func:`fit_confidence`)."""
+    Z, t, share = _stack(parts)
+    if form == "logistic":
+        beta = _logistic(Z, t, share, l2=1.0)
+        return ConfidenceModel("logistic", {"coef": [float(b) for b in beta[:-1]], "intercept": float(beta[-1])})
+    if form != "trees":
+        raise InputError(f"unknown confidence model form {form!r} (choose from {', '.join(CONFIDENCE_FORMS)})")
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    model = HistGradientBoostingClassifier(
+        **TREES, monotonic_cst=[-1 if f in LOWERING else 0 for f in CONFIDENCE_FEATURES], random_state=0
+    )
+    model.fit(Z, t, sample_weight=share)
+    return ConfidenceModel("trees", export_trees(model))
+
+
+def export_trees(model) -> dict:
+    """The node arrays of a fitted binary scikit-learn ``HistGradientBoostingClassifier`` (its
+    leaves' values already carry the learning rate)."""
+    trees = []
+    for (predictor,) in model._predictors:
+        n = predictor.nodes
+        leaf = n["is_leaf"].astype(bool)
+        trees.append(
+            {
+                "feature": np.where(leaf, 0, n["feature_idx"].astype(int)).tolist(),
+                "threshold": [round(float(v), 9) for v in n["num_threshold"]],
+                "left": np.where(leaf, -1, n["left"].astype(int)).tolist(),
+                "right": np.where(leaf, -1, n["right"].astype(int)).tolist(),
+                "value": [round(float(v), 9) for v in n["value"]],
+            }
+        )
+    return {"init": float(np.ravel(model._baseline_prediction)[0]), "trees": trees}
+
+
+def _calibration(parts, form: str, kind: str) -> dict:
+    """A calibration map of ``form``'s log-odds, fitted on out-of-corpus predictions: each
+    corpus's rows scored by a model fitted on the other corpora, each corpus weighing the same.
+    That is the situation of text geomap has never seen, so the map learns how much less sure
+    the model should be there than on its own training rows."""
+    if kind == "none":
+        return {"kind": "none"}
+    names = sorted({corpus for corpus, _ in parts})
+    if len(names) < 2:
+        return {"kind": "none"}
+    logits, labels, shares = [], [], []
+    for held in names:
+        model = _fit_form({k: v for k, v in parts.items() if k[0] != held}, form)
+        for key, tops in parts.items():
+            if key[0] != held:
+                continue
+            for z, y in tops:
+                if len(y):
+                    logits.append(np.array([model.log_odds(row) for row in z]))
+                    labels.append(y)
+                    shares.append(np.full(len(y), 1.0 / len(y)))
+    x, t = np.concatenate(logits), np.concatenate(labels)
+    share = np.concatenate(shares)
+    share *= len(share) / share.sum()
+    if kind == "platt":
+        a, b = _logistic(x[:, None], t, share, l2=1e-6)
+        return {"kind": "platt", "a": round(float(a), 6), "b": round(float(b), 6)}
+    if kind != "isotonic":
+        raise InputError(f"unknown calibration {kind!r} (choose from {', '.join(CALIBRATIONS)})")
+    from sklearn.isotonic import IsotonicRegression
+
+    iso = IsotonicRegression(out_of_bounds="clip", y_min=0.01, y_max=0.99).fit(x, t, sample_weight=share)
+    return {
+        "kind": "isotonic",
+        "x": [round(float(v), 6) for v in iso.X_thresholds_],
+        "y": [round(float(v), 6) for v in iso.y_thresholds_],
+    }
+
+
+def fit_confidence(
+    parts: dict[tuple[str, str], list[RankingList]],
+    w: np.ndarray,
+    *,
+    form: str = CONFIDENCE_FORMS[0],
+    calibration: str = CALIBRATIONS[0],
+) -> ConfidenceModel:
+    """The confidence model: "the top candidate is right" from the ranking's
+    :data:`CONFIDENCE_FEATURES`, fitted on ``parts`` ((corpus, "gold" or "found") -> its lists),
+    every part weighing the same, then its calibration (:func:`_calibration`)."""
+    tops = {key: [_tops(lists, w)] for key, lists in parts.items()}
+    model = _fit_form(tops, form)
+    return ConfidenceModel(model.kind, model.params, _calibration(tops, form, calibration))
 
 
 def fit_weights(
-    corpora: list[list[RankingList]], found: list[list[RankingList]] | None = None, ranker: Weights | None = None
+    corpora: dict[str, list[RankingList]],
+    found: dict[str, list[RankingList]] | None = None,
+    ranker: Weights | None = None,
+    **confidence,
 ) -> Weights:
-    """Ranker weights fitted on ``corpora`` (a list of lists per corpus, from gold spans), or
-    ``ranker``'s kept, and the confidence model on those and ``found`` (per corpus, the names the
-    recognizer found)."""
-    w = np.array(ranker.coef) if ranker is not None else fit(corpora)
-    return Weights(coef=tuple(float(c) for c in w), confidence=fit_confidence(corpora + (found or []), w))
+    """Ranker weights fitted on ``corpora`` (corpus name -> its lists, from gold spans), or
+    ``ranker``'s kept, and the confidence model on those and ``found`` (corpus name -> the lists
+    of the names the recognizer found); ``confidence``: :func:`fit_confidence`'s options."""
+    w = np.array(ranker.coef) if ranker is not None else fit(list(corpora.values()))
+    # Only fully annotated corpora (those with found names) teach the confidence model: a corpus
+    # of one ambiguous name a passage (Hu2014, Ju2016) would teach it that short texts are wrong.
+    full = set(found) if found else set(corpora)
+    parts = {(name, "gold"): lists for name, lists in corpora.items() if name in full}
+    parts |= {(name, "found"): lists for name, lists in (found or {}).items()}
+    return Weights(coef=tuple(float(c) for c in w), confidence=fit_confidence(parts, w, **confidence))
 
 
 def score_lists(lists: list[RankingList], weights: Weights) -> dict[str, float]:
-    """Acc@161 of the top candidates (lists without candidates are misses) and the ROC-AUC and
-    Brier score of the confidence over lists with candidates."""
-    from geomap.eval.metrics import calibration_scores
+    """Acc@161 of the top candidates (lists without candidates are misses), and over lists with
+    candidates the confidence's ROC-AUC, Brier score, expected calibration error and the rates
+    of the "check this" flag (``flags_wrong``, ``flags_right``)."""
+    from geomap.eval.metrics import calibration_scores, flag_scores
+    from geomap.records import CHECK_BELOW
 
     Z, right = _tops(lists, np.array(weights.coef))
-    conf = [_confidence(weights, z) for z in Z]
-    cal = calibration_scores(list(zip(conf, right.astype(bool).tolist())))
+    pairs = list(zip([weights.confidence.probability(z) for z in Z], right.astype(bool).tolist()))
+    cal = calibration_scores(pairs)
+    flags = flag_scores(pairs, CHECK_BELOW)
     return {
         "n": len(lists),
         "acc161": float(right.sum()) / max(len(lists), 1),
         "roc_auc": cal.roc_auc,
         "brier": cal.brier,
+        "ece": cal.ece,
+        "flags_wrong": flags.flags_wrong,
+        "flags_right": flags.flags_right,
     }
 
 
-def _confidence(weights: Weights, z: np.ndarray) -> float:
-    beta = np.array(weights.confidence)
-    return float(1 / (1 + np.exp(-np.clip(z @ beta[:-1] + beta[-1], -30, 30))))
-
-
 def leave_one_out(
-    data: dict[str, list[RankingList]], found: dict[str, list[RankingList]] | None = None
-) -> dict[str, dict[str, float]]:
+    data: dict[str, list[RankingList]],
+    found: dict[str, list[RankingList]] | None = None,
+    *,
+    keep: Weights | None = None,
+    **confidence,
+) -> dict[str, dict]:
     """For each corpus: the scores of weights fitted on all the others (resolution of the gold
-    spans; with ``found``, also the confidence's ROC-AUC over the names the recognizer found)."""
+    spans; with ``found``, also the confidence's figures over the names the recognizer found,
+    under ``"found"``). ``keep``: keep these ranker weights, fit the confidence model only;
+    ``confidence``: :func:`fit_confidence`'s options."""
     found = found or {}
     out = {}
     for name, lists in data.items():
         weights = fit_weights(
-            [d for other, d in data.items() if other != name], [d for other, d in found.items() if other != name]
+            {other: d for other, d in data.items() if other != name},
+            {other: d for other, d in found.items() if other != name},
+            ranker=keep,
+            **confidence,
         )
         out[name] = score_lists(lists, weights)
         if name in found:
-            out[name]["found_roc_auc"] = score_lists(found[name], weights)["roc_auc"]
+            out[name]["found"] = score_lists(found[name], weights)
     return out
 
 
@@ -262,6 +392,8 @@ def build_model(
     gold_spans_only: tuple[str, ...] = (),
     keep_ranker: bool = False,
     passes: int = 0,
+    form: str = CONFIDENCE_FORMS[0],
+    calibration: str = CALIBRATIONS[0],
 ) -> dict:
     """Fit the ranker (or, with ``keep_ranker``, keep the shipped one) and the confidence model on
     ``corpora`` and return the JSON object of ``geomap/nlp/ranker.json``, with its ``provenance``
@@ -271,7 +403,8 @@ def build_model(
     text. With ``passes`` = 0 those picks come from the resolver's present weights (the shipped
     ones); with ``passes`` = N ≥ 1 the first pass takes them from the hand-set defaults in the code
     and each later pass from the weights fitted in the pass before, so the result depends on code
-    and data alone (``make models``)."""
+    and data alone (``make models``). ``form``, ``calibration``: the confidence model's
+    (:func:`fit_confidence`)."""
     resolver = geoparser.resolver
     kept = resolver.weights
     shipped = Weights.shipped() if keep_ranker else None
@@ -285,7 +418,7 @@ def build_model(
                 for p in corpora
                 if corpus_name(p) not in gold_spans_only
             }
-            weights = fit_weights(list(data.values()), list(found.values()), ranker=shipped)
+            weights = fit_weights(data, found, ranker=shipped, form=form, calibration=calibration)
             context.append(weights)
     finally:
         resolver.weights = kept
@@ -328,8 +461,17 @@ def main(argv: list[str] | None = None) -> None:
         nargs="*",
         default=[],
         metavar="CORPUS",
-        help="corpora whose recognized names are not used for the confidence (their "
+        help="corpora that teach the ranker only, not the confidence model (their "
         "annotation covers one name a text, e.g. hu2014 ju2016)",
+    )
+    ap.add_argument(
+        "--confidence-form", choices=CONFIDENCE_FORMS, default=CONFIDENCE_FORMS[0], help="the confidence model's form"
+    )
+    ap.add_argument(
+        "--calibration",
+        choices=CALIBRATIONS,
+        default=CALIBRATIONS[0],
+        help="the map of its log-odds, fitted on out-of-corpus predictions",
     )
     args = ap.parse_args(argv)
     try:
@@ -349,21 +491,22 @@ def _run(args: argparse.Namespace, argv: list[str]) -> None:
             for p in args.corpora
             if corpus_name(p) not in args.gold_spans_only
         }
-        table = leave_one_out(data, found)
+        keep = Weights.shipped() if args.keep_ranker else None
         print(
-            "| held out | lists | Acc@161 | conf. ROC-AUC (gold spans) | conf. ROC-AUC (found names) | Brier |\n"
-            "|---|---|---|---|---|---|"
+            "| confidence | held out | lists | Acc@161 | conf. ROC-AUC (gold spans) | found names: ROC-AUC | "
+            "ECE | flags wrong | flags right |\n|---|---|---|---|---|---|---|---|---|"
         )
-        for name, r in table.items():
-            fr = r.get("found_roc_auc")
-            print(
-                f"| {name} | {r['n']} | {r['acc161']:.3f} | {r['roc_auc']:.3f} | "
-                f"{'–' if fr is None else f'{fr:.3f}'} | {r['brier']:.3f} |"
-            )
-        print(
-            f"| mean | | {np.mean([r['acc161'] for r in table.values()]):.3f} | "
-            f"{np.mean([r['roc_auc'] for r in table.values()]):.3f} | | |"
-        )
+        for form in CONFIDENCE_FORMS:
+            for calibration in CALIBRATIONS:
+                table = leave_one_out(data, found, keep=keep, form=form, calibration=calibration)
+                for name, r in table.items():
+                    f = r.get("found") or {}
+                    print(
+                        f"| {form}, {calibration} | {name} | {r['n']} | {r['acc161']:.3f} | {_f(r['roc_auc'])} | "
+                        f"{_f(f.get('roc_auc'))} | {_f(f.get('ece'))} | {_f(f.get('flags_wrong'))} | "
+                        f"{_f(f.get('flags_right'))} |",
+                        flush=True,
+                    )
         return
     out = build_model(
         gp,
@@ -374,9 +517,15 @@ def _run(args: argparse.Namespace, argv: list[str]) -> None:
         gold_spans_only=tuple(args.gold_spans_only),
         keep_ranker=args.keep_ranker,
         passes=args.passes,
+        form=args.confidence_form,
+        calibration=args.calibration,
     )
     atomic.write_text(args.out, json.dumps(out, indent=1) + "\n")
     print(json.dumps(out))
+
+
+def _f(v: float | None) -> str:
+    return "–" if v is None else f"{v:.3f}"
 
 
 if __name__ == "__main__":
