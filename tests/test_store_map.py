@@ -3,6 +3,7 @@ every table in every format."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -74,6 +75,31 @@ def test_events_map_highlights_the_last_update(store, tmp_path, capsys):
     assert code == 0, err
     code, _, err = run_cli(capsys, "map", store, "-o", out, "--since", "7d", "-q")  # a time ago: nothing that recent
     assert code == 0, err
+
+
+def page_legend(html: str) -> str:
+    """The legend control's HTML, as the page hands it to the runtime."""
+    found = re.search(r'geomap\.control\(\w+, "bottomright", "geomap-box geomap-legend", (".*?")\);', html)
+    return json.loads(found.group(1))
+
+
+@pytest.mark.parametrize("aggregate", [False, True])
+def test_the_legend_explains_incident_size_and_the_last_updates_ring(store, tmp_path, capsys, aggregate):
+    from geomap.store.frames import incidents_as_events
+
+    out = tmp_path / "map.html"
+    extra = ["--aggregate"] if aggregate else []
+    code, _, err = run_cli(capsys, "map", store, "-o", out, "--incidents", "--tiles", "none", "-q", *extra)
+    assert code == 0, err
+    legend = page_legend(out.read_text(encoding="utf-8"))
+    assert "gm-size-key" in legend and "incident circle area: its number of sources" in legend
+    n_new = int(incidents_as_events(store)["new"].astype(bool).sum())
+    assert n_new and f"new or grown in the last update ({n_new})" in legend
+    # an events map of the store rings what is new and says so; it has no incident sizes
+    code, _, err = run_cli(capsys, "map", store, "-o", out, "--tiles", "none", "-q")
+    assert code == 0, err
+    legend = page_legend(out.read_text(encoding="utf-8"))
+    assert "new in the last update" in legend and "gm-ring-key" in legend and "gm-size-key" not in legend
 
 
 def read_frame_store(store):

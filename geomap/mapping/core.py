@@ -245,6 +245,16 @@ def make_map(
     return m
 
 
+def controls_last(m: folium.Map) -> folium.Map:
+    """Move the layer list and the first fit behind every layer added since :func:`make_map`
+    (a store's incidents): the page's script names each layer, so a layer defined after the list
+    would be undefined there and stop the script before the fit."""
+    for key, child in list(m._children.items()):
+        if isinstance(child, (folium.LayerControl, Fit)):
+            m._children.move_to_end(key)
+    return m
+
+
 def _time_range(
     m: folium.Map, sites: list[dict[str, Any]], recalled: list[dict[str, Any]], rows: list[dict[str, Any]]
 ) -> None:

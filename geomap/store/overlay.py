@@ -16,6 +16,8 @@ import geopandas as gpd
 
 from geomap.mapping import popup
 from geomap.mapping.big import aggregated_layer
+from geomap.mapping.core import controls_last
+from geomap.mapping.plugins import BoundPopup, legend_of
 
 #: Colour of the ring around events and incidents the last update added.
 NEW_COLOR = "#ff7f00"
@@ -65,19 +67,21 @@ def add_store_layers(m: folium.Map, events: gpd.GeoDataFrame, *, incidents: bool
     elif incidents:
         group = folium.FeatureGroup(name=f"Incidents by number of sources ({len(sites)})", show=True).add_to(m)
         for row in sites.sort_values("n_sources", ascending=False).to_dict("records"):
-            folium.CircleMarker(
+            marker = folium.CircleMarker(
                 [row["geometry"].y, row["geometry"].x],
                 radius=radius(int(row["n_sources"])),
                 color=NEW_COLOR if row.get("new") else "#3b5b92",
                 weight=3 if row.get("new") else 1,
                 fill=True,
                 fill_opacity=0.25,
-                popup=folium.Popup(sources_html(row), max_width=420),
                 tooltip=f"{int(row['n_sources'])} source(s)",
             ).add_to(group)
-    if "new" in sites:
+            BoundPopup(sources_html(row)).add_to(marker)
+    n_new = int(sites["new"].astype(bool).sum()) if "new" in sites else 0
+    _explain(m, incidents=incidents, n_new=n_new)
+    if n_new:
         new = sites[sites["new"].astype(bool)]
-        if len(new) and not incidents:
+        if not incidents:
             group = folium.FeatureGroup(name=f"New in the last update ({len(new)})", show=True).add_to(m)
             for row in new.to_dict("records"):
                 folium.CircleMarker(
@@ -88,4 +92,18 @@ def add_store_layers(m: folium.Map, events: gpd.GeoDataFrame, *, incidents: bool
                     fill=False,
                     tooltip="new in the last update",
                 ).add_to(group)
-    return m
+    return controls_last(m)
+
+
+def _explain(m: folium.Map, *, incidents: bool, n_new: int) -> None:
+    """The legend's rows for the store's marks: an incident's size, the last update's ring."""
+    legend = legend_of(m)
+    if legend is None:
+        return
+    if incidents:
+        legend.add_mark(
+            '<span class="gm-size-key"><i></i><i></i></span>', "incident circle area: its number of sources"
+        )
+    if n_new:
+        what = "new or grown in the last update" if incidents else "new in the last update"
+        legend.add_mark(f'<span class="gm-ring-key" style="border-color:{NEW_COLOR}"></span>', f"{what} ({n_new})")

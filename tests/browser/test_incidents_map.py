@@ -134,3 +134,60 @@ def test_big_incident_map_aggregates_offline_and_quotes_every_source(big_store, 
         assert tab.failed == [] and tab.errors == []
     finally:
         tab.close()
+
+
+#: A report whose title carries markup and a template-literal expression (our own words).
+TEMPLATE_TITLE = 'Blast toll ${window.__gmTpl=1} rises `again` <b onmouseover="window.__gmXss=2">now</b>'
+
+
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory, geoparser) -> Path:
+    folder = tmp_path_factory.mktemp("small-living")
+    wire = folder / "third.jsonl"
+    wire.write_text(json.dumps({**THIRD_REPORT, "title": TEMPLATE_TITLE}) + "\n", encoding="utf-8")
+    store = folder / "news.db"
+    update_store(store, [str(DATA / n) for n in ("day1-reuters.md", "other-city.md")], geoparser=geoparser)
+    update_store(store, [*(str(DATA / n) for n in ("day2-local.md", "week-later.md")), str(wire)], geoparser=geoparser)
+    return store
+
+
+@pytest.mark.parametrize("incidents", [True, False])
+def test_small_store_maps_run_fit_their_events_and_open_popups_offline(
+    small_store,
+    browser,  # noqa: F811
+    tmp_path,
+    incidents,
+):
+    """A store's small maps add their layers after the map is made: the page still runs to the
+    end (the layer list and the fit come after them), fits the Iraqi events rather than the
+    world, and an incident's popup opens with its sources as text, nothing in them run."""
+    out = tmp_path / "small.html"
+    args = [sys.executable, "-m", "geomap", "map", str(small_store), "-o", str(out), "--tiles", "none", "-q"]
+    run = subprocess.run(args + (["--incidents"] if incidents else []), capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    tab = Tab(browser, 1200, 800)
+    try:
+        page = tab.open(out)
+        view = f"() => {{ const m = {STATE}.map, c = m.getCenter(); return [m.getZoom(), c.lat, c.lng]; }}"
+        zoom, lat, lng = page.evaluate(view)
+        assert zoom >= 5 and 29 < lat < 35 and 43 < lng < 49  # Baghdad and Basra in view, not the world
+        legend = page.locator(".geomap-legend").inner_text()
+        assert "in the last update" in legend
+        if incidents:
+            assert "incident circle area" in legend
+            opened = page.evaluate(
+                f"""() => {{ let n = 0; {STATE}.map.eachLayer(l => {{
+                    if (!n && l.getPopup && l.getPopup() && l.getRadius && l.getRadius() > 12) {{
+                      l.openPopup(); n++; }} }});
+                    return n; }}"""
+            )
+            assert opened == 1
+            pop = page.locator(".leaflet-popup-content")
+            pop.wait_for(timeout=5000)
+            text = pop.inner_text()
+            assert "3 sources, first report" in text and TEMPLATE_TITLE in text
+            assert pop.locator("b[onmouseover]").count() == 0
+        assert page.evaluate("() => [window.__gmTpl, window.__gmXss]") == [None, None]
+        assert tab.failed == [] and tab.errors == []
+    finally:
+        tab.close()

@@ -7,6 +7,7 @@ from html import escape
 from typing import Any
 
 from branca.element import Element
+from folium.template import Template
 
 from geomap.mapping.plugins.base import MapElement, template
 from geomap.mapping.symbols import Symbol
@@ -25,6 +26,26 @@ def script_json(value: Any) -> str:
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )
+
+
+class BoundPopup(MapElement):
+    """A popup of already-escaped HTML (``html``) bound to the layer it is added to.
+
+    folium's ``Popup`` builds its content with jQuery, which offline pages do not load, and puts
+    the HTML inside a JavaScript template literal, where an article's "${...}" would run. This
+    hands the HTML to Leaflet as a JSON string instead."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+{{ this._parent.get_name() }}.bindPopup({{ this.content }}, {{ this.options }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, html: str, *, max_width: int = 420) -> None:
+        super().__init__()
+        self._name = "GeomapPopup"
+        self.content = script_json(html)
+        self.options = script_json({"maxWidth": max_width})
 
 
 class EventLayer(MapElement):

@@ -24,9 +24,11 @@ def legend_html(
     others: int = 0,
     unplaced: int = 0,
     background: int = 0,
+    extra: tuple[str, ...] = (),
 ) -> str:
     """``counts`` are the rows drawn per type; ``others`` the faint places, ``unplaced`` the listed
-    events, ``background`` the sites of events the text recalls as history (off by default)."""
+    events, ``background`` the sites of events the text recalls as history (off by default);
+    ``extra`` are rows of marks that layers added later explain (already escaped HTML)."""
     rows = [
         f'<div class="gm-row" data-type="{escape(s.event_type, quote=True)}" '
         f'data-count="{counts.get(s.event_type, 0)}">'
@@ -52,6 +54,7 @@ def legend_html(
             f"background events, history the text recalls ({background}), off: switch on in the "
             "layer list</div>"
         )
+    marks.extend(extra)
     if unplaced:
         marks.append(
             f'<div class="gm-row" data-unplaced="{unplaced}">{unplaced} event'
@@ -80,10 +83,26 @@ class Legend(Control):
         unplaced: int = 0,
         background: int = 0,
     ) -> None:
-        super().__init__(
-            "control",
-            "bottomright",
-            "geomap-box geomap-legend",
-            legend_html(symbols, counts, badges=badges, others=others, unplaced=unplaced, background=background),
+        self._parts = (
+            symbols,
+            counts,
+            {"badges": badges, "others": others, "unplaced": unplaced, "background": background},
         )
+        self._extra: list[str] = []
+        super().__init__("control", "bottomright", "geomap-box geomap-legend", self._html())
         self._name = "GeomapLegend"
+
+    def _html(self) -> str:
+        symbols, counts, options = self._parts
+        return legend_html(symbols, counts, **options, extra=tuple(self._extra))
+
+    def add_mark(self, key_html: str, text: str) -> None:
+        """One more row of marks: ``key_html`` (our own markup: a key swatch) before ``text`` (escaped
+        here), for a layer added after the map was made (a store's incidents)."""
+        self._extra.append(f'<div class="gm-row">{key_html}{escape(text)}</div>')
+        self.args[2] = self._html()
+
+
+def legend_of(m) -> Legend | None:
+    """The map's legend, if it has one."""
+    return next((child for child in m._children.values() if isinstance(child, Legend)), None)
