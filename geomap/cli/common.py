@@ -284,7 +284,7 @@ def check_encoding(encoding: str | None) -> str | None:
         raise InputError(f"--encoding: {exc}") from None
 
 
-def check_review(*, bias: str | None, corrections: Path | None, deny: Path | None) -> None:
+def check_review(*, bias: str | None, corrections: str | Path | None, deny: str | Path | None) -> None:
     """The review options, checked before any work: a bad --bias is a usage error, an unreadable
     file an input error (a corrections file is read in full when the geoparser loads)."""
     from geomap.errors import InputError
@@ -295,7 +295,7 @@ def check_review(*, bias: str | None, corrections: Path | None, deny: Path | Non
     except InputError as exc:
         raise typer.BadParameter(str(exc).removeprefix("bias: "), param_hint="'--bias'") from None
     for path, what in ((corrections, "--corrections"), (deny, "--deny")):
-        if path is not None and not path.is_file():
+        if path is not None and not Path(path).is_file():  # text in ctx.params of older typers
             raise InputError(f"{what}: {path}: no such file")
 
 

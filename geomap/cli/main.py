@@ -136,10 +136,24 @@ def main(argv: list[str] | None = None) -> None:
     # warnings of the library (e.g. an article skipped) as one "warning: …" line each on stderr;
     # -v/--verbose adds info and debug lines
     log = logging.getLogger("geomap")
+    saved = (log.level, log.propagate)
     log.setLevel(logging.WARNING)
+    handler = None
     if not any(isinstance(h, _StderrHandler) for h in log.handlers):
-        log.addHandler(_StderrHandler())
+        handler = _StderrHandler()
+        log.addHandler(handler)
         log.propagate = False
+    try:
+        _run(argv)
+    finally:  # a command run in-process (a notebook, a test) leaves the library's logging as it was
+        if handler is not None:
+            log.removeHandler(handler)
+            log.setLevel(saved[0])
+            log.propagate = saved[1]
+
+
+def _run(argv: list[str] | None) -> None:
+    """The command of ``argv``, its errors as one line each and its exit status."""
     exceptions = _click_exceptions()
     exits = tuple({typer.Exit, getattr(exceptions, "Exit", typer.Exit)})
     # click turns Ctrl-C inside a command into Abort; geomap asks no questions, so Abort is Ctrl-C
