@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from geomap.errors import ModelError
+from geomap.tools.trees import as_arrays, leaf_sums
 
 #: The classifier shipped with geomap (rebuilt by ``make models``).
 SHIPPED_CLASSIFIER = Path(__file__).parent / "recognizer.json"
@@ -46,9 +47,7 @@ class PlaceClassifier:
             self._coef = np.asarray(p["coef"], dtype=float)
             self._intercept = float(p["intercept"])
         elif self.kind == "trees":
-            self._trees = [
-                tuple(np.asarray(t[k]) for k in ("feature", "threshold", "left", "right", "value")) for t in p["trees"]
-            ]
+            self._trees = as_arrays(p["trees"])
             self._init = float(p["init"])
             self._rate = float(p["learning_rate"])
         else:
@@ -64,16 +63,7 @@ class PlaceClassifier:
         if self.kind == "logistic":
             z = ((x - self._mean) / self._scale) @ self._coef + self._intercept
         else:
-            z = np.full(len(x), self._init)
-            for feature, threshold, left, right, value in self._trees:
-                node = np.zeros(len(x), dtype=int)
-                for _ in range(64):  # deeper than any fitted tree
-                    inner = left[node] >= 0
-                    if not inner.any():
-                        break
-                    go_left = x[np.arange(len(x)), np.where(inner, feature[node], 0)] <= threshold[node]
-                    node = np.where(inner, np.where(go_left, left[node], right[node]), node)
-                z = z + self._rate * value[node]
+            z = self._init + self._rate * leaf_sums(self._trees, x)
         return 1.0 / (1.0 + np.exp(-z))
 
     # -- storage ---------------------------------------------------------------------------
@@ -124,21 +114,3 @@ class PlaceClassifier:
         except (OSError, ValueError) as exc:
             raise ModelError(f"{path}: cannot read the recognizer model ({exc})") from exc
         return cls.from_json(data, expected=expected)
-
-
-def export_trees(booster) -> dict:
-    """The node arrays of a fitted scikit-learn binary ``GradientBoostingClassifier``."""
-    trees = []
-    for est in booster.estimators_[:, 0]:
-        t = est.tree_
-        trees.append(
-            {
-                "feature": t.feature.tolist(),
-                "threshold": [round(v, 9) for v in t.threshold.tolist()],
-                "left": t.children_left.tolist(),
-                "right": t.children_right.tolist(),
-                "value": [round(v, 9) for v in t.value[:, 0, 0].tolist()],
-            }
-        )
-    prior = booster.init_.class_prior_[1]
-    return {"trees": trees, "init": float(np.log(prior / (1 - prior))), "learning_rate": booster.learning_rate}

@@ -27,8 +27,9 @@ from pathlib import Path
 import numpy as np
 
 from geomap.nlp.place_features import RECOGNIZER_FEATURES
-from geomap.nlp.place_model import SHIPPED_CLASSIFIER, PlaceClassifier, export_trees
+from geomap.nlp.place_model import SHIPPED_CLASSIFIER, PlaceClassifier
 from geomap.nlp.sources import CUE_SOURCES, PROPOSAL_SOURCES
+from geomap.tools.trees import export_gradient_boosting
 
 #: Corpora that mark one place per passage: recall only, never fitted.
 PARTIAL_CORPORA = ("hu2014", "ju2016")
@@ -120,7 +121,7 @@ def fit(
             n_estimators=300, max_depth=3, learning_rate=0.05, subsample=0.8, random_state=0
         )
         model.fit(x, y, sample_weight=w)
-        params = export_trees(model)
+        params = export_gradient_boosting(model)
     elif form == "logistic":
         from sklearn.linear_model import LogisticRegression
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geomap.resolve.features import CONFIDENCE_FEATURES, CONFIDENCE_ONLY, FEATURES, confidence_features
+from geomap.tools.trees import leaf_sum
 
 RANKER_FILE = Path(__file__).parent.parent / "nlp" / "ranker.json"
 log = logging.getLogger("geomap")
@@ -63,13 +64,7 @@ class ConfidenceModel:
         p = self.params
         if self.kind == "logistic":
             return sum(c * x for c, x in zip(p["coef"], z)) + p["intercept"]
-        out = p["init"]
-        for t in p["trees"]:
-            node = 0
-            while t["left"][node] >= 0:
-                node = t["left"][node] if z[t["feature"][node]] <= t["threshold"][node] else t["right"][node]
-            out += t["value"][node]
-        return out
+        return p["init"] + leaf_sum(p["trees"], z)
 
     def calibrated(self, logit: float) -> float:
         c = self.calibration

@@ -38,6 +38,7 @@ from geomap.io import atomic
 from geomap.resolve.confidence import RANKER_FILE, ConfidenceModel, Weights
 from geomap.resolve.features import CONFIDENCE_FEATURES, CONFIDENCE_ONLY, FEATURES, READING, confidence_features
 from geomap.tools.provenance import provenance
+from geomap.tools.trees import export_hist_gradient_boosting
 
 __all__ = [
     "RankingList",
@@ -240,26 +241,7 @@ def _fit_form(parts, form: str) -> ConfidenceModel:
         **TREES, monotonic_cst=[-1 if f in LOWERING else 0 for f in CONFIDENCE_FEATURES], random_state=0
     )
     model.fit(Z, t, sample_weight=share)
-    return ConfidenceModel("trees", export_trees(model))
-
-
-def export_trees(model) -> dict:
-    """The node arrays of a fitted binary scikit-learn ``HistGradientBoostingClassifier`` (its
-    leaves' values already carry the learning rate)."""
-    trees = []
-    for (predictor,) in model._predictors:
-        n = predictor.nodes
-        leaf = n["is_leaf"].astype(bool)
-        trees.append(
-            {
-                "feature": np.where(leaf, 0, n["feature_idx"].astype(int)).tolist(),
-                "threshold": [round(float(v), 9) for v in n["num_threshold"]],
-                "left": np.where(leaf, -1, n["left"].astype(int)).tolist(),
-                "right": np.where(leaf, -1, n["right"].astype(int)).tolist(),
-                "value": [round(float(v), 9) for v in n["value"]],
-            }
-        )
-    return {"init": float(np.ravel(model._baseline_prediction)[0]), "trees": trees}
+    return ConfidenceModel("trees", export_hist_gradient_boosting(model))
 
 
 def _calibration(parts, form: str, kind: str) -> dict:
