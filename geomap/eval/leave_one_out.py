@@ -78,7 +78,9 @@ def _line(name: str, r: dict) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m geomap.eval.leave_one_out", description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(
+        prog="python -m geomap.eval.leave_one_out", description=" ".join(__doc__.split("\n\n")[0].split())
+    )
     ap.add_argument("corpora", nargs="+", help="fully annotated gold corpora, each left out in turn")
     ap.add_argument("--partial", nargs="*", default=[], help="corpora that mark one place per passage")
     ap.add_argument("--json", default=None, help="write every left-out figure to this JSON file")

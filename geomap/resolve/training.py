@@ -412,7 +412,7 @@ def build_model(
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     ap.add_argument("corpora", nargs="+")
     ap.add_argument("--split", default="all", help="dev, test or all")
     ap.add_argument("--limit", type=int, default=None, help="at most N documents per corpus")
