@@ -84,3 +84,13 @@ def test_first_level_regions_count_the_people_of_their_towns(gazetteer):
     houston = max((p for p in gazetteer.lookup("Houston") if p.admin1_code == "US-TX"), key=lambda p: p.population)
     assert texas.population > houston.population > 0
     assert 0 < parish.population < texas.population / 100
+
+
+def test_an_areas_spread_says_how_far_its_towns_lie_from_its_point(gazetteer):
+    def area(name, kind):
+        return next(p for p in gazetteer.lookup(name) if p.kind == kind)
+
+    lamu, texas = area("Lamu", "admin1"), area("Texas", "admin1")
+    assert gazetteer.spread_km(lamu) < 100 < 300 < gazetteer.spread_km(texas)
+    assert gazetteer.spread_km(area("Rwanda", "country")) < gazetteer.spread_km(area("Nigeria", "country"))
+    assert gazetteer.spread_km(area("Nairobi", "city")) is None  # a town has no spread of towns

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from geomap.nlp.sources import Source
+
 
 def mentions(geoparser, text):
     return {m.text: m for m in geoparser.mentions(text)}
@@ -135,3 +137,36 @@ def test_an_institution_word_is_no_place(geoparser):
     assert "University" not in found and "Lawrence" in found
     found = [m.text for m in geoparser.mentions("Police Officer Brown was shot in Topeka on Monday.")]
     assert "Police" not in found and "Officer" not in found and "Topeka" in found
+
+
+# -- a named division, or a place at the other end of "between", vouches for an unknown name -------
+
+
+def sources_of(geoparser, text, ents):
+    """Each candidate's sources, the model's entities set by hand (name -> label), so that the
+    frames are tested whatever the NER model reads."""
+    nlp = geoparser.nlp
+    with nlp.select_pipes(disable=["geomap_places"]):
+        doc = nlp(text)
+    doc.ents = [doc.char_span(text.index(n), text.index(n) + len(n), label=label) for n, label in ents.items()]
+    return {c.span.text: c.sources for c in geoparser.recognizer.candidates(doc)}
+
+
+def test_an_unknown_name_in_a_named_division_is_a_place(geoparser):
+    # "in X in Y County", "in X of the Y county": the division vouches for the name before it
+    for text, name in (
+        ("Herders clashed in Darbadi in Wajir County on Sunday.", "Darbadi"),
+        ("Residents protested in Lupozeni of the Maramures county.", "Lupozeni"),
+    ):
+        assert Source.LOCATIVE in sources_of(geoparser, text, {name: "PERSON"})[name]
+    # without the division, an unknown name after a bare "in" read as a person is not taken
+    assert "Darbadi" not in sources_of(geoparser, "Herders clashed in Darbadi on Sunday.", {"Darbadi": "PERSON"})
+
+
+def test_between_a_name_and_a_place_both_are_places(geoparser):
+    text = "A mine exploded between Bomkrota and Niamey on Monday."
+    got = sources_of(geoparser, text, {"Bomkrota": "PERSON", "Niamey": "GPE"})
+    assert Source.LOCATIVE in got["Bomkrota"]
+    # between two names of people, neither is a place
+    text = "A feud between Bomkrota and Kwesi Mensah grew."
+    assert sources_of(geoparser, text, {"Bomkrota": "PERSON", "Kwesi Mensah": "PERSON"}) == {}

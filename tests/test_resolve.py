@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from geomap.records import CHECK_BELOW
 from geomap.resolve import FEATURES, Weights
 
 
@@ -192,6 +193,36 @@ def test_an_unknown_name_is_placed_at_the_town_the_text_puts_it_in(geoparser):
         text, [(text.index(n), text.index(n) + len(n)) for n in ("Elm Ridge Road", "Texas")]
     )
     assert road.place is None and state.place.kind == "admin1"
+
+
+def spans_of(text, *names):
+    return [(text.index(n), text.index(n) + len(n)) for n in names]
+
+
+def test_an_unknown_village_is_placed_at_its_small_first_level_division(geoparser):
+    # Kenyan counties are first-level divisions a few dozen kilometres across
+    for text in ("Raiders burned huts in Kolbio in Lamu County.", "Raiders burned huts in Kolbio, Lamu County."):
+        village, county = geoparser.resolve_spans(text, spans_of(text, "Kolbio", "Lamu County"))
+        assert county.place.kind == "admin1" and county.place.country_code == "KE"
+        assert village.place == county.place
+        assert village.confidence <= county.confidence  # no surer than its container
+        assert village.confidence < CHECK_BELOW  # a point for a whole county: flagged to check
+
+
+def test_an_unknown_village_in_a_small_country_is_placed_there_but_not_in_a_large_one(geoparser, gazetteer):
+    text = "Youths blocked the road at Gatagara, Rwanda, and at Umbubu, Nigeria."
+    village, rwanda, other, nigeria = geoparser.resolve_spans(
+        text, spans_of(text, "Gatagara", "Rwanda", "Umbubu", "Nigeria")
+    )
+    assert village.place == rwanda.place and village.confidence < rwanda.confidence
+    assert nigeria.place.kind == "country" and other.place is None  # Nigeria is too large to guess in
+    assert gazetteer.spread_km(nigeria.place) > gazetteer.spread_km(rwanda.place)
+
+
+def test_a_town_container_is_preferred_to_the_area_after_it(geoparser):
+    text = "Gunmen struck Kwamdoro (Ouahigouya, Burkina Faso) at dawn."
+    village, town, _ = geoparser.resolve_spans(text, spans_of(text, "Kwamdoro", "Ouahigouya", "Burkina Faso"))
+    assert town.place.kind == "city" and village.place == town.place
 
 
 def test_dc_is_the_district_of_columbia(geoparser):

@@ -21,12 +21,15 @@ from geomap.gazetteer.build import BUILD_VERSION, build
 from geomap.gazetteer.heads import GENERIC_HEADS
 from geomap.gazetteer.normalize import normalize_name
 from geomap.records import Place
+from geomap.tools.distance import haversine_km
 from geomap.tools.ranks import KIND_PREFERENCE
 
 ENV_VAR = "GEOMAP_GAZETTEER"
 log = logging.getLogger(__name__)
 _COLUMNS = "id, name, kind, lat, lon, geonameid, country_code, admin1_code, admin1, feature_code, population, source"
 _OPEN_LOCK = threading.Lock()
+#: :meth:`Gazetteer.spread_km` needs at least this many towns to say how big an area is.
+_SPREAD_MIN_TOWNS = 5
 _OPENED: dict[Path, Gazetteer] = {}
 #: Every open gazetteer, so that a forked child process gets connections of its own.
 _LIVE: weakref.WeakSet[Gazetteer] = weakref.WeakSet()
@@ -315,6 +318,25 @@ class Gazetteer:
             index = {k: tuple(v) for k, v in found.items()}
             self._admin_index = index
         return index
+
+    def spread_km(self, area: Place) -> float | None:
+        """How far a country's or first-level division's towns lie from its point: the distance
+        within which nine in ten of the gazetteer's towns there are (a small county's is tens of
+        kilometres, Texas's hundreds). None for other kinds, or with fewer than five towns."""
+        if area.kind not in ("country", "admin1") or not area.country_code:
+            return None
+        key = (area.kind, area.country_code, area.admin1_code, area.lat, area.lon)
+        cache = self.__dict__.setdefault("_spread", {})
+        if key not in cache:
+            rows = self._rows(
+                "SELECT lat, lon, admin1_code FROM places WHERE country_code = ? AND kind = 'city'",
+                (area.country_code,),
+            )
+            if area.kind == "admin1":
+                rows = [r for r in rows if area.admin1_code and r[2] == area.admin1_code]
+            far = sorted(haversine_km(area.lat, area.lon, lat, lon) for lat, lon, _ in rows)
+            cache[key] = far[min(len(far) - 1, int(0.9 * len(far)))] if len(far) >= _SPREAD_MIN_TOWNS else None
+        return cache[key]
 
     def demonym_country(self, word: str) -> str | None:
         """ISO country code of a demonym ("Iraqi" -> "IQ"), else None."""

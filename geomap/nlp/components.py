@@ -62,6 +62,8 @@ _GENERIC_WORDS = _FRAME_NOUNS | patterns.COMPASS_WORDS | patterns.INSTITUTION_WO
 #: A common word ("Court", "Union", "God") names a place on a bare "in X" only when the place is this big.
 _COMMON_WORD_MIN_POPULATION = 100_000
 _DETERMINERS = {"the", "The"}
+#: Heads of administrative areas' names ("Lamu County", "Saladin province").
+_REGION_HEADS = frozenset(patterns.REGION_HEADS)
 _POSSESSIVES = {"'s", "’s", "'", "’"}
 
 if not Span.has_extension("geomap_hint"):
@@ -361,7 +363,8 @@ class PlaceRecognizer:
         parentheses after a place). A name it does not know needs a strong frame ("the village of
         X", "X district", "X (Province)", "in X, Province"), and is emitted unresolved. Evidence of a
         person vetoes either: a title before it, a possessive or a verb of speech on a name the
-        model read as a person. ``ner_places``: the tokens of the model's own plausible places.
+        model read as a person; but "between X and Y" makes X a place when Y is one. ``ner_places``:
+        the tokens of the model's own plausible places.
         """
         names = _name_chunks(doc)
         if not names:
@@ -369,14 +372,22 @@ class PlaceRecognizer:
         starts = {span.start: span for span in names}
         out: list[Span] = []
         accepted: dict[int, str] = {}  # end token of an accepted name -> its left frame
+        between: Span | None = None  # a name after "between" that no frame accepted on its own
         for span in names:
+            # "between Bolsi and Bossey Bangou (Torodi)": both ends are places
+            other_end = between if between is not None and between.end == span.start - 1 else None
+            between = None
+            if other_end is not None and doc[other_end.end].lower_ != "and":
+                other_end = None
             left = self._left_frame(doc, span, accepted)
             right = self._right_frame(doc, span, starts)
-            if left is None and right is None:
-                continue
             if ner_places.intersection(range(span.start, span.end)):
                 if left in ("prep", "strong"):
                     accepted[span.end] = left  # "in Kabul and Rijeka": the frame carries over
+                if other_end is not None:
+                    out.append(other_end)
+                continue
+            if left is None and right is None:
                 continue
             labels = {t.ent_type_ for t in span if t.ent_type_}
             person = "PERSON" in labels
@@ -403,6 +414,8 @@ class PlaceRecognizer:
                     left == "strong"
                     or right in ("postfix", "container")
                     or (left == "prep" and (right == "comma" or labels & PLACE_LABELS))
+                    # "in Kolbio in Lamu County", "in Luhei of the Maramures county"
+                    or (left == "prep" and right is None and self._in_an_area(doc, span.end, starts))
                 )
                 # "Supreme Court (Dhaka)": a name ending in a common noun is an institution.
                 ok = (
@@ -416,6 +429,16 @@ class PlaceRecognizer:
                 out.append(span)
                 if left is not None and left != "paren":
                     accepted[span.end] = left
+                if other_end is not None:
+                    out.append(other_end)
+            elif (
+                left == "weak"
+                and doc[span.start - 1].lower_ == "between"
+                and not span.text.isupper()
+                and sum(c.isalpha() for c in span.text) >= 3
+                and span[-1].lower_ not in self.common_nouns
+            ):
+                between = span
         return out
 
     def _left_frame(self, doc: Doc, span: Span, accepted: dict[int, str]) -> str | None:
@@ -482,6 +505,22 @@ class PlaceRecognizer:
             if nxt.text == "," and self._known_area(other.text):
                 return "comma"
         return None
+
+    def _in_an_area(self, doc: Doc, i: int, starts: dict[int, Span]) -> bool:
+        """Is token ``i`` "in" or "of" before an administrative area's name ("in Lamu County", "of
+        the Maramures county", "in Saladin province", "in Kenya")?"""
+        if i >= len(doc) or doc[i].lower_ not in ("in", "of"):
+            return False
+        i += 1
+        if i < len(doc) and doc[i].lower_ == "the":
+            i += 1
+        other = starts.get(i)
+        if other is None:
+            return False
+        if other[-1].lower_ in _REGION_HEADS and len(other) > 1:
+            return True
+        after = doc[other.end] if other.end < len(doc) else None
+        return (after is not None and after.lower_ in _REGION_HEADS) or self._known_area(other.text)
 
     def _person_evidence(self, doc: Doc, span: Span, person: bool) -> bool:
         """A title before the name, a demonym, or (for a name read as a person) a possessive or a

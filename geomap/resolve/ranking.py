@@ -30,6 +30,14 @@ from geomap.review import BIAS_SCORE, Review
 #: Ranking passes: the first without the other names' choices, each later one with the choices
 #: of the pass before (a town and its county settle each other).
 ROUNDS = 3
+#: Kinds of the areas (beyond towns and counties) that may stand for a name the gazetteer lacks.
+AREA_CONTAINER_KINDS = ("admin1", "country")
+#: A name inside an area is placed at the area's point when nine in ten of the area's towns lie
+#: this close to it (100 miles, the radius the accuracy figures count as right).
+AREA_GUESS_KM = 161.0
+#: The most confidence a name placed at its area's point gets (and never more than the area's own):
+#: below ``CHECK_BELOW``, so that such a guess is flagged for checking.
+AREA_GUESS_CONFIDENCE = 0.5
 
 
 class Resolver:
@@ -78,6 +86,9 @@ class Resolver:
             )
             if key in contained:  # a guess from its container is no surer than the container
                 conf = min(conf, confidence(contained[key]))
+                if scored[key][0][1].kind in AREA_CONTAINER_KINDS:
+                    # a point for a whole division: always a guess to check
+                    conf = min(conf, AREA_GUESS_CONFIDENCE)
             return conf
 
         out: list[Mention] = []
@@ -227,24 +238,35 @@ class Resolver:
 
     def _place_at_containers(self, groups, cands, feats, text, mentions, picks, scored, top_rows) -> dict[str, str]:
         """A name the gazetteer does not know that the text puts in a town or county ("Palais des
-        Nations in Geneva", "Hampton Avenue, Lemay") is placed at that town or county; the
-        groups so placed -> their container's group."""
+        Nations in Geneva", "Hampton Avenue, Lemay") is placed at that town or county; failing
+        one, at a small first-level division or country ("Kolbio in Lamu County"; see
+        :meth:`small_area`). The groups so placed -> their container's group."""
         placed: dict[str, str] = {}
         unknown = [key for key in groups if not cands[key]]
         if not unknown:
             return placed
         pairs = containment_pairs(mentions, text, groups)
         for key in unknown:
-            for other in pairs.get(key, ()):
-                ranked = scored.get(other)
-                if ranked and ranked[0][1].kind in CONTAINER_KINDS:
-                    place = ranked[0][1]
-                    row = feats(key, place, picks)
-                    scored[key] = [(sum(c * x for c, x in zip(self.weights.coef, row)), place)]
-                    top_rows[key] = row
-                    placed[key] = other
-                    break
+            stated = [(other, scored[other][0][1]) for other in pairs.get(key, ()) if scored.get(other)]
+            # the smallest container the text states: a town or county, else a small area
+            found = next(((o, p) for o, p in stated if p.kind in CONTAINER_KINDS), None) or next(
+                ((o, p) for o, p in stated if self.small_area(p)), None
+            )
+            if found is not None:
+                other, place = found
+                row = feats(key, place, picks)
+                scored[key] = [(sum(c * x for c, x in zip(self.weights.coef, row)), place)]
+                top_rows[key] = row
+                placed[key] = other
         return placed
+
+    def small_area(self, place: Place) -> bool:
+        """Is ``place`` a first-level division or country small enough that a name inside it is
+        most likely within :data:`AREA_GUESS_KM` of its point (nine in ten of its towns are)?"""
+        if place.kind not in AREA_CONTAINER_KINDS:
+            return False
+        spread = self.gazetteer.spread_km(place)
+        return spread is not None and spread <= AREA_GUESS_KM
 
 
 def _ranked_order(scores: list[float], options: list[Place], spread: Counter) -> list[int]:
