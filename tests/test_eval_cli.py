@@ -10,6 +10,7 @@ import typer
 from typer.testing import CliRunner
 
 from geomap.cli.eval_cmd import register
+from geomap.cli.main import in_cli_words
 from geomap.errors import InputError
 from geomap.eval.corpus import read_corpus
 from geomap.records import Mention, Place
@@ -108,7 +109,8 @@ def test_eval_bad_input_is_one_line_input_error_before_loading(cli, args, messag
     res = CliRunner().invoke(cli, ["eval", *files, *opts, "--no-progress"])
     assert res.exit_code != 0
     assert isinstance(res.exception, InputError)
-    assert message in str(res.exception) and "\n" not in str(res.exception)
+    shown = in_cli_words(str(res.exception))  # as geomap's main prints it
+    assert message in shown and "\n" not in shown
     assert ReplayGeoparser.loaded_with == []  # the model is never loaded for bad input
 
 

@@ -87,6 +87,13 @@ CLI_WORDS = {
     "resume the run to finish it": "pass --resume to finish it",
     "or choose another model": "or pass --model",
     "give a publication date or a date field": "give --published or a date field",
+    "a table export needs": "--table needs",
+    "mentions=True and table=": "--mentions and --table ",
+    "cannot be used with table=": "cannot be used with --table ",
+    "a watch polls feeds": "--watch polls feeds",
+    "a watch needs": "--watch needs",
+    "an incidents map needs": "--incidents needs",
+    "limit must be at least": "--limit must be at least",
 }
 
 

@@ -80,7 +80,7 @@ def select(docs: Iterable[GoldDocument], split: str = "all", limit: int | None =
     if split not in SPLITS:
         raise InputError(f"unknown split {split!r}: use one of {', '.join(SPLITS)}")
     if limit is not None and limit < 1:
-        raise InputError(f"--limit must be at least 1, got {limit}")
+        raise InputError(f"limit must be at least 1, got {limit}")
     chosen = [d for d in docs if split == "all" or d.split == split]
     return chosen[:limit] if limit is not None else chosen
 

@@ -46,7 +46,7 @@ def read_events_dataset(path: str | os.PathLike, *, incidents: bool = False) -> 
 
         return incidents_as_events(path) if incidents else read_table(path, "events")
     if incidents:
-        raise InputError(f"{path}: --incidents needs an event store (made by `geomap update`)")
+        raise InputError(f"{path}: an incidents map needs an event store (made by `geomap update`)")
     try:
         if path.is_dir():
             parts = _parquet_parts(path)

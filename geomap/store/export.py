@@ -23,15 +23,17 @@ def export_store(
     """Write one table of ``store`` to ``output``; the number of rows. ``narrow(frame)`` (the
     command's event filters) narrows the events table."""
     if not is_store(store):
-        raise InputError(f"{store or 'the input'}: --table needs one event store (made by `geomap update`) as input")
+        raise InputError(
+            f"{store or 'the input'}: a table export needs one event store (made by `geomap update`) as input"
+        )
     if mentions and table not in (None, "mentions"):
-        raise InputError("--mentions and --table name different tables; give one")
+        raise InputError(f"mentions=True and table={table!r} name different tables; give one")
     name = "mentions" if mentions else (table or "events")
     format_for(output, fmt)  # an unknown extension fails before the store is read
     frame = read_table(store, name)
     if narrow is not None:
         if name != "events":
-            raise InputError(f"the filters select events; they cannot be used with --table {name}")
+            raise InputError(f"the filters select events; they cannot be used with table={name!r}")
         frame = narrow(frame)
     write_frame(frame, output, fmt=fmt)
     return len(frame)

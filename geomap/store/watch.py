@@ -78,11 +78,11 @@ def feed_urls(inputs: Sequence[str]) -> list[str]:
     for url in urls:
         if "://" not in url:
             raise InputError(
-                f"{url}: --watch polls feeds; give feed URLs or a .txt file of them (one URL a line, # comments)"
+                f"{url}: a watch polls feeds; give feed URLs or a .txt file of them (one URL a line, # comments)"
             )
         check_url(url)
     if not urls:
-        raise InputError("--watch needs at least one feed URL")
+        raise InputError("a watch needs at least one feed URL")
     return list(dict.fromkeys(urls))
 
 
