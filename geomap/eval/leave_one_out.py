@@ -26,11 +26,11 @@ def run(full: Sequence[str], partial: Sequence[str] = (), *, folder: Path, progr
     """Left-out scores (``EvalResult.to_dict()``) of each corpus in ``full``."""
     from geomap.eval.runner import evaluate
     from geomap.nlp import train_recognizer as rec
-    from geomap.pipeline import Geoparser
     from geomap.resolve import Resolver, Weights
     from geomap.resolve.training import main as train_ranker
+    from geomap.settings import Settings
 
-    rules = Geoparser.load(classifier="none")
+    rules = Settings(recognizer="none").load(fresh=True)
     candidates = {path: rec.collect(rules, path) for path in [*full, *partial]}
     out = {}
     for held in full:
@@ -57,7 +57,7 @@ def run(full: Sequence[str], partial: Sequence[str] = (), *, folder: Path, progr
                 str(ranker_path),
             ]
         )
-        geoparser = Geoparser.load(classifier=str(rec_path))
+        geoparser = Settings(recognizer=str(rec_path)).load(fresh=True)
         geoparser.resolver = Resolver(geoparser.gazetteer, weights=Weights.read(ranker_path))
         result = evaluate(held, geoparser, progress=False).to_dict()
         result["recognizer_thresholds"] = list(threshold)

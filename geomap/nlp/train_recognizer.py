@@ -261,10 +261,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     from geomap.errors import GeomapError
-    from geomap.pipeline import Geoparser
+    from geomap.settings import Settings
 
     try:
-        geoparser = Geoparser.load(args.model, classifier="none")
+        geoparser = Settings(args.model, recognizer="none").load(fresh=True)
         corpora = [collect(geoparser, path, split=args.split, limit=args.limit) for path in args.corpora]
     except (GeomapError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -463,9 +463,9 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _run(args: argparse.Namespace, argv: list[str]) -> None:
-    from geomap.pipeline import Geoparser
+    from geomap.settings import Settings
 
-    gp = Geoparser.load(classifier=args.recognizer)
+    gp = Settings(recognizer=args.recognizer).load(fresh=True)
     if args.leave_one_out:
         data = {corpus_name(p): collect(gp, p, args.split, args.limit) for p in args.corpora}
         found = {
