@@ -24,10 +24,10 @@ test: install
 	$(BIN)/python -m ruff format --check .
 	$(BIN)/python -m pytest
 
-# Everything but the browser tests and those marked slow (worker processes, clusters, kills):
-# under a minute once the gazetteer is built.
+# Everything but the browser tests and those marked slow (worker processes, clusters, kills),
+# one pytest worker per core: under a minute on two cores once the gazetteer is built.
 test-fast: install
-	$(BIN)/python -m pytest -m "not browser and not slow"
+	$(BIN)/python -m pytest -m "not browser and not slow" -n auto
 
 # The tests against the lowest versions pyproject.toml allows (every ">=X" pinned to "==X"), in a
 # venv of their own. Each lower bound must be a published release for this to install.
