@@ -153,16 +153,10 @@ LOCATIVE_PREPS = {
 #: Prepositions that take people as often as places ("between", "from"): a frame only for names
 #: the model did not read as a person.
 WEAK_LOCATIVE_PREPS = {"between", "from"}
+#: The eight points of the compass.
+COMPASS_POINTS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
 #: Words that make "<word> of X" a location ("north of X", "residents of X").
-OF_FRAME_WORDS = {
-    "north",
-    "south",
-    "east",
-    "west",
-    "northeast",
-    "northwest",
-    "southeast",
-    "southwest",
+OF_FRAME_WORDS = COMPASS_POINTS | {
     "outskirts",
     "residents",
     "inhabitants",
@@ -198,15 +192,7 @@ LOCALITY_NOUNS = {
     "islands",
 }
 #: Compass words: a place name's part ("West Bank", "Wa West"), never a place alone.
-COMPASS_WORDS = {
-    "north",
-    "south",
-    "east",
-    "west",
-    "northeast",
-    "northwest",
-    "southeast",
-    "southwest",
+COMPASS_WORDS = COMPASS_POINTS | {
     "northern",
     "southern",
     "eastern",
