@@ -132,6 +132,8 @@ class Gazetteer:
         log.info("gazetteer %s opened (%s)", self.path, self.meta.get("source", "unknown source"))
         log.debug("gazetteer build version %s, %d countries", self.meta.get("build_version"), len(self._countries))
         self.candidates = lru_cache(maxsize=100_000)(self._candidates)  # type: ignore[method-assign]
+        self._admin_index: dict[str, tuple[Place, ...]] | None = None  # read on first use
+        self._spread: dict[tuple, float | None] = {}  # area -> spread_km, on first use
         _LIVE.add(self)
 
     def _reopen_in_child(self) -> None:
@@ -303,7 +305,7 @@ class Gazetteer:
         """Lookup key -> first- and second-level subdivisions of that name, for finding the
         states, provinces and counties a text names. Abbreviations of three letters or fewer are
         left out, as in :meth:`is_notable_name`. Read once, on first use."""
-        index = getattr(self, "_admin_index", None)
+        index = self._admin_index
         if index is None:
             sql = (
                 f"SELECT n.key, {', '.join('p.' + c.strip() for c in _COLUMNS.split(','))} "
@@ -326,7 +328,7 @@ class Gazetteer:
         if area.kind not in ("country", "admin1") or not area.country_code:
             return None
         key = (area.kind, area.country_code, area.admin1_code, area.lat, area.lon)
-        cache = self.__dict__.setdefault("_spread", {})
+        cache = self._spread
         if key not in cache:
             rows = self._rows(
                 "SELECT lat, lon, admin1_code FROM places WHERE country_code = ? AND kind = 'city'",
