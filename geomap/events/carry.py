@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass
 
 from geomap.events.places import (
@@ -187,12 +188,18 @@ def dateline_place(mentions: list[Mention], text: str) -> Mention | None:
 def focus_place(sites: list[Mention]) -> Mention | None:
     """The article's focus: its most-named place below country level (the first such on ties)."""
     local = [m for m in sites if m.place.kind not in ("country", "continent")] or sites
-    if not local:
+    found = most_named(local)
+    return found[0] if found else None
+
+
+def most_named(mentions: list[Mention]) -> tuple[Mention, int] | None:
+    """The mention of the place named most often among ``mentions`` (the first on ties), and how
+    often it is named; None for no mentions."""
+    counts = Counter(m.place.name for m in mentions)
+    if not counts:
         return None
-    counts: dict[str, int] = {}
-    for m in local:
-        counts[m.place.name] = counts.get(m.place.name, 0) + 1
-    return max(local, key=lambda m: (counts[m.place.name], -m.start))
+    best = max(mentions, key=lambda m: (counts[m.place.name], -m.start))
+    return best, counts[best.place.name]
 
 
 #: How often a place must be named to be the article's locality.
@@ -214,13 +221,10 @@ def locality(mentions: list[Mention], doc) -> Mention | None:
         and not is_water(m.place, m.text)
         and not any(is_actor_like(t) for t in mention_tokens(m, doc) if m.role == "location")
     ]
-    counts: dict[str, int] = {}
-    for m in pool:
-        counts[m.place.name] = counts.get(m.place.name, 0) + 1
-    named = [m for m in pool if counts[m.place.name] >= LOCALITY_NAMED]
-    if not named:
+    found = most_named(pool)
+    if found is None or found[1] < LOCALITY_NAMED:
         return None
-    home = max(named, key=lambda m: (counts[m.place.name], -m.start))
+    home = found[0]
     if any(place_km(m.place, home.place) > LOCAL_KM for m in pool):
         return None  # the article ranges wider than one town
     return home
