@@ -21,6 +21,9 @@ from geomap.mapping.plugins import BoundPopup, legend_of
 
 #: Colour of the ring around events and incidents the last update added.
 NEW_COLOR = "#ff7f00"
+#: What the ring means, on an incident map and on an events map (tooltips and the legend).
+NEW_INCIDENT = "new or grown in the last update"
+NEW_EVENT = "new in the last update"
 
 
 def radius(n_sources: int) -> float:
@@ -62,7 +65,7 @@ def add_store_layers(m: folium.Map, events: gpd.GeoDataFrame, *, incidents: bool
     if layer is not None:
         new = set(sites.loc[sites["new"].astype(bool), "event_id"]) if "new" in sites else set()
         layer.list_sources()
-        layer.ring(new, color=NEW_COLOR, label="new or grown in the last update")
+        layer.ring(new, color=NEW_COLOR, label=NEW_INCIDENT)
         layer.name_sites("incident", "incidents", f"Incidents by number of sources ({len(layer.keys)})")
     elif incidents:
         group = folium.FeatureGroup(name=f"Incidents by number of sources ({len(sites)})", show=True).add_to(m)
@@ -90,7 +93,7 @@ def add_store_layers(m: folium.Map, events: gpd.GeoDataFrame, *, incidents: bool
                     color=NEW_COLOR,
                     weight=3,
                     fill=False,
-                    tooltip="new in the last update",
+                    tooltip=NEW_EVENT,
                 ).add_to(group)
     return controls_last(m)
 
@@ -105,5 +108,5 @@ def _explain(m: folium.Map, *, incidents: bool, n_new: int) -> None:
             '<span class="gm-size-key"><i></i><i></i></span>', "incident circle area: its number of sources"
         )
     if n_new:
-        what = "new or grown in the last update" if incidents else "new in the last update"
+        what = NEW_INCIDENT if incidents else NEW_EVENT
         legend.add_mark(f'<span class="gm-ring-key" style="border-color:{NEW_COLOR}"></span>', f"{what} ({n_new})")
