@@ -819,3 +819,25 @@ def test_found_or_pronounced_dead_is_a_death(nlp, text):
 )
 def test_revealing_or_tweeting_is_a_statement(nlp, text):
     assert "statement" in [e.event_type for e in run(nlp, text)]
+
+
+def test_a_doubtful_place_is_never_the_site(nlp):
+    # The resolver's confidence is the probability that the place is right: a reading it holds
+    # more likely wrong than right is only mentioned, and the event takes a surer place near it.
+    from dataclasses import replace
+
+    from geomap.events.places import SITE_DOUBT
+
+    text = "Police patrolled Kirkuk on Monday. Gunmen attacked a convoy near Mosul."
+    doc = nlp(text)
+    article = Article(text=text, doc_id="d", title="T", published=PUB)
+
+    def attack(mosul_confidence):
+        mentions = [
+            replace(m, confidence=mosul_confidence) if m.text == "Mosul" else m for m in make_mentions(doc, "d")
+        ]
+        return next(e for e in extract_events(doc, mentions, article) if e.event_type == "strike")
+
+    assert places(attack(0.9)) == ["Mosul"]
+    doubtful = attack(SITE_DOUBT / 2)
+    assert places(doubtful) == ["Kirkuk"] and places(doubtful, "mentioned") == ["Mosul"]

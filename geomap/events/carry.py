@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from geomap.events.places import (
     can_be_site,
     contains,
+    doubtful,
     is_actor_like,
     is_coarse,
     is_water,
@@ -217,6 +218,7 @@ def locality(mentions: list[Mention], doc) -> Mention | None:
         for m in mentions
         if m.place is not None
         and m.role in ("location", "modifier")
+        and not doubtful(m)
         and not is_coarse(m.place)
         and not is_water(m.place, m.text)
         and not any(is_actor_like(t) for t in mention_tokens(m, doc) if m.role == "location")
