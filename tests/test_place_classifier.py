@@ -50,6 +50,34 @@ def test_multiword_capital_before_a_common_noun_is_kept_whole(geoparser):
     assert got["Port Louis"].place.country_code == "MU"
 
 
+@pytest.mark.parametrize(
+    "text, street, town, country",
+    [
+        (
+            "A cyclist was hurt on Rivers Avenue in North Charleston on Friday.",
+            "Rivers Avenue",
+            "North Charleston",
+            "US",
+        ),
+        ("Crowds marched down Baghdad Street in Damascus.", "Baghdad Street", "Damascus", "SY"),
+        ("The crash happened on Paris Road near Lyon.", "Paris Road", "Lyon", "FR"),
+    ],
+)
+def test_a_place_name_before_a_road_word_names_the_street(geoparser, text, street, town, country):
+    got = places(geoparser, text)
+    name = street.split()[0]
+    assert name not in got  # not the state, the capital or the city of that name
+    assert got[street].label == "FAC"
+    assert got[town].place.country_code == country
+    if got[street].place is not None:  # a street is placed no finer than the town it is in
+        assert got[street].place.country_code == country
+
+
+def test_a_road_word_alone_is_no_place(geoparser):
+    got = places(geoparser, "The truck was westbound on Loop 286 when it struck a car. Route 9 was closed.")
+    assert "Loop" not in got and "Route" not in got
+
+
 @needs_shipped
 @pytest.mark.parametrize(
     "text, name",

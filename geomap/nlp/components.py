@@ -58,7 +58,7 @@ _MAX_NAME = 5
 #: Nouns that make "the <noun> of X" and "X <noun>" a place frame ("the village of X", "X district").
 _FRAME_NOUNS = patterns.PLACE_TYPE_NOUNS
 #: Single words that are never a place name on their own (place types, compass words, institutions).
-_GENERIC_WORDS = _FRAME_NOUNS | patterns.COMPASS_WORDS | patterns.INSTITUTION_WORDS
+_GENERIC_WORDS = _FRAME_NOUNS | patterns.COMPASS_WORDS | patterns.INSTITUTION_WORDS | patterns.ROAD_WORDS
 #: A common word ("Court", "Union", "God") names a place on a bare "in X" only when the place is this big.
 _COMMON_WORD_MIN_POPULATION = 100_000
 _DETERMINERS = {"the", "The"}
@@ -214,6 +214,9 @@ class PlaceRecognizer:
         def add(source: Source, span: Span, label: str, hint: PlaceHint | None = None) -> None:
             if len(span) == 1 and span[0].lower_ in _GENERIC_WORDS:
                 return  # "Town", "West", "University": a part of a name, never a place alone
+            if _before_road_word(span):
+                # "Rivers Avenue", "Paris Road": the street is named, not the state or the town
+                span, label, hint = doc[span.start : span.end + 1], "FAC", None
             if source in PROPOSAL_SOURCES and not proposals:
                 return
             prio = _PRIORITY[source]
@@ -774,6 +777,15 @@ def _cuts_a_name(span: Span) -> bool:
         and not before.is_sent_start
         and before.lower_ not in patterns.COMPASS_WORDS
     )
+
+
+def _before_road_word(span: Span) -> bool:
+    """Is the span followed by a capitalised street or road word ("Rivers Avenue")?"""
+    doc = span.doc
+    if span.end >= len(doc):
+        return False
+    nxt = doc[span.end]
+    return nxt.is_title and nxt.lower_.rstrip(".") in patterns.ROAD_WORDS
 
 
 def _overlaps(a: Span, b: Span) -> bool:

@@ -49,6 +49,31 @@ FACILITY_WORDS: frozenset[str] = frozenset(
         *(w for p in FACILITY_PREFIXES for w in p.split()),
     ]
 )
+#: Words that end a street's or a road's name ("Rivers Avenue", "Francis St.", "Loop 286"): a
+#: place's name just before one names the street, not the place, and one alone is no place.
+ROAD_WORDS: frozenset[str] = frozenset(
+    {
+        "street",
+        "st",
+        "avenue",
+        "ave",
+        "road",
+        "rd",
+        "boulevard",
+        "blvd",
+        "lane",
+        "drive",
+        "highway",
+        "hwy",
+        "freeway",
+        "expressway",
+        "parkway",
+        "pkwy",
+        "turnpike",
+        "route",
+        "loop",
+    }
+)
 #: Words that end an administrative-region name.
 REGION_HEADS = [
     "province",
