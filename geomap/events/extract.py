@@ -25,7 +25,7 @@ from geomap.events.actors import actors_targets
 from geomap.events.carry import Layout, carry_dates, carry_places, dateline_place
 from geomap.events.dedupe import dedupe_events
 from geomap.events.history import history_cue, is_background, recalled_by_date
-from geomap.events.modality import irrealis, plans, told_in_present, unreal_report
+from geomap.events.modality import headline_plan, irrealis, plans, told_in_present, unreal_report
 from geomap.events.places import (
     can_be_site,
     in_location_phrase,
@@ -59,16 +59,27 @@ def extract_events(
     last: Event | None = None
     last_index = -10
     mentions = sorted(mentions, key=lambda m: m.start)
-    dates = sorted((d for d in dates if not _background_date(d, doc)), key=lambda d: d.start)
+    sentences = sentence_spans(doc)
+    # "Minister to visit Erbil": a headline that announces a plan tells no event, and its date none
+    plan_headline = sentences[0] if len(sentences) > 1 and headline_plan(sentences[0]) else None
+    dates = sorted(
+        (
+            d
+            for d in dates
+            if not _background_date(d, doc) and (plan_headline is None or d.start >= plan_headline.end_char)
+        ),
+        key=lambda d: d.start,
+    )
     m_starts = [m.start for m in mentions]
     d_starts = [d.start for d in dates]
-    sentences = sentence_spans(doc)
     dateline = dateline_place(mentions, doc.text)
     statement = taxonomy.types.get(STATEMENT)
     reporting = statement.verbs if statement else frozenset()
     cues: dict[str, str] = {}  # event_id -> history cue of the clause that tells it
     used: dict[str, DateRef] = {}  # event_id -> the date stated in its sentence
     for index, span in enumerate(sentences):
+        if span is plan_headline:
+            continue
         start, end = span.start_char, span.end_char
         lo, hi = bisect_left(m_starts, start), bisect_left(m_starts, end)
         in_sent = [m for m in mentions[lo:hi] if m.end <= end]

@@ -136,7 +136,7 @@ def irrealis(verb) -> bool:
             if head.i == cur.i and any(c.dep_ in ("nsubj", "nsubjpass") for c in cur.children):
                 # a root infinitive with a subject is a finite clause the parser cut ("Residents
                 # of Wajir gather to protest"); a headline plan ("Minister to visit Erbil") reads
-                # the same and stays an event
+                # the same, and only where a headline stands is it told apart (headline_plan)
                 return False
             if (
                 head.i == cur.i
@@ -161,6 +161,26 @@ def irrealis(verb) -> bool:
             return plans(head) or irrealis(head)
         return False
     return False
+
+
+#: Tags of a finite verb: one with a tense of its own ("gather", "met", "meets") or a modal.
+_FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
+
+
+def headline_plan(span) -> bool:
+    """A headline that announces a plan: its main predicate is an infinitive whose subject is
+    the headline's, and no word in it is finite ("Minister to visit Erbil", "Council to vote on
+    budget"). The parser reads such a headline either as an infinitive with a subject or as its
+    subject noun with the infinitive as a relative clause ("council [that is] to vote"); an
+    infinitive that completes a noun ("attempt to force a vote") is no predicate. Whether the
+    span is a headline is the caller's to say: a sentence of a story that the parser cut
+    ("Residents of Wajir gather to protest") can read the same."""
+    if any(t.tag_ in _FINITE_TAGS for t in span):
+        return False
+    root = span.root
+    if root.pos_ in ("VERB", "AUX"):
+        return _infinitive(root) and any(c.dep_ in ("nsubj", "nsubjpass") for c in root.children)
+    return root.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "relcl" and _infinitive(c) for c in root.children)
 
 
 def unreal_report(verb, statement_verbs) -> bool:

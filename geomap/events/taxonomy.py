@@ -11,7 +11,8 @@ from geomap.errors import InputError
 DEFAULT_PATH = Path(__file__).with_name("taxonomy.json")
 #: The type reported speech falls back to; it never wins over a more specific trigger.
 STATEMENT = "statement"
-#: The type of an article's lead event when no listed trigger tells what happened.
+#: The type of happenings of no listed kind (the taxonomy lists some: "reopen", "shut down"), and
+#: of an article's lead event when no listed trigger tells what happened.
 OTHER = "other"
 
 

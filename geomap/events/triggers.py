@@ -39,6 +39,21 @@ _NOT_EVENT_ENTS = {"DATE", "TIME", "PERSON", "ORG", "WORK_OF_ART", "LAW", "PRODU
 _PARTNER_DEPS = {"prt", "dobj", "compound:prt", "oprd", "acomp"}
 
 
+def trigger_lemma(tok) -> str:
+    """The token's lemma, with a hyphenated "re-" the tokenizer split off put back ("re-opened" →
+    "reopen", as written unhyphenated); lowercase."""
+    doc = tok.doc
+    if (
+        tok.i >= 2
+        and doc[tok.i - 1].text == "-"
+        and doc[tok.i - 2].lower_ == "re"
+        and not doc[tok.i - 2].whitespace_
+        and not doc[tok.i - 1].whitespace_
+    ):
+        return "re" + tok.lemma_.lower()
+    return tok.lemma_.lower()
+
+
 def partner_lemma(tok) -> str:
     """The particle or object lemma of a verb, for two-word triggers; '' when there is none."""
     for c in tok.children:
@@ -236,8 +251,24 @@ def _takes_part(verb, noun) -> bool:
     )
 
 
+def _an_example(tok) -> bool:
+    """An event noun listed after "such as" names a kind of event, not one that happened
+    ("disasters such as floods and earthquakes", "trained in skills such as water search")."""
+    cur = tok
+    while cur.dep_ == "conj" and cur.head.i != cur.i:
+        cur = cur.head
+    prep = cur.head
+    return (
+        tok.pos_ == "NOUN"
+        and cur.dep_ == "pobj"
+        and prep.lower_ == "as"
+        and prep.i > 0
+        and tok.doc[prep.i - 1].lower_ == "such"
+    )
+
+
 def _hypothetical(tok, taxonomy: Taxonomy) -> bool:
-    if negated(tok):
+    if negated(tok) or _an_example(tok):
         return True
     if _a_text(tok, taxonomy):
         return True
@@ -284,7 +315,11 @@ def best_trigger(span, mentions: list[Mention], taxonomy: Taxonomy) -> Trigger |
     for tok in span:
         if tok.ent_type_ in _NOT_EVENT_ENTS:
             continue  # "March 2" is a date, "Strike Force" a name
-        etype = taxonomy.lookup(tok.lemma_, tok.pos_, partner_lemma(tok) if tok.pos_ == "VERB" else "")
+        lemma = trigger_lemma(tok)
+        etype = taxonomy.lookup(lemma, tok.pos_, partner_lemma(tok) if tok.pos_ == "VERB" else "")
+        if etype is None and lemma != tok.lemma_.lower():
+            # "re-arrested", "re-elected": done again, an event of the same kind
+            etype = taxonomy.lookup(tok.lemma_, tok.pos_, partner_lemma(tok) if tok.pos_ == "VERB" else "")
         if etype is None or _hypothetical(tok, taxonomy) or _modifier_or_metaphor(tok, taxonomy) or _other_sense(tok):
             continue
         if etype.name == STATEMENT and unreal_report(tok, etype.verbs):
