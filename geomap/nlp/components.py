@@ -214,6 +214,8 @@ class PlaceRecognizer:
         def add(source: Source, span: Span, label: str, hint: PlaceHint | None = None) -> None:
             if len(span) == 1 and span[0].lower_ in _GENERIC_WORDS:
                 return  # "Town", "West", "University": a part of a name, never a place alone
+            if _names_an_agency(span):
+                return  # "SANA reported", "Xinhua reporters": the news agency, not Sanaa or a district
             if _before_road_word(span):
                 # "Rivers Avenue", "Paris Road": the street is named, not the state or the town
                 span, label, hint = doc[span.start : span.end + 1], "FAC", None
@@ -777,6 +779,25 @@ def _cuts_a_name(span: Span) -> bool:
         and not before.is_sent_start
         and before.lower_ not in patterns.COMPASS_WORDS
     )
+
+
+def _names_an_agency(span: Span) -> bool:
+    """A news agency's name (``patterns.NEWS_AGENCIES``) written in capitals ("SANA", "MENA"),
+    in parentheses ("(Petra)"), after "according to", or before an agency's word ("Xinhua
+    reporters", "Fars news agency", "Anadolu reported")."""
+    letters = "".join(c for c in span.text if c.isalpha())
+    if letters.lower() not in patterns.NEWS_AGENCIES:
+        return False
+    doc = span.doc
+    nxt = doc[span.end] if span.end < len(doc) else None
+    prev = doc[span.start - 1] if span.start else None
+    if nxt is not None and nxt.lower_ in patterns.AGENCY_NEXT_WORDS:
+        return True
+    if prev is not None and prev.text == "(" and nxt is not None and nxt.text == ")":
+        return True
+    if prev is not None and prev.lower_ == "to" and span.start > 1 and doc[span.start - 2].lower_ == "according":
+        return True
+    return len(letters) > 1 and letters.isupper() and not doc[span.start : span.end].sent.text.isupper()
 
 
 def _before_road_word(span: Span) -> bool:
