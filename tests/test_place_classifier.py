@@ -121,6 +121,24 @@ def test_candidates_gather_every_source_of_a_span(geoparser):
     assert all(len(r) == len(RECOGNIZER_FEATURES) for r in rows)
 
 
+def test_an_abbreviated_title_is_never_a_candidate(geoparser):
+    # The small model sometimes tags a lone "Dr" as a place, and a gazetteer lists a town under
+    # those letters; whatever the tagger says, a title is no place.
+    from spacy.tokens import Span
+
+    rec = geoparser.recognizer
+    doc = geoparser.nlp.make_doc("The commissioner, Dr, Amaka Obi, spoke in Jos and Dr. Bello in Kano.")
+    for name, pipe in geoparser.nlp.pipeline:
+        if name != "geomap_places":
+            doc = pipe(doc)
+    titles = [Span(doc, t.i, t.i + 1, label="GPE") for t in doc if t.lower_.rstrip(".") == "dr"]
+    assert len(titles) == 2
+    doc.ents = [e for e in doc.ents if not any(e.start <= t.start < e.end for t in titles)] + titles
+    found = {c.span.text for c in rec.candidates(doc, proposals=True)}
+    assert {"Jos", "Kano"} <= found
+    assert not found & {"Dr", "Dr."}
+
+
 # -- the model file ------------------------------------------------------------------------------
 def _tiny_classifier(kind="logistic"):
     n = len(RECOGNIZER_FEATURES)

@@ -214,6 +214,8 @@ class PlaceRecognizer:
         def add(source: Source, span: Span, label: str, hint: PlaceHint | None = None) -> None:
             if len(span) == 1 and span[0].lower_ in _GENERIC_WORDS:
                 return  # "Town", "West", "University": a part of a name, never a place alone
+            if len(span) == 1 and span[0].lower_.rstrip(".") in patterns.TITLE_ABBREVIATIONS:
+                return  # "Dr", "Gen.": a title, not the town a gazetteer lists under those letters
             if _names_an_agency(span):
                 return  # "SANA reported", "Xinhua reporters": the news agency, not Sanaa or a district
             if _before_road_word(span):

@@ -481,6 +481,11 @@ PERSON_TITLES = {
     "secretary",
     "ambassador",
 }
+#: Abbreviated titles ("Dr", "Gen.", "Sgt"): never a place alone, whatever a gazetteer lists
+#: under the same letters.
+TITLE_ABBREVIATIONS = frozenset(
+    {"mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "col", "capt", "lt", "sgt", "maj", "cmdr", "adm"}
+)
 #: Lemmas of verbs of speech: a PERSON-labelled name that is their subject is a speaker.
 SPEECH_VERBS = {
     "say",
