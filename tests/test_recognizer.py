@@ -190,3 +190,10 @@ def test_a_big_city_by_its_english_exonym(geoparser):
     assert got["Kiev"].place.country_code == "UA" and got["Kiev"].place.kind == "city"
     # a common word stays a word even where some small town bears it as another name
     assert "Court" not in by_text(geoparser, "The case is in Court today.")
+
+
+def test_a_dateline_keeps_its_compass_word(geoparser):
+    # "EAST HAMPTON —" is the town of that name, not "HAMPTON" with a stray compass word.
+    got = by_text(geoparser, "Teen killed in crash. EAST HAMPTON — Police are investigating a crash that killed a man.")
+    assert "HAMPTON" not in got
+    assert got["EAST HAMPTON"].place.name == "East Hampton"

@@ -218,6 +218,7 @@ class PlaceRecognizer:
                 return  # "Dr", "Gen.": a title, not the town a gazetteer lists under those letters
             if _names_an_agency(span):
                 return  # "SANA reported", "Xinhua reporters": the news agency, not Sanaa or a district
+            span = _with_compass_word(span, gaz)
             if _before_road_word(span):
                 # "Rivers Avenue", "Paris Road": the street is named, not the state or the town
                 span, label, hint = doc[span.start : span.end + 1], "FAC", None
@@ -800,6 +801,19 @@ def _names_an_agency(span: Span) -> bool:
     if prev is not None and prev.lower_ == "to" and span.start > 1 and doc[span.start - 2].lower_ == "according":
         return True
     return len(letters) > 1 and letters.isupper() and not doc[span.start : span.end].sent.text.isupper()
+
+
+def _with_compass_word(span: Span, gaz) -> Span:
+    """The span grown to a capitalised compass word before it when the gazetteer knows the whole
+    name ("EAST HAMPTON", "North Charleston"): the town, not its namesake without the word."""
+    doc = span.doc
+    if span.start == 0:
+        return span
+    prev = doc[span.start - 1]
+    if prev.lower_ not in patterns.COMPASS_WORDS or not (prev.is_title or prev.is_upper):
+        return span
+    whole = doc[span.start - 1 : span.end]
+    return whole if gaz.is_known_name(whole.text) else span
 
 
 def _before_road_word(span: Span) -> bool:
