@@ -269,3 +269,18 @@ def test_a_town_is_not_lost_to_tiny_regions_spelled_alike(geoparser):
     # "Saaba" (Burkina Faso, over 100,000 people) folds to the key of two Caribbean "Saba" regions
     got = places(geoparser, "Two groups clashed near Saaba on Monday.")["Saaba"].place
     assert got.country_code == "BF" and got.kind == "city"
+
+
+def test_a_street_the_text_puts_nowhere_is_placed_at_the_towns_of_local_news(geoparser):
+    # The gazetteer has no streets; a local text's town is where its streets are, a guess that is
+    # flagged for checking.
+    got = places(
+        geoparser,
+        "A man was stabbed in an alley on North State Street, according to Chicago police. He lived in Park Ridge.",
+    )
+    street = got["North State Street"]
+    assert street.place is not None and street.place.name == "Chicago"
+    assert street.confidence <= 0.5 < CHECK_BELOW
+    # a text that ranges wider than one town gives its streets no town
+    got = places(geoparser, "Crews closed Elm Street. Officials in Denver and Boston spoke.")
+    assert got["Elm Street"].place is None

@@ -40,7 +40,7 @@ from geomap.events.places import (
 )
 from geomap.events.syntax import mention_tokens
 from geomap.records import DateRef, Event, EventPlace, Mention
-from geomap.tools.distance import place_km
+from geomap.tools.distance import LOCAL_KM, place_km
 
 #: How many sentences back a date or place is carried, and how many ahead a place is.
 CARRY_BACK = 3
@@ -205,8 +205,6 @@ def most_named(mentions: list[Mention]) -> tuple[Mention, int] | None:
 
 #: How often a place must be named to be the article's locality.
 LOCALITY_NAMED = 2
-#: How far from the locality every place of a local article lies.
-LOCAL_KM = 80.0
 
 
 def locality(mentions: list[Mention], doc) -> Mention | None:

@@ -9,8 +9,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import replace
 
-from geomap.gazetteer import Gazetteer
+from geomap.gazetteer import Gazetteer, normalize_name
 from geomap.gazetteer.areas import lies_in
+from geomap.nlp.patterns import CIVIC_WORDS, ROAD_WORDS
 from geomap.records import Mention, Place, PlaceHint
 from geomap.resolve.candidates import all_candidates
 from geomap.resolve.confidence import Weights
@@ -26,6 +27,7 @@ from geomap.resolve.context import (
 )
 from geomap.resolve.features import candidate_features, reading_features, softmax
 from geomap.review import BIAS_SCORE, Review
+from geomap.tools.distance import LOCAL_KM, place_km
 
 #: Ranking passes: the first without the other names' choices, each later one with the choices
 #: of the pass before (a town and its county settle each other).
@@ -61,7 +63,7 @@ class Resolver:
             return []
         review = self.review
         kept = [m for m in mentions if not review.denies(m.text)] if review.deny else mentions
-        scored, top_rows, contained = self._score(kept, text) if kept else ({}, {}, {})
+        scored, top_rows, contained, implied = self._score(kept, text) if kept else ({}, {}, {}, set())
         if review.corrections:
             countries = {ranked[0][1].country_code for ranked in scored.values() if ranked}
             for m in kept:
@@ -86,7 +88,7 @@ class Resolver:
             )
             if key in contained:  # a guess from its container is no surer than the container
                 conf = min(conf, confidence(contained[key]))
-                if scored[key][0][1].kind in AREA_CONTAINER_KINDS:
+                if key in implied or scored[key][0][1].kind in AREA_CONTAINER_KINDS:
                     # a point for a whole division: always a guess to check
                     conf = min(conf, AREA_GUESS_CONFIDENCE)
             return conf
@@ -119,7 +121,7 @@ class Resolver:
         corrected = self.review.correction(group_key(mention), context, {country.upper()} if country else set())
         if corrected is not None:
             return [(corrected, 1.0)]
-        scored, top_rows, _ = self._score([mention], context)
+        scored, top_rows, _, _ = self._score([mention], context)
         ranked = scored.get(group_key(mention), [])
         if not ranked:
             return []
@@ -155,9 +157,9 @@ class Resolver:
         sees them in its last pass, and its name's reading (:func:`reading_features`), for
         fitting the ranker and the confidence model on gold corpora."""
         groups, cands, feats = self.features(mentions, text)
-        before_last, _, _ = self._score(mentions, text, rounds=ROUNDS - 1)  # what the last pass sees
+        before_last, _, _, _ = self._score(mentions, text, rounds=ROUNDS - 1)  # what the last pass sees
         picks = {k: r[0][1] for k, r in before_last.items() if r}
-        final, final_rows, contained = self._score(mentions, text)
+        final, final_rows, contained, _ = self._score(mentions, text)
         out = []
         for m in mentions:
             key = group_key(m)
@@ -173,10 +175,11 @@ class Resolver:
 
     def _score(
         self, mentions: list[Mention], text: str, rounds: int = ROUNDS
-    ) -> tuple[dict[str, list[tuple[float, Place]]], dict[str, list[float]], dict[str, str]]:
+    ) -> tuple[dict[str, list[tuple[float, Place]]], dict[str, list[float]], dict[str, str], set[str]]:
         """Ranked (score, place) lists per group of same-name mentions, each group's top
-        candidate's feature row, and the groups placed at their container (no candidate of
-        their own) -> the container's group."""
+        candidate's feature row, the groups placed at their container (no candidate of their
+        own) -> the container's group, and those of them whose container the text implies
+        rather than states (see :meth:`_place_at_containers`)."""
         coef = self.weights.coef
         bias = self.review.bias
         groups, cands, feats = self.features(mentions, text)
@@ -234,7 +237,8 @@ class Resolver:
             if ranked and false_friend(key, [p for _, p in ranked], votes, picked):
                 scored[key] = []
         contained = self._place_at_containers(groups, cands, feats, text, mentions, picks, scored, top_rows)
-        return scored, top_rows, contained
+        implied = self._place_at_town(groups, cands, feats, picks, scored, top_rows, contained)
+        return scored, top_rows, contained, implied
 
     def _place_at_containers(self, groups, cands, feats, text, mentions, picks, scored, top_rows) -> dict[str, str]:
         """A name the gazetteer does not know that the text puts in a town or county ("Palais des
@@ -260,6 +264,34 @@ class Resolver:
                 placed[key] = other
         return placed
 
+    def _place_at_town(self, groups, cands, feats, picks, scored, top_rows, contained) -> set[str]:
+        """A street or a building the gazetteer lacks that the text puts in no place ("North
+        State Street", "Memorial Hospital") is placed at the text's town, when the text is local:
+        it names a town, and every town, county or site it places lies within
+        :data:`~geomap.tools.distance.LOCAL_KM` of it (the most named, the first on ties). A
+        guess the text does not state: its confidence is at most :data:`AREA_GUESS_CONFIDENCE`.
+        Adds the groups so placed to ``contained`` and returns them."""
+        local = [key for key in groups if not cands[key] and key not in contained and _local_name(key)]
+        if not local:
+            return set()
+        towns = [
+            key for key, ranked in scored.items() if ranked and key not in contained and ranked[0][1].kind == "city"
+        ]
+        if not towns:
+            return set()
+        town = max(towns, key=lambda key: len(groups[key]))  # max keeps the first on ties
+        home = scored[town][0][1]
+        for key, ranked in scored.items():
+            if ranked and key not in contained and ranked[0][1].kind in _LOCAL_KINDS:
+                if place_km(ranked[0][1], home) > LOCAL_KM:
+                    return set()  # the text ranges wider than one town
+        row = feats(town, home, picks)
+        for key in local:
+            scored[key] = [(sum(c * x for c, x in zip(self.weights.coef, row)), home)]
+            top_rows[key] = row
+            contained[key] = town
+        return set(local)
+
     def small_area(self, place: Place) -> bool:
         """Is ``place`` a first-level division or country small enough that a name inside it is
         most likely within :data:`AREA_GUESS_KM` of its point (nine in ten of its towns are)?"""
@@ -267,6 +299,19 @@ class Resolver:
             return False
         spread = self.gazetteer.spread_km(place)
         return spread is not None and spread <= AREA_GUESS_KM
+
+
+#: Kinds of place a local text's places are: all of them lie near its town.
+_LOCAL_KINDS = ("city", "admin2", "site", "airport")
+#: Last words of a local name the gazetteer seldom holds (a street, a road, a building), as they
+#: end a name group's key.
+_LOCAL_HEADS = frozenset(normalize_name(w) for w in ROAD_WORDS | CIVIC_WORDS)
+
+
+def _local_name(key: str) -> bool:
+    """Does a name group's key end in a street's or a building's word ("north state street")?"""
+    words = key.split()
+    return len(words) > 1 and words[-1] in _LOCAL_HEADS
 
 
 def _ranked_order(scores: list[float], options: list[Place], spread: Counter) -> list[int]:

@@ -12,6 +12,9 @@ EARTH_RADIUS_KM = 6371.0088
 #: two points this close are one place (namesakes in the gazetteer build, an online answer against
 #: the offline one).
 NEAR_KM = 50.0
+#: Local news: every place a text names below country level lies within this of its town (the
+#: events' locality, and the town a street or a building the text puts nowhere is placed in).
+LOCAL_KM = 80.0
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
