@@ -328,8 +328,9 @@ def test_same_event_told_again_far_later_stays_apart(nlp):
     events = run(
         nlp,
         "On March 2, gunmen attacked a checkpoint in Mosul. Prices rose. Streets were quiet. "
-        "Markets were busy. The attack was claimed by Daesh.",
+        "Markets were busy. The attack was claimed by Daesh.\n\nIn Aleppo, shops stayed open.",
     )
+    # (the article ranges wider than one town, so it has no locality to lend the last sentence)
     assert len(events) == 2
     assert events[0].date == dt.date(2020, 3, 2) and places(events[0]) == ["Mosul"]
     # far from any stated date: the article does not give its time, so it is dated to publication and says so
@@ -503,15 +504,16 @@ def test_event_without_a_place_takes_the_dateline(nlp):
     assert places(meeting) == ["Erbil"]
     assert [p.mention.text for p in killed.places if p.role == "event"] == ["KIRKUK"]
     # without a dateline, an event outside the lead paragraph is not pinned to the article's focus
-    meeting, killed = run(nlp, text.replace("KIRKUK, Iraq (Reuters) - ", ""))
+    # (in an article that ranges wider than one town, so that it has no locality either)
+    meeting, killed = run(nlp, text.replace("KIRKUK, Iraq (Reuters) - ", "") + "\n\nIn Basra, shops stayed open.")
     assert places(killed) == []
 
 
 def test_carrying_stays_near_in_a_wall_of_text(nlp):
     text = (
         "On March 2, gunmen attacked a checkpoint in Mosul. Prices rose in the spring. Streets were quiet. "
-        "Markets were busy. Buses ran late. Two people were killed."
-    )
+        "Markets were busy. Buses ran late. Two people were killed.\n\nIn Basra, shops stayed open."
+    )  # (the article ranges wider than one town: it has no locality)
     attack, killed = run(nlp, text)
     assert attack.date == dt.date(2020, 3, 2) and places(attack) == ["Mosul"]
     # five sentences on, in the same paragraph: neither the date nor the place carries
@@ -896,3 +898,9 @@ def test_a_plan_headline_lends_no_date_and_a_headline_that_tells_a_happening_sta
         assert 0 in [e.sent_start for e in events]
     # a text of one sentence has no headline: a present told like a plan is the news itself
     assert "protest" in [e.event_type for e in run(nlp, "Residents of Kirkuk gather to protest a water cut.")]
+
+
+def test_a_local_article_that_names_its_town_once_places_its_events_there(nlp):
+    text = "A man was arrested on Monday, according to Kirkuk police.\n\nThe suspect had stolen a car, police said."
+    (arrest,) = [e for e in run(nlp, text) if e.event_type == "arrest"]
+    assert places(arrest) == ["Kirkuk"]

@@ -11,11 +11,10 @@ lend one date or place to everything. Beyond that:
 * an event takes the article's dateline place ("KIRKUK, Iraq (Reuters) -"), and a lead event
   the article's focus, its most-named place below country level;
 * any other event the text places nowhere takes the article's locality, when the article is
-  local news: every place it names below country level lies within ``LOCAL_KM`` of one it names
-  more than once, also where it only says whose or which thing ("a Rochester man", "the Oxford
-  police station"). Local news names its town that way and seldom says "in Rochester". An
-  article that ranges wider (a base, a capital and a region 200 km apart) has no locality, and
-  a place named once lends itself to nothing far from it.
+  local news: every place it names below country level lies within ``LOCAL_KM`` of the one it
+  names most, also where it only says whose or which thing ("a Rochester man", "according to
+  Oxford police"). Local news names its town that way and seldom says "in Rochester". An
+  article that ranges wider (a base, a capital and a region 200 km apart) has no locality.
 
 A country that is only mentioned is never carried as a site (see ``places.can_be_site``).
 """
@@ -203,14 +202,11 @@ def most_named(mentions: list[Mention]) -> tuple[Mention, int] | None:
     return best, counts[best.place.name]
 
 
-#: How often a place must be named to be the article's locality.
-LOCALITY_NAMED = 2
-
-
 def locality(mentions: list[Mention], doc) -> Mention | None:
-    """The place an article is about when it names it more than once below country level, as a
-    site or as a modifier ("a Rochester man"), never as an actor or a body of water; the most
-    named, the first on ties (see the module doc)."""
+    """The place a local article is about: of the places it names below country level, as a site
+    or as a modifier ("a Rochester man"), never as an actor, a body of water or a doubtful
+    reading, the most named (the first on ties), when every other one lies within ``LOCAL_KM``
+    of it (see the module doc)."""
     pool = [
         m
         for m in mentions
@@ -222,7 +218,7 @@ def locality(mentions: list[Mention], doc) -> Mention | None:
         and not any(is_actor_like(t) for t in mention_tokens(m, doc) if m.role == "location")
     ]
     found = most_named(pool)
-    if found is None or found[1] < LOCALITY_NAMED:
+    if found is None:
         return None
     home = found[0]
     if any(place_km(m.place, home.place) > LOCAL_KM for m in pool):
