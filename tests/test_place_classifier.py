@@ -73,6 +73,11 @@ def test_a_place_name_before_a_road_word_names_the_street(geoparser, text, stree
         assert got[street].place.country_code == country
 
 
+def test_names_before_a_shared_road_word_are_streets(geoparser):
+    got = places(geoparser, "A man was struck by a truck near Rivers and Stokes avenue in North Charleston.")
+    assert "Rivers" not in got and got["North Charleston"].place.country_code == "US"
+
+
 def test_a_road_word_alone_is_no_place(geoparser):
     got = places(geoparser, "The truck was westbound on Loop 286 when it struck a car. Route 9 was closed.")
     assert "Loop" not in got and "Route" not in got

@@ -219,6 +219,8 @@ class PlaceRecognizer:
             if _names_an_agency(span):
                 return  # "SANA reported", "Xinhua reporters": the news agency, not Sanaa or a district
             span = _with_compass_word(span, gaz)
+            if _names_streets(span):
+                return  # "near Rivers and Stokes avenue": streets, not Rivers State
             if _before_road_word(span):
                 # "Rivers Avenue", "Paris Road": the street is named, not the state or the town
                 span, label, hint = doc[span.start : span.end + 1], "FAC", None
@@ -816,13 +818,29 @@ def _with_compass_word(span: Span, gaz) -> Span:
     return whole if gaz.is_known_name(whole.text) else span
 
 
+def _road_word(tok) -> bool:
+    """A street's or road's word, singular or plural ("Avenue", "St.", "streets")."""
+    word = tok.lower_.rstrip(".")
+    return word in patterns.ROAD_WORDS or (word.endswith("s") and word[:-1] in patterns.ROAD_WORDS)
+
+
 def _before_road_word(span: Span) -> bool:
     """Is the span followed by a capitalised street or road word ("Rivers Avenue")?"""
     doc = span.doc
     if span.end >= len(doc):
         return False
     nxt = doc[span.end]
-    return nxt.is_title and nxt.lower_.rstrip(".") in patterns.ROAD_WORDS
+    return nxt.is_title and _road_word(nxt)
+
+
+def _names_streets(span: Span) -> bool:
+    """Does the span name streets whose road word is written after it in lower case ("at State
+    and Hubbard streets", "near Rivers and Stokes avenue")?"""
+    doc = span.doc
+    at = span.end
+    if at < len(doc) and doc[at].lower_ in ("and", "&") and at + 1 < len(doc) and doc[at + 1].is_title:
+        at += 2  # the first of two names that share the road word
+    return at < len(doc) and doc[at].is_lower and _road_word(doc[at])
 
 
 def _overlaps(a: Span, b: Span) -> bool:
