@@ -904,3 +904,12 @@ def test_a_local_article_that_names_its_town_once_places_its_events_there(nlp):
     text = "A man was arrested on Monday, according to Kirkuk police.\n\nThe suspect had stolen a car, police said."
     (arrest,) = [e for e in run(nlp, text) if e.event_type == "arrest"]
     assert places(arrest) == ["Kirkuk"]
+
+
+def test_the_main_clause_tells_the_event_not_its_circumstance(nlp):
+    # "after fires burned …" says when and why; the sentence's event is the charge, even though
+    # the clause names the place
+    (event,) = run(nlp, "Two men were charged with arson after fires burned 40 homes in Mosul.")
+    assert event.event_type == "hearing"
+    # an adverbial without a conjunction is part of what happened: "died trying to defuse a bomb"
+    assert "bombing" in [e.event_type for e in run(nlp, "A soldier died trying to defuse a bomb planted near Kirkuk.")]

@@ -310,6 +310,19 @@ def _hypothetical(tok, taxonomy: Taxonomy) -> bool:
     return head.i != tok.i and head.lemma_.lower() in _IRREALIS_HEADS
 
 
+def _in_adverbial_clause(tok) -> bool:
+    """Is the token inside an adverbial clause that a conjunction introduces ("charged with arson
+    after fires burned 260 acres", "when the roof collapsed")? Such a clause tells the
+    circumstance of the main clause's event, not the sentence's event ("died trying to defuse a
+    bomb", with no conjunction, is not one)."""
+    cur = tok
+    while cur.head.i != cur.i:
+        if cur.dep_ == "advcl" and any(ch.dep_ == "mark" for ch in cur.children):
+            return True
+        cur = cur.head
+    return False
+
+
 def best_trigger(span, mentions: list[Mention], taxonomy: Taxonomy) -> Trigger | None:
     candidates = []
     for tok in span:
@@ -347,7 +360,13 @@ def best_trigger(span, mentions: list[Mention], taxonomy: Taxonomy) -> Trigger |
                 c.places = [m for m in c.places if m is not mention]
     best, best_key = None, None
     for trig in candidates:
-        key = (trig.etype.name != STATEMENT, bool(trig.places), -trig.depth, trig.etype.priority)
+        key = (
+            trig.etype.name != STATEMENT,
+            not _in_adverbial_clause(trig.token),
+            bool(trig.places),
+            -trig.depth,
+            trig.etype.priority,
+        )
         if best_key is None or key > best_key:
             best, best_key = trig, key
     return best
