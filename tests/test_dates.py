@@ -308,3 +308,34 @@ def test_news_not_dates(nlp, text):
 def test_bare_weekday_or_month_follows_the_tense(nlp, text, iso):
     ((_, got, _),) = resolved(nlp, text)
     assert got == iso
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("2020-01-08", dt.date(2020, 1, 8)),
+        ("2020-01-08T23:30:00+03:00", dt.date(2020, 1, 8)),
+        (" 2020-01-08 12:00 ", dt.date(2020, 1, 8)),
+        ("", None),
+        (None, None),
+        ("2020-01", None),
+        ("2020-13-01", None),
+        ("January 8, 2020", None),
+    ],
+)
+def test_iso_date_is_the_date_a_text_starts_with(value, expected):
+    from geomap.tools.isodate import iso_date
+
+    assert iso_date(value) == expected
+
+
+def test_the_popups_and_the_time_range_read_dates_through_iso_date():
+    from geomap.mapping.plugins.timerange import news_window, period
+    from geomap.mapping.popup import format_date
+
+    assert format_date("2020-01-08T23:30:00Z", "day") == "8 January 2020"
+    assert format_date("not a date", "day", "last week") == "last week"
+    assert period("2020-02-01T08:00:00", "month") == (dt.date(2020, 2, 1), dt.date(2020, 2, 29))
+    assert period("2020-02", "month") is None
+    # publication dates that are not ISO texts anchor nothing: the window falls back to the dates
+    assert news_window([("2020-01-08", "day")], ["", "soon"]) == news_window([("2020-01-08", "day")], [])

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from geomap.errors import InputError
+from geomap.tools.isodate import iso_date
 
 #: Fewer words than this is what is left of a page without an article (a menu, a caption).
 MIN_WORDS = 10
@@ -68,11 +69,3 @@ def _stated_date(tree) -> dt.date | None:
             if date is not None:
                 return date
     return None
-
-
-def iso_date(value: object) -> dt.date | None:
-    """The date of an ISO 8601 text (its first ten characters), or None when there is none."""
-    try:
-        return dt.date.fromisoformat(str(value).strip()[:10]) if value else None
-    except ValueError:
-        return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 import re
@@ -13,6 +12,7 @@ from typing import Any
 
 from geomap.records import CHECK_BELOW
 from geomap.tools.calendar_names import MONTH_NAMES
+from geomap.tools.isodate import iso_date
 
 #: How sure the place is, shown next to region-level places so they do not read as sites.
 APPROXIMATE = {"region": "region-level place", "country": "country-level place", "continent": "continent-level place"}
@@ -58,9 +58,8 @@ def integer(value: Any, default: int) -> int:
 
 def format_date(iso: str, precision: str, date_text: str = "") -> str:
     """'8 January 2020' / 'January 2020' / '2020' by precision; date_text when unparseable."""
-    try:
-        day = dt.date.fromisoformat(iso[:10])
-    except ValueError:
+    day = iso_date(iso)
+    if day is None:
         return date_text or "date unknown"
     if precision == "year":
         return str(day.year)

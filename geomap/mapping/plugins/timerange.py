@@ -34,6 +34,7 @@ from typing import Any
 from geomap.dates import NEWS_AFTER_DAYS, NEWS_BEFORE_DAYS, period_end
 from geomap.mapping.plugins.base import MapElement, static, template
 from geomap.mapping.plugins.events import script_json
+from geomap.tools.isodate import iso_date
 
 #: The news window reaches NEWS_BEFORE_DAYS before the earliest publication date and
 #: NEWS_AFTER_DAYS after the latest (one home, geomap.dates: the events stage uses them too).
@@ -49,13 +50,6 @@ MONTH_BINS_UP_TO = 15 * 366
 _MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 
-def _day(iso: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(iso[:10])
-    except ValueError:
-        return None
-
-
 def _label(day: dt.date, unit: str) -> str:
     if unit == "year":
         return str(day.year)
@@ -66,7 +60,7 @@ def _label(day: dt.date, unit: str) -> str:
 
 def period(iso: str, precision: str) -> tuple[dt.date, dt.date] | None:
     """First and last day of the period a date names (its day, month or year)."""
-    start = _day(iso)
+    start = iso_date(iso)
     if start is None:
         return None
     return start, period_end(start, precision)
@@ -84,7 +78,7 @@ def news_window(dates: Iterable[tuple[str, str]], published: Iterable[str]) -> t
     periods = [p for iso, precision in dates if (p := period(iso, precision)) is not None]
     if not periods:
         return None
-    anchors = sorted({d for iso in published if (d := _day(iso)) is not None})
+    anchors = sorted({d for iso in published if (d := iso_date(iso)) is not None})
     if anchors:
         lo = anchors[0] - dt.timedelta(days=NEWS_BEFORE_DAYS)
         hi = anchors[-1] + dt.timedelta(days=NEWS_AFTER_DAYS)
@@ -139,7 +133,7 @@ def histogram(dates: Iterable[tuple[str, bool]]) -> dict[str, Any] | None:
     Returns ``{"unit": day|week|month|year, "bins": [[start, end, stated, inferred, label], ...]}``
     with ISO ``start`` (inclusive) and ``end`` (exclusive); empty bins are kept so the bars
     stand on a true time axis."""
-    days = [(d, inferred) for iso, inferred in dates if (d := _day(iso)) is not None]
+    days = [(d, inferred) for iso, inferred in dates if (d := iso_date(iso)) is not None]
     if not days:
         return None
     first, last = min(d for d, _ in days), max(d for d, _ in days)
