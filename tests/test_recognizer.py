@@ -197,3 +197,9 @@ def test_a_dateline_keeps_its_compass_word(geoparser):
     got = by_text(geoparser, "Teen killed in crash. EAST HAMPTON — Police are investigating a crash that killed a man.")
     assert "HAMPTON" not in got
     assert got["EAST HAMPTON"].place.name == "East Hampton"
+
+
+def test_a_dateline_after_a_headline_is_a_place(geoparser):
+    # a headline run into its body puts the dateline after its full stop
+    got = by_text(geoparser, "Threat called a hoax. COLUMBUS -- A text message about a gang spread on Monday.")
+    assert got["COLUMBUS"].place.name == "Columbus"

@@ -39,13 +39,12 @@ from geomap.events.places import (
 )
 from geomap.events.syntax import mention_tokens
 from geomap.records import DateRef, Event, EventPlace, Mention
+from geomap.tools.datelines import dateline_spans
 from geomap.tools.distance import LOCAL_KM, place_km
 
 #: How many sentences back a date or place is carried, and how many ahead a place is.
 CARRY_BACK = 3
 CARRY_AHEAD = 1
-#: A dateline: an upper-case place name opening a line, then "(Agency)", a comma, or a dash.
-_DATELINE = re.compile(r"(?:^|\n)[ \t]*(?P<name>[A-Z][A-Z .'-]+[A-Z])(?=\s*(?:\(|,|[-–—]))")
 
 
 def paragraph_starts(text: str) -> list[int]:
@@ -176,10 +175,11 @@ def _most_specific_in_sentence(sites: list[Mention], index: int, layout: Layout)
 
 
 def dateline_place(mentions: list[Mention], text: str) -> Mention | None:
-    """The place an article says it reports from: "MOSUL, Iraq (Reuters) -" opening a line
-    (a resolved mention there, whatever role the recognizer gave it)."""
-    for match in _DATELINE.finditer(text[:2000]):
-        found = [m for m in mentions if m.start == match.start("name") and m.place is not None]
+    """The place an article says it reports from: "MOSUL, Iraq (Reuters) -" opening a line, or
+    "… dubious. COLUMBUS --" after a headline run into the body (``tools.datelines``; a resolved
+    mention there, whatever role the recognizer gave it)."""
+    for start, _ in dateline_spans(text):
+        found = [m for m in mentions if m.start == start and m.place is not None]
         if found:
             return found[0]
     return None

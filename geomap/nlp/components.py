@@ -30,6 +30,7 @@ from geomap.nlp.place_features import RECOGNIZER_FEATURES, Candidate, candidate_
 from geomap.nlp.place_model import SHIPPED_CLASSIFIER, PlaceClassifier
 from geomap.nlp.sources import CUE_SOURCES, PROPOSAL_SOURCES, Source
 from geomap.records import NO_HINT, PlaceHint
+from geomap.tools.datelines import dateline_spans
 
 SPAN_KEY = "places"
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -186,6 +187,7 @@ class PlaceRecognizer:
         """The candidates the classifier calls places, each with its probability."""
         cands = self.candidates(doc, proposals=True)
         probs = self.classifier.probabilities(self.feature_rows(doc, cands))
+        datelines = {start for start, _ in dateline_spans(doc.text)}
         out = []
         model = self.classifier
         for cand, prob in zip(cands, probs):
@@ -193,7 +195,7 @@ class PlaceRecognizer:
             if proposal and self._person_evidence(doc, cand.span, "PERSON" in {t.ent_type_ for t in cand.span}):
                 continue  # "President Jackson", "in Jackson's view": a person, as the rules say
             needed = model.threshold if proposal else model.rule_threshold
-            if prob >= needed or _kept_by_rule(cand, self.gazetteer):
+            if prob >= needed or _kept_by_rule(cand, self.gazetteer) or cand.span.start_char in datelines:
                 cand.span._.geomap_prob = float(prob)
                 out.append((cand.priority, cand.span))
         return out
@@ -322,6 +324,8 @@ class PlaceRecognizer:
 
         if self.use_gazetteer_terms:
             for span in self._gazetteer_names(doc):
+                add(Source.GAZ, span, "GPE")
+            for span in self._dateline_names(doc):
                 add(Source.GAZ, span, "GPE")
         if proposals:
             for span in self._known_names(doc):
@@ -594,6 +598,17 @@ class PlaceRecognizer:
             ):
                 return span, None
         return None
+
+    def _dateline_names(self, doc: Doc) -> list[Span]:
+        """The upper-case dateline names the gazetteer knows ("COLUMBUS --", "KIRKUK, Iraq
+        (Reuters) -"; ``tools.datelines``): where the report is filed from, a place whatever the
+        model's label (the classifier does not judge them)."""
+        out = []
+        for start, end in dateline_spans(doc.text):
+            span = doc.char_span(start, end, alignment_mode="contract")
+            if span is not None and len(span) and self.gazetteer.is_known_name(span.text):
+                out.append(span)
+        return out
 
     def _gazetteer_names(self, doc: Doc):
         """Capitalised proper-noun n-grams the model left untagged that name a notable place."""
