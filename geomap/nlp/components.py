@@ -817,7 +817,7 @@ def _names_an_agency(span: Span) -> bool:
         return True
     if prev is not None and prev.lower_ == "to" and span.start > 1 and doc[span.start - 2].lower_ == "according":
         return True
-    return len(letters) > 1 and letters.isupper() and not doc[span.start : span.end].sent.text.isupper()
+    return len(letters) > 1 and letters.isupper() and not span.sent.text.isupper()
 
 
 def _with_compass_word(span: Span, gaz) -> Span:

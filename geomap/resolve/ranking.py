@@ -179,7 +179,7 @@ class Resolver:
         """Ranked (score, place) lists per group of same-name mentions, each group's top
         candidate's feature row, the groups placed at their container (no candidate of their
         own) -> the container's group, and those of them whose container the text implies
-        rather than states (see :meth:`_place_at_containers`)."""
+        rather than states (see :meth:`_place_at_town`)."""
         coef = self.weights.coef
         bias = self.review.bias
         groups, cands, feats = self.features(mentions, text)
