@@ -214,16 +214,32 @@ _SENTENCES = [
 ]
 
 
-def _corpus(path, copies=3):
+#: Where the tiny corpus's places lie (rounded atlas coordinates), for runs that resolve them.
+_POINTS = {
+    "Aleppo": (36.2, 37.16),
+    "Idlib": (35.93, 36.63),
+    "Goma": (-1.68, 29.23),
+    "Bukavu": (-2.51, 28.86),
+    "Dhaka": (23.81, 90.41),
+    "Madrid": (40.42, -3.70),
+    "Nairobi": (-1.29, 36.82),
+    "Kabul": (34.53, 69.17),
+    "Kandahar": (31.61, 65.71),
+    "Mosul": (36.34, 43.13),
+    "Erbil": (36.19, 44.01),
+    "Granada": (37.18, -3.60),
+}
+
+
+def _corpus(path, copies=3, points=False):
     with open(path, "w", encoding="utf-8") as fh:
         for k in range(copies):
             for i, (template,) in enumerate(_SENTENCES):
                 text, tops, pos = "", [], 0
                 for part in template.replace("}", "{").split("{"):
                     if pos % 2:
-                        tops.append(
-                            {"start": len(text), "end": len(text) + len(part), "name": part, "lat": 0.0, "lon": 0.0}
-                        )
+                        lat, lon = _POINTS[part] if points else (0.0, 0.0)
+                        tops.append({"start": len(text), "end": len(text) + len(part), "name": part, "lat": lat, "lon": lon})
                     text += part
                     pos += 1
                 fh.write(json.dumps({"id": f"tiny-{k}-{i}", "text": text, "toponyms": tops}) + "\n")
@@ -303,6 +319,24 @@ def test_a_name_found_only_by_a_loose_match_reads_as_inexact(geoparser):
 def test_whole_pipeline_leave_one_out_needs_two_corpora(tmp_path, capsys):
     from geomap.eval.leave_one_out import main as loo_main
 
-    path = _corpus(tmp_path / "only.jsonl", copies=1)
-    assert loo_main([str(path)]) == 2
-    assert "at least two corpora" in capsys.readouterr().err
+    one = _corpus(tmp_path / "one.jsonl", copies=1)
+    two = _corpus(tmp_path / "two.jsonl", copies=1)
+    assert loo_main([str(one), str(two)]) == 2
+    assert "at least three fully annotated corpora" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_whole_pipeline_leave_one_out_writes_each_left_out_outcome(tmp_path, capsys):
+    from geomap.eval.leave_one_out import main as loo_main
+
+    paths = [str(_corpus(tmp_path / f"{name}.jsonl", copies=4, points=True)) for name in "abc"]
+    errors = tmp_path / "errors.jsonl"
+    assert loo_main([*paths, "--json", str(tmp_path / "loo.json"), "--errors", str(errors)]) == 0
+    rows = [json.loads(line) for line in errors.read_text(encoding="utf-8").splitlines()]
+    figures = json.loads((tmp_path / "loo.json").read_text(encoding="utf-8"))
+    assert {r["corpus"] for r in rows} == set(figures) == {"a", "b", "c"}
+    # every left-out gold toponym has its line, with the confidence the flag reads
+    for name, result in figures.items():
+        scored = [r for r in rows if r["corpus"] == name and r["status"] != "spurious"]
+        assert len(scored) == result["n_gold_with_coords"]
+    assert all(r["confidence"] is None or 0.0 <= r["confidence"] <= 1.0 for r in rows)

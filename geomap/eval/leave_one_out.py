@@ -22,8 +22,11 @@ from pathlib import Path
 from geomap.eval.corpus import corpus_name
 
 
-def run(full: Sequence[str], partial: Sequence[str] = (), *, folder: Path, progress=print) -> dict[str, dict]:
-    """Left-out scores (``EvalResult.to_dict()``) of each corpus in ``full``."""
+def run(
+    full: Sequence[str], partial: Sequence[str] = (), *, folder: Path, progress=print, results: list | None = None
+) -> dict[str, dict]:
+    """Left-out scores (``EvalResult.to_dict()``) of each corpus in ``full``; ``results``, when
+    given, collects each left-out ``EvalResult`` (for its outcomes)."""
     from geomap.eval.runner import evaluate
     from geomap.nlp import train_recognizer as rec
     from geomap.resolve import Resolver, Weights
@@ -59,7 +62,10 @@ def run(full: Sequence[str], partial: Sequence[str] = (), *, folder: Path, progr
         )
         geoparser = Settings(recognizer=str(rec_path)).load(fresh=True)
         geoparser.resolver = Resolver(geoparser.gazetteer, weights=Weights.read(ranker_path))
-        result = evaluate(held, geoparser, progress=False).to_dict()
+        scored = evaluate(held, geoparser, progress=False)
+        if results is not None:
+            results.append(scored)
+        result = scored.to_dict()
         result["recognizer_thresholds"] = list(threshold)
         out[name] = result
         progress(_line(name, result))
@@ -84,12 +90,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("corpora", nargs="+", help="fully annotated gold corpora, each left out in turn")
     ap.add_argument("--partial", nargs="*", default=[], help="corpora that mark one place per passage")
     ap.add_argument("--json", default=None, help="write every left-out figure to this JSON file")
+    ap.add_argument(
+        "--errors", default=None, help="write every left-out toponym's outcome to this JSON Lines file (as geomap eval)"
+    )
     args = ap.parse_args(argv)
-    if len(args.corpora) < 2:
-        print("error: leave-one-out needs at least two corpora", file=sys.stderr)
+    if len(args.corpora) < 3:
+        # each left-out round picks the recognizer's threshold leave one out among the rest
+        print("error: leave-one-out needs at least three fully annotated corpora", file=sys.stderr)
         return 2
     from geomap.errors import GeomapError
 
+    results: list = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
             out = run(
@@ -97,6 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.partial,
                 folder=Path(tmp),
                 progress=lambda line: print(line, file=sys.stderr, flush=True),
+                results=results,
             )
     except GeomapError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -105,6 +117,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from geomap.io.atomic import write_text
 
         write_text(args.json, json.dumps(out, indent=1, default=str) + "\n")
+    if args.errors:
+        from geomap.eval.runner import write_outcomes
+
+        write_outcomes(args.errors, results)
     return 0
 
 
