@@ -239,7 +239,9 @@ def _corpus(path, copies=3, points=False):
                 for part in template.replace("}", "{").split("{"):
                     if pos % 2:
                         lat, lon = _POINTS[part] if points else (0.0, 0.0)
-                        tops.append({"start": len(text), "end": len(text) + len(part), "name": part, "lat": lat, "lon": lon})
+                        tops.append(
+                            {"start": len(text), "end": len(text) + len(part), "name": part, "lat": lat, "lon": lon}
+                        )
                     text += part
                     pos += 1
                 fh.write(json.dumps({"id": f"tiny-{k}-{i}", "text": text, "toponyms": tops}) + "\n")
