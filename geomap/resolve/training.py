@@ -503,7 +503,8 @@ def _run(args: argparse.Namespace, argv: list[str]) -> None:
         calibration=args.calibration,
     )
     atomic.write_text(args.out, json.dumps(out, indent=1) + "\n")
-    print(json.dumps(out))
+    lists = ", ".join(f"{name} {n}" for name, n in out.get("n_lists", {}).items())
+    print(f"wrote {args.out} (ranking lists: {lists})")
 
 
 def _f(v: float | None) -> str:
