@@ -435,6 +435,8 @@ def test_negated_and_hypothetical_triggers_are_skipped(nlp):
         # what a plan is for, and the topic of that planned event
         ("Lawmakers plan to travel to Erbil next week for a hearing on the attack.", {"hearing", "strike"}),
         ("The suspect will be tried for murder.", {"casualties"}),
+        # a bare verb beside a plan's infinitive continues the plan
+        ("The minister plans to visit Erbil on Monday, then take part in a meeting with tribal leaders.", {"meeting"}),
     ],
 )
 def test_kinds_claims_and_purposes_are_no_events(nlp, text, not_a_type):
