@@ -292,10 +292,7 @@ def _kinds_listed(tok) -> bool:
     first = _listed_with(tok)
     verb = first.head
     return (
-        _indefinite(tok)
-        and first.dep_ == "dobj"
-        and verb.lemma_.lower() == "include"
-        and verb.tag_ in ("VBZ", "VBP")
+        _indefinite(tok) and first.dep_ == "dobj" and verb.lemma_.lower() == "include" and verb.tag_ in ("VBZ", "VBP")
     )
 
 
