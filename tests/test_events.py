@@ -501,6 +501,10 @@ def test_no_event_words_still_give_the_lead_event(nlp):
         ("Youths barricaded the main road in Basra on Monday.", "protest"),
         ("A landslide buried homes near Erbil on Monday.", "disaster"),
         ("An outbreak of cholera hit Basra on Monday.", "outbreak"),
+        # round 9: losing control of a vehicle, veering off a road; a plea
+        ("Police say the driver lost control of his truck near Erbil on Monday.", "accident"),
+        ("A bus veered off the highway near Mosul on Monday.", "accident"),
+        ("The suspect entered a guilty plea in a Basra court on Monday.", "hearing"),
     ],
 )
 def test_event_words_beyond_the_old_list(nlp, text, etype):
