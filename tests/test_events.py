@@ -423,6 +423,36 @@ def test_negated_and_hypothetical_triggers_are_skipped(nlp):
     assert all(e.event_type != "strike" for e in events)
 
 
+@pytest.mark.parametrize(
+    ("text", "not_a_type"),
+    [
+        # kinds of event listed by a present-tense "include" (issue 22.1)
+        ("Dangers that could close the border include bombings, kidnappings and floods.", {"bombing", "abduction"}),
+        ("Risks facing travellers include kidnappings and ambushes.", {"abduction", "strike"}),
+        # an event told only as someone's claim
+        ("Residents spread rumours of a bombing in Basra.", {"bombing"}),
+        ("The government rejected allegations of shelling villages and killing civilians.", {"strike", "casualties"}),
+        # what a plan is for, and the topic of that planned event
+        ("Lawmakers plan to travel to Erbil next week for a hearing on the attack.", {"hearing", "strike"}),
+        ("The suspect will be tried for murder.", {"casualties"}),
+        # a bare verb beside a plan's infinitive continues the plan
+        ("The minister plans to visit Erbil on Monday, then take part in a meeting with tribal leaders.", {"meeting"}),
+    ],
+)
+def test_kinds_claims_and_purposes_are_no_events(nlp, text, not_a_type):
+    events = run(nlp, "Gunmen attacked a checkpoint in Mosul on Monday. " + text)
+    assert [e.event_type for e in events][:1] == ["strike"]
+    assert not any(e.event_type in not_a_type for e in events[1:]), [(e.event_type, e.trigger) for e in events]
+
+
+def test_facts_beside_kinds_claims_and_tries_still_count(nlp):
+    # the injured are listed, not kinds of injury; a try acts on what exists
+    (_, injured) = run(nlp, "Gunmen attacked a checkpoint in Mosul on Monday. The injured include two children.")
+    assert injured.event_type == "assault"
+    events = run(nlp, "A soldier was killed while trying to defuse a bomb planted outside the camp in Mosul.")
+    assert [e.event_type for e in events] == ["casualties"]
+
+
 def test_undated_article_warns_once_and_dated_one_does_not(geoparser, caplog):
     import geomap
 
@@ -471,6 +501,10 @@ def test_no_event_words_still_give_the_lead_event(nlp):
         ("Youths barricaded the main road in Basra on Monday.", "protest"),
         ("A landslide buried homes near Erbil on Monday.", "disaster"),
         ("An outbreak of cholera hit Basra on Monday.", "outbreak"),
+        # round 9: losing control of a vehicle, veering off a road; a plea
+        ("Police say the driver lost control of his truck near Erbil on Monday.", "accident"),
+        ("A bus veered off the highway near Mosul on Monday.", "accident"),
+        ("The suspect entered a guilty plea in a Basra court on Monday.", "hearing"),
     ],
 )
 def test_event_words_beyond_the_old_list(nlp, text, etype):

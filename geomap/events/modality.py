@@ -152,7 +152,11 @@ def irrealis(verb) -> bool:
         if head.i == cur.i:
             return False
         own = any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "mark") for c in cur.children)
-        if cur.dep_ == "conj" and head.pos_ in ("VERB", "AUX") and not own:
+        if cur.dep_ in ("conj", "dep") and head.pos_ in ("VERB", "AUX") and not own:
+            if cur.tag_ == "VB" and plans(head):
+                # a bare verb with no tense of its own beside a plan's infinitive continues it
+                # ("is scheduled to arrive at 3 p.m., then take part in the meeting")
+                return True
             cur = head  # "to deliver aid and meet with residents": no subject or tense of its own
             continue
         if cur.dep_ in ("advcl", "xcomp") and cur.tag_ in ("VBG", "VBN") and not own:

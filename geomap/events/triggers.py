@@ -13,6 +13,9 @@ from geomap.records import Mention
 #: Words that make a trigger hypothetical rather than something that happened.
 _IRREALIS_MODS = {"potential", "possible", "future", "further", "more", "any", "new"}
 _IRREALIS_HEADS = {"fear", "prevent", "avoid", "risk", "deter", "threaten", "protect"}
+#: Nouns that tell what they name as said by someone, not as what happened ("allegations of
+#: targeting civilians", "rumours of a coup").
+_CLAIM_NOUNS = {"allegation", "accusation", "claim", "rumor", "rumour", "speculation"}
 
 
 @dataclass(slots=True)
@@ -267,6 +270,41 @@ def _an_example(tok) -> bool:
     )
 
 
+def _indefinite(tok) -> bool:
+    """A noun with no definite determiner or possessor ("a hearing", "talks"), which names
+    something not yet there when a plan governs it ("the attack" is already there)."""
+    return tok.pos_ == "NOUN" and not any(
+        c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in _DEFINITE) for c in tok.children
+    )
+
+
+def _listed_with(tok):
+    """The first of the nouns or gerunds ``tok`` is listed with ("fires, threats or alerts")."""
+    cur = tok
+    while cur.dep_ == "conj" and cur.head.i != cur.i and cur.head.pos_ == cur.pos_:
+        cur = cur.head
+    return cur
+
+
+def _kinds_listed(tok) -> bool:
+    """Event nouns that a present-tense "include" lists name kinds of event, not events
+    ("Situations that could prompt an alert include forest fires and terrorist threats")."""
+    first = _listed_with(tok)
+    verb = first.head
+    return (
+        _indefinite(tok) and first.dep_ == "dobj" and verb.lemma_.lower() == "include" and verb.tag_ in ("VBZ", "VBP")
+    )
+
+
+def _claimed(tok) -> bool:
+    """An event told only as someone's claim: the object of "of" after an allegation, an
+    accusation, a claim or a rumour ("allegations of using power and targeting civilians")."""
+    first = _listed_with(tok)
+    if first.dep_ not in ("pobj", "pcomp") or first.head.lower_ != "of":
+        return False
+    return first.head.head.lemma_.lower() in _CLAIM_NOUNS
+
+
 def _hypothetical(tok, taxonomy: Taxonomy) -> bool:
     if negated(tok) or _an_example(tok):
         return True
@@ -289,8 +327,18 @@ def _hypothetical(tok, taxonomy: Taxonomy) -> bool:
         and taxonomy.lookup(tok.head.head.lemma_, "NOUN") is None
     ):
         return True  # "in retaliation for the assassination": the cause of the news, told before
-    if _unreal_clause(tok) or _unreal_object(tok):
+    if _unreal_clause(tok) or _unreal_object(tok) or _kinds_listed(tok) or _claimed(tok):
         return True
+    if tok.pos_ == "NOUN" and tok.dep_ == "pobj":
+        owner = tok.head.head
+        if owner.pos_ in ("VERB", "AUX") and _unreal_clause(owner):
+            # what a plan is for or about: "prepare to meet next month for a hearing", "will be
+            # tried for murder" (an act it names is told elsewhere, if at all); the object of a
+            # try acts on what exists ("was trying to defuse a bomb") and stays
+            return True
+        if owner.pos_ == "NOUN" and owner.i != tok.i and taxonomy.lookup(owner.lemma_, "NOUN") is not None:
+            if _hypothetical(owner, taxonomy):
+                return True  # "for a hearing on the attack": the topic of an event not held
     if (
         tok.pos_ == "NOUN"
         and tok.dep_ == "dobj"
