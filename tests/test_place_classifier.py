@@ -50,6 +50,27 @@ def test_multiword_capital_before_a_common_noun_is_kept_whole(geoparser):
     assert got["Port Louis"].place.country_code == "MU"
 
 
+@needs_shipped
+@pytest.mark.parametrize(
+    "text, name, country",
+    [
+        # the model reads only "Korea": the whole official name is another country
+        (
+            "Envoys warned of the threat facing the Democratic People's Republic of Korea.",
+            "Democratic People's Republic of Korea",
+            "KP",
+        ),
+        ("Aid reached the Democratic Republic of the Congo.", "Democratic Republic of the Congo", "CD"),
+        # names the model reads whole stay whole
+        ("Fans in Kansas City cheered on Sunday.", "Kansas City", "US"),
+    ],
+)
+def test_a_known_name_is_kept_whole_around_the_models_shorter_place(geoparser, text, name, country):
+    got = places(geoparser, text)
+    assert got[name].place.country_code == country
+    assert not set(got) - {name}, sorted(got)
+
+
 @pytest.mark.parametrize(
     "text, street, town, country",
     [

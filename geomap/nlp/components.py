@@ -56,6 +56,9 @@ _PRIORITY = {
 _EMBEDDING = {"ORG", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"}
 _MAX_NGRAM = 4
 _MAX_NAME = 5
+#: The most words of a name the gazetteer is asked about, links included ("Democratic People's
+#: Republic of Korea" is seven tokens).
+_MAX_KNOWN = 7
 #: Nouns that make "the <noun> of X" and "X <noun>" a place frame ("the village of X", "X district").
 _FRAME_NOUNS = patterns.PLACE_TYPE_NOUNS
 #: Single words that are never a place name on their own (place types, compass words, institutions).
@@ -166,7 +169,7 @@ class PlaceRecognizer:
             found = [(c.priority, c.span) for c in self.candidates(doc)]
         else:
             found = self._classified(doc)
-        chosen = _non_overlapping(found)
+        chosen = _non_overlapping(_whole_names(found))
         chosen = _non_overlapping(chosen + self._propagate(doc, chosen))
         places = [span for _, span in chosen]
         for span in places:
@@ -190,6 +193,7 @@ class PlaceRecognizer:
         datelines = {start for start, _ in dateline_spans(doc.text)}
         out = []
         model = self.classifier
+        held: list[tuple[Candidate, float]] = []  # known whole names the classifier doubted
         for cand, prob in zip(cands, probs):
             proposal = cand.sources <= PROPOSAL_SOURCES
             if proposal and self._person_evidence(doc, cand.span, "PERSON" in {t.ent_type_ for t in cand.span}):
@@ -197,6 +201,19 @@ class PlaceRecognizer:
             needed = model.threshold if proposal else model.rule_threshold
             if prob >= needed or _kept_by_rule(cand, self.gazetteer) or cand.span.start_char in datelines:
                 cand.span._.geomap_prob = float(prob)
+                out.append((cand.priority, cand.span))
+            elif cand.sources == {Source.GAZ_ANY} and _linked_name(cand.span):
+                held.append((cand, float(prob)))
+        for cand, prob in held:
+            # a known whole name around a place the classifier kept is that place, told in full
+            # ("the Democratic People's Republic of Korea" where the model read "Korea")
+            inner = [
+                s._.geomap_prob or 0.0
+                for _, s in out
+                if cand.span.start <= s.start and s.end <= cand.span.end and len(s) < len(cand.span)
+            ]
+            if inner:
+                cand.span._.geomap_prob = max([prob, *inner])
                 out.append((cand.priority, cand.span))
         return out
 
@@ -333,9 +350,10 @@ class PlaceRecognizer:
         return sorted(by_span.values(), key=lambda c: (c.span.start, c.span.end))
 
     def _known_names(self, doc: Doc):
-        """Capitalised names of at most four words that the gazetteer knows as a place of any
-        size, longest first within each run of capitalised words ("Port Louis" in "Port Louis
-        city", "Bunia" read as a person)."""
+        """Capitalised names of at most :data:`_MAX_KNOWN` words that the gazetteer knows as a place
+        of any size, longest first within each run of capitalised words and the links between them
+        (:func:`_name_link`: "Port Louis" in "Port Louis city", "Bunia" read as a person,
+        "Democratic People's Republic of Korea")."""
         gaz = self.gazetteer
         n = len(doc)
         i = 0
@@ -344,16 +362,17 @@ class PlaceRecognizer:
                 i += 1
                 continue
             j = i
-            while (
-                j < n
-                and j - i < _MAX_NAME
-                and (_name_word(doc[j]) or (_particle(doc[j]) and j + 1 < n and _name_word(doc[j + 1])))
-            ):
-                j += 1
+            while j < n and j - i < _MAX_KNOWN:
+                if _name_word(doc[j]) or (_particle(doc[j]) and j + 1 < n and _name_word(doc[j + 1])):
+                    j += 1
+                elif link := _name_link(doc, j):
+                    j += link
+                else:
+                    break
             while i < j:
-                for stop in range(min(j, i + _MAX_NGRAM), i, -1):
+                for stop in range(min(j, i + _MAX_KNOWN), i, -1):
                     span = doc[i:stop]
-                    if not _name_word(span[-1]):
+                    if not (_name_word(span[0]) and _name_word(span[-1])):
                         continue
                     text = span.text
                     if (
@@ -866,6 +885,21 @@ def _capitalised(tok) -> bool:
     return (tok.is_title or (tok.is_upper and len(tok) > 3)) and tok.lower_ not in patterns.CALENDAR_WORDS
 
 
+def _name_link(doc: Doc, j: int) -> int:
+    """How many words at ``j`` join two parts of one name: "of" or "of the" ("Republic of
+    Korea", "Democratic Republic of the Congo"), a possessive ("People's Republic"); 0 when
+    none does."""
+    tok = doc[j]
+    if j == 0 or not _name_word(doc[j - 1]):
+        return 0
+    if tok.tag_ == "POS" and not doc[j - 1].whitespace_:
+        return 1 if j + 1 < len(doc) and _name_word(doc[j + 1]) else 0
+    if tok.lower_ != "of":
+        return 0
+    k = j + 1 + (j + 1 < len(doc) and doc[j + 1].lower_ == "the")
+    return k - j if k < len(doc) and _name_word(doc[k]) else 0
+
+
 def _name_word(tok) -> bool:
     """A word that can be (part of) a name: capitalised or all capitals, with two letters or
     more ("VA", "S.C.", "TORRINGTON"), not a calendar word or the pronoun "I"."""
@@ -921,6 +955,33 @@ def _strip_determiner(span: Span) -> Span | None:
     while len(span) and (span[-1].tag_ == "POS" or span[-1].text in _POSSESSIVES):
         span = span[:-1]
     return span if len(span) else None
+
+
+def _linked_name(span: Span) -> bool:
+    """A known name of linked parts ("Republic of Korea", "People's Republic"), not opened by
+    an article ("The Moscow Times" holds no name "The Moscow")."""
+    return (
+        len(span) > 2
+        and span[0].text not in _DETERMINERS
+        and any(t.lower_ == "of" or t.tag_ == "POS" for t in span[1:-1])
+    )
+
+
+def _whole_names(found: list[tuple[int, Span]]) -> list[tuple[int, Span]]:
+    """A name of linked parts the gazetteer knows whole (:func:`_linked_name`) that holds a
+    shorter place found by a surer source takes that source's rank, so the whole name is kept:
+    the model read only "Korea" in "the Democratic People's Republic of Korea"."""
+    out = []
+    for prio, span in found:
+        if span._.geomap_source == Source.GAZ_ANY and _linked_name(span):
+            inner = [
+                q
+                for q, other in found
+                if other is not span and span.start <= other.start and other.end <= span.end and len(other) < len(span)
+            ]
+            prio = min([prio, *inner])
+        out.append((prio, span))
+    return out
 
 
 def _non_overlapping(found: list[tuple[int, Span]]) -> list[tuple[int, Span]]:
